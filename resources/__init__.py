@@ -1,0 +1,1 @@
+"""Icons and desktop files, shipped inside the wheel as ``s3browser.resources``."""

@@ -1,0 +1,135 @@
+"""One boto3 client per connection, shared by every worker thread.
+
+boto3 clients are thread-safe; sessions and resources are not, so the session is used only here,
+once, to build the client.  Retries, timeouts, SigV4 and checksum settings that every S3-compatible
+server accepts are fixed in one place.  Buckets in other regions get a client of their own region,
+learned from the server's answer, so a PermanentRedirect never reaches the user.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime, timezone
+from typing import Any, Callable, TypeVar
+
+import boto3
+import botocore.session
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from botocore.utils import parse_timestamp
+
+from s3browser.core.profiles import SOURCE_AWS, SOURCE_ENV, Profile
+from s3browser.core.redaction import register_secret
+from s3browser.core.secrets import Secrets
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+DEFAULT_REGION = "us-east-1"
+_REGION_ERRORS = {"PermanentRedirect", "AuthorizationHeaderMalformed", "IllegalLocationConstraintException", "301"}
+
+
+def fast_timestamp(value: Any) -> datetime:
+    """Parse S3's ISO-8601 timestamps with the C parser; botocore's dateutil path is ~10x slower."""
+    if isinstance(value, str) and len(value) >= 20 and value[4] == "-" and value[10] == "T":
+        try:
+            if value.endswith("Z"):
+                value = value[:-1] + "+00:00"
+            parsed = datetime.fromisoformat(value)
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        except ValueError:
+            pass
+    return parse_timestamp(value)
+
+
+def make_config(profile: Profile, *, retry_mode: str = "standard", max_attempts: int = 5,
+                connect_timeout: float = 5, read_timeout: float = 60, max_pool: int = 32) -> Config:
+    """The client settings shared by all connections."""
+    return Config(
+        signature_version="s3v4",
+        retries={"mode": retry_mode, "max_attempts": max_attempts},
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
+        max_pool_connections=max_pool,
+        s3={"addressing_style": "path" if profile.path_style else "auto"},
+        # Checksums only when the operation requires them: several S3-compatible servers reject
+        # or mis-handle the newer default CRC trailers and ranged-GET validation.
+        request_checksum_calculation="when_required",
+        response_checksum_validation="when_required",
+    )
+
+
+class Connection:
+    """A live connection: the profile, the shared client, and per-bucket regional clients."""
+
+    def __init__(self, profile: Profile, secrets: Secrets | None = None, **config: Any) -> None:
+        self.profile = profile
+        self._config_kwargs = config
+        self._session = self._make_session(profile, secrets)
+        self.region = profile.region or self._session.region_name or DEFAULT_REGION
+        self._lock = threading.Lock()
+        self._clients: dict[str, Any] = {}
+        self._bucket_regions: dict[str, str] = {}
+        self.client = self._client_for_region(self.region)
+
+    @staticmethod
+    def _make_session(profile: Profile, secrets: Secrets | None) -> boto3.Session:
+        if profile.source == SOURCE_AWS:
+            core = botocore.session.Session(profile=profile.aws_profile)
+        else:
+            core = botocore.session.Session()
+            if profile.source != SOURCE_ENV and profile.access_key_id and secrets is not None:
+                register_secret(secrets.secret_access_key)
+                register_secret(secrets.session_token)
+                core.set_credentials(profile.access_key_id, secrets.secret_access_key,
+                                     secrets.session_token or None)
+        core.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=fast_timestamp)
+        return boto3.Session(botocore_session=core)
+
+    @property
+    def endpoint_url(self) -> str | None:
+        return self.profile.endpoint_url or None
+
+    def _client_for_region(self, region: str) -> Any:
+        with self._lock:
+            client = self._clients.get(region)
+            if client is None:
+                client = self._session.client(
+                    "s3", region_name=region, endpoint_url=self.endpoint_url,
+                    verify=self.profile.verify_tls, config=make_config(self.profile, **self._config_kwargs))
+                self._clients[region] = client
+            return client
+
+    def client_for(self, bucket: str | None) -> Any:
+        """The client to use for ``bucket``: its own region's once known, else the default."""
+        region = self._bucket_regions.get(bucket or "")
+        return self._client_for_region(region) if region else self.client
+
+    def learn_region(self, bucket: str, error: ClientError) -> bool:
+        """Record the region a redirect/region error names; True if a retry may now succeed."""
+        code = str(error.response.get("Error", {}).get("Code", ""))
+        if code not in _REGION_ERRORS:
+            return False
+        headers = error.response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
+        region = headers.get("x-amz-bucket-region") or error.response.get("Error", {}).get("Region")
+        if not region or self._bucket_regions.get(bucket) == region:
+            return False
+        log.info("bucket %s is in region %s; switching its client", bucket, region)
+        self._bucket_regions[bucket] = region
+        return True
+
+    def call(self, bucket: str | None, operation: Callable[[Any], T]) -> T:
+        """Run ``operation(client)`` for ``bucket``, retrying once in the bucket's real region."""
+        try:
+            return operation(self.client_for(bucket))
+        except ClientError as exc:
+            if bucket and self.learn_region(bucket, exc):
+                return operation(self.client_for(bucket))
+            raise
+
+    def close(self) -> None:
+        with self._lock:
+            for client in self._clients.values():
+                client.close()
+            self._clients.clear()

@@ -1,0 +1,163 @@
+"""Every boto/botocore failure becomes one short, user-facing message here, and only here.
+
+The UI never formats exceptions itself: it calls :func:`describe` and shows the text.
+Messages never include credentials; :mod:`s3browser.core.redaction` scrubs anything
+that looks like a secret as a last line of defence.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+from dataclasses import dataclass
+
+from botocore import exceptions as bce
+
+from s3browser.core.redaction import redact
+
+
+class S3BrowserError(Exception):
+    """An error whose text is fit to show to the user as-is."""
+
+    def __init__(self, message: str, kind: str = "error") -> None:
+        super().__init__(message)
+        self.message = message
+        self.kind = kind
+
+
+class InsecureKeyringError(S3BrowserError):
+    """The only keyring backend available would store secrets unencrypted (or nowhere)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, kind="keyring")
+
+
+@dataclass(frozen=True)
+class UserError:
+    """A translated error: a category for tests and logic, and the message for people."""
+
+    kind: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+_WRONG_KEYS = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidClientTokenId", "AuthFailure"}
+_EXPIRED = {"ExpiredToken", "ExpiredTokenException", "TokenRefreshRequired", "RequestExpired"}
+_INVALID_TOKEN = {"InvalidToken"}
+_DENIED = {"AccessDenied", "AllAccessDisabled", "AccountProblem", "403", "Forbidden"}
+_THROTTLED = {"SlowDown", "Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequests", "503"}
+_REGION = {"PermanentRedirect", "AuthorizationHeaderMalformed", "IllegalLocationConstraintException", "301"}
+
+
+def _where(bucket: str | None, key: str | None) -> str:
+    if bucket and key:
+        return f"s3://{bucket}/{key}"
+    if bucket:
+        return f"bucket “{bucket}”"
+    return "the server"
+
+
+def _describe_client_error(exc: bce.ClientError, bucket: str | None, key: str | None) -> UserError:
+    error = exc.response.get("Error", {})
+    code = str(error.get("Code", ""))
+    status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    where = _where(bucket, key)
+    if code in _WRONG_KEYS:
+        return UserError("auth", "The access key or secret key was rejected by the server. "
+                                 "Check the key pair in the connection profile.")
+    if code in _EXPIRED:
+        return UserError("expired", "The session token has expired. Refresh your temporary "
+                                    "credentials (for SSO: aws sso login) and connect again.")
+    if code in _INVALID_TOKEN:
+        return UserError("auth", "The session token was rejected. Clear or renew it in the connection profile.")
+    if code in _DENIED or (status == 403 and not code):
+        return UserError("denied", f"Access denied to {where}. Your credentials lack permission for this.")
+    if code == "NoSuchBucket":
+        return UserError("not_found", f"There is no bucket named “{bucket or error.get('BucketName', '')}”.")
+    if code in {"NoSuchKey", "404", "NotFound"}:
+        return UserError("not_found", f"Not found: {where}.")
+    if code in _THROTTLED:
+        return UserError("throttled", "The server is throttling requests (SlowDown) even after retries. "
+                                      "Wait a moment and try again.")
+    if code in _REGION:
+        region = error.get("Region") or exc.response.get("ResponseMetadata", {}).get(
+            "HTTPHeaders", {}).get("x-amz-bucket-region", "")
+        hint = f" (it lives in {region})" if region else ""
+        return UserError("region", f"{where.capitalize()} is in another region{hint}; "
+                                   "set that region in the profile and reconnect.")
+    if code == "InvalidBucketName":
+        return UserError("invalid", f"“{bucket}” is not a valid bucket name.")
+    if code in {"BucketAlreadyExists", "BucketAlreadyOwnedByYou"}:
+        return UserError("exists", f"The bucket name “{bucket}” is already taken.")
+    if code == "BucketNotEmpty":
+        return UserError("not_empty", f"Bucket “{bucket}” is not empty.")
+    text = error.get("Message") or code or f"HTTP {status}"
+    return UserError("server", f"The server refused the request on {where}: {text}")
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        nxt = getattr(exc, "kwargs", {}).get("error") if isinstance(exc, bce.BotoCoreError) else None
+        nxt = nxt or exc.__cause__ or exc.__context__
+        if nxt is None:
+            break
+        exc = nxt
+    return exc
+
+
+def _looks_like_dns(exc: BaseException) -> bool:
+    text = str(exc)
+    while exc is not None:
+        if isinstance(exc, socket.gaierror):
+            return True
+        exc = exc.__cause__ or exc.__context__ or getattr(exc, "reason", None)
+    return any(s in text for s in ("Name or service not known", "nodename nor servname",
+                                   "getaddrinfo failed", "Temporary failure in name resolution",
+                                   "No address associated with hostname"))
+
+
+def describe(exc: BaseException, bucket: str | None = None, key: str | None = None) -> UserError:
+    """Turn any exception raised by S3 work into one message a user can act on."""
+    if isinstance(exc, S3BrowserError):
+        return UserError(exc.kind, redact(exc.message))
+    if isinstance(exc, bce.ClientError):
+        result = _describe_client_error(exc, bucket, key)
+    elif isinstance(exc, bce.NoCredentialsError):
+        result = UserError("auth", "No credentials were found for this connection. "
+                                   "Enter an access key and secret key in the profile.")
+    elif isinstance(exc, bce.PartialCredentialsError):
+        result = UserError("auth", "The credentials are incomplete: both an access key id and a secret key are needed.")
+    elif isinstance(exc, (bce.SSOTokenLoadError, bce.UnauthorizedSSOTokenError, bce.TokenRetrievalError)):
+        result = UserError("expired", "The AWS SSO session has expired or was never started. Run "
+                                      "“aws sso login” for this profile and connect again.")
+    elif isinstance(exc, bce.ProfileNotFound):
+        result = UserError("config", f"The AWS profile was not found: {exc}")
+    elif isinstance(exc, bce.SSLError):
+        result = UserError("tls", "The TLS certificate of the endpoint could not be verified. If this is a "
+                                  "self-signed server, turn off TLS verification in the profile (only for "
+                                  "servers you trust).")
+    elif isinstance(exc, (bce.ConnectTimeoutError, bce.ReadTimeoutError)):
+        result = UserError("timeout", "The server did not answer in time. Check the endpoint URL and network.")
+    elif isinstance(exc, bce.EndpointConnectionError):
+        cause = _root_cause(exc)
+        if isinstance(cause, ssl.SSLError):
+            result = UserError("tls", "The TLS handshake with the endpoint failed.")
+        elif _looks_like_dns(exc) or _looks_like_dns(cause):
+            result = UserError("dns", f"The server name could not be resolved (DNS): {exc.kwargs.get('endpoint_url', '')}")
+        else:
+            result = UserError("unreachable", "Could not connect to the endpoint "
+                                              f"{exc.kwargs.get('endpoint_url', '')}: is the server running "
+                                              "and the URL right?")
+    elif isinstance(exc, bce.ParamValidationError):
+        result = UserError("invalid", f"Invalid request: {exc}")
+    elif isinstance(exc, bce.BotoCoreError):
+        result = UserError("client", f"S3 client error: {exc}")
+    elif isinstance(exc, OSError):
+        result = UserError("local", f"Local file error: {exc.strerror or exc}")
+    else:
+        result = UserError("internal", f"Unexpected error: {type(exc).__name__}: {exc}")
+    return UserError(result.kind, redact(result.message))

@@ -1,0 +1,164 @@
+"""Connection profiles: non-secret fields in ``profiles.json``, secrets through :class:`SecretStore`.
+
+Profiles from the AWS shared config/credentials files and from environment variables are listed
+read-only; botocore resolves them (SSO, assume-role, credential_process) at connect time, so no
+secret is ever copied out of them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+from typing import Mapping
+
+import botocore.session
+
+from s3browser.core.paths import config_dir
+from s3browser.core.secrets import Secrets, SecretStore
+
+SOURCE_APP = "app"  # created in s3browser, editable
+SOURCE_AWS = "aws"  # a profile of ~/.aws/config or ~/.aws/credentials
+SOURCE_ENV = "env"  # AWS_ACCESS_KEY_ID & co in the environment
+SOURCE_ADHOC = "adhoc"  # given on the command line for this run
+SOURCE_DEMO = "demo"  # the built-in demo endpoint
+
+AWS_PREFIX = "aws:"
+ENV_PROFILE_NAME = "environment"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Everything needed to connect except the secret key and session token."""
+
+    name: str
+    endpoint_url: str = ""  # empty means AWS
+    region: str = ""
+    access_key_id: str = ""
+    path_style: bool = False
+    verify_tls: bool = True
+    source: str = SOURCE_APP
+    aws_profile: str = ""  # for SOURCE_AWS: the name inside ~/.aws/config
+
+    @property
+    def read_only(self) -> bool:
+        return self.source != SOURCE_APP
+
+    @property
+    def display_name(self) -> str:
+        if self.source == SOURCE_AWS:
+            return f"{self.aws_profile} (AWS config)"
+        if self.source == SOURCE_ENV:
+            return "environment (AWS_* variables)"
+        return self.name
+
+    def describe_endpoint(self) -> str:
+        return self.endpoint_url or "Amazon S3"
+
+
+_STORED_FIELDS = ("name", "endpoint_url", "region", "access_key_id", "path_style", "verify_tls")
+
+
+def validate_profile(profile: Profile) -> str | None:
+    """A message saying what is wrong with the editable fields, or None."""
+    if not profile.name.strip():
+        return "A profile needs a name."
+    if profile.name.startswith(AWS_PREFIX) or profile.name == ENV_PROFILE_NAME:
+        return f"The name “{profile.name}” is reserved."
+    if profile.endpoint_url and not profile.endpoint_url.startswith(("http://", "https://")):
+        return "The endpoint URL must start with http:// or https://."
+    return None
+
+
+class ProfileStore:
+    """Reads and writes profiles; the only place that knows where they are kept."""
+
+    def __init__(self, secrets: SecretStore, path: Path | None = None,
+                 environ: Mapping[str, str] | None = None, include_aws: bool = True) -> None:
+        self.secrets = secrets
+        self.path = path or config_dir() / "profiles.json"
+        self._environ = os.environ if environ is None else environ
+        self._include_aws = include_aws
+
+    # ---- app profiles (editable) ----
+    def _read_app_profiles(self) -> list[Profile]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return []
+        except (OSError, ValueError):
+            return []
+        known = {f.name for f in fields(Profile)}
+        result = []
+        for item in data.get("profiles", []):
+            values = {k: v for k, v in item.items() if k in known and k in _STORED_FIELDS}
+            if values.get("name"):
+                result.append(Profile(**values))
+        return result
+
+    def _write_app_profiles(self, profiles: list[Profile]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        payload = {"profiles": [{k: v for k, v in asdict(p).items() if k in _STORED_FIELDS} for p in profiles]}
+        fd, tmp = tempfile.mkstemp(prefix=".profiles-", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(payload, handle, indent=2)
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    # ---- read-only profiles ----
+    def _aws_profiles(self) -> list[Profile]:
+        if not self._include_aws:
+            return []
+        try:
+            names = botocore.session.Session().available_profiles
+        except Exception:  # a broken ~/.aws/config must not break the app
+            return []
+        preferred = self._environ.get("AWS_PROFILE", "")
+        names = sorted(names, key=lambda n: (n != preferred, n))
+        return [Profile(name=AWS_PREFIX + n, source=SOURCE_AWS, aws_profile=n) for n in names]
+
+    def _env_profile(self) -> list[Profile]:
+        if self._environ.get("AWS_ACCESS_KEY_ID"):
+            return [Profile(name=ENV_PROFILE_NAME, source=SOURCE_ENV,
+                            endpoint_url=self._environ.get("AWS_ENDPOINT_URL_S3",
+                                                           self._environ.get("AWS_ENDPOINT_URL", "")),
+                            region=self._environ.get("AWS_REGION", self._environ.get("AWS_DEFAULT_REGION", "")))]
+        return []
+
+    # ---- public API ----
+    def profiles(self) -> list[Profile]:
+        """App profiles first, then environment and AWS-config profiles (read-only)."""
+        return self._read_app_profiles() + self._env_profile() + self._aws_profiles()
+
+    def get(self, name: str) -> Profile | None:
+        return next((p for p in self.profiles() if p.name == name), None)
+
+    def save(self, profile: Profile, secrets: Secrets | None, old_name: str | None = None) -> bool:
+        """Create or update an app profile; True if its secrets went to a secure keyring."""
+        problem = validate_profile(profile)
+        if problem:
+            raise ValueError(problem)
+        profile = replace(profile, source=SOURCE_APP, aws_profile="")
+        profiles = [p for p in self._read_app_profiles() if p.name not in {profile.name, old_name}]
+        profiles.append(profile)
+        profiles.sort(key=lambda p: p.name.casefold())
+        self._write_app_profiles(profiles)
+        if old_name and old_name != profile.name:
+            moved = secrets or self.secrets.load(old_name)
+            self.secrets.delete(old_name)
+            secrets = moved
+        if secrets is None:
+            return self.secrets.is_secure
+        return self.secrets.save(profile.name, secrets)
+
+    def delete(self, name: str) -> None:
+        """Remove an app profile and its keyring entry."""
+        profiles = self._read_app_profiles()
+        self._write_app_profiles([p for p in profiles if p.name != name])
+        self.secrets.delete(name)

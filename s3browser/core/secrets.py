@@ -1,0 +1,135 @@
+"""Secret keys and session tokens live in the OS keyring, one entry per profile, or only in memory.
+
+keyring silently falls back to backends that store nothing (``fail``) or store secrets in plain
+text (``keyrings.alt``).  :class:`SecretStore` refuses those, says why, and then keeps secrets in
+memory for this run only, so the user can still connect.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+
+import keyring
+import keyring.errors
+from keyring.backend import KeyringBackend
+
+from s3browser.core.redaction import register_secret
+
+log = logging.getLogger(__name__)
+
+SERVICE = "s3browser"
+
+HOW_TO_GET_A_KEYRING = (
+    "Install and unlock a Secret Service such as GNOME Keyring or KWallet "
+    "(Debian/Ubuntu: apt install gnome-keyring), or use the macOS Keychain / Windows Credential Manager. "
+    "Until then, secrets are kept in memory for this session only."
+)
+
+
+@dataclass(frozen=True, repr=False)
+class Secrets:
+    """The secret half of a credential; its repr never shows the values."""
+
+    secret_access_key: str
+    session_token: str = ""
+
+    def __repr__(self) -> str:
+        return "Secrets(••••)"
+
+    def to_json(self) -> str:
+        return json.dumps({"secret_access_key": self.secret_access_key, "session_token": self.session_token})
+
+    @classmethod
+    def from_json(cls, text: str) -> "Secrets":
+        data = json.loads(text)
+        return cls(data.get("secret_access_key", ""), data.get("session_token", ""))
+
+
+def insecurity_reason(backend: KeyringBackend) -> str | None:
+    """Why ``backend`` must not hold secrets, or None when it is a real, encrypted store."""
+    module = type(backend).__module__
+    name = type(backend).__name__
+    if module.startswith(("keyring.backends.fail", "keyring.backends.null")):
+        return "no keyring service is running"
+    if module.startswith("keyrings.alt") and "Encrypted" not in name:
+        return f"the only keyring found ({name}) would write secrets unencrypted to a file"
+    if module.startswith("keyrings.alt") and "Encrypted" in name:
+        return f"the only keyring found ({name}) would prompt on the terminal for a file password"
+    return None
+
+
+def choose_backend(backend: KeyringBackend | None = None) -> tuple[KeyringBackend | None, str | None]:
+    """Pick the best secure backend, looking inside keyring's chainer; else (None, refusal message)."""
+    backend = backend or keyring.get_keyring()
+    candidates = list(getattr(backend, "backends", None) or [backend])
+    candidates.sort(key=lambda b: getattr(b, "priority", 0), reverse=True)
+    reasons = []
+    for candidate in candidates:
+        reason = insecurity_reason(candidate)
+        if reason is None:
+            return candidate, None
+        reasons.append(reason)
+    detail = reasons[0] if reasons else "no keyring backend is available"
+    return None, f"Secrets cannot be saved securely: {detail}. {HOW_TO_GET_A_KEYRING}"
+
+
+class SecretStore:
+    """Per-profile secrets in a secure keyring backend, with a memory-only fallback."""
+
+    def __init__(self, backend: KeyringBackend | None = None) -> None:
+        self._backend, self.refusal = choose_backend(backend)
+        self._memory: dict[str, Secrets] = {}
+
+    @property
+    def is_secure(self) -> bool:
+        return self._backend is not None
+
+    @property
+    def backend_name(self) -> str:
+        return type(self._backend).__name__ if self._backend else "memory only"
+
+    def save(self, profile_name: str, secrets: Secrets) -> bool:
+        """Store the secrets; True when they went to the keyring, False when kept in memory only."""
+        register_secret(secrets.secret_access_key)
+        register_secret(secrets.session_token)
+        self._memory[profile_name] = secrets
+        if self._backend is None:
+            return False
+        try:
+            self._backend.set_password(SERVICE, profile_name, secrets.to_json())
+        except keyring.errors.KeyringError as exc:
+            self.refusal = f"The keyring refused to store the secret ({type(exc).__name__}). {HOW_TO_GET_A_KEYRING}"
+            log.warning("keyring refused to store the secret of profile %s: %s", profile_name, type(exc).__name__)
+            return False
+        return True
+
+    def load(self, profile_name: str) -> Secrets | None:
+        if profile_name in self._memory:
+            return self._memory[profile_name]
+        if self._backend is None:
+            return None
+        try:
+            text = self._backend.get_password(SERVICE, profile_name)
+        except keyring.errors.KeyringError as exc:
+            log.warning("keyring read failed for profile %s: %s", profile_name, type(exc).__name__)
+            return None
+        if not text:
+            return None
+        secrets = Secrets.from_json(text)
+        register_secret(secrets.secret_access_key)
+        register_secret(secrets.session_token)
+        self._memory[profile_name] = secrets
+        return secrets
+
+    def delete(self, profile_name: str) -> None:
+        self._memory.pop(profile_name, None)
+        if self._backend is None:
+            return
+        try:
+            self._backend.delete_password(SERVICE, profile_name)
+        except keyring.errors.PasswordDeleteError:
+            pass  # nothing stored: already gone
+        except keyring.errors.KeyringError as exc:
+            log.warning("keyring delete failed for profile %s: %s", profile_name, type(exc).__name__)
