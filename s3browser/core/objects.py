@@ -103,9 +103,17 @@ def exists(conn: Connection, bucket: str, key: str) -> bool:
     try:
         conn.call(bucket, lambda c: c.head_object(Bucket=bucket, Key=key))
     except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
-            return False
-        raise
+        if exc.response.get("Error", {}).get("Code") not in {"404", "NoSuchKey", "NotFound"}:
+            raise
+        # A HEAD 404 has no body, so a missing bucket looks like a missing key: ask the bucket.
+        try:
+            conn.call(bucket, lambda c: c.head_bucket(Bucket=bucket))
+        except ClientError as bucket_exc:
+            if bucket_exc.response.get("Error", {}).get("Code") in {"404", "NoSuchBucket", "NotFound"}:
+                raise ClientError({"Error": {"Code": "NoSuchBucket", "Message": "The bucket does not exist",
+                                             "BucketName": bucket}}, "HeadObject") from exc
+            raise
+        return False
     return True
 
 

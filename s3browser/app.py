@@ -1,0 +1,119 @@
+"""Command line, QApplication and main window; the ``s3browser`` entry point."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+from dataclasses import replace
+from typing import Sequence
+
+from s3browser import __version__
+
+log = logging.getLogger("s3browser.app")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="s3browser",
+        description="A desktop file browser for Amazon S3 and S3-compatible stores "
+                    "(MinIO, Ceph, SeaweedFS, Cloudflare R2, Backblaze B2, Wasabi).")
+    parser.add_argument("--demo", action="store_true",
+                        help="start a built-in S3 endpoint on 127.0.0.1 with sample data and connect to it")
+    parser.add_argument("--profile", metavar="NAME",
+                        help="connect with this saved profile (or aws:NAME for an AWS config profile)")
+    parser.add_argument("--endpoint-url", metavar="URL",
+                        help="S3 endpoint to use (with --profile: overrides its endpoint; alone: credentials "
+                             "come from the environment / AWS config)")
+    parser.add_argument("--version", action="version", version=f"s3browser {__version__}")
+    return parser
+
+
+def _install_signal_handlers(app) -> None:  # noqa: ANN001
+    """Let Ctrl+C and SIGTERM quit cleanly: Python only sees signals when the loop yields to it."""
+    from PySide6.QtCore import QTimer
+
+    def request_quit(*_args: object) -> None:
+        app.quit()
+
+    signal.signal(signal.SIGINT, request_quit)
+    signal.signal(signal.SIGTERM, request_quit)
+    timer = QTimer(app)
+    timer.setInterval(200)
+    timer.timeout.connect(lambda: None)
+    timer.start()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+
+    from PySide6.QtCore import QCoreApplication, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from s3browser.core.logs import setup_logging
+    from s3browser.core.profiles import SOURCE_ADHOC, Profile, ProfileStore
+    from s3browser.core.secrets import SecretStore
+    from s3browser.ui import icons
+    from s3browser.ui.main_window import MainWindow
+
+    log_path = setup_logging()
+    QCoreApplication.setOrganizationName("s3browser")
+    QCoreApplication.setApplicationName("s3browser")
+    QCoreApplication.setApplicationVersion(__version__)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setWindowIcon(icons.app_icon())
+    app.setDesktopFileName("s3browser")
+    _install_signal_handlers(app)
+    log.info("s3browser %s starting; log at %s", __version__, log_path)
+
+    store = ProfileStore(SecretStore())
+    if store.secrets.refusal:
+        log.warning("keyring refused: %s", store.secrets.refusal)
+
+    demo = None
+    profile: Profile | None = None
+    secrets = None
+    if args.demo:
+        from s3browser.core.demo import start_demo_endpoint
+
+        demo = start_demo_endpoint()
+        profile, secrets = demo.profile(), demo.secrets()
+        log.info("demo endpoint at %s", demo.endpoint_url)
+    elif args.profile:
+        profile = store.get(args.profile) or store.get("aws:" + args.profile)
+        if profile is None:
+            print(f"s3browser: no profile named {args.profile!r}", file=sys.stderr)
+            return 2
+        secrets = store.secrets.load(profile.name) if not profile.read_only else None
+    if args.endpoint_url and not args.demo:
+        profile = replace(profile, endpoint_url=args.endpoint_url, source=SOURCE_ADHOC) if profile else \
+            Profile(name=args.endpoint_url, endpoint_url=args.endpoint_url, source=SOURCE_ADHOC)
+
+    window = MainWindow(store)
+    app.aboutToQuit.connect(window.shutdown)
+    if demo is not None:
+        app.aboutToQuit.connect(demo.stop)
+    window.shown.connect(lambda: log.info("main window shown"))
+    window.show()
+
+    if profile is not None:
+        window.connect_profile(profile, secrets, remember=profile.source not in {"demo", SOURCE_ADHOC})
+    else:
+        from PySide6.QtCore import QSettings
+
+        last = str(QSettings().value("connection/last_profile", "") or "")
+        last_profile = store.get(last) if last else None
+        if last_profile is not None:
+            window.connect_profile(last_profile,
+                                   store.secrets.load(last_profile.name) if not last_profile.read_only else None)
+        else:
+            QTimer.singleShot(0, window.open_connect_dialog)
+
+    code = app.exec()
+    log.info("s3browser quit with code %d", code)
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""s3browser's Qt layer: models, views, dialogs and the task runner."""

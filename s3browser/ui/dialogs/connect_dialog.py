@@ -1,0 +1,290 @@
+"""Add, edit, delete and choose connection profiles; test a connection on a worker."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from s3browser.core.connection import Connection
+from s3browser.core.errors import describe
+from s3browser.core.listing import list_buckets
+from s3browser.core.profiles import SOURCE_APP, Profile, ProfileStore, validate_profile
+from s3browser.core.secrets import Secrets
+from s3browser.ui import interaction
+from s3browser.ui.dialogs.remembering import RememberingDialog
+from s3browser.ui.tasks import Task, TaskRunner
+
+log = logging.getLogger(__name__)
+
+NEW_PROFILE_LABEL = "(new profile)"
+
+
+def check_connection(profile: Profile, secrets: Secrets | None) -> int:
+    """Connect and list buckets; returns how many buckets the credentials can see."""
+    connection = Connection(profile, secrets, max_attempts=2, connect_timeout=5, read_timeout=15)
+    try:
+        return len(list_buckets(connection))
+    finally:
+        connection.close()
+
+
+class ConnectDialog(RememberingDialog):
+    """The profile manager. ``connect_requested(profile, secrets)`` when the user picks one."""
+
+    connect_requested = Signal(object, object)
+
+    def __init__(self, store: ProfileStore, runner: TaskRunner, parent: QWidget | None = None,
+                 selected: str = "") -> None:
+        super().__init__("connect_dialog", parent)
+        self.setWindowTitle("Connections")
+        self._store = store
+        self._runner = runner
+        self._test_task: Task | None = None
+        self._current: Profile | None = None
+        self._build()
+        self._reload(selected)
+
+    # ---------------------------------------------------------------- layout
+    def _build(self) -> None:
+        self.profile_list = QListWidget()
+        self.profile_list.setObjectName("profileList")
+        self.profile_list.currentItemChanged.connect(self._on_selected)
+        self.new_button = QPushButton("&New")
+        self.delete_button = QPushButton("&Delete")
+        self.new_button.clicked.connect(self._on_new)
+        self.delete_button.clicked.connect(self._on_delete)
+        left = QVBoxLayout()
+        left.addWidget(self.profile_list)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.delete_button)
+        left.addLayout(buttons)
+
+        self.name_edit = QLineEdit()
+        self.endpoint_edit = QLineEdit()
+        self.endpoint_edit.setPlaceholderText("empty = Amazon S3; e.g. https://minio.example.com:9000")
+        self.region_edit = QLineEdit()
+        self.region_edit.setPlaceholderText("us-east-1")
+        self.access_key_edit = QLineEdit()
+        self.secret_edit = QLineEdit()
+        self.secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token_edit = QLineEdit()
+        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token_edit.setPlaceholderText("optional, for temporary credentials")
+        self.path_style_check = QCheckBox("Path-style addressing (most self-hosted servers)")
+        self.verify_tls_check = QCheckBox("Verify TLS certificates")
+        self.verify_tls_check.setChecked(True)
+        form = QFormLayout()
+        form.addRow("&Name:", self.name_edit)
+        form.addRow("&Endpoint URL:", self.endpoint_edit)
+        form.addRow("&Region:", self.region_edit)
+        form.addRow("&Access key ID:", self.access_key_edit)
+        form.addRow("&Secret access key:", self.secret_edit)
+        form.addRow("Session &token:", self.token_edit)
+        form.addRow("", self.path_style_check)
+        form.addRow("", self.verify_tls_check)
+        self._form_widgets = [self.name_edit, self.endpoint_edit, self.region_edit, self.access_key_edit,
+                              self.secret_edit, self.token_edit, self.path_style_check, self.verify_tls_check]
+
+        self.note_label = QLabel()
+        self.note_label.setObjectName("noteLabel")
+        self.note_label.setWordWrap(True)
+        self.keyring_label = QLabel(self._store.secrets.refusal or "")
+        self.keyring_label.setObjectName("keyringWarning")
+        self.keyring_label.setWordWrap(True)
+        self.keyring_label.setStyleSheet("color: #a15c00;")
+        self.keyring_label.setVisible(bool(self._store.secrets.refusal))
+        self.result_label = QLabel()
+        self.result_label.setObjectName("testResult")
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.test_button = QPushButton("&Test connection")
+        self.save_button = QPushButton("Sa&ve")
+        self.connect_button = QPushButton("&Connect")
+        self.connect_button.setDefault(True)
+        self.close_button = QPushButton("Close")
+        self.test_button.clicked.connect(self._on_test)
+        self.save_button.clicked.connect(self._on_save)
+        self.connect_button.clicked.connect(self._on_connect)
+        self.close_button.clicked.connect(self.reject)
+        actions = QHBoxLayout()
+        actions.addWidget(self.test_button)
+        actions.addStretch(1)
+        actions.addWidget(self.save_button)
+        actions.addWidget(self.connect_button)
+        actions.addWidget(self.close_button)
+
+        right = QVBoxLayout()
+        right.addLayout(form)
+        right.addWidget(self.note_label)
+        right.addWidget(self.keyring_label)
+        right.addWidget(self.result_label)
+        right.addStretch(1)
+        right.addLayout(actions)
+
+        top = QHBoxLayout(self)
+        left_widget = QWidget()
+        left_widget.setLayout(left)
+        left_widget.setMaximumWidth(240)
+        top.addWidget(left_widget)
+        top.addLayout(right, 1)
+        self.resize(760, 420)
+
+    # ---------------------------------------------------------------- list
+    def _reload(self, select: str = "") -> None:
+        self.profile_list.blockSignals(True)
+        self.profile_list.clear()
+        chosen = None
+        for profile in self._store.profiles():
+            item = QListWidgetItem(profile.display_name)
+            item.setData(Qt.ItemDataRole.UserRole, profile)
+            self.profile_list.addItem(item)
+            if profile.name == select:
+                chosen = item
+        self.profile_list.blockSignals(False)
+        if chosen is None and self.profile_list.count():
+            chosen = self.profile_list.item(0)
+        if chosen is not None:
+            self.profile_list.setCurrentItem(chosen)
+        else:
+            self._show_profile(None)
+
+    def _on_selected(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None = None) -> None:
+        self._show_profile(item.data(Qt.ItemDataRole.UserRole) if item else None)
+
+    def _show_profile(self, profile: Profile | None) -> None:
+        self._current = profile
+        p = profile or Profile(name="")
+        self.name_edit.setText(p.name if p.source == SOURCE_APP else p.display_name)
+        self.endpoint_edit.setText(p.endpoint_url)
+        self.region_edit.setText(p.region)
+        self.access_key_edit.setText(p.access_key_id)
+        self.secret_edit.clear()
+        self.token_edit.clear()
+        self.secret_edit.setPlaceholderText("stored in the keyring; leave empty to keep" if profile else "")
+        self.path_style_check.setChecked(p.path_style)
+        self.verify_tls_check.setChecked(p.verify_tls)
+        read_only = profile is not None and profile.read_only
+        for widget in self._form_widgets:
+            widget.setEnabled(not read_only)
+        self.delete_button.setEnabled(profile is not None and not read_only)
+        self.save_button.setEnabled(not read_only)
+        self.note_label.setText("Read-only: credentials are resolved by botocore from your AWS configuration "
+                                "(SSO, assume-role and credential processes work); nothing is copied."
+                                if read_only else "")
+        self.result_label.clear()
+
+    def _on_new(self) -> None:
+        self.profile_list.clearSelection()
+        self.profile_list.setCurrentItem(None)
+        self._show_profile(None)
+        self.name_edit.setFocus()
+
+    # ---------------------------------------------------------------- form
+    def form_profile(self) -> Profile:
+        """The profile as the form shows it (read-only profiles pass through untouched)."""
+        if self._current is not None and self._current.read_only:
+            return self._current
+        return Profile(name=self.name_edit.text().strip(), endpoint_url=self.endpoint_edit.text().strip(),
+                       region=self.region_edit.text().strip(), access_key_id=self.access_key_edit.text().strip(),
+                       path_style=self.path_style_check.isChecked(), verify_tls=self.verify_tls_check.isChecked())
+
+    def form_secrets(self) -> Secrets | None:
+        """Typed secrets, or the stored ones when the fields were left empty."""
+        if self._current is not None and self._current.read_only:
+            return None
+        secret, token = self.secret_edit.text(), self.token_edit.text()
+        if secret:
+            return Secrets(secret, token)
+        if self._current is not None:
+            stored = self._store.secrets.load(self._current.name)
+            if stored is not None and token:
+                return replace(stored, session_token=token)
+            return stored
+        return None
+
+    def _show_result(self, text: str, ok: bool) -> None:
+        self.result_label.setStyleSheet("color: #1b7d2e;" if ok else "color: #b00020;")
+        self.result_label.setText(text)
+
+    def _on_save(self) -> bool:
+        profile = self.form_profile()
+        problem = validate_profile(profile)
+        if problem:
+            self._show_result(problem, ok=False)
+            return False
+        old_name = self._current.name if self._current is not None and not self._current.read_only else None
+        secrets = self.form_secrets()
+        try:
+            persisted = self._store.save(profile, secrets, old_name=old_name)
+        except OSError as exc:
+            self._show_result(describe(exc).message, ok=False)
+            return False
+        log.info("saved profile %s", profile.name)
+        self._reload(profile.name)
+        if secrets is not None and not persisted:
+            self.keyring_label.setText(self._store.secrets.refusal or "")
+            self.keyring_label.setVisible(True)
+            self._show_result("Saved; the secret is kept in memory for this session only.", ok=False)
+        else:
+            self._show_result(f"Saved “{profile.name}”.", ok=True)
+        return True
+
+    def _on_delete(self) -> None:
+        if self._current is None or self._current.read_only:
+            return
+        name = self._current.name
+        if not interaction.confirm(self, "Delete profile",
+                                   f"Delete the profile “{name}” and its stored secret?"):
+            return
+        self._store.delete(name)
+        log.info("deleted profile %s", name)
+        self._reload()
+
+    def _on_test(self) -> None:
+        profile = self.form_profile()
+        if not profile.name:
+            profile = replace(profile, name="unsaved")
+        if self._test_task is not None:
+            self._test_task.cancel()
+        self._show_result("Testing…", ok=True)
+        self.test_button.setEnabled(False)
+        self._test_task = self._runner.run(
+            "test connection", check_connection, profile, self.form_secrets(),
+            on_result=lambda count: self._show_result(
+                f"Connected to {profile.describe_endpoint()}: {count} bucket{'s' if count != 1 else ''} visible.",
+                ok=True),
+            on_error=lambda exc: self._show_result(describe(exc).message, ok=False),
+            on_finished=lambda: self.test_button.setEnabled(True))
+
+    def _on_connect(self) -> None:
+        if self._current is None or not self._current.read_only:
+            if not self._on_save():
+                return
+        profile = self._current
+        if profile is None:
+            return
+        self.connect_requested.emit(profile, self._store.secrets.load(profile.name) if not profile.read_only else None)
+        self.accept()
+
+    def done(self, result: int) -> None:
+        if self._test_task is not None:
+            self._test_task.cancel()
+            self._test_task = None
+        super().done(result)

@@ -1,0 +1,360 @@
+"""The main window: bucket tree | object table, path bar, navigation, filter, status bar."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QProgressBar,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QTreeView,
+    QWidget,
+)
+
+from s3browser import __version__
+from s3browser.core.connection import Connection
+from s3browser.core.errors import describe
+from s3browser.core.profiles import Profile, ProfileStore
+from s3browser.core.s3paths import Location
+from s3browser.core.secrets import Secrets
+from s3browser.ui import icons
+from s3browser.ui.dialogs.connect_dialog import ConnectDialog
+from s3browser.ui.formatting import human_size
+from s3browser.ui.history import History
+from s3browser.ui.models.bucket_tree import LOCATION_ROLE, BucketTreeModel
+from s3browser.ui.models.object_table import COL_MODIFIED, COL_NAME, COL_SIZE, ObjectTableModel
+from s3browser.ui.tasks import TaskRunner
+from s3browser.ui.widgets.path_bar import PathBar
+
+log = logging.getLogger(__name__)
+
+SETTINGS_GEOMETRY = "main_window/geometry"
+SETTINGS_STATE = "main_window/state"
+SETTINGS_SPLITTER = "main_window/splitter"
+SETTINGS_HEADER = "main_window/table_header"
+SETTINGS_LAST_PROFILE = "connection/last_profile"
+
+
+class MainWindow(QMainWindow):
+    connected = Signal()
+    shown = Signal()
+
+    def __init__(self, store: ProfileStore, runner: TaskRunner | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("s3browser")
+        self.setWindowIcon(icons.app_icon())
+        self.store = store
+        self.runner = runner or TaskRunner(self)
+        self.connection: Connection | None = None
+        self.history = History()
+        self._connect_task = None
+        self._shut_down = False
+
+        self.tree_model = BucketTreeModel(self.runner, self)
+        self.table_model = ObjectTableModel(self.runner, self)
+        self._init_actions()
+        self._init_views()
+        self._init_toolbar()
+        self._init_status_bar()
+        self._restore_settings()
+        self._update_navigation()
+
+    # ---------------------------------------------------------------- construction
+    def _action(self, text: str, icon_name: str | None, shortcut: QKeySequence | str | None, slot) -> QAction:
+        action = QAction(text, self)
+        if icon_name:
+            action.setIcon(icons.icon(icon_name))
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _init_actions(self) -> None:
+        self.connect_action = self._action("&Connections…", "connect", "Ctrl+Shift+O", self.open_connect_dialog)
+        self.back_action = self._action("&Back", "go-back", QKeySequence.StandardKey.Back, self.go_back)
+        self.forward_action = self._action("&Forward", "go-forward", QKeySequence.StandardKey.Forward,
+                                           self.go_forward)
+        self.up_action = self._action("&Up", "go-up", "Alt+Up", self.go_up)
+        self.refresh_action = self._action("&Refresh", "refresh", QKeySequence.StandardKey.Refresh, self.refresh)
+        self.focus_path_action = self._action("Edit &path", None, "Ctrl+L", self._focus_path)
+        self.focus_filter_action = self._action("&Filter", None, QKeySequence.StandardKey.Find, self._focus_filter)
+        self.stop_action = self._action("&Stop loading", None, "Esc", self.table_model.cancel)
+        self.connect_action.setToolTip("Manage and choose connections (Ctrl+Shift+O)")
+        self.refresh_action.setToolTip("Refresh (F5)")
+
+    def _init_views(self) -> None:
+        self.tree = QTreeView()
+        self.tree.setObjectName("bucketTree")
+        self.tree.setModel(self.tree_model)
+        self.tree.setHeaderHidden(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.clicked.connect(self._on_tree_clicked)
+        self.tree.activated.connect(self._on_tree_clicked)
+        self.tree_model.error_occurred.connect(self.show_error)
+
+        self.table = QTableView()
+        self.table.setObjectName("objectTable")
+        self.table.setModel(self.table_model)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(COL_NAME, 380)
+        header.resizeSection(COL_SIZE, 100)
+        header.resizeSection(COL_MODIFIED, 150)
+        header.setHighlightSections(False)
+        self.table.doubleClicked.connect(self._on_table_activated)
+        self.table.activated.connect(self._on_table_activated)
+
+        self.table_model.loading_changed.connect(self._on_loading_changed)
+        self.table_model.stats_changed.connect(self._update_stats)
+        self.table_model.load_failed.connect(self.show_error)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(self.table)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([260, 740])
+        self.setCentralWidget(self.splitter)
+
+    def _init_toolbar(self) -> None:
+        toolbar = QToolBar("Navigation")
+        toolbar.setObjectName("navigationToolbar")
+        toolbar.setMovable(False)
+        toolbar.addAction(self.connect_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.back_action)
+        toolbar.addAction(self.forward_action)
+        toolbar.addAction(self.up_action)
+        toolbar.addAction(self.refresh_action)
+        self.path_bar = PathBar()
+        self.path_bar.location_entered.connect(self.navigate)
+        toolbar.addWidget(self.path_bar)
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setObjectName("filterEdit")
+        self.filter_edit.setPlaceholderText("Filter (Ctrl+F)")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setMaximumWidth(220)
+        self.filter_edit.textChanged.connect(self.table_model.set_filter)
+        toolbar.addWidget(self.filter_edit)
+        self.addToolBar(toolbar)
+
+    def _init_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.message_label = QLabel()
+        self.message_label.setObjectName("messageLabel")
+        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("countLabel")
+        self.size_label = QLabel()
+        self.size_label.setObjectName("sizeLabel")
+        self.busy = QProgressBar()
+        self.busy.setObjectName("loadingIndicator")
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(120)
+        self.busy.setMaximumHeight(14)
+        self.busy.setTextVisible(False)
+        self.busy.setVisible(False)
+        bar.addWidget(self.message_label, 1)
+        bar.addPermanentWidget(self.busy)
+        bar.addPermanentWidget(self.count_label)
+        bar.addPermanentWidget(self.size_label)
+
+    # ---------------------------------------------------------------- settings
+    def _restore_settings(self) -> None:
+        settings = QSettings()
+        geometry = settings.value(SETTINGS_GEOMETRY)
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1100, 680)
+        state = settings.value(SETTINGS_STATE)
+        if state is not None:
+            self.restoreState(state)
+        splitter = settings.value(SETTINGS_SPLITTER)
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        header = settings.value(SETTINGS_HEADER)
+        if header is not None:
+            self.table.horizontalHeader().restoreState(header)
+
+    def save_settings(self) -> None:
+        settings = QSettings()
+        settings.setValue(SETTINGS_GEOMETRY, self.saveGeometry())
+        settings.setValue(SETTINGS_STATE, self.saveState())
+        settings.setValue(SETTINGS_SPLITTER, self.splitter.saveState())
+        settings.setValue(SETTINGS_HEADER, self.table.horizontalHeader().saveState())
+        settings.sync()
+
+    # ---------------------------------------------------------------- connecting
+    def open_connect_dialog(self) -> ConnectDialog:
+        """Open the profile manager without blocking; returns it (tests drive it)."""
+        last = str(QSettings().value(SETTINGS_LAST_PROFILE, "") or "")
+        dialog = ConnectDialog(self.store, self.runner, self, selected=last)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.connect_requested.connect(self.connect_profile)
+        dialog.open()
+        self.connect_dialog = dialog
+        return dialog
+
+    def connect_profile(self, profile: Profile, secrets: Secrets | None, remember: bool = True) -> None:
+        """Build the connection's client on a worker, then show its buckets."""
+        if self._connect_task is not None:
+            self._connect_task.cancel()
+        self.show_message(f"Connecting to {profile.display_name}…")
+        self._connect_task = self.runner.run(
+            f"connect {profile.name}", Connection, profile, secrets,
+            on_result=lambda conn: self._on_connected(conn, remember),
+            on_error=lambda exc: self.show_error(describe(exc).message))
+
+    def _on_connected(self, connection: Connection, remember: bool) -> None:
+        self._connect_task = None
+        old = self.connection
+        self.connection = connection
+        profile = connection.profile
+        log.info("connected to %s (%s)", profile.display_name, profile.describe_endpoint())
+        if remember:
+            QSettings().setValue(SETTINGS_LAST_PROFILE, profile.name)
+        self.setWindowTitle(f"{profile.display_name} — s3browser")
+        self.tree_model.set_connection(connection, f"{profile.display_name} ({profile.describe_endpoint()})")
+        self.tree.expand(self.tree_model.connection_index())
+        self.table_model.set_connection(connection)
+        self.history.reset()
+        self._show_location(Location())
+        self.show_message(f"Connected to {profile.display_name}.")
+        if old is not None:
+            QTimer.singleShot(0, old.close)
+        self.connected.emit()
+
+    # ---------------------------------------------------------------- navigation
+    def navigate(self, location: Location) -> None:
+        """Go to ``location``, recording it in the history."""
+        self.history.visit(location)
+        self._show_location(location)
+
+    def _show_location(self, location: Location) -> None:
+        self.show_message("")
+        self.filter_edit.blockSignals(True)
+        self.filter_edit.clear()
+        self.filter_edit.blockSignals(False)
+        self.table_model.set_filter("")
+        self.table_model.load(location)
+        self.path_bar.set_location(location)
+        self._update_navigation()
+        log.info("browse %s", location.uri())
+
+    def go_back(self) -> None:
+        if self.history.can_go_back:
+            self._show_location(self.history.back())
+
+    def go_forward(self) -> None:
+        if self.history.can_go_forward:
+            self._show_location(self.history.forward())
+
+    def go_up(self) -> None:
+        location = self.history.current
+        if location.bucket:
+            self.navigate(location.parent())
+
+    def refresh(self) -> None:
+        self.show_message("")
+        self.table_model.refresh()
+
+    def _update_navigation(self) -> None:
+        self.back_action.setEnabled(self.history.can_go_back)
+        self.forward_action.setEnabled(self.history.can_go_forward)
+        self.up_action.setEnabled(bool(self.history.current.bucket))
+
+    def _on_table_activated(self, index: QModelIndex) -> None:
+        if index.isValid() and self.table_model.is_folder_at(index.row()):
+            self.navigate(self.table_model.location_for_row(index.row()))
+
+    def _on_tree_clicked(self, index: QModelIndex) -> None:
+        location = self.tree_model.data(index, LOCATION_ROLE)
+        if location is not None and self.connection is not None:
+            error = self.tree_model.node_error(index)
+            if error:
+                self.show_error(error)
+            self.navigate(location)
+
+    def _focus_path(self) -> None:
+        self.path_bar.setFocus()
+        self.path_bar.selectAll()
+
+    def _focus_filter(self) -> None:
+        self.filter_edit.setFocus()
+        self.filter_edit.selectAll()
+
+    # ---------------------------------------------------------------- status
+    def show_message(self, text: str) -> None:
+        self.message_label.setStyleSheet("")
+        self.message_label.setText(text)
+
+    def show_error(self, text: str) -> None:
+        """Errors appear in the status bar, never as a traceback; the app keeps working."""
+        self.message_label.setStyleSheet("color: #b00020;")
+        self.message_label.setText(text)
+
+    def _on_loading_changed(self, loading: bool) -> None:
+        self.busy.setVisible(loading)
+        self._update_stats()
+
+    def _update_stats(self) -> None:
+        model = self.table_model
+        objects, folders = model.object_count, model.folder_count
+        if not model.location.bucket:
+            text = f"{folders:,} bucket{'s' if folders != 1 else ''}"
+        else:
+            text = f"{objects:,} object{'s' if objects != 1 else ''}"
+            if folders:
+                text += f", {folders:,} folder{'s' if folders != 1 else ''}"
+        if model.is_loading:
+            text += " (loading…)"
+        if model.filter_text:
+            text += f" — {model.rowCount():,} shown"
+        self.count_label.setText(text)
+        self.size_label.setText(human_size(model.total_size) if model.location.bucket else "")
+
+    # ---------------------------------------------------------------- lifetime
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.shown.emit()
+
+    def shutdown(self) -> None:
+        """Save state, cancel listings and drain the worker pools; safe to call twice."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+        self.save_settings()
+        self.runner.shutdown()
+        if self.connection is not None:
+            self.connection.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)
+
+    @staticmethod
+    def about_text() -> str:
+        return f"s3browser {__version__}"

@@ -1,0 +1,373 @@
+"""The object table: one prefix's folders and objects, over compact columnar storage.
+
+Rows are kept in parallel arrays (names, sizes, times, storage-class ids), not one dict or
+QStandardItem per object.  ``_visible`` maps view rows to storage rows, so sorting and filtering
+never copy the data and need no proxy model.  Pages from the worker are appended as they arrive;
+a page that belongs to an older listing is dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+from array import array
+from typing import Any, Callable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from s3browser.core.connection import Connection
+from s3browser.core.errors import describe
+from s3browser.core.listing import BucketInfo, ListingPage, iter_pages, list_buckets
+from s3browser.core.s3paths import Location
+from s3browser.ui import icons
+from s3browser.ui.formatting import exact_size, human_size, local_time
+from s3browser.ui.tasks import POOL_LISTING, Task, TaskRunner
+
+log = logging.getLogger(__name__)
+
+COL_NAME, COL_SIZE, COL_MODIFIED, COL_CLASS = range(4)
+HEADERS = ("Name", "Size", "Last modified", "Storage class")
+
+KEY_ROLE = Qt.ItemDataRole.UserRole + 1  # full key (or bucket name at the root)
+IS_FOLDER_ROLE = Qt.ItemDataRole.UserRole + 2
+SIZE_ROLE = Qt.ItemDataRole.UserRole + 3
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class ObjectTableModel(QAbstractTableModel):
+    """Folders first, then objects; sortable and filterable in place."""
+
+    loading_changed = Signal(bool)
+    stats_changed = Signal()
+    load_failed = Signal(str)
+    page_arrived = Signal(int)  # rows in the page; lets tests and the status bar follow progress
+
+    def __init__(self, runner: TaskRunner, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._connection: Connection | None = None
+        self._location = Location()
+        self._task: Task | None = None
+        self._generation = 0
+        self._sort_column = COL_NAME
+        self._sort_order = Qt.SortOrder.AscendingOrder
+        self._filter = ""
+        self._clear_storage()
+
+    # ---------------------------------------------------------------- storage
+    def _clear_storage(self) -> None:
+        self._names: list[str] = []  # display name; folders keep their trailing "/"
+        self._sizes = array("q")
+        self._mtimes = array("d")
+        self._class_ids = array("B")
+        self._class_names: list[str] = [""]
+        self._class_lookup: dict[str, int] = {"": 0}
+        self._folder_count = 0  # storage rows that are folders (any position)
+        self._is_folder = bytearray()
+        self._visible = array("q")
+        self._visible_folders = 0  # visible folders always come first
+        self._total_size = 0
+        self._object_count = 0
+
+    def _class_id(self, name: str) -> int:
+        found = self._class_lookup.get(name)
+        if found is None:
+            found = len(self._class_names) if len(self._class_names) < 255 else 0
+            if found:
+                self._class_names.append(name)
+                self._class_lookup[name] = found
+        return found
+
+    # ---------------------------------------------------------------- loading
+    def set_connection(self, connection: Connection | None) -> None:
+        """Use ``connection`` for the next :meth:`load`; the current rows stay until then."""
+        self._cancel_task()
+        self._connection = connection
+
+    @property
+    def location(self) -> Location:
+        return self._location
+
+    @property
+    def is_loading(self) -> bool:
+        return self._task is not None
+
+    def load(self, location: Location) -> None:
+        """Show ``location``: cancel the current listing, clear, and start listing anew."""
+        self._cancel_task()
+        self._generation += 1
+        generation = self._generation
+        self.beginResetModel()
+        self._clear_storage()
+        self._location = location
+        self.endResetModel()
+        self.stats_changed.emit()
+        if self._connection is None:
+            return
+        conn = self._connection
+        if not location.bucket:
+            self._task = self._runner.run(
+                "list buckets", list_buckets, conn, pool=POOL_LISTING,
+                on_result=lambda buckets: self._on_buckets(generation, buckets),
+                on_error=lambda exc: self._on_error(generation, exc),
+                on_finished=lambda: self._on_finished(generation))
+        else:
+            self._task = self._runner.run_pages(
+                f"list {location.uri()}", iter_pages, conn, location.bucket, location.prefix,
+                on_page=lambda page: self._on_page(generation, page),
+                on_error=lambda exc: self._on_error(generation, exc),
+                on_finished=lambda: self._on_finished(generation))
+        self.loading_changed.emit(True)
+
+    def refresh(self) -> None:
+        self.load(self._location)
+
+    def cancel(self) -> None:
+        """Stop the current listing, keeping what has arrived."""
+        if self._cancel_task():
+            self.loading_changed.emit(False)
+
+    def _cancel_task(self) -> bool:
+        if self._task is None:
+            return False
+        self._task.cancel()
+        self._task = None
+        return True
+
+    def _on_buckets(self, generation: int, buckets: list[BucketInfo]) -> None:
+        if generation != self._generation:
+            return
+        page = ListingPage(bucket="", prefix="", folders=[b.name + "/" for b in buckets], is_last=True)
+        self.append_page(page, folder_mtimes=[b.created for b in buckets])
+
+    def _on_page(self, generation: int, page: ListingPage) -> None:
+        if generation != self._generation:
+            log.debug("dropped a late page of an older listing")
+            return
+        self.append_page(page)
+
+    def _on_error(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        message = describe(exc, bucket=self._location.bucket or None).message
+        log.warning("listing %s failed: %s", self._location.uri(), message)
+        self.load_failed.emit(message)
+
+    def _on_finished(self, generation: int) -> None:
+        if generation != self._generation:
+            return
+        self._task = None
+        self.loading_changed.emit(False)
+
+    # ---------------------------------------------------------------- appending
+    def append_page(self, page: ListingPage, folder_mtimes: list[float] | None = None) -> None:
+        """Add a page's rows: appended in place when order allows, else appended then re-sorted."""
+        start = len(self._names)
+        cut = len(page.prefix)
+        names = self._names
+        for i, folder in enumerate(page.folders):
+            names.append(folder[cut:])
+            self._sizes.append(0)
+            self._mtimes.append(folder_mtimes[i] if folder_mtimes else 0.0)
+            self._class_ids.append(0)
+            self._is_folder.append(1)
+        self._folder_count += len(page.folders)
+        if page.keys:
+            names.extend(key[cut:] for key in page.keys)
+            self._sizes.extend(page.sizes)
+            self._mtimes.extend(page.mtimes)
+            class_id = self._class_id
+            self._class_ids.extend(class_id(c) for c in page.storage_classes)
+            self._is_folder.extend(bytes(len(page.keys)))
+            self._object_count += len(page.keys)
+            self._total_size += sum(page.sizes)
+        end = len(names)
+        new_rows = [i for i in range(start, end) if self._matches(i)]
+        new_folders = [i for i in new_rows if self._is_folder[i]]
+        new_files = [i for i in new_rows if not self._is_folder[i]]
+        if new_rows:
+            self._insert_rows(new_folders, new_files)
+        self.stats_changed.emit()
+        self.page_arrived.emit(len(page))
+
+    def _insert_rows(self, new_folders: list[int], new_files: list[int]) -> None:
+        key = self._sort_key_function()
+        descending = self._sort_order == Qt.SortOrder.DescendingOrder
+        new_folders.sort(key=key, reverse=descending)
+        new_files.sort(key=key, reverse=descending)
+
+        def in_order(existing_last: int | None, first_new: int | None) -> bool:
+            if existing_last is None or first_new is None:
+                return True
+            a, b = key(existing_last), key(first_new)
+            return a >= b if descending else a <= b
+
+        last_folder = self._visible[self._visible_folders - 1] if self._visible_folders else None
+        last_file = self._visible[-1] if len(self._visible) > self._visible_folders else None
+        fits = (in_order(last_folder, new_folders[0] if new_folders else None)
+                and in_order(last_file, new_files[0] if new_files else None))
+        if new_folders:
+            at = self._visible_folders
+            self.beginInsertRows(QModelIndex(), at, at + len(new_folders) - 1)
+            self._visible[at:at] = array("q", new_folders)
+            self._visible_folders += len(new_folders)
+            self.endInsertRows()
+        if new_files:
+            at = len(self._visible)
+            self.beginInsertRows(QModelIndex(), at, at + len(new_files) - 1)
+            self._visible.extend(new_files)
+            self.endInsertRows()
+        if not fits:
+            self._resort()
+
+    # ---------------------------------------------------------------- filter & sort
+    def _matches(self, storage_row: int) -> bool:
+        return not self._filter or self._filter in self._names[storage_row].casefold()
+
+    def set_filter(self, text: str) -> None:
+        """Show only rows whose name contains ``text`` (case-insensitive)."""
+        text = text.casefold()
+        if text == self._filter:
+            return
+        self.beginResetModel()
+        self._filter = text
+        self._rebuild_visible()
+        self.endResetModel()
+        self.stats_changed.emit()
+
+    @property
+    def filter_text(self) -> str:
+        return self._filter
+
+    def _sort_key_function(self) -> Callable[[int], Any]:
+        column = self._sort_column
+        names = self._names
+        if column == COL_SIZE:
+            sizes = self._sizes
+            return lambda i: (sizes[i], names[i])
+        if column == COL_MODIFIED:
+            mtimes = self._mtimes
+            return lambda i: (mtimes[i], names[i])
+        if column == COL_CLASS:
+            classes, class_names = self._class_ids, self._class_names
+            return lambda i: (class_names[classes[i]], names[i])
+        return lambda i: names[i].casefold()
+
+    def _sorted_groups(self, rows: list[int]) -> tuple[list[int], list[int]]:
+        key = self._sort_key_function()
+        descending = self._sort_order == Qt.SortOrder.DescendingOrder
+        folders = sorted((i for i in rows if self._is_folder[i]), key=key, reverse=descending)
+        files = sorted((i for i in rows if not self._is_folder[i]), key=key, reverse=descending)
+        return folders, files
+
+    def _rebuild_visible(self) -> None:
+        rows = [i for i in range(len(self._names)) if self._matches(i)]
+        folders, files = self._sorted_groups(rows)
+        self._visible = array("q", folders)
+        self._visible.extend(files)
+        self._visible_folders = len(folders)
+
+    def _resort(self) -> None:
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        old_storage = [self._visible[p.row()] for p in persistent]
+        folders, files = self._sorted_groups(list(self._visible))
+        self._visible = array("q", folders)
+        self._visible.extend(files)
+        if persistent:
+            wanted = set(old_storage)
+            position = {s: row for row, s in enumerate(self._visible) if s in wanted}
+            self.changePersistentIndexList(
+                persistent, [self.index(position[s], p.column()) for p, s in zip(persistent, old_storage)])
+        self.layoutChanged.emit()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if column < 0 or column >= len(HEADERS):
+            return
+        if (column, order) == (self._sort_column, self._sort_order):
+            return
+        self._sort_column, self._sort_order = column, order
+        self._resort()
+
+    # ---------------------------------------------------------------- stats
+    @property
+    def object_count(self) -> int:
+        """Objects listed so far (folders excluded), whatever the filter."""
+        return self._object_count
+
+    @property
+    def folder_count(self) -> int:
+        return self._folder_count
+
+    @property
+    def total_size(self) -> int:
+        return self._total_size
+
+    def key_at(self, row: int) -> str:
+        name = self._names[self._visible[row]]
+        return self._location.prefix + name if self._location.bucket else name.rstrip("/")
+
+    def is_folder_at(self, row: int) -> bool:
+        return bool(self._is_folder[self._visible[row]])
+
+    def location_for_row(self, row: int) -> Location:
+        """Where double-clicking a folder row goes."""
+        if not self._location.bucket:
+            return Location(self.key_at(row), "")
+        return Location(self._location.bucket, self.key_at(row))
+
+    # ---------------------------------------------------------------- Qt model API
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._visible)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
+                and 0 <= section < len(HEADERS):
+            return HEADERS[section]
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._visible):
+            return None
+        row = self._visible[index.row()]
+        column = index.column()
+        folder = self._is_folder[row]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == COL_NAME:
+                return self._names[row].rstrip("/") if folder else self._names[row]
+            if column == COL_SIZE:
+                return "" if folder else human_size(self._sizes[row])
+            if column == COL_MODIFIED:
+                mtime = self._mtimes[row]
+                return local_time(mtime) if mtime else ""
+            if column == COL_CLASS:
+                return self._class_names[self._class_ids[row]]
+            return None
+        if role == Qt.ItemDataRole.DecorationRole and column == COL_NAME:
+            if folder:
+                return icons.icon("bucket" if not self._location.bucket else "folder")
+            return icons.icon(icons.kind_for_name(self._names[row]))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == COL_SIZE and not folder:
+                return exact_size(self._sizes[row])
+            if column == COL_NAME:
+                return self.key_at(index.row())
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_SIZE:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == KEY_ROLE:
+            return self.key_at(index.row())
+        if role == IS_FOLDER_ROLE:
+            return bool(folder)
+        if role == SIZE_ROLE:
+            return self._sizes[row]
+        return None

@@ -1,0 +1,183 @@
+"""The one task runner: boto3 work on QThreadPool workers, plain results back on the GUI thread.
+
+* A worker never touches a widget or model; it emits plain data through a relay QObject that
+  lives on the GUI thread, so Qt queues the delivery to the GUI thread.
+* Each :class:`Task` can be cancelled; a cancelled task's late pages and results are dropped here,
+  and page producers get ``should_stop`` to stop between pages.
+* Tasks are referenced until they end (nothing lost to garbage collection), and
+  :meth:`TaskRunner.shutdown` cancels everything and drains every pool before quit.
+* Separate pools per kind of work, so a long listing never starves a quick operation.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+from typing import Any, Callable, Iterable
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+POOL_LISTING = "listing"
+POOL_OPERATIONS = "operations"
+_POOL_SIZES = {POOL_LISTING: 3, POOL_OPERATIONS: 4}
+
+
+class Task:
+    """A handle on background work: cancel it, or ask whether it still matters."""
+
+    _ids = itertools.count(1)
+
+    def __init__(self, name: str, on_result: Callable[[Any], None] | None,
+                 on_page: Callable[[Any], None] | None, on_error: Callable[[BaseException], None] | None,
+                 on_finished: Callable[[], None] | None) -> None:
+        self.id = next(self._ids)
+        self.name = name
+        self.on_result = on_result
+        self.on_page = on_page
+        self.on_error = on_error
+        self.on_finished = on_finished
+        self._cancelled = threading.Event()
+        self.done = False
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def should_stop(self) -> bool:
+        return self._cancelled.is_set()
+
+    def __repr__(self) -> str:
+        return f"Task({self.id}, {self.name!r}{', cancelled' if self.cancelled else ''})"
+
+
+class _Relay(QObject):
+    page = Signal(object, object)
+    result = Signal(object, object)
+    error = Signal(object, object)
+    finished = Signal(object)
+
+
+class _Worker(QRunnable):
+    def __init__(self, task: Task, relay: _Relay, work: Callable[[], Any], pages: bool) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._task = task
+        self._relay = relay
+        self._work = work
+        self._pages = pages
+
+    def run(self) -> None:  # runs on a pool thread
+        task = self._task
+        try:
+            if task.cancelled:
+                return
+            if self._pages:
+                iterator: Iterable[Any] = self._work()
+                for page in iterator:
+                    if task.cancelled:
+                        close = getattr(iterator, "close", None)
+                        if close:
+                            close()
+                        break
+                    self._relay.page.emit(task, page)
+            else:
+                result = self._work()
+                if not task.cancelled:
+                    self._relay.result.emit(task, result)
+        except BaseException as exc:  # every failure goes to the GUI as data
+            if not task.cancelled:
+                log.info("task %s failed: %s: %s", task.name, type(exc).__name__, exc)
+                self._relay.error.emit(task, exc)
+        finally:
+            self._relay.finished.emit(task)
+
+
+class TaskRunner(QObject):
+    """Submit work, get callbacks on the GUI thread; cancel; drain on quit."""
+
+    def __init__(self, parent: QObject | None = None, pool_sizes: dict[str, int] | None = None) -> None:
+        super().__init__(parent)
+        self._pools: dict[str, QThreadPool] = {}
+        for name, size in (pool_sizes or _POOL_SIZES).items():
+            pool = QThreadPool(self)
+            pool.setMaxThreadCount(size)
+            self._pools[name] = pool
+        self._active: dict[int, Task] = {}
+        self._closed = False
+        self._relay = _Relay(self)
+        self._relay.page.connect(self._deliver_page)
+        self._relay.result.connect(self._deliver_result)
+        self._relay.error.connect(self._deliver_error)
+        self._relay.finished.connect(self._deliver_finished)
+
+    # ---- submitting ----
+    def run(self, name: str, fn: Callable[..., Any], *args: Any, pool: str = POOL_OPERATIONS,
+            on_result: Callable[[Any], None] | None = None,
+            on_error: Callable[[BaseException], None] | None = None,
+            on_finished: Callable[[], None] | None = None, **kwargs: Any) -> Task:
+        """Run ``fn(*args, **kwargs)`` on a worker; ``on_result(value)`` on the GUI thread."""
+        task = Task(name, on_result, None, on_error, on_finished)
+        return self._start(task, lambda: fn(*args, **kwargs), pool, pages=False)
+
+    def run_pages(self, name: str, fn: Callable[..., Iterable[Any]], *args: Any, pool: str = POOL_LISTING,
+                  on_page: Callable[[Any], None] | None = None,
+                  on_error: Callable[[BaseException], None] | None = None,
+                  on_finished: Callable[[], None] | None = None, **kwargs: Any) -> Task:
+        """Iterate ``fn(*args, should_stop=..., **kwargs)`` on a worker; each item to ``on_page``."""
+        task = Task(name, None, on_page, on_error, on_finished)
+        return self._start(task, lambda: fn(*args, should_stop=task.should_stop, **kwargs), pool, pages=True)
+
+    def _start(self, task: Task, work: Callable[[], Any], pool: str, pages: bool) -> Task:
+        if self._closed:
+            task.cancel()
+            return task
+        self._active[task.id] = task
+        self._pools[pool].start(_Worker(task, self._relay, work, pages))
+        return task
+
+    # ---- delivery, always on the GUI thread ----
+    @Slot(object, object)
+    def _deliver_page(self, task: Task, page: Any) -> None:
+        if not task.cancelled and task.on_page is not None:
+            task.on_page(page)
+
+    @Slot(object, object)
+    def _deliver_result(self, task: Task, result: Any) -> None:
+        if not task.cancelled and task.on_result is not None:
+            task.on_result(result)
+
+    @Slot(object, object)
+    def _deliver_error(self, task: Task, error: BaseException) -> None:
+        if not task.cancelled and task.on_error is not None:
+            task.on_error(error)
+
+    @Slot(object)
+    def _deliver_finished(self, task: Task) -> None:
+        task.done = True
+        self._active.pop(task.id, None)
+        if not task.cancelled and task.on_finished is not None:
+            task.on_finished()
+
+    # ---- lifetime ----
+    @property
+    def active_count(self) -> int:
+        return len(self._active)
+
+    def cancel_all(self) -> None:
+        for task in list(self._active.values()):
+            task.cancel()
+
+    def shutdown(self, timeout_ms: int = 15000) -> bool:
+        """Cancel all tasks and wait for every worker; True if all pools drained in time."""
+        self._closed = True
+        self.cancel_all()
+        drained = all(pool.waitForDone(timeout_ms) for pool in self._pools.values())
+        if not drained:
+            log.warning("workers still running after %d ms at shutdown", timeout_ms)
+        return drained

@@ -1,0 +1,155 @@
+"""Shared fixtures: a moto S3 server over real HTTP, an isolated home, an in-memory keyring."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import boto3  # noqa: E402
+import keyring  # noqa: E402
+import pytest  # noqa: E402
+import requests  # noqa: E402
+from botocore.config import Config  # noqa: E402
+from keyring.backend import KeyringBackend  # noqa: E402
+
+from tests.support.memory_keyring import MemoryKeyring  # noqa: E402
+
+logging.getLogger("werkzeug").setLevel(logging.ERROR)
+
+ACCESS_KEY = "test-access-key"
+SECRET_KEY = "test-secret-key-do-not-log-0123456789"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> str:
+    """One in-process moto server for the session; state is reset before each test that uses it."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_endpoint(moto_endpoint: str) -> str:
+    requests.post(f"{moto_endpoint}/moto-api/reset", timeout=10)
+    return moto_endpoint
+
+
+@pytest.fixture
+def s3_admin(s3_endpoint: str):
+    """A plain boto3 client for arranging test data (not the code under test)."""
+    return boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1",
+                        aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
+                        config=Config(s3={"addressing_style": "path"}))
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test reads or writes the real config, logs, AWS files or keyring."""
+    home = tmp_path / "home"
+    for sub in ("config", "state", "data", "cache"):
+        (home / sub).mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(home / "aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / "aws-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    for name in list(os.environ):
+        if name.startswith("AWS_") and name not in {"AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE",
+                                                     "AWS_EC2_METADATA_DISABLED"}:
+            monkeypatch.delenv(name)
+    try:
+        from PySide6.QtCore import QCoreApplication, QSettings
+    except ImportError:  # pragma: no cover
+        return home
+    QCoreApplication.setOrganizationName("s3browser")
+    QCoreApplication.setApplicationName("s3browser")
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(home / "config"))
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(home / "config"))
+    return home
+
+
+@pytest.fixture
+def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> KeyringBackend:
+    backend = MemoryKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def log_file(isolated_home: Path) -> Path:
+    from s3browser.core.logs import setup_logging
+
+    return setup_logging()
+
+
+def wait_for_port(port: int, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing listening on 127.0.0.1:{port}")
+
+
+@pytest.fixture(scope="session")
+def auth_moto_endpoint(tmp_path_factory: pytest.TempPathFactory):
+    """A moto server in its own process that enforces IAM authentication and policies.
+
+    Returns (endpoint, credentials): an "allowed" user that may use every bucket except
+    ``locked-bucket`` (explicit Deny), for wrong-key and access-denied tests.
+    """
+    port = free_port()
+    env = dict(os.environ, INITIAL_NO_AUTH_ACTION_COUNT="0")
+    log_path = tmp_path_factory.mktemp("auth-moto") / "moto.log"
+    with open(log_path, "wb") as log_handle:
+        process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                                   env=env, stdout=log_handle, stderr=subprocess.STDOUT)
+    try:
+        wait_for_port(port)
+        endpoint = f"http://127.0.0.1:{port}"
+        # Turn auth off while arranging users and buckets, then back on.
+        requests.post(f"{endpoint}/moto-api/reset-auth", data=b"1000000", timeout=10)
+        root = dict(endpoint_url=endpoint, region_name="us-east-1",
+                    aws_access_key_id="AKIAROOTROOTROOT", aws_secret_access_key="root")
+        iam = boto3.client("iam", **root)
+        iam.create_user(UserName="tester")
+        key = iam.create_access_key(UserName="tester")["AccessKey"]
+        iam.put_user_policy(UserName="tester", PolicyName="s3", PolicyDocument="""{
+          "Version": "2012-10-17",
+          "Statement": [
+            {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "s3:*",
+             "Resource": ["arn:aws:s3:::locked-bucket", "arn:aws:s3:::locked-bucket/*"]}
+          ]}""")
+        s3 = boto3.client("s3", config=Config(s3={"addressing_style": "path"}), **root)
+        for bucket in ("open-bucket", "locked-bucket"):
+            s3.create_bucket(Bucket=bucket)
+            s3.put_object(Bucket=bucket, Key="folder/file.txt", Body=b"x")
+        requests.post(f"{endpoint}/moto-api/reset-auth", data=b"0", timeout=10)
+        yield endpoint, (key["AccessKeyId"], key["SecretAccessKey"])
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

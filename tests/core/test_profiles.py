@@ -1,0 +1,104 @@
+"""Profiles on disk, secrets in the keyring only, read-only AWS/env profiles, backend refusal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backends import chainer, fail
+
+from s3browser.core.profiles import Profile, ProfileStore
+from s3browser.core.secrets import SERVICE, Secrets, SecretStore, choose_backend
+
+SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+
+
+def test_save_puts_secret_in_keyring_and_nothing_secret_on_disk(memory_keyring, isolated_home: Path) -> None:
+    store = ProfileStore(SecretStore())
+    persisted = store.save(Profile(name="work", endpoint_url="http://127.0.0.1:9", access_key_id="AKIA1"),
+                           Secrets(SECRET, "token-value-123"))
+    assert persisted
+    text = store.path.read_text()
+    assert SECRET not in text and "token-value-123" not in text
+    assert json.loads(text)["profiles"][0]["access_key_id"] == "AKIA1"
+    assert store.path.stat().st_mode & 0o777 == 0o600
+    assert json.loads(memory_keyring.entries[(SERVICE, "work")])["secret_access_key"] == SECRET
+
+    fresh = ProfileStore(SecretStore())  # a new store reads back from disk and keyring
+    assert fresh.get("work").endpoint_url == "http://127.0.0.1:9"
+    assert fresh.secrets.load("work") == Secrets(SECRET, "token-value-123")
+    for path in isolated_home.rglob("*"):
+        if path.is_file():
+            assert SECRET.encode() not in path.read_bytes(), path
+
+
+def test_rename_moves_secret_and_delete_removes_it(memory_keyring) -> None:
+    store = ProfileStore(SecretStore())
+    store.save(Profile(name="old", access_key_id="AK"), Secrets(SECRET))
+    store.save(Profile(name="new", access_key_id="AK"), None, old_name="old")
+    assert [p.name for p in store.profiles()] == ["new"]
+    assert (SERVICE, "old") not in memory_keyring.entries
+    assert ProfileStore(SecretStore()).secrets.load("new") == Secrets(SECRET)
+    store.delete("new")
+    assert store.profiles() == []
+    assert memory_keyring.entries == {}
+
+
+def test_invalid_profiles_are_rejected(memory_keyring) -> None:
+    store = ProfileStore(SecretStore())
+    with pytest.raises(ValueError, match="name"):
+        store.save(Profile(name=" "), None)
+    with pytest.raises(ValueError, match="http"):
+        store.save(Profile(name="x", endpoint_url="ftp://host"), None)
+
+
+def test_fail_backend_is_refused_and_secrets_stay_in_memory(isolated_home: Path) -> None:
+    store = SecretStore(fail.Keyring())
+    assert not store.is_secure
+    assert "no keyring service" in store.refusal and "gnome-keyring" in store.refusal
+    assert store.save("p", Secrets(SECRET)) is False
+    assert store.load("p") == Secrets(SECRET)
+    assert SecretStore(fail.Keyring()).load("p") is None  # gone with the process
+
+
+def test_plaintext_backends_are_refused(tmp_path: Path) -> None:
+    from keyrings.alt.file import PlaintextKeyring
+
+    plaintext = PlaintextKeyring()
+    plaintext.file_path = str(tmp_path / "plain.cfg")
+    backend, refusal = choose_backend(plaintext)
+    assert backend is None and "unencrypted" in refusal
+    store = SecretStore(plaintext)
+    store.save("p", Secrets(SECRET))
+    assert not (tmp_path / "plain.cfg").exists()
+
+
+def test_chainer_skips_insecure_members(memory_keyring) -> None:
+    from keyrings.alt.file import PlaintextKeyring
+
+    class Chain(chainer.ChainerBackend):
+        @property
+        def backends(self):
+            return [PlaintextKeyring(), memory_keyring]
+
+    chosen, refusal = choose_backend(Chain())
+    assert chosen is memory_keyring and refusal is None
+
+
+def test_aws_and_environment_profiles_are_read_only(memory_keyring, isolated_home: Path, monkeypatch) -> None:
+    (isolated_home / "aws-config").write_text(
+        "[default]\nregion = eu-west-1\n[profile sso-dev]\nsso_session = corp\nsso_account_id = 1\n"
+        "sso_role_name = r\n[sso-session corp]\nsso_start_url = https://x\nsso_region = eu-west-1\n")
+    (isolated_home / "aws-credentials").write_text("[default]\naws_access_key_id = AKIAFILE\n"
+                                                    "aws_secret_access_key = filesecret\n")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAENV")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "envsecret")
+    monkeypatch.setenv("AWS_PROFILE", "sso-dev")
+    store = ProfileStore(SecretStore())
+    names = [p.name for p in store.profiles()]
+    assert names == ["environment", "aws:sso-dev", "aws:default"]
+    assert all(p.read_only for p in store.profiles())
+    assert memory_keyring.entries == {}
+    assert not store.path.exists()  # listing copies nothing anywhere
