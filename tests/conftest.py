@@ -153,3 +153,94 @@ def auth_moto_endpoint(tmp_path_factory: pytest.TempPathFactory):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+# ---------------------------------------------------------------- error scenarios, caused for real
+from dataclasses import dataclass  # noqa: E402
+
+from s3browser.core.profiles import SOURCE_ADHOC, Profile  # noqa: E402
+from s3browser.core.s3paths import Location  # noqa: E402
+from s3browser.core.secrets import Secrets  # noqa: E402
+from tests.support.fault_proxy import FaultProxy, expired_token, slow_down  # noqa: E402
+
+
+@dataclass
+class ErrorScenario:
+    name: str
+    profile: Profile
+    secrets: Secrets | None
+    location: Location  # where the failure shows (the bucket list is Location())
+    kind: str
+    text: str  # a fragment of the message the user must see
+
+
+def _profile(endpoint: str, access_key: str = ACCESS_KEY) -> Profile:
+    return Profile(name="scenario", endpoint_url=endpoint, access_key_id=access_key, region="us-east-1",
+                   path_style=True, source=SOURCE_ADHOC)
+
+
+@pytest.fixture(scope="session")
+def tls_endpoint() -> str:
+    """An HTTPS server with a self-signed certificate nobody trusts."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, lambda env, start: [start("200 OK", []) or b""],
+                         ssl_context="adhoc", threaded=True)
+    import threading
+
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"https://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture
+def fault_proxy(s3_endpoint: str):
+    proxy = FaultProxy(s3_endpoint)
+    proxy.url = proxy.start()
+    yield proxy
+    proxy.stop()
+
+
+ERROR_SCENARIOS = ["wrong_keys", "expired_token", "unreachable", "dns", "tls", "denied", "no_such_bucket",
+                   "throttled"]
+
+
+@pytest.fixture(params=ERROR_SCENARIOS)
+def error_scenario(request: pytest.FixtureRequest) -> ErrorScenario:
+    name = request.param
+    root = Location()
+    if name == "wrong_keys":
+        endpoint, (key, _secret) = request.getfixturevalue("auth_moto_endpoint")
+        return ErrorScenario(name, _profile(endpoint, key), Secrets("not-the-right-secret"), root, "auth",
+                             "access key or secret key was rejected")
+    if name == "denied":
+        endpoint, (key, secret) = request.getfixturevalue("auth_moto_endpoint")
+        return ErrorScenario(name, _profile(endpoint, key), Secrets(secret), Location("locked-bucket", ""),
+                             "denied", "Access denied to bucket “locked-bucket”")
+    if name == "expired_token":
+        proxy = request.getfixturevalue("fault_proxy")
+        proxy.rules.append(expired_token)
+        return ErrorScenario(name, _profile(proxy.url), Secrets(SECRET_KEY, "an-old-session-token"), root,
+                             "expired", "session token has expired")
+    if name == "throttled":
+        proxy = request.getfixturevalue("fault_proxy")
+        proxy.rules.append(slow_down)
+        return ErrorScenario(name, _profile(proxy.url), Secrets(SECRET_KEY), root, "throttled", "throttling")
+    if name == "unreachable":
+        return ErrorScenario(name, _profile(f"http://127.0.0.1:{free_port()}"), Secrets(SECRET_KEY), root,
+                             "unreachable", "Could not connect to the endpoint")
+    if name == "dns":
+        return ErrorScenario(name, _profile("http://no-such-host.s3browser-test.invalid:9000"),
+                             Secrets(SECRET_KEY), root, "dns", "could not be resolved")
+    if name == "tls":
+        return ErrorScenario(name, _profile(request.getfixturevalue("tls_endpoint")), Secrets(SECRET_KEY), root,
+                             "tls", "TLS certificate")
+    if name == "no_such_bucket":
+        endpoint = request.getfixturevalue("s3_endpoint")
+        return ErrorScenario(name, _profile(endpoint), Secrets(SECRET_KEY), Location("missing-bucket", ""),
+                             "not_found", "no bucket named “missing-bucket”")
+    raise AssertionError(name)
+
+
+FAST_FAILING = {"max_attempts": 2, "connect_timeout": 3, "read_timeout": 10}

@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self.history = History()
         self._connect_task = None
         self._shut_down = False
+        self.connection_options: dict[str, float] = {}  # extra Connection settings (retries, timeouts)
 
         self.tree_model = BucketTreeModel(self.runner, self)
         self.table_model = ObjectTableModel(self.runner, self)
@@ -224,7 +225,7 @@ class MainWindow(QMainWindow):
             self._connect_task.cancel()
         self.show_message(f"Connecting to {profile.display_name}…")
         self._connect_task = self.runner.run(
-            f"connect {profile.name}", Connection, profile, secrets,
+            f"connect {profile.name}", Connection, profile, secrets, **self.connection_options,
             on_result=lambda conn: self._on_connected(conn, remember),
             on_error=lambda exc: self.show_error(describe(exc).message))
 

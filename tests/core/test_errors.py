@@ -1,0 +1,52 @@
+"""Every error case is caused for real over HTTP and translated into one clear message."""
+
+from __future__ import annotations
+
+import pytest
+
+from s3browser.core.connection import Connection
+from s3browser.core.errors import describe
+from s3browser.core.listing import iter_pages, list_buckets
+from s3browser.core.objects import upload_bytes
+from tests.conftest import FAST_FAILING, SECRET_KEY, ErrorScenario, _profile
+from tests.support.fault_proxy import bucket_lives_in
+
+
+def test_each_error_has_one_clear_message(error_scenario: ErrorScenario) -> None:
+    conn = Connection(error_scenario.profile, error_scenario.secrets, **FAST_FAILING)
+    with pytest.raises(Exception) as info:
+        if error_scenario.location.bucket:
+            list(iter_pages(conn, error_scenario.location.bucket, ""))
+        else:
+            list_buckets(conn)
+    error = describe(info.value, bucket=error_scenario.location.bucket or None)
+    assert error.kind == error_scenario.kind, error.message
+    assert error_scenario.text in error.message
+    assert "Traceback" not in error.message
+    if error_scenario.secrets:
+        assert error_scenario.secrets.secret_access_key not in error.message
+
+
+def test_access_denied_on_one_bucket_leaves_the_others_working(auth_moto_endpoint) -> None:
+    endpoint, (key, secret) = auth_moto_endpoint
+    from s3browser.core.secrets import Secrets
+
+    conn = Connection(_profile(endpoint, key), Secrets(secret), **FAST_FAILING)
+    with pytest.raises(Exception):
+        list(iter_pages(conn, "locked-bucket"))
+    pages = list(iter_pages(conn, "open-bucket"))
+    assert pages[0].folders == ["folder/"]
+
+
+def test_bucket_in_another_region_just_works(fault_proxy, s3_admin) -> None:
+    from s3browser.core.secrets import Secrets
+
+    s3_admin.create_bucket(Bucket="far-away")
+    s3_admin.put_object(Bucket="far-away", Key="hello.txt", Body=b"hi")
+    fault_proxy.rules.append(bucket_lives_in("far-away", "eu-west-1"))
+    conn = Connection(_profile(fault_proxy.url), Secrets(SECRET_KEY), **FAST_FAILING)
+    pages = list(iter_pages(conn, "far-away"))
+    assert pages[0].keys == ["hello.txt"]
+    assert fault_proxy.hits >= 1  # the redirect really happened and was handled
+    upload_bytes(conn, "far-away", "second.txt", b"ok")
+    assert s3_admin.get_object(Bucket="far-away", Key="second.txt")["Body"].read() == b"ok"

@@ -1,0 +1,70 @@
+"""Fixtures for GUI tests: a real main window on the offscreen platform, talking to moto."""
+
+from __future__ import annotations
+
+import pytest
+
+from s3browser.core.profiles import ProfileStore
+from s3browser.core.secrets import SecretStore
+from s3browser.ui import interaction
+from s3browser.ui.main_window import MainWindow
+from tests.conftest import ACCESS_KEY, FAST_FAILING, SECRET_KEY, _profile
+
+
+class ScriptedInteraction(interaction.Interaction):
+    """Answers confirmations from a list and records the questions."""
+
+    def __init__(self) -> None:
+        self.answers: list[bool] = []
+        self.questions: list[str] = []
+
+    def confirm(self, parent, title: str, text: str) -> bool:  # noqa: ANN001
+        self.questions.append(text)
+        return self.answers.pop(0)
+
+
+@pytest.fixture
+def answers():
+    scripted = ScriptedInteraction()
+    previous = interaction.install(scripted)
+    yield scripted
+    interaction.install(previous)
+
+
+@pytest.fixture
+def store(memory_keyring) -> ProfileStore:
+    return ProfileStore(SecretStore())
+
+
+@pytest.fixture
+def window(qtbot, store):
+    win = MainWindow(store)
+    win.connection_options = dict(FAST_FAILING)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.shutdown()
+
+
+def wait_loaded(qtbot, win, timeout: int = 15000) -> None:
+    qtbot.waitUntil(lambda: not win.table_model.is_loading, timeout=timeout)
+
+
+@pytest.fixture
+def connected(qtbot, window, s3_endpoint):
+    """The window connected to the moto server (buckets listed)."""
+    from s3browser.core.secrets import Secrets
+
+    with qtbot.waitSignal(window.connected, timeout=10000):
+        window.connect_profile(_profile(s3_endpoint), Secrets(SECRET_KEY), remember=False)
+    wait_loaded(qtbot, window)
+    return window
+
+
+def table_names(win) -> list[str]:
+    model = win.table_model
+    return [model.index(r, 0).data() for r in range(model.rowCount())]
+
+
+__all__ = ["ACCESS_KEY", "SECRET_KEY", "table_names", "wait_loaded"]
