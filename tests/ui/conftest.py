@@ -32,6 +32,21 @@ def answers():
 
 
 @pytest.fixture
+def runner(qtbot):
+    """A task runner that is drained and destroyed at the end of the test, not at interpreter exit."""
+    import shiboken6
+
+    from s3browser.ui.tasks import TaskRunner
+
+    task_runner = TaskRunner()
+    yield task_runner
+    task_runner.shutdown()
+    for child in task_runner.children():
+        child.setParent(None)
+    shiboken6.delete(task_runner)
+
+
+@pytest.fixture
 def store(memory_keyring) -> ProfileStore:
     return ProfileStore(SecretStore())
 
