@@ -1,0 +1,58 @@
+"""Render the real main window on the demo endpoint and save a PNG (used for the README).
+
+    xvfb-run -s "-screen 0 1280x800x24" python scripts/screenshot.py docs/screenshot.png
+"""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtWidgets import QApplication
+
+from s3browser.core.demo import start_demo_endpoint
+from s3browser.core.profiles import ProfileStore
+from s3browser.core.s3paths import Location
+from s3browser.core.secrets import SecretStore
+from s3browser.ui import icons
+from s3browser.ui.main_window import MainWindow
+
+
+def main(out: str) -> int:
+    QCoreApplication.setOrganizationName("s3browser-screenshot")
+    QCoreApplication.setApplicationName("s3browser-screenshot")
+    app = QApplication(sys.argv[:1])
+    app.setWindowIcon(icons.app_icon())
+    demo = start_demo_endpoint()
+    window = MainWindow(ProfileStore(SecretStore(), include_aws=False))
+    window.resize(1180, 700)
+    window.show()
+
+    def browse() -> None:
+        tree = window.tree_model
+        window.navigate(Location("demo-documents", "notes/"))
+        conn_index = tree.connection_index()
+        window.tree.expand(conn_index)
+        QTimer.singleShot(800, lambda: expand_bucket(conn_index))
+
+    def expand_bucket(conn_index) -> None:  # noqa: ANN001
+        docs = window.tree_model.find_child(conn_index, "demo-documents")
+        window.tree.expand(docs)
+        window.tree.setCurrentIndex(docs)
+        window.navigate(Location("demo-documents", ""))
+        QTimer.singleShot(1200, shoot)
+
+    def shoot() -> None:
+        window.grab().save(out)
+        print(f"saved {out}")
+        window.shutdown()
+        demo.stop()
+        app.quit()
+
+    window.connected.connect(lambda: QTimer.singleShot(300, browse))
+    window.connect_profile(demo.profile(), demo.secrets(), remember=False)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1] if len(sys.argv) > 1 else "screenshot.png"))
