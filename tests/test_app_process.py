@@ -66,3 +66,21 @@ def test_unknown_profile_is_a_clear_error(app_env: dict[str, str]) -> None:
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "no profile named 'nope'" in result.stderr
+
+
+def test_endpoint_url_with_environment_credentials(app_env: dict[str, str], isolated_home: Path,
+                                                   s3_endpoint: str, s3_admin) -> None:
+    s3_admin.create_bucket(Bucket="cli-bucket")
+    env = dict(app_env, AWS_ACCESS_KEY_ID="cli-key", AWS_SECRET_ACCESS_KEY="cli-secret-value-xyz")
+    log = isolated_home / "state" / "s3browser" / "log" / "s3browser.log"
+    process = run_app("--endpoint-url", s3_endpoint, env=env)
+    try:
+        content = wait_for_log(log, f"connected to {s3_endpoint}", process)
+        assert "browse s3://" in content
+        process.send_signal(signal.SIGTERM)
+        _out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    assert "cli-secret-value-xyz" not in log.read_text() + err

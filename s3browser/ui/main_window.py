@@ -314,6 +314,7 @@ class MainWindow(QMainWindow):
 
     def show_error(self, text: str) -> None:
         """Errors appear in the status bar, never as a traceback; the app keeps working."""
+        log.warning("error shown: %s", text)
         self.message_label.setStyleSheet("color: #b00020;")
         self.message_label.setText(text)
 

@@ -238,7 +238,8 @@ def test_window_state_and_last_profile_are_remembered(qtbot, store, connected) -
     again.shutdown()
 
 
-def test_error_messages_appear_in_window_and_app_keeps_working(qtbot, window, error_scenario, s3_endpoint) -> None:
+def test_error_messages_appear_in_window_and_app_keeps_working(qtbot, window, error_scenario, s3_endpoint,
+                                                                log_file) -> None:
     from s3browser.core.secrets import Secrets
     from tests.conftest import _profile
 
@@ -249,6 +250,10 @@ def test_error_messages_appear_in_window_and_app_keeps_working(qtbot, window, er
         window.navigate(error_scenario.location)
     qtbot.waitUntil(lambda: error_scenario.text in window.message_label.text(), timeout=20000)
     assert "Traceback" not in window.message_label.text()
+    logged = log_file.read_text()
+    assert f"error shown: {window.message_label.text()}" in logged
+    if error_scenario.secrets:
+        assert error_scenario.secrets.secret_access_key not in logged
 
     with qtbot.waitSignal(window.connected, timeout=10000):
         window.connect_profile(_profile(s3_endpoint), Secrets("anything"), remember=False)

@@ -149,9 +149,7 @@ class ObjectTableModel(QAbstractTableModel):
     def _on_error(self, generation: int, exc: BaseException) -> None:
         if generation != self._generation:
             return
-        message = describe(exc, bucket=self._location.bucket or None).message
-        log.warning("listing %s failed: %s", self._location.uri(), message)
-        self.load_failed.emit(message)
+        self.load_failed.emit(describe(exc, bucket=self._location.bucket or None).message)
 
     def _on_finished(self, generation: int) -> None:
         if generation != self._generation:
