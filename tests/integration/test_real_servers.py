@@ -1,0 +1,91 @@
+"""Core flows and a GUI browse flow against SeaweedFS and rclone serve s3 over loopback."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+import s3browser.core as core
+from s3browser.core.connection import Connection
+from s3browser.core.s3paths import Location
+from tests.integration.conftest import server_profile
+from tests.ui.conftest import table_names, wait_loaded
+from tests.ui.test_browsing import double_click_row
+
+
+@pytest.fixture
+def conn(real_server):
+    connection = Connection(*server_profile(real_server))
+    yield connection
+    connection.close()
+
+
+def test_core_api_round_trip(conn, bucket, tmp_path) -> None:
+    core.upload_bytes(conn, bucket, "docs/hello world.txt", b"hello")
+    core.upload_bytes(conn, bucket, "docs/ünïcødé/файл.txt", "привет".encode())
+    big = tmp_path / "big.bin"
+    big.write_bytes(bytes(range(256)) * 40_000)  # 10 MB: multipart through s3transfer
+    core.upload_file(conn, bucket, "blobs/big.bin", big)
+
+    assert core.exists(conn, bucket, "docs/hello world.txt")
+    assert not core.exists(conn, bucket, "docs/nope.txt")
+    assert core.download_bytes(conn, bucket, "docs/ünïcødé/файл.txt") == "привет".encode()
+    out = core.download_file(conn, bucket, "blobs/big.bin", tmp_path / "out" / "big.bin")
+    assert out.read_bytes() == big.read_bytes()
+    assert [o.key for o in core.list_objects(conn, bucket, "docs/")] == ["docs/hello world.txt"]
+    assert core.list_folders(conn, bucket, "docs/") == ["docs/ünïcødé/"]
+    assert bucket in [b.name for b in core.list_buckets(conn)]
+    core.delete(conn, bucket, "docs/hello world.txt")
+    assert not core.exists(conn, bucket, "docs/hello world.txt")
+
+
+def test_paged_listing_returns_every_key_once(conn, bucket, real_server) -> None:
+    client = real_server.client()
+    keys = [f"many/{i:04d}.txt" for i in range(120)]
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda k: client.put_object(Bucket=bucket, Key=k, Body=b"x"), keys))
+    client.put_object(Bucket=bucket, Key="many/sub/inner.txt", Body=b"")
+    pages = list(core.iter_pages(conn, bucket, "many/", page_size=50))
+    assert len(pages) >= 3
+    listed = [k for page in pages for k in page.keys]
+    assert listed == keys
+    assert [f for page in pages for f in page.folders] == ["many/sub/"]
+
+
+def test_wrong_secret_is_reported_clearly(real_server) -> None:
+    conn = Connection(*server_profile(real_server, secret="definitely-wrong"), max_attempts=1)
+    with pytest.raises(Exception) as info:
+        core.list_buckets(conn)
+    error = core.describe(info.value)
+    assert error.kind == "auth", error.message
+
+
+def test_gui_browse_flow(qtbot, window, real_server, bucket) -> None:
+    client = real_server.client()
+    for key in ("photos/2026/a.png", "photos/2026/b.png", "photos/readme.txt", "top.txt"):
+        client.put_object(Bucket=bucket, Key=key, Body=b"data")
+    with qtbot.waitSignal(window.connected, timeout=15000):
+        window.connect_profile(*server_profile(real_server), remember=False)
+    wait_loaded(qtbot, window)
+    assert bucket in table_names(window)
+
+    window.navigate(Location(bucket, ""))
+    wait_loaded(qtbot, window)
+    assert table_names(window) == ["photos", "top.txt"]
+    double_click_row(qtbot, window, "photos")
+    wait_loaded(qtbot, window)
+    assert window.path_bar.text() == f"s3://{bucket}/photos/"
+    assert table_names(window) == ["2026", "readme.txt"]
+    qtbot.keyClicks(window.filter_edit, "read")
+    assert table_names(window) == ["readme.txt"]
+    window.up_action.trigger()
+    wait_loaded(qtbot, window)
+    assert window.path_bar.text() == f"s3://{bucket}/"
+
+    conn_index = window.tree_model.connection_index()
+    qtbot.waitUntil(lambda: window.tree_model.find_child(conn_index, bucket).isValid(), timeout=15000)
+    bucket_index = window.tree_model.find_child(conn_index, bucket)
+    window.tree.expand(bucket_index)
+    qtbot.waitUntil(lambda: window.tree_model.rowCount(bucket_index) == 1, timeout=15000)
+    assert window.tree_model.index(0, 0, bucket_index).data() == "photos"
