@@ -19,6 +19,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from botocore.utils import parse_timestamp
 
+from s3browser.core.fast_listing_parser import FastParserFactory, install_quick_200_check
 from s3browser.core.profiles import SOURCE_AWS, SOURCE_ENV, Profile
 from s3browser.core.redaction import register_secret
 from s3browser.core.secrets import Secrets
@@ -84,7 +85,9 @@ class Connection:
                 register_secret(secrets.session_token)
                 core.set_credentials(profile.access_key_id, secrets.secret_access_key,
                                      secrets.session_token or None)
-        core.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=fast_timestamp)
+        parser_factory = FastParserFactory()
+        parser_factory.set_parser_defaults(timestamp_parser=fast_timestamp)
+        core.register_component("response_parser_factory", parser_factory)
         return boto3.Session(botocore_session=core)
 
     @property
@@ -98,6 +101,7 @@ class Connection:
                 client = self._session.client(
                     "s3", region_name=region, endpoint_url=self.endpoint_url,
                     verify=self.profile.verify_tls, config=make_config(self.profile, **self._config_kwargs))
+                install_quick_200_check(client)
                 self._clients[region] = client
             return client
 

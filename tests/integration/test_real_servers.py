@@ -89,3 +89,13 @@ def test_gui_browse_flow(qtbot, window, real_server, bucket) -> None:
     window.tree.expand(bucket_index)
     qtbot.waitUntil(lambda: window.tree_model.rowCount(bucket_index) == 1, timeout=15000)
     assert window.tree_model.index(0, 0, bucket_index).data() == "photos"
+
+
+def test_fast_listing_parser_matches_botocore(conn, bucket, real_server) -> None:
+    from tests.support.parser_check import HOSTILE_KEYS, assert_same_listings, stock_client
+
+    client = real_server.client()
+    for key in HOSTILE_KEYS:
+        client.put_object(Bucket=bucket, Key=key, Body=b"x")
+    stock = stock_client(real_server.endpoint, real_server.access_key, real_server.secret_key)
+    assert assert_same_listings(conn, stock, bucket) >= 8
