@@ -100,7 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         secrets = store.secrets.load(profile.name) if not profile.read_only else None
     if args.endpoint_url and not args.demo:
-        profile = replace(profile, endpoint_url=args.endpoint_url, source=SOURCE_ADHOC) if profile else \
+        # With a profile, only its endpoint changes (an AWS-config profile keeps its credentials).
+        profile = replace(profile, endpoint_url=args.endpoint_url) if profile else \
             Profile(name=args.endpoint_url, endpoint_url=args.endpoint_url, source=SOURCE_ADHOC)
 
     window = MainWindow(store)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QModelIndex, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtCore import QModelIndex, QPoint, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QProgressBar,
     QSplitter,
     QTableView,
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
         self.focus_path_action = self._action("Edit &path", None, "Ctrl+L", self._focus_path)
         self.focus_filter_action = self._action("&Filter", None, QKeySequence.StandardKey.Find, self._focus_filter)
         self.stop_action = self._action("&Stop loading", None, "Esc", self.table_model.cancel)
+        self.copy_uri_action = self._action("Copy S3 &URI", None, "Ctrl+Shift+C", self.copy_selected_uris)
         self.connect_action.setToolTip("Manage and choose connections (Ctrl+Shift+O)")
         self.refresh_action.setToolTip("Refresh (F5)")
 
@@ -124,6 +126,10 @@ class MainWindow(QMainWindow):
         header.resizeSection(COL_SIZE, 100)
         header.resizeSection(COL_MODIFIED, 150)
         header.setHighlightSections(False)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._show_table_menu)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._show_tree_menu)
         self.table.doubleClicked.connect(self._on_table_activated)
         self.table.activated.connect(self._on_table_activated)
 
@@ -256,11 +262,11 @@ class MainWindow(QMainWindow):
 
     def _show_location(self, location: Location) -> None:
         self.show_message("")
+        self.table_model.load(location)  # clears the rows first, so dropping the filter costs nothing
         self.filter_edit.blockSignals(True)
         self.filter_edit.clear()
         self.filter_edit.blockSignals(False)
         self.table_model.set_filter("")
-        self.table_model.load(location)
         self.path_bar.set_location(location)
         self._update_navigation()
         log.info("browse %s", location.uri())
@@ -298,6 +304,39 @@ class MainWindow(QMainWindow):
             if error:
                 self.show_error(error)
             self.navigate(location)
+
+    def selected_uris(self) -> list[str]:
+        """``s3://`` URIs of the selected rows (buckets, folders or objects), in view order."""
+        location = self.table_model.location
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        if not location.bucket:
+            return [f"s3://{self.table_model.key_at(r)}/" for r in rows]
+        return [f"s3://{location.bucket}/{self.table_model.key_at(r)}" for r in rows]
+
+    def copy_selected_uris(self) -> None:
+        uris = self.selected_uris() or [self.table_model.location.uri()]
+        QGuiApplication.clipboard().setText("\n".join(uris))
+        self.show_message(f"Copied {uris[0]}" if len(uris) == 1 else f"Copied {len(uris)} URIs")
+
+    def _show_table_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        menu = QMenu(self)
+        if index.isValid() and self.table_model.is_folder_at(index.row()):
+            menu.addAction("&Open", lambda: self._on_table_activated(index))
+        menu.addAction(self.copy_uri_action)
+        menu.addSeparator()
+        menu.addAction(self.refresh_action)
+        menu.addAction(self.up_action)
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def _show_tree_menu(self, pos: QPoint) -> None:
+        index = self.tree.indexAt(pos)
+        if not index.isValid():
+            return
+        menu = QMenu(self)
+        menu.addAction("&Open", lambda: self._on_tree_clicked(index))
+        menu.addAction("&Refresh", lambda: self.tree_model.refresh(index))
+        menu.popup(self.tree.viewport().mapToGlobal(pos))
 
     def _focus_path(self) -> None:
         self.path_bar.setFocus()

@@ -285,3 +285,23 @@ def test_connect_dialog_buttons_exist_with_mnemonics(window) -> None:
     texts = {b.text() for b in dialog.findChildren(QPushButton)}
     assert {"&Test connection", "Sa&ve", "&Connect", "&New", "&Delete", "Close"} <= texts
     dialog.reject()
+
+
+def test_copy_s3_uri_of_selection_and_context_menu(qtbot, connected, s3_admin) -> None:
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QMenu
+
+    win = connected
+    arrange_buckets(s3_admin)
+    win.navigate(Location("alpha", "photos/"))
+    wait_loaded(qtbot, win)
+    win.table.selectRow(0)
+    qtbot.keyClick(win.table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert QGuiApplication.clipboard().text() == "s3://alpha/photos/cat.png"
+    assert win.message_label.text() == "Copied s3://alpha/photos/cat.png"
+
+    rect = win.table.visualRect(win.table_model.index(1, 0))
+    win._show_table_menu(rect.center())
+    menu = next(m for m in win.findChildren(QMenu) if m.isVisible())
+    assert [a.text() for a in menu.actions() if a.text()] == ["Copy S3 &URI", "&Refresh", "&Up"]
+    menu.close()
