@@ -99,3 +99,29 @@ def test_fast_listing_parser_matches_botocore(conn, bucket, real_server) -> None
         client.put_object(Bucket=bucket, Key=key, Body=b"x")
     stock = stock_client(real_server.endpoint, real_server.access_key, real_server.secret_key)
     assert assert_same_listings(conn, stock, bucket) >= 8
+
+
+def test_bucket_policy_denial_shows_message_and_other_buckets_work(qtbot, window, seaweedfs_server) -> None:
+    """A real bucket policy (SeaweedFS enforces them) denies one bucket; its siblings keep working."""
+    import json
+    import uuid
+
+    client = seaweedfs_server.client()
+    locked, opened = f"locked-{uuid.uuid4().hex[:8]}", f"open-{uuid.uuid4().hex[:8]}"
+    for name in (locked, opened):
+        client.create_bucket(Bucket=name)
+        client.put_object(Bucket=name, Key="inside/file.txt", Body=b"x")
+    client.put_bucket_policy(Bucket=locked, Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+        "Resource": [f"arn:aws:s3:::{locked}", f"arn:aws:s3:::{locked}/*"]}]}))
+
+    with qtbot.waitSignal(window.connected, timeout=15000):
+        window.connect_profile(*server_profile(seaweedfs_server), remember=False)
+    wait_loaded(qtbot, window)
+    window.navigate(Location(locked, ""))
+    qtbot.waitUntil(lambda: f"Access denied to bucket “{locked}”" in window.message_label.text(), timeout=15000)
+    assert window.table_model.rowCount() == 0
+    window.navigate(Location(opened, ""))
+    wait_loaded(qtbot, window)
+    assert table_names(window) == ["inside"]
+    assert window.message_label.text() == ""
