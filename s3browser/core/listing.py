@@ -24,6 +24,7 @@ class ListingPage:
     sizes: list[int] = field(default_factory=list)
     mtimes: list[float] = field(default_factory=list)
     storage_classes: list[str] = field(default_factory=list)
+    etags: list[str] = field(default_factory=list)
     is_last: bool = False
 
     def __len__(self) -> int:
@@ -62,6 +63,7 @@ def iter_pages(conn: Connection, bucket: str, prefix: str = "", delimiter: str =
         sizes = page.sizes
         mtimes = page.mtimes
         classes = page.storage_classes
+        etags = page.etags
         for item in contents:
             key = item["Key"]
             if key == prefix:
@@ -70,6 +72,7 @@ def iter_pages(conn: Connection, bucket: str, prefix: str = "", delimiter: str =
             sizes.append(item.get("Size", 0))
             mtimes.append(item["LastModified"].timestamp())
             classes.append(item.get("StorageClass", "STANDARD"))
+            etags.append(item.get("ETag", ""))
         token = response.get("NextContinuationToken")
         page.is_last = not response.get("IsTruncated") or not token
         if response.get("IsTruncated") and not token:

@@ -1,0 +1,100 @@
+"""What a batch of uploads or downloads will do, worked out before anything is transferred.
+
+Runs on a worker: it lists the destination once (never a HEAD per file) to find what exists.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from s3browser.core.connection import Connection
+from s3browser.core.listing import iter_pages
+from s3browser.core.local_paths import LocalFile, LocalTarget, local_target, plan_upload
+
+
+@dataclass
+class UploadPlan:
+    bucket: str
+    prefix: str
+    files: list[LocalFile]
+    problems: list[str]
+    existing: dict[str, tuple[int, float]]  # key -> (size, mtime) of objects the upload would replace
+
+    @property
+    def total_size(self) -> int:
+        return sum(f.size for f in self.files)
+
+    def conflicts(self) -> list[LocalFile]:
+        return [f for f in self.files if f.key in self.existing]
+
+
+def _common_prefix(keys: list[str]) -> str:
+    prefix = os.path.commonprefix(keys) if keys else ""
+    return prefix[: prefix.rfind("/") + 1]
+
+
+def plan_uploads(conn: Connection, sources: list[Path], bucket: str, prefix: str) -> UploadPlan:
+    files, problems = plan_upload(sources, prefix)
+    existing: dict[str, tuple[int, float]] = {}
+    wanted = {f.key for f in files}
+    if files:
+        for page in iter_pages(conn, bucket, _common_prefix(sorted(wanted)), delimiter=""):
+            for key, size, mtime in zip(page.keys, page.sizes, page.mtimes):
+                if key in wanted:
+                    existing[key] = (size, mtime)
+    return UploadPlan(bucket, prefix, files, problems, existing)
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    key: str
+    size: int
+    mtime: float
+    etag: str
+    target: LocalTarget
+
+
+@dataclass
+class DownloadPlan:
+    bucket: str
+    root: Path
+    files: list[RemoteFile] = field(default_factory=list)
+    refused: list[LocalTarget] = field(default_factory=list)
+
+    @property
+    def total_size(self) -> int:
+        return sum(f.size for f in self.files)
+
+
+def plan_downloads(conn: Connection, bucket: str, keys: list[str], folders: list[str], base_prefix: str,
+                   root: Path) -> DownloadPlan:
+    """Objects ``keys`` and everything under ``folders``, mapped safely below ``root``.
+
+    Paths keep the structure below ``base_prefix`` (the folder being browsed), so downloading
+    ``photos/`` while browsing ``2026/`` writes ``root/photos/...``.
+    """
+    plan = DownloadPlan(bucket, root)
+    wanted = set(keys)
+    sources: list[tuple[str, int, float, str]] = []
+    if keys:
+        for page in iter_pages(conn, bucket, _common_prefix(sorted(keys)) if len(keys) > 1 else keys[0],
+                               delimiter=""):
+            sources.extend(t for t in zip(page.keys, page.sizes, page.mtimes, page.etags) if t[0] in wanted)
+    for folder in folders:
+        for page in iter_pages(conn, bucket, folder, delimiter=""):
+            sources.extend(zip(page.keys, page.sizes, page.mtimes, page.etags))
+    seen: set[Path] = set()
+    for key, size, mtime, etag in sources:
+        target = local_target(root, key, base_prefix)
+        if target.path is not None and target.path in seen:
+            target = LocalTarget(key, None, "maps to the same local file as another key")
+        if target.refused:
+            if key.endswith("/") and size == 0:
+                continue  # an empty "folder marker" object: nothing to download
+            plan.refused.append(target)
+            continue
+        seen.add(target.path)
+        plan.files.append(RemoteFile(key, size, mtime, etag, target))
+    return plan
