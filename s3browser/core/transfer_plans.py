@@ -79,7 +79,7 @@ def plan_downloads(conn: Connection, bucket: str, keys: list[str], folders: list
     wanted = set(keys)
     sources: list[tuple[str, int, float, str]] = []
     if keys:
-        for page in iter_pages(conn, bucket, _common_prefix(sorted(keys)) if len(keys) > 1 else keys[0],
+        for page in iter_pages(conn, bucket, _common_prefix(sorted(keys)),
                                delimiter=""):
             sources.extend(t for t in zip(page.keys, page.sizes, page.mtimes, page.etags) if t[0] in wanted)
     for folder in folders:

@@ -5,7 +5,11 @@ Tests replace :data:`interaction` with a scripted answerer; the app uses message
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from s3browser.core.transfers import Overwrite
 
 
 class Interaction:
@@ -14,6 +18,27 @@ class Interaction:
                                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                                       QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
+
+    def choose_overwrite(self, parent: QWidget | None, conflicts: list[str], total: int) -> Overwrite | None:
+        """Asked once per batch: what to do with files that already exist (None cancels the batch)."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Files already exist",
+                          f"{len(conflicts)} of {total} files already exist at the destination, for example:\n"
+                          + "\n".join(f"  {name}" for name in conflicts[:5])
+                          + (f"\n  and {len(conflicts) - 5} more" if len(conflicts) > 5 else ""), parent=parent)
+        buttons = {box.addButton("Overwrite all", QMessageBox.ButtonRole.AcceptRole): Overwrite.OVERWRITE,
+                   box.addButton("Skip existing", QMessageBox.ButtonRole.AcceptRole): Overwrite.SKIP,
+                   box.addButton("Only if different", QMessageBox.ButtonRole.AcceptRole): Overwrite.IF_DIFFERENT}
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return buttons.get(box.clickedButton())
+
+    def choose_folder(self, parent: QWidget | None, title: str) -> Path | None:
+        folder = QFileDialog.getExistingDirectory(parent, title)
+        return Path(folder) if folder else None
+
+    def choose_files(self, parent: QWidget | None, title: str) -> list[Path]:
+        files, _ = QFileDialog.getOpenFileNames(parent, title)
+        return [Path(f) for f in files]
 
 
 interaction = Interaction()
@@ -28,3 +53,15 @@ def install(replacement: Interaction) -> Interaction:
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
     return interaction.confirm(parent, title, text)
+
+
+def choose_overwrite(parent: QWidget | None, conflicts: list[str], total: int) -> Overwrite | None:
+    return interaction.choose_overwrite(parent, conflicts, total)
+
+
+def choose_folder(parent: QWidget | None, title: str) -> Path | None:
+    return interaction.choose_folder(parent, title)
+
+
+def choose_files(parent: QWidget | None, title: str) -> list[Path]:
+    return interaction.choose_files(parent, title)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
@@ -15,9 +16,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QProgressBar,
     QSplitter,
-    QTableView,
     QToolBar,
-    QTreeView,
     QWidget,
 )
 
@@ -28,13 +27,20 @@ from s3browser.core.profiles import Profile, ProfileStore
 from s3browser.core.s3paths import Location
 from s3browser.core.secrets import Secrets
 from s3browser.ui import icons
+from s3browser.core.transfer_plans import DownloadPlan, UploadPlan, plan_downloads, plan_uploads
+from s3browser.core.transfers import Overwrite, UploadOptions
+from s3browser.ui import interaction
 from s3browser.ui.dialogs.connect_dialog import ConnectDialog
+from s3browser.ui.dialogs.upload_dialog import UploadDialog
+from s3browser.ui.transfer_controller import TransferController
 from s3browser.ui.formatting import human_size
 from s3browser.ui.history import History
 from s3browser.ui.models.bucket_tree import LOCATION_ROLE, BucketTreeModel
 from s3browser.ui.models.object_table import COL_MODIFIED, COL_NAME, COL_SIZE, ObjectTableModel
 from s3browser.ui.tasks import TaskRunner
+from s3browser.ui.widgets.drop_views import BucketTreeView, ObjectTableView
 from s3browser.ui.widgets.path_bar import PathBar
+from s3browser.ui.widgets.transfer_panel import TransferPanel
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +70,12 @@ class MainWindow(QMainWindow):
 
         self.tree_model = BucketTreeModel(self.runner, self)
         self.table_model = ObjectTableModel(self.runner, self)
+        self.transfers = TransferController(self)
         self._init_actions()
         self._init_views()
         self._init_toolbar()
         self._init_status_bar()
+        self._init_transfers()
         self._restore_settings()
         self._update_navigation()
 
@@ -93,11 +101,15 @@ class MainWindow(QMainWindow):
         self.focus_filter_action = self._action("&Filter", None, QKeySequence.StandardKey.Find, self._focus_filter)
         self.stop_action = self._action("&Stop loading", None, "Esc", self.table_model.cancel)
         self.copy_uri_action = self._action("Copy S3 &URI", None, "Ctrl+Shift+C", self.copy_selected_uris)
+        self.upload_action = self._action("&Upload…", "upload", "Ctrl+U", self.open_upload_dialog)
+        self.download_action = self._action("&Download…", "download", "Ctrl+D", self.download_selected)
+        self.upload_action.setToolTip("Upload files and folders here (Ctrl+U); or drop them on the window")
+        self.download_action.setToolTip("Download the selection to a folder (Ctrl+D)")
         self.connect_action.setToolTip("Manage and choose connections (Ctrl+Shift+O)")
         self.refresh_action.setToolTip("Refresh (F5)")
 
     def _init_views(self) -> None:
-        self.tree = QTreeView()
+        self.tree = BucketTreeView()
         self.tree.setObjectName("bucketTree")
         self.tree.setModel(self.tree_model)
         self.tree.setHeaderHidden(True)
@@ -106,7 +118,7 @@ class MainWindow(QMainWindow):
         self.tree.activated.connect(self._on_tree_clicked)
         self.tree_model.error_occurred.connect(self.show_error)
 
-        self.table = QTableView()
+        self.table = ObjectTableView()
         self.table.setObjectName("objectTable")
         self.table.setModel(self.table_model)
         self.table.setSortingEnabled(True)
@@ -130,6 +142,8 @@ class MainWindow(QMainWindow):
         self.table.customContextMenuRequested.connect(self._show_table_menu)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._show_tree_menu)
+        self.table.files_dropped.connect(self.upload_paths)
+        self.tree.files_dropped.connect(self.upload_paths)
         self.table.doubleClicked.connect(self._on_table_activated)
         self.table.activated.connect(self._on_table_activated)
 
@@ -155,6 +169,9 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.forward_action)
         toolbar.addAction(self.up_action)
         toolbar.addAction(self.refresh_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.upload_action)
+        toolbar.addAction(self.download_action)
         self.path_bar = PathBar()
         self.path_bar.location_entered.connect(self.navigate)
         toolbar.addWidget(self.path_bar)
@@ -185,6 +202,14 @@ class MainWindow(QMainWindow):
         self.busy.setVisible(False)
         bar.addWidget(self.message_label, 1)
         bar.addPermanentWidget(self.busy)
+        self.transfer_progress = QProgressBar()
+        self.transfer_progress.setObjectName("transferProgress")
+        self.transfer_progress.setMaximumWidth(180)
+        self.transfer_progress.setMaximumHeight(16)
+        self.transfer_progress.setRange(0, 1000)
+        self.transfer_progress.setFormat("Transfers %p%")
+        self.transfer_progress.setVisible(False)
+        bar.addPermanentWidget(self.transfer_progress)
         bar.addPermanentWidget(self.count_label)
         bar.addPermanentWidget(self.size_label)
 
@@ -247,6 +272,7 @@ class MainWindow(QMainWindow):
         self.tree_model.set_connection(connection, f"{profile.display_name} ({profile.describe_endpoint()})")
         self.tree.expand(self.tree_model.connection_index())
         self.table_model.set_connection(connection)
+        self.transfers.set_connection(connection)
         self.history.reset()
         self._show_location(Location())
         self.show_message(f"Connected to {profile.display_name}.")
@@ -324,6 +350,9 @@ class MainWindow(QMainWindow):
         if index.isValid() and self.table_model.is_folder_at(index.row()):
             menu.addAction("&Open", lambda: self._on_table_activated(index))
         menu.addAction(self.copy_uri_action)
+        if self.table_model.location.bucket:
+            menu.addAction(self.download_action)
+            menu.addAction(self.upload_action)
         menu.addSeparator()
         menu.addAction(self.refresh_action)
         menu.addAction(self.up_action)
@@ -377,6 +406,94 @@ class MainWindow(QMainWindow):
         self.count_label.setText(text)
         self.size_label.setText(human_size(model.total_size) if model.location.bucket else "")
 
+    # ---------------------------------------------------------------- transfers
+    def _init_transfers(self) -> None:
+        self.transfer_panel = TransferPanel(self.transfers, self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.transfer_panel)
+        self.transfer_panel.hide()
+        self.toggle_transfers_action = self.transfer_panel.toggleViewAction()
+        self.toggle_transfers_action.setShortcut(QKeySequence("Ctrl+T"))
+        self.addAction(self.toggle_transfers_action)
+        self.transfers.totals_changed.connect(self._update_transfer_progress)
+        self.transfers.batch_finished.connect(self._on_batch_finished)
+
+    def open_upload_dialog(self, sources: list | None = None) -> UploadDialog | None:
+        """The upload dialog for the current folder (non-blocking; returns it for tests)."""
+        if self.connection is None:
+            self.show_error("Connect first.")
+            return None
+        dialog = UploadDialog(self.runner, self.table_model.location, self, sources=sources or [])
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.upload_paths(dialog.sources(), dialog.destination(), dialog.options()))
+        dialog.open()
+        self.upload_dialog = dialog
+        return dialog
+
+    def upload_paths(self, paths: list, location: Location | None = None,
+                     options: UploadOptions | None = None) -> None:
+        """Plan an upload on a worker (one listing of the destination), then queue it."""
+        location = location or self.table_model.location
+        if self.connection is None or not location.bucket:
+            self.show_error("Open a bucket first: files are uploaded into the bucket and folder shown.")
+            return
+        options = options or UploadOptions()
+        self.show_message(f"Preparing upload to {location.uri()}…")
+        self.runner.run("plan upload", plan_uploads, self.connection, list(paths), location.bucket,
+                        location.prefix, on_result=lambda plan: self._queue_upload(plan, options),
+                        on_error=lambda exc: self.show_error(describe(exc, bucket=location.bucket).message))
+
+    def _queue_upload(self, plan: UploadPlan, options: UploadOptions) -> None:
+        if options.overwrite == Overwrite.ASK:
+            conflicts = plan.conflicts()
+            if conflicts:
+                choice = interaction.choose_overwrite(self, [c.key for c in conflicts], len(plan.files))
+                if choice is None:
+                    self.show_message("Upload cancelled; nothing was changed.")
+                    return
+                options.overwrite = choice
+            else:
+                options.overwrite = Overwrite.OVERWRITE
+        self.transfers.add_uploads(plan, options)
+        self.transfer_panel.show()
+        self.show_message(f"Uploading {len(plan.files):,} files to s3://{plan.bucket}/{plan.prefix}…")
+
+    def download_selected(self, root: Path | None = None) -> None:
+        """Download the selected objects and folders (recursively) into a chosen folder."""
+        location = self.table_model.location
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        if self.connection is None or not location.bucket or not rows:
+            self.show_error("Select objects or folders to download.")
+            return
+        root = root or interaction.choose_folder(self, "Download to folder")
+        if root is None:
+            return
+        keys = [self.table_model.key_at(r) for r in rows if not self.table_model.is_folder_at(r)]
+        folders = [self.table_model.key_at(r) for r in rows if self.table_model.is_folder_at(r)]
+        self.show_message(f"Preparing download to {root}…")
+        self.runner.run("plan download", plan_downloads, self.connection, location.bucket, keys, folders,
+                        location.prefix, Path(root), on_result=self._queue_download,
+                        on_error=lambda exc: self.show_error(describe(exc, bucket=location.bucket).message))
+
+    def _queue_download(self, plan: DownloadPlan) -> None:
+        self.transfers.add_downloads(plan)
+        self.transfer_panel.show()
+        text = f"Downloading {len(plan.files):,} files to {plan.root}…"
+        if plan.refused:
+            text += f" {len(plan.refused)} keys cannot be saved safely (see the queue)."
+        self.show_message(text)
+
+    def _update_transfer_progress(self) -> None:
+        done, total = self.transfers.totals()
+        active = self.transfers.active_count
+        self.transfer_progress.setVisible(bool(active))
+        if total:
+            self.transfer_progress.setValue(int(done * 1000 / total))
+
+    def _on_batch_finished(self, summary: str) -> None:
+        self.show_message(summary)
+        if self.table_model.location.bucket:
+            self.table_model.refresh()
+
     # ---------------------------------------------------------------- lifetime
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -388,11 +505,19 @@ class MainWindow(QMainWindow):
             return
         self._shut_down = True
         self.save_settings()
+        self.transfers.shutdown()
         self.runner.shutdown()
         if self.connection is not None:
             self.connection.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        active = self.transfers.active_count
+        if active and not self._shut_down and not interaction.confirm(
+                self, "Transfers running",
+                f"{active} transfer{'s are' if active != 1 else ' is'} not finished. Quit anyway? "
+                "Running uploads are cancelled and their multipart uploads aborted."):
+            event.ignore()
+            return
         self.shutdown()
         super().closeEvent(event)
 

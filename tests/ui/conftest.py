@@ -12,18 +12,35 @@ from tests.conftest import ACCESS_KEY, FAST_FAILING, SECRET_KEY, _profile
 
 
 class ScriptedInteraction(interaction.Interaction):
-    """Answers confirmations from a list and records the questions."""
+    """Answers every question from scripted lists and records it; no test ever blocks on a dialog.
+
+    With nothing scripted: confirmations say yes (so closing a window at teardown never hangs),
+    overwrite questions cancel, folder questions return ``folder``.
+    """
 
     def __init__(self) -> None:
         self.answers: list[bool] = []
         self.questions: list[str] = []
+        self.overwrite_answers: list = []
+        self.overwrite_questions: list[list[str]] = []
+        self.folder = None
 
     def confirm(self, parent, title: str, text: str) -> bool:  # noqa: ANN001
         self.questions.append(text)
-        return self.answers.pop(0)
+        return self.answers.pop(0) if self.answers else True
+
+    def choose_overwrite(self, parent, conflicts, total):  # noqa: ANN001
+        self.overwrite_questions.append(list(conflicts))
+        return self.overwrite_answers.pop(0) if self.overwrite_answers else None
+
+    def choose_folder(self, parent, title):  # noqa: ANN001
+        return self.folder
+
+    def choose_files(self, parent, title):  # noqa: ANN001
+        return []
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def answers():
     scripted = ScriptedInteraction()
     previous = interaction.install(scripted)

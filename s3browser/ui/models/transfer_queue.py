@@ -1,0 +1,195 @@
+"""The transfer queue model: one row per upload or download, refreshed a few times a second.
+
+Workers (s3transfer threads) only bump byte counters; this model reads them on a GUI timer and
+emits one ``dataChanged`` per refresh, so a thousand running transfers cost no signal storm.
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from s3browser.core.transfers import Progress, UploadOptions
+from s3browser.ui.formatting import exact_size, human_size
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class Direction(enum.Enum):
+    UPLOAD = "Upload"
+    DOWNLOAD = "Download"
+
+
+class State(enum.Enum):
+    QUEUED = "Queued"
+    RUNNING = "Running"
+    PAUSED = "Paused"
+    DONE = "Done"
+    FAILED = "Failed"
+    CANCELLED = "Cancelled"
+    SKIPPED = "Skipped"
+
+    @property
+    def finished(self) -> bool:
+        return self in {State.DONE, State.FAILED, State.CANCELLED, State.SKIPPED}
+
+
+@dataclass(eq=False)
+class TransferItem:
+    direction: Direction
+    bucket: str
+    key: str
+    local_path: Path
+    size: int
+    batch: int
+    options: UploadOptions | None = None  # uploads
+    etag: str = ""  # downloads: for verification
+    mtime: float = 0.0  # downloads: LastModified to set locally
+    state: State = State.QUEUED
+    error: str = ""
+    progress: Progress = field(default_factory=lambda: Progress(0))
+    future: Any = None
+    started_at: float = 0.0
+    finished_at: float = 0.0
+    speed: float = 0.0  # bytes/s, smoothed
+    announced: bool = False  # its batch's "finished" message was shown
+    _last_sample: tuple[float, int] = (0.0, 0)
+
+    @property
+    def name(self) -> str:
+        return self.key.rstrip("/").rsplit("/", 1)[-1] or self.key
+
+    @property
+    def done_bytes(self) -> int:
+        return self.size if self.state == State.DONE else min(self.progress.done, self.size)
+
+    @property
+    def fraction(self) -> float:
+        return 1.0 if self.size == 0 and self.state == State.DONE else (self.done_bytes / self.size if self.size else 0.0)
+
+    def sample_speed(self, now: float) -> None:
+        last_time, last_bytes = self._last_sample
+        done = self.done_bytes
+        if last_time:
+            instant = (done - last_bytes) / max(now - last_time, 1e-6)
+            self.speed = instant if not self.speed else 0.7 * self.speed + 0.3 * instant
+        self._last_sample = (now, done)
+
+    @property
+    def eta_seconds(self) -> float | None:
+        if self.state != State.RUNNING or self.speed <= 1:
+            return None
+        return (self.size - self.done_bytes) / self.speed
+
+
+COL_NAME, COL_DIRECTION, COL_SIZE, COL_PROGRESS, COL_SPEED, COL_ETA, COL_STATE, COL_ERROR = range(8)
+HEADERS = ("Name", "Direction", "Size", "Progress", "Speed", "ETA", "State", "Error")
+PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 20
+
+
+def format_eta(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    seconds = int(seconds + 0.5)
+    if seconds >= 3600:
+        return f"{seconds // 3600}h {seconds % 3600 // 60:02d}m"
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class TransferQueueModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.items: list[TransferItem] = []
+
+    def add(self, items: list[TransferItem]) -> None:
+        if not items:
+            return
+        start = len(self.items)
+        self.beginInsertRows(QModelIndex(), start, start + len(items) - 1)
+        self.items.extend(items)
+        self.endInsertRows()
+
+    def remove_finished(self) -> None:
+        keep = [item for item in self.items if not item.state.finished]
+        if len(keep) == len(self.items):
+            return
+        self.beginResetModel()
+        self.items = keep
+        self.endResetModel()
+
+    def row_of(self, item: TransferItem) -> int:
+        return self.items.index(item)
+
+    def item_changed(self, item: TransferItem) -> None:
+        row = self.row_of(item)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
+
+    def refresh_running(self) -> None:
+        """Sample speeds and repaint progress, speed and ETA of every row (one signal)."""
+        if not self.items:
+            return
+        now = time.monotonic()
+        for item in self.items:
+            if item.state == State.RUNNING:
+                item.sample_speed(now)
+        self.dataChanged.emit(self.index(0, COL_PROGRESS), self.index(len(self.items) - 1, COL_ETA),
+                              [Qt.ItemDataRole.DisplayRole, PROGRESS_ROLE])
+
+    # ---------------------------------------------------------------- Qt model API
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
+                and 0 <= section < len(HEADERS):
+            return HEADERS[section]
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.items):
+            return None
+        item = self.items[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == COL_NAME:
+                return item.name
+            if column == COL_DIRECTION:
+                return item.direction.value
+            if column == COL_SIZE:
+                return human_size(item.size)
+            if column == COL_PROGRESS:
+                return f"{item.fraction * 100:.0f}%"
+            if column == COL_SPEED:
+                return f"{human_size(int(item.speed))}/s" if item.state == State.RUNNING and item.speed else ""
+            if column == COL_ETA:
+                return format_eta(item.eta_seconds)
+            if column == COL_STATE:
+                return item.state.value
+            if column == COL_ERROR:
+                return item.error
+            return None
+        if role == PROGRESS_ROLE and column == COL_PROGRESS:
+            return item.fraction
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == COL_SIZE:
+                return exact_size(item.size)
+            if column == COL_ERROR and item.error:
+                return item.error
+            return f"s3://{item.bucket}/{item.key}\n{item.local_path}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL_SIZE, COL_SPEED, COL_ETA):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None

@@ -1,0 +1,279 @@
+"""Runs the transfer queue: starts items on the shared engine, tracks them, cancels, retries.
+
+At most ``max_active`` transfers are handed to s3transfer at a time (the rest wait in the queue),
+so submitting thousands of files never blocks the GUI thread on a full s3transfer queue.
+Completion arrives from s3transfer's threads through a relay signal, on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Iterable
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from s3browser.core.connection import Connection
+from s3browser.core.errors import describe
+from s3browser.core.transfer_plans import DownloadPlan, UploadPlan
+from s3browser.core.transfers import Overwrite, Progress, TransferEngine, UploadOptions, needs_upload
+from s3browser.ui.formatting import human_size
+from s3browser.ui.models.transfer_queue import Direction, State, TransferItem, TransferQueueModel
+
+log = logging.getLogger(__name__)
+
+
+class _Relay(QObject):
+    finished = Signal(object, object)  # item, error or None
+
+
+class TransferController(QObject):
+    batch_finished = Signal(str)  # a one-line summary
+    totals_changed = Signal()
+
+    def __init__(self, parent: QObject | None = None, max_active: int = 32, refresh_ms: int = 250) -> None:
+        super().__init__(parent)
+        self.model = TransferQueueModel(self)
+        self.max_active = max_active
+        self._engines: dict[int, TransferEngine] = {}
+        self._item_engine: dict[int, TransferEngine] = {}
+        self._engine: TransferEngine | None = None
+        self._next_batch = 1
+        self._relay = _Relay(self)
+        self._relay.finished.connect(self._on_item_done)
+        self._timer = QTimer(self)
+        self._timer.setInterval(refresh_ms)
+        self._timer.timeout.connect(self._tick)
+
+    # ---------------------------------------------------------------- setup
+    def set_connection(self, connection: Connection) -> None:
+        """New transfers use ``connection``; running ones finish on the engine they started on."""
+        engine = self._engines.get(id(connection))
+        if engine is None:
+            engine = TransferEngine(connection)
+            self._engines[id(connection)] = engine
+        self._engine = engine
+
+    # ---------------------------------------------------------------- adding work
+    def add_uploads(self, plan: UploadPlan, options: UploadOptions) -> int:
+        """Queue a planned upload batch; ``options.overwrite`` must not be ASK any more."""
+        assert self._engine is not None, "connect first"
+        batch = self._new_batch()
+        items = []
+        for local in plan.files:
+            item = TransferItem(Direction.UPLOAD, plan.bucket, local.key, local.path, local.size, batch,
+                                options=replace(options))
+            try:
+                mtime = local.path.stat().st_mtime
+            except OSError:
+                mtime = 0.0
+            if not needs_upload(options.overwrite, local.size, mtime, plan.existing.get(local.key)):
+                item.state = State.SKIPPED
+                item.error = "exists" if options.overwrite == Overwrite.SKIP else "unchanged"
+            items.append(item)
+        for problem in plan.problems:
+            path, _, reason = problem.rpartition(": ")
+            item = TransferItem(Direction.UPLOAD, plan.bucket, plan.prefix + Path(path).name, Path(path), 0,
+                                batch, options=replace(options), state=State.FAILED,
+                                error=f"Cannot read the local file: {reason}")
+            items.append(item)
+        self._add(items)
+        return batch
+
+    def add_downloads(self, plan: DownloadPlan) -> int:
+        assert self._engine is not None, "connect first"
+        batch = self._new_batch()
+        items = [TransferItem(Direction.DOWNLOAD, plan.bucket, f.key, f.target.path, f.size, batch, etag=f.etag,
+                              mtime=f.mtime) for f in plan.files]
+        items += [TransferItem(Direction.DOWNLOAD, plan.bucket, r.key, plan.root, 0, batch, state=State.FAILED,
+                               error=f"Not downloaded: the key {r.note}.") for r in plan.refused]
+        self._add(items)
+        return batch
+
+    def _new_batch(self) -> int:
+        batch = self._next_batch
+        self._next_batch += 1
+        return batch
+
+    def _add(self, items: list[TransferItem]) -> None:
+        self.model.add(items)
+        for item in items:
+            self._item_engine[id(item)] = self._engine
+        self._pump()
+        self._check_batches({item.batch for item in items})
+        self.totals_changed.emit()
+
+    # ---------------------------------------------------------------- running
+    def _running(self) -> list[TransferItem]:
+        return [item for item in self.model.items if item.state == State.RUNNING]
+
+    def _pump(self) -> None:
+        running = len(self._running())
+        for item in self.model.items:
+            if running >= self.max_active:
+                break
+            if item.state == State.QUEUED:
+                self._start(item)
+                running += 1
+        if running and not self._timer.isActive():
+            self._timer.start()
+
+    def _start(self, item: TransferItem) -> None:
+        engine = self._item_engine[id(item)]
+        item.state = State.RUNNING
+        item.error = ""
+        item.progress = Progress(item.size)
+        item.speed = 0.0
+        item._last_sample = (0.0, 0)
+        item.started_at = time.monotonic()
+        done = lambda error, it=item: self._relay.finished.emit(it, error)  # noqa: E731 - s3transfer thread
+        try:
+            if item.direction == Direction.UPLOAD:
+                item.future = engine.upload(item.local_path, item.bucket, item.key, item.options, item.progress, done)
+            else:
+                item.future = engine.download(item.bucket, item.key, item.local_path, item.size, item.etag,
+                                              item.mtime, item.progress, done)
+        except OSError as exc:  # the local file vanished or cannot be read
+            self._finish(item, exc)
+            return
+        self.model.item_changed(item)
+
+    @Slot(object, object)
+    def _on_item_done(self, item: TransferItem, error: BaseException | None) -> None:
+        if item.state != State.RUNNING:  # cancelled or paused by the user: keep that state
+            item.future = None
+            self.model.item_changed(item)
+            self._pump()
+            return
+        self._finish(item, error)
+
+    def _finish(self, item: TransferItem, error: BaseException | None) -> None:
+        item.future = None
+        item.finished_at = time.monotonic()
+        if error is None:
+            item.state = State.DONE
+            log.info("%s done: s3://%s/%s", item.direction.value.lower(), item.bucket, item.key)
+        else:
+            item.state = State.FAILED
+            item.error = describe(error, bucket=item.bucket, key=item.key).message
+            log.warning("%s failed: s3://%s/%s: %s", item.direction.value.lower(), item.bucket, item.key,
+                        item.error)
+        self.model.item_changed(item)
+        self._pump()
+        self._check_batches({item.batch})
+        self.totals_changed.emit()
+
+    def _tick(self) -> None:
+        self.model.refresh_running()
+        self.totals_changed.emit()
+        if not self._running():
+            self._timer.stop()
+
+    def _check_batches(self, batches: set[int]) -> None:
+        for batch in batches:
+            items = [item for item in self.model.items if item.batch == batch]
+            if not items or not all(item.state.finished for item in items):
+                continue
+            if any(item.announced for item in items):
+                continue
+            for item in items:
+                item.announced = True
+            self.batch_finished.emit(self._summary(items))
+
+    @staticmethod
+    def _summary(items: list[TransferItem]) -> str:
+        direction = items[0].direction
+        done = [i for i in items if i.state == State.DONE]
+        failed = sum(1 for i in items if i.state == State.FAILED)
+        skipped = sum(1 for i in items if i.state == State.SKIPPED)
+        cancelled = sum(1 for i in items if i.state == State.CANCELLED)
+        verb = "uploaded" if direction == Direction.UPLOAD else "downloaded"
+        text = f"{direction.value} finished: {len(done)} file{'s' if len(done) != 1 else ''} {verb} " \
+               f"({human_size(sum(i.size for i in done))})"
+        for count, word in ((failed, "failed"), (skipped, "skipped"), (cancelled, "cancelled")):
+            if count:
+                text += f", {count} {word}"
+        return text + "."
+
+    # ---------------------------------------------------------------- user actions
+    def cancel(self, items: Iterable[TransferItem]) -> None:
+        for item in items:
+            if item.state in (State.QUEUED, State.PAUSED):
+                item.state = State.CANCELLED
+            elif item.state == State.RUNNING:
+                item.state = State.CANCELLED
+                if item.future is not None:
+                    item.future.cancel()  # s3transfer aborts a multipart upload it started
+            else:
+                continue
+            self.model.item_changed(item)
+            self._check_batches({item.batch})
+        self._pump()
+        self.totals_changed.emit()
+
+    def pause(self, items: Iterable[TransferItem]) -> None:
+        """Hold items; a running one is stopped now and starts over when resumed."""
+        for item in items:
+            if item.state == State.QUEUED:
+                item.state = State.PAUSED
+            elif item.state == State.RUNNING:
+                item.state = State.PAUSED
+                if item.future is not None:
+                    item.future.cancel()
+            else:
+                continue
+            self.model.item_changed(item)
+        self._pump()
+
+    def resume(self, items: Iterable[TransferItem]) -> None:
+        for item in items:
+            if item.state == State.PAUSED:
+                item.state = State.QUEUED
+                self.model.item_changed(item)
+        self._pump()
+
+    def retry(self, items: Iterable[TransferItem]) -> None:
+        for item in items:
+            if item.state in (State.FAILED, State.CANCELLED) and item.size >= 0 and item.local_path:
+                if item.error.startswith(("Not downloaded", "Cannot read")):
+                    continue  # refused at planning time: nothing to retry
+                item.state = State.QUEUED
+                item.error = ""
+                item.announced = False
+                self.model.item_changed(item)
+        self._pump()
+        self.totals_changed.emit()
+
+    def cancel_all(self) -> None:
+        self.cancel(list(self.model.items))
+
+    def retry_failed(self) -> None:
+        self.retry([i for i in self.model.items if i.state == State.FAILED])
+
+    def clear_finished(self) -> None:
+        self.model.remove_finished()
+        self.totals_changed.emit()
+
+    # ---------------------------------------------------------------- status
+    @property
+    def active_count(self) -> int:
+        """Transfers that quitting would interrupt (running, queued or paused)."""
+        return sum(1 for i in self.model.items if i.state in (State.RUNNING, State.QUEUED, State.PAUSED))
+
+    def totals(self) -> tuple[int, int]:
+        """(bytes done, bytes total) over items that are pending, running or done."""
+        relevant = [i for i in self.model.items if i.state not in (State.SKIPPED, State.CANCELLED)]
+        return sum(i.done_bytes for i in relevant), sum(i.size for i in relevant)
+
+    def shutdown(self) -> None:
+        """Cancel everything (multipart uploads are aborted) and stop the engines."""
+        self._timer.stop()
+        for item in self.model.items:
+            if item.state == State.RUNNING and item.future is not None:
+                item.state = State.CANCELLED
+                item.future.cancel()
+        for engine in self._engines.values():
+            engine.shutdown(cancel=True)
+        self._engines.clear()

@@ -1,0 +1,83 @@
+"""Table and tree views that accept files and folders dropped from the desktop file manager."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QTableView, QTreeView, QWidget
+
+from s3browser.core.s3paths import Location
+from s3browser.ui.models.bucket_tree import LOCATION_ROLE
+
+
+def local_paths(mime: QMimeData) -> list[Path]:
+    """Local files and folders carried by a drag (remote URLs are ignored)."""
+    if not mime.hasUrls():
+        return []
+    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+
+
+class ObjectTableView(QTableView):
+    """Drops upload into the folder being shown (``files_dropped(paths, None)``)."""
+
+    files_dropped = Signal(list, object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if local_paths(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if local_paths(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = local_paths(event.mimeData())
+        if not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.files_dropped.emit(paths, None)
+
+
+class BucketTreeView(QTreeView):
+    """Drops on a bucket or folder upload there (``files_dropped(paths, location)``)."""
+
+    files_dropped = Signal(list, object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+
+    def _target(self, event: QDropEvent | QDragMoveEvent) -> Location | None:
+        location = self.indexAt(event.position().toPoint()).data(LOCATION_ROLE)
+        return location if location is not None and location.bucket else None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if local_paths(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if local_paths(event.mimeData()) and self._target(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths, target = local_paths(event.mimeData()), self._target(event)
+        if not paths or target is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.files_dropped.emit(paths, target)

@@ -1,0 +1,230 @@
+"""Uploads and downloads driven through the real window: dialog, drops, queue, faults, quitting."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from s3browser.core.s3paths import Location
+from s3browser.core.transfers import MiB, Overwrite
+from s3browser.ui.models.transfer_queue import State
+from tests.ui.conftest import table_names, wait_loaded
+
+
+@pytest.fixture
+def ask(answers):
+    return answers
+
+
+def drop(view, paths: list[Path], pos: QPoint) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    viewport = view.viewport()
+    buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    QApplication.sendEvent(viewport, QDragEnterEvent(pos, Qt.DropAction.CopyAction, mime, buttons, mods))
+    QApplication.sendEvent(viewport, QDragMoveEvent(pos, Qt.DropAction.CopyAction, mime, buttons, mods))
+    QApplication.sendEvent(viewport, QDropEvent(QPointF(pos), Qt.DropAction.CopyAction, mime, buttons, mods))
+
+
+def wait_transfers(qtbot, win, timeout: int = 30000) -> None:
+    qtbot.waitUntil(lambda: bool(win.transfers.model.items) and win.transfers.active_count == 0, timeout=timeout)
+
+
+def states(win) -> dict[str, str]:
+    return {item.key: item.state.value for item in win.transfers.model.items}
+
+
+def make_tree(root: Path) -> Path:
+    album = root / "album"
+    (album / "raw").mkdir(parents=True)
+    (album / "a.jpg").write_bytes(b"A" * 100)
+    (album / "raw" / "b.cr2").write_bytes(b"B" * 200)
+    return album
+
+
+@pytest.fixture
+def bucket_open(qtbot, connected, s3_admin):
+    s3_admin.create_bucket(Bucket="files")
+    s3_admin.put_object(Bucket="files", Key="inbox/keep.txt", Body=b"keep")
+    connected.navigate(Location("files", "inbox/"))
+    wait_loaded(qtbot, connected)
+    return connected
+
+
+def test_upload_dialog_counts_validates_and_uploads_with_options(qtbot, bucket_open, s3_admin, tmp_path) -> None:
+    win = bucket_open
+    album = make_tree(tmp_path)
+    single = tmp_path / "notes.md"
+    single.write_bytes(b"# notes")
+    dialog = win.open_upload_dialog()
+    dialog.add_sources([album, single])
+    qtbot.waitUntil(lambda: dialog.summary_label.text() == "3 files, 307 bytes", timeout=5000)
+    assert dialog.destination_edit.text() == "s3://files/inbox/"
+
+    dialog.part_size_spin.setValue(4)
+    assert "at least 5 MiB" in dialog.error_label.text() and not dialog.upload_button.isEnabled()
+    dialog.part_size_spin.setValue(5)
+    dialog.metadata_edit.setPlainText("project=apollo\nbad line")
+    assert "Metadata line 2" in dialog.error_label.text() and not dialog.upload_button.isEnabled()
+    dialog.metadata_edit.setPlainText("project=apollo")
+    dialog.storage_combo.setCurrentIndex(dialog.storage_combo.findData("STANDARD_IA"))
+    assert dialog.upload_button.isEnabled()
+    qtbot.mouseClick(dialog.upload_button, Qt.MouseButton.LeftButton)
+
+    wait_transfers(qtbot, win)
+    assert set(states(win).values()) == {"Done"}
+    head = s3_admin.head_object(Bucket="files", Key="inbox/album/raw/b.cr2")
+    assert head["Metadata"] == {"project": "apollo"} and head["StorageClass"] == "STANDARD_IA"
+    assert s3_admin.head_object(Bucket="files", Key="inbox/notes.md")["ContentType"] == "text/markdown"
+    qtbot.waitUntil(lambda: win.message_label.text() == "Upload finished: 3 files uploaded (307 bytes).")
+    wait_loaded(qtbot, win)
+    assert table_names(win) == ["album", "keep.txt", "notes.md"]
+    assert win.transfer_panel.isVisible()
+
+
+def test_cancelled_upload_dialog_changes_nothing(qtbot, bucket_open, s3_admin, tmp_path) -> None:
+    dialog = bucket_open.open_upload_dialog()
+    dialog.add_sources([make_tree(tmp_path)])
+    qtbot.waitUntil(lambda: "2 files" in dialog.summary_label.text(), timeout=5000)
+    dialog.reject()
+    qtbot.wait(100)
+    assert bucket_open.transfers.model.items == []
+    assert [o["Key"] for o in s3_admin.list_objects_v2(Bucket="files")["Contents"]] == ["inbox/keep.txt"]
+
+
+@pytest.mark.parametrize("answer, expected_body, expected_state", [
+    (Overwrite.OVERWRITE, b"new", "Done"),
+    (Overwrite.SKIP, b"keep", "Skipped"),
+    (Overwrite.IF_DIFFERENT, b"new", "Done"),  # sizes differ (3 vs 4 bytes)
+    (None, b"keep", None),  # cancel: nothing happens
+])
+def test_drop_on_table_asks_once_per_batch(qtbot, bucket_open, s3_admin, tmp_path, ask, answer,
+                                           expected_body, expected_state) -> None:
+    win = bucket_open
+    files = []
+    for name, body in (("keep.txt", b"new"), ("other.txt", b"o"), ("third.txt", b"t")):
+        path = tmp_path / name
+        path.write_bytes(body)
+        files.append(path)
+    ask.overwrite_answers = [answer]
+    drop(win.table, files, QPoint(50, 50))
+    if answer is None:
+        qtbot.waitUntil(lambda: "Upload cancelled" in win.message_label.text(), timeout=10000)
+        assert win.transfers.model.items == []
+    else:
+        wait_transfers(qtbot, win)
+        assert states(win)["inbox/keep.txt"] == expected_state
+        assert states(win)["inbox/other.txt"] == "Done"
+    assert ask.overwrite_questions == [["inbox/keep.txt"]]  # one question for the whole batch
+    assert s3_admin.get_object(Bucket="files", Key="inbox/keep.txt")["Body"].read() == expected_body
+
+
+def test_drop_on_tree_bucket_uploads_there(qtbot, bucket_open, s3_admin, tmp_path) -> None:
+    win = bucket_open
+    s3_admin.create_bucket(Bucket="other-bucket")
+    conn_index = win.tree_model.connection_index()
+    win.tree_model.refresh(conn_index)
+    qtbot.waitUntil(lambda: win.tree_model.find_child(conn_index, "other-bucket").isValid(), timeout=10000)
+    target = win.tree_model.find_child(conn_index, "other-bucket")
+    album = make_tree(tmp_path)
+    drop(win.tree, [album], win.tree.visualRect(target).center())
+    wait_transfers(qtbot, win)
+    keys = sorted(o["Key"] for o in s3_admin.list_objects_v2(Bucket="other-bucket")["Contents"])
+    assert keys == ["album/a.jpg", "album/raw/b.cr2"]
+
+
+def test_download_selection_recursively_with_hostile_keys_reported(qtbot, connected, s3_admin, tmp_path, ask):
+    win = connected
+    s3_admin.create_bucket(Bucket="dl-src")
+    for key, body in {"set/a.txt": b"aaa", "set/deep/b.txt": b"bb", "set/../../evil.txt": b"x",
+                      "single.bin": b"1234"}.items():
+        s3_admin.put_object(Bucket="dl-src", Key=key, Body=body)
+    win.navigate(Location("dl-src", ""))
+    wait_loaded(qtbot, win)
+    win.table.selectAll()
+    ask.folder = tmp_path / "downloads"
+    ask.folder.mkdir()
+    win.download_selected()
+    wait_transfers(qtbot, win)
+    got = sorted(p.relative_to(ask.folder).as_posix() for p in ask.folder.rglob("*") if p.is_file())
+    assert got == ["set/a.txt", "set/deep/b.txt", "single.bin"]
+    assert (ask.folder / "set" / "a.txt").read_bytes() == b"aaa"
+    failed = [i for i in win.transfers.model.items if i.state == State.FAILED]
+    assert [i.key for i in failed] == ["set/../../evil.txt"]
+    assert "outside the chosen folder" in failed[0].error or "“..”" in failed[0].error
+    assert not (tmp_path / "evil.txt").exists()
+    mtime = s3_admin.head_object(Bucket="dl-src", Key="single.bin")["LastModified"].timestamp()
+    assert abs((ask.folder / "single.bin").stat().st_mtime - mtime) < 1
+    assert "1 failed" in win.message_label.text()
+
+
+def test_cancel_running_upload_leaves_no_multipart_upload(qtbot, bucket_open, s3_admin, tmp_path) -> None:
+    win = bucket_open
+    big = tmp_path / "big.bin"
+    big.write_bytes(os.urandom(40 * MiB))
+    from s3browser.core.transfers import UploadOptions
+
+    win.upload_paths([big], options=UploadOptions(overwrite=Overwrite.OVERWRITE, part_size=5 * MiB,
+                                                  parallel_parts=1))
+    qtbot.waitUntil(lambda: bool(win.transfers.model.items) and win.transfers.model.items[0].progress.done > 0,
+                    timeout=20000)
+    win.transfer_panel.view.selectRow(0)
+    qtbot.mouseClick(win.transfer_panel.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: win.transfers.model.items[0].future is None, timeout=20000)
+    assert win.transfers.model.items[0].state == State.CANCELLED
+    assert s3_admin.list_multipart_uploads(Bucket="files").get("Uploads", []) == []
+    assert "inbox/big.bin" not in [o["Key"] for o in s3_admin.list_objects_v2(Bucket="files")["Contents"]]
+
+
+def test_server_gone_mid_transfer_then_retry_succeeds(qtbot, window, s3_admin, fault_proxy, tmp_path) -> None:
+    from s3browser.core.secrets import Secrets
+    from tests.conftest import SECRET_KEY, _profile
+
+    s3_admin.create_bucket(Bucket="flaky-net")
+    with qtbot.waitSignal(window.connected, timeout=10000):
+        window.connect_profile(_profile(fault_proxy.url), Secrets(SECRET_KEY), remember=False)
+    window.navigate(Location("flaky-net", ""))
+    wait_loaded(qtbot, window)
+    outage = {"on": True}
+
+    def server_down(request):
+        if outage["on"] and request.method == "PUT":
+            raise ConnectionResetError("server stopped")
+        return None
+
+    fault_proxy.rules.append(server_down)
+    payload = tmp_path / "report.pdf"
+    payload.write_bytes(b"%PDF" * 1000)
+    window.upload_paths([payload])
+    wait_transfers(qtbot, window)
+    item = window.transfers.model.items[0]
+    assert item.state == State.FAILED and item.error
+    assert "Traceback" not in item.error
+
+    outage["on"] = False
+    window.transfer_panel.view.selectRow(0)
+    qtbot.mouseClick(window.transfer_panel.retry_button, Qt.MouseButton.LeftButton)
+    wait_transfers(qtbot, window)
+    assert item.state == State.DONE
+    assert s3_admin.get_object(Bucket="flaky-net", Key="report.pdf")["Body"].read() == payload.read_bytes()
+
+
+def test_quitting_with_transfers_running_asks_first(qtbot, bucket_open, tmp_path, answers) -> None:
+    win = bucket_open
+    big = tmp_path / "slow.bin"
+    big.write_bytes(os.urandom(40 * MiB))
+    from s3browser.core.transfers import UploadOptions
+
+    win.upload_paths([big], options=UploadOptions(overwrite=Overwrite.OVERWRITE, part_size=5 * MiB,
+                                                  parallel_parts=1))
+    qtbot.waitUntil(lambda: win.transfers.active_count == 1, timeout=10000)
+    answers.answers = [False]
+    assert not win.close()
+    assert win.isVisible() and "not finished" in answers.questions[0]
+    answers.answers = [True]
+    assert win.close()
