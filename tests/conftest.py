@@ -119,7 +119,7 @@ def auth_moto_endpoint(tmp_path_factory: pytest.TempPathFactory):
     """A moto server in its own process that enforces IAM authentication and policies.
 
     Returns (endpoint, credentials): an "allowed" user that may use every bucket except
-    ``locked-bucket`` (explicit Deny), for wrong-key and access-denied tests.
+    ``locked-bucket`` (explicit Deny) and may not write to ``readonly-bucket``.
     """
     port = free_port()
     env = dict(os.environ, INITIAL_NO_AUTH_ACTION_COUNT="0")
@@ -142,10 +142,11 @@ def auth_moto_endpoint(tmp_path_factory: pytest.TempPathFactory):
           "Statement": [
             {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
             {"Effect": "Deny", "Action": "s3:*",
-             "Resource": ["arn:aws:s3:::locked-bucket", "arn:aws:s3:::locked-bucket/*"]}
+             "Resource": ["arn:aws:s3:::locked-bucket", "arn:aws:s3:::locked-bucket/*"]},
+            {"Effect": "Deny", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::readonly-bucket/*"}
           ]}""")
         s3 = boto3.client("s3", config=Config(s3={"addressing_style": "path"}), **root)
-        for bucket in ("open-bucket", "locked-bucket"):
+        for bucket in ("open-bucket", "locked-bucket", "readonly-bucket"):
             s3.create_bucket(Bucket=bucket)
             s3.put_object(Bucket=bucket, Key="folder/file.txt", Body=b"x")
         requests.post(f"{endpoint}/moto-api/reset-auth", data=b"0", timeout=10)

@@ -31,6 +31,7 @@ from s3browser.core.transfer_plans import DownloadPlan, UploadPlan, plan_downloa
 from s3browser.core.transfers import Overwrite, UploadOptions
 from s3browser.ui import interaction
 from s3browser.ui.dialogs.connect_dialog import ConnectDialog
+from s3browser.ui.dialogs.multipart_dialog import MultipartUploadsDialog
 from s3browser.ui.dialogs.upload_dialog import UploadDialog
 from s3browser.ui.transfer_controller import TransferController
 from s3browser.ui.formatting import human_size
@@ -103,6 +104,8 @@ class MainWindow(QMainWindow):
         self.copy_uri_action = self._action("Copy S3 &URI", None, "Ctrl+Shift+C", self.copy_selected_uris)
         self.upload_action = self._action("&Upload…", "upload", "Ctrl+U", self.open_upload_dialog)
         self.download_action = self._action("&Download…", "download", "Ctrl+D", self.download_selected)
+        self.multipart_action = self._action("Incomplete &multipart uploads…", None, None,
+                                             self.open_multipart_dialog)
         self.upload_action.setToolTip("Upload files and folders here (Ctrl+U); or drop them on the window")
         self.download_action.setToolTip("Download the selection to a folder (Ctrl+D)")
         self.connect_action.setToolTip("Manage and choose connections (Ctrl+Shift+O)")
@@ -353,6 +356,7 @@ class MainWindow(QMainWindow):
         if self.table_model.location.bucket:
             menu.addAction(self.download_action)
             menu.addAction(self.upload_action)
+            menu.addAction(self.multipart_action)
         menu.addSeparator()
         menu.addAction(self.refresh_action)
         menu.addAction(self.up_action)
@@ -481,6 +485,16 @@ class MainWindow(QMainWindow):
         if plan.refused:
             text += f" {len(plan.refused)} keys cannot be saved safely (see the queue)."
         self.show_message(text)
+
+    def open_multipart_dialog(self) -> MultipartUploadsDialog | None:
+        bucket = self.table_model.location.bucket
+        if self.connection is None or not bucket:
+            self.show_error("Open a bucket to see its incomplete multipart uploads.")
+            return None
+        dialog = MultipartUploadsDialog(self.runner, self.connection, bucket, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def _update_transfer_progress(self) -> None:
         done, total = self.transfers.totals()

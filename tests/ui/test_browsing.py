@@ -269,7 +269,7 @@ def test_denied_bucket_in_tree_shows_error_and_siblings_keep_working(qtbot, wind
     with qtbot.waitSignal(window.connected, timeout=10000):
         window.connect_profile(_profile(endpoint, key), Secrets(secret), remember=False)
     conn_index = window.tree_model.connection_index()
-    qtbot.waitUntil(lambda: window.tree_model.rowCount(conn_index) == 2, timeout=10000)
+    qtbot.waitUntil(lambda: window.tree_model.rowCount(conn_index) == 3, timeout=10000)
     locked = window.tree_model.find_child(conn_index, "locked-bucket")
     opened = window.tree_model.find_child(conn_index, "open-bucket")
     window.tree.expand(locked)
@@ -304,5 +304,6 @@ def test_copy_s3_uri_of_selection_and_context_menu(qtbot, connected, s3_admin) -
     win._show_table_menu(rect.center())
     menu = next(m for m in win.findChildren(QMenu) if m.isVisible())
     assert [a.text() for a in menu.actions() if a.text()] == ["Copy S3 &URI", "&Download…", "&Upload…",
+                                                            "Incomplete &multipart uploads…",
                                                             "&Refresh", "&Up"]
     menu.close()

@@ -228,3 +228,44 @@ def test_quitting_with_transfers_running_asks_first(qtbot, bucket_open, tmp_path
     assert win.isVisible() and "not finished" in answers.questions[0]
     answers.answers = [True]
     assert win.close()
+
+
+def test_incomplete_multipart_uploads_listed_with_size_and_aborted(qtbot, bucket_open, s3_admin, answers) -> None:
+    upload = s3_admin.create_multipart_upload(Bucket="files", Key="inbox/orphan.bin")
+    s3_admin.upload_part(Bucket="files", Key="inbox/orphan.bin", UploadId=upload["UploadId"], PartNumber=1,
+                         Body=b"z" * (5 * MiB))
+    dialog = bucket_open.open_multipart_dialog()
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1, timeout=10000)
+    row = dialog.tree.topLevelItem(0)
+    assert [row.text(0), row.text(2), row.text(3)] == ["inbox/orphan.bin", "1", "5.0 MiB"]
+    assert "1 incomplete upload, 5.0 MiB" in dialog.status_label.text()
+
+    answers.answers = [False]
+    dialog.tree.setCurrentItem(row)
+    qtbot.mouseClick(dialog.abort_button, Qt.MouseButton.LeftButton)
+    assert len(s3_admin.list_multipart_uploads(Bucket="files").get("Uploads", [])) == 1  # "no" keeps it
+    answers.answers = [True]
+    qtbot.mouseClick(dialog.abort_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.status_label.text() == "No incomplete multipart uploads.", timeout=10000)
+    assert s3_admin.list_multipart_uploads(Bucket="files").get("Uploads", []) == []
+
+
+def test_access_denied_at_destination_fails_item_and_keeps_queue(qtbot, window, auth_moto_endpoint, tmp_path):
+    from s3browser.core.secrets import Secrets
+    from tests.conftest import _profile
+
+    endpoint, (key, secret) = auth_moto_endpoint
+    with qtbot.waitSignal(window.connected, timeout=10000):
+        window.connect_profile(_profile(endpoint, key), Secrets(secret), remember=False)
+    source = tmp_path / "denied.txt"
+    source.write_bytes(b"nope")
+    from s3browser.core.transfers import UploadOptions
+
+    window.upload_paths([source], Location("readonly-bucket", ""), UploadOptions(overwrite=Overwrite.OVERWRITE))
+    window.upload_paths([source], Location("open-bucket", "ok/"), UploadOptions(overwrite=Overwrite.OVERWRITE))
+    qtbot.waitUntil(lambda: len(window.transfers.model.items) == 2 and window.transfers.active_count == 0,
+                    timeout=20000)
+    by_bucket = {i.bucket: i for i in window.transfers.model.items}
+    assert by_bucket["readonly-bucket"].state == State.FAILED
+    assert "Access denied" in by_bucket["readonly-bucket"].error
+    assert by_bucket["open-bucket"].state == State.DONE
