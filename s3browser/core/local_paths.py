@@ -91,6 +91,7 @@ class LocalFile:
     path: Path
     key: str
     size: int
+    mtime: float = 0.0
 
 
 def plan_upload(sources: list[Path], destination_prefix: str) -> tuple[list[LocalFile], list[str]]:
@@ -123,4 +124,4 @@ def _append(files: list[LocalFile], problems: list[str], path: Path, key: str) -
     if not os.access(path, os.R_OK):
         problems.append(f"{path}: not readable")
         return
-    files.append(LocalFile(path, key, stat.st_size))
+    files.append(LocalFile(path, key, stat.st_size, stat.st_mtime))

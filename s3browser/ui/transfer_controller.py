@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
@@ -41,6 +42,10 @@ class TransferController(QObject):
         self._item_engine: dict[int, TransferEngine] = {}
         self._engine: TransferEngine | None = None
         self._next_batch = 1
+        self._pending: deque[TransferItem] = deque()  # QUEUED items in order (stale entries skipped)
+        self._running: set[TransferItem] = set()
+        self._batch_open: dict[int, int] = {}  # batch -> items not finished yet
+        self._batch_items: dict[int, list[TransferItem]] = {}
         self._relay = _Relay(self)
         self._relay.finished.connect(self._on_item_done)
         self._timer = QTimer(self)
@@ -65,11 +70,7 @@ class TransferController(QObject):
         for local in plan.files:
             item = TransferItem(Direction.UPLOAD, plan.bucket, local.key, local.path, local.size, batch,
                                 options=replace(options))
-            try:
-                mtime = local.path.stat().st_mtime
-            except OSError:
-                mtime = 0.0
-            if not needs_upload(options.overwrite, local.size, mtime, plan.existing.get(local.key)):
+            if not needs_upload(options.overwrite, local.size, local.mtime, plan.existing.get(local.key)):
                 item.state = State.SKIPPED
                 item.error = "exists" if options.overwrite == Overwrite.SKIP else "unchanged"
             items.append(item)
@@ -101,28 +102,40 @@ class TransferController(QObject):
         self.model.add(items)
         for item in items:
             self._item_engine[id(item)] = self._engine
+            self._batch_items.setdefault(item.batch, []).append(item)
+            if not item.state.finished:
+                self._batch_open[item.batch] = self._batch_open.get(item.batch, 0) + 1
+            if item.state == State.QUEUED:
+                self._pending.append(item)
         self._pump()
         self._check_batches({item.batch for item in items})
         self.totals_changed.emit()
 
     # ---------------------------------------------------------------- running
-    def _running(self) -> list[TransferItem]:
-        return [item for item in self.model.items if item.state == State.RUNNING]
+    def _set_state(self, item: TransferItem, state: State) -> None:
+        """The one place states change: keeps the running set and per-batch counts in step."""
+        was_finished = item.state.finished
+        item.state = state
+        if state == State.RUNNING:
+            self._running.add(item)
+        else:
+            self._running.discard(item)
+        if state == State.QUEUED:
+            self._pending.append(item)
+        if was_finished != state.finished:
+            self._batch_open[item.batch] = self._batch_open.get(item.batch, 0) + (1 if was_finished else -1)
 
     def _pump(self) -> None:
-        running = len(self._running())
-        for item in self.model.items:
-            if running >= self.max_active:
-                break
+        while len(self._running) < self.max_active and self._pending:
+            item = self._pending.popleft()
             if item.state == State.QUEUED:
                 self._start(item)
-                running += 1
-        if running and not self._timer.isActive():
+        if self._running and not self._timer.isActive():
             self._timer.start()
 
     def _start(self, item: TransferItem) -> None:
         engine = self._item_engine[id(item)]
-        item.state = State.RUNNING
+        self._set_state(item, State.RUNNING)
         item.error = ""
         item.progress = Progress(item.size)
         item.speed = 0.0
@@ -153,30 +166,27 @@ class TransferController(QObject):
         item.future = None
         item.finished_at = time.monotonic()
         if error is None:
-            item.state = State.DONE
+            self._set_state(item, State.DONE)
             log.info("%s done: s3://%s/%s", item.direction.value.lower(), item.bucket, item.key)
         else:
-            item.state = State.FAILED
+            self._set_state(item, State.FAILED)
             item.error = describe(error, bucket=item.bucket, key=item.key).message
             log.warning("%s failed: s3://%s/%s: %s", item.direction.value.lower(), item.bucket, item.key,
                         item.error)
         self.model.item_changed(item)
         self._pump()
-        self._check_batches({item.batch})
-        self.totals_changed.emit()
+        self._check_batches({item.batch})  # totals are refreshed by the timer, not per item
 
     def _tick(self) -> None:
         self.model.refresh_running()
         self.totals_changed.emit()
-        if not self._running():
+        if not self._running:
             self._timer.stop()
 
     def _check_batches(self, batches: set[int]) -> None:
         for batch in batches:
-            items = [item for item in self.model.items if item.batch == batch]
-            if not items or not all(item.state.finished for item in items):
-                continue
-            if any(item.announced for item in items):
+            items = self._batch_items.get(batch)
+            if not items or self._batch_open.get(batch, 0) > 0 or items[0].announced:
                 continue
             for item in items:
                 item.announced = True
@@ -201,9 +211,9 @@ class TransferController(QObject):
     def cancel(self, items: Iterable[TransferItem]) -> None:
         for item in items:
             if item.state in (State.QUEUED, State.PAUSED):
-                item.state = State.CANCELLED
+                self._set_state(item, State.CANCELLED)
             elif item.state == State.RUNNING:
-                item.state = State.CANCELLED
+                self._set_state(item, State.CANCELLED)
                 if item.future is not None:
                     item.future.cancel()  # s3transfer aborts a multipart upload it started
             else:
@@ -217,9 +227,9 @@ class TransferController(QObject):
         """Hold items; a running one is stopped now and starts over when resumed."""
         for item in items:
             if item.state == State.QUEUED:
-                item.state = State.PAUSED
+                self._set_state(item, State.PAUSED)
             elif item.state == State.RUNNING:
-                item.state = State.PAUSED
+                self._set_state(item, State.PAUSED)
                 if item.future is not None:
                     item.future.cancel()
             else:
@@ -230,7 +240,7 @@ class TransferController(QObject):
     def resume(self, items: Iterable[TransferItem]) -> None:
         for item in items:
             if item.state == State.PAUSED:
-                item.state = State.QUEUED
+                self._set_state(item, State.QUEUED)
                 self.model.item_changed(item)
         self._pump()
 
@@ -239,9 +249,10 @@ class TransferController(QObject):
             if item.state in (State.FAILED, State.CANCELLED) and item.size >= 0 and item.local_path:
                 if item.error.startswith(("Not downloaded", "Cannot read")):
                     continue  # refused at planning time: nothing to retry
-                item.state = State.QUEUED
+                self._set_state(item, State.QUEUED)
                 item.error = ""
-                item.announced = False
+                for sibling in self._batch_items.get(item.batch, []):
+                    sibling.announced = False
                 self.model.item_changed(item)
         self._pump()
         self.totals_changed.emit()
@@ -254,6 +265,10 @@ class TransferController(QObject):
 
     def clear_finished(self) -> None:
         self.model.remove_finished()
+        for batch, items in list(self._batch_items.items()):
+            if self._batch_open.get(batch, 0) == 0:
+                del self._batch_items[batch]
+                self._batch_open.pop(batch, None)
         self.totals_changed.emit()
 
     # ---------------------------------------------------------------- status
@@ -270,9 +285,9 @@ class TransferController(QObject):
     def shutdown(self) -> None:
         """Cancel everything (multipart uploads are aborted) and stop the engines."""
         self._timer.stop()
-        for item in self.model.items:
-            if item.state == State.RUNNING and item.future is not None:
-                item.state = State.CANCELLED
+        for item in list(self._running):
+            if item.future is not None:
+                self._set_state(item, State.CANCELLED)
                 item.future.cancel()
         for engine in self._engines.values():
             engine.shutdown(cancel=True)

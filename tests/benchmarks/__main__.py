@@ -47,19 +47,36 @@ def ensure_peers() -> dict[str, str]:
     return tools
 
 
+def _vm_hwm_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def run_with_rusage(argv: list[str], env: dict[str, str]) -> tuple[float, int, bytes]:
-    """Run to completion, collecting stdout, and return (seconds, peak RSS KiB, stdout)."""
+    """Run to completion; (seconds, peak RSS KiB, stdout).
+
+    Peak RSS is the child's own VmHWM, polled every 5 ms. getrusage/wait4 would report the
+    parent's high-water mark too: Linux carries ru_maxrss across fork and exec.
+    """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         process = subprocess.Popen(argv, env=env, stdout=out, stderr=err)
-        _pid, status, usage = os.wait4(process.pid, 0)
+        peak = 0
+        while process.poll() is None:
+            peak = max(peak, _vm_hwm_kb(process.pid))
+            time.sleep(0.005)
         seconds = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         if process.returncode != 0:
             raise RuntimeError(f"{' '.join(argv[:3])} failed ({process.returncode}): {err.read().decode()[-800:]}")
-        return seconds, usage.ru_maxrss, out.read()
+        return seconds, peak, out.read()
 
 
 def probe(env: dict[str, str], *args: str) -> dict[str, Any]:
@@ -109,6 +126,101 @@ def startup_seconds(env: dict[str, str], endpoint: str) -> float:
     return float(line.split()[1]) - start
 
 
+class _Done(Exception):
+    pass
+
+
+TRANSFERS = ("T1: upload 1 file", "T2: download 1 file", "T3: upload small files")
+
+
+def run_transfer_benchmarks(server: RunningServer, tools: dict[str, str], env: dict[str, str], work: Path,
+                            args: argparse.Namespace, raw: dict[str, Any]) -> None:
+    """T1-T3: one big file up and down, many small files up; the project through its real window."""
+    client = server.client()
+    client.create_bucket(Bucket="transfers")
+    big = work / "big.bin"
+    with open(big, "wb") as handle:
+        chunk = os.urandom(16 * 1024 * 1024)
+        for _ in range(args.big_file_mib // 16):
+            handle.write(chunk)
+    small = work / "small"
+    small.mkdir()
+    for i in range(args.small_files):
+        (small / f"f{i:05d}.dat").write_bytes(os.urandom(4096))
+    client.upload_file(str(big), "transfers", "source/big.bin")
+    out = work / "out"
+    rclone_conf = work / "rclone-t.conf"
+    rclone_conf.write_text(f"[sw]\ntype = s3\nprovider = SeaweedFS\naccess_key_id = {server.access_key}\n"
+                           f"secret_access_key = {server.secret_key}\nendpoint = {server.endpoint}\n")
+    ep = server.endpoint
+
+    def peers(kind: str, tag: str) -> dict[str, list[str]]:
+        if kind == TRANSFERS[0]:
+            return {"s5cmd": [tools["s5cmd"], "--endpoint-url", ep, "cp", str(big), f"s3://transfers/{tag}/big.bin"],
+                    "aws CLI": [tools["aws"], "--endpoint-url", ep, "s3", "cp", "--only-show-errors", str(big),
+                                f"s3://transfers/{tag}/big.bin"],
+                    "rclone": [tools["rclone"], "--config", str(rclone_conf), "copyto", str(big),
+                               f"sw:transfers/{tag}/big.bin"]}
+        if kind == TRANSFERS[1]:
+            return {"s5cmd": [tools["s5cmd"], "--endpoint-url", ep, "cp", "s3://transfers/source/big.bin",
+                              str(out / "big.bin")],
+                    "aws CLI": [tools["aws"], "--endpoint-url", ep, "s3", "cp", "--only-show-errors",
+                                "s3://transfers/source/big.bin", str(out / "big.bin")],
+                    "rclone": [tools["rclone"], "--config", str(rclone_conf), "copyto", "sw:transfers/source/big.bin",
+                               str(out / "big.bin")]}
+        return {"s5cmd": [tools["s5cmd"], "--endpoint-url", ep, "cp", f"{small}/*", f"s3://transfers/{tag}/small/"],
+                "aws CLI": [tools["aws"], "--endpoint-url", ep, "s3", "cp", "--only-show-errors", "--recursive",
+                            str(small), f"s3://transfers/{tag}/small/"],
+                "rclone": [tools["rclone"], "--config", str(rclone_conf), "copy", str(small),
+                           f"sw:transfers/{tag}/small/"]}
+
+    for run in range(args.runs):
+        print(f"transfers run {run + 1}/{args.runs}", flush=True)
+        for kind in TRANSFERS:
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir()
+            tag = f"r{run}"
+            if kind == TRANSFERS[0]:
+                result = probe(env, "gui-transfer", "upload", ep, server.access_key, server.secret_key,
+                               "transfers", str(big), f"s3b-{tag}/")
+            elif kind == TRANSFERS[1]:
+                result = probe(env, "gui-transfer", "download", ep, server.access_key, server.secret_key,
+                               "transfers", str(out), "source/big.bin")
+            else:
+                result = probe(env, "gui-transfer", "upload", ep, server.access_key, server.secret_key,
+                               "transfers", str(small), f"s3b-{tag}/")
+            if result["failed"]:
+                raise RuntimeError(f"s3browser {kind} failed: {result['failed']}")
+            raw.setdefault(f"{kind} | s3browser", []).append(result)
+            for name, argv in peers(kind, f"{name_tag(run)}").items():
+                shutil.rmtree(out, ignore_errors=True)
+                out.mkdir()
+                seconds, rss, _ = run_with_rusage(argv, env)
+                raw.setdefault(f"{kind} | {name}", []).append({"seconds": seconds, "peak_rss_kb": rss})
+
+
+def name_tag(run: int) -> str:
+    return f"peer-r{run}"
+
+
+def report_transfers(raw: dict[str, Any], results: dict[str, Any]) -> str:
+    if f"{TRANSFERS[0]} | s3browser" not in raw:
+        return ""
+    rows = [("Transfers", "tool", "wall s", "peak RSS MiB", "s3browser / tool", "GUI stall ms")]
+    summary = results.setdefault("summary", {})
+    for kind in TRANSFERS:
+        ours = median([r["seconds"] for r in raw[f"{kind} | s3browser"]])
+        for name in ("s3browser", "s5cmd", "aws CLI", "rclone"):
+            runs = raw[f"{kind} | {name}"]
+            seconds = median([r["seconds"] for r in runs])
+            rss = median([r["peak_rss_kb"] for r in runs]) / 1024
+            stall = f"{median([r['stall'] for r in runs]) * 1000:.0f}" if name == "s3browser" else ""
+            summary[f"{kind} {name}"] = {"seconds": seconds, "peak_rss_mib": rss}
+            rows.append((kind, name, f"{seconds:.2f}", f"{rss:.0f}",
+                         "" if name == "s3browser" else f"{ours / seconds:.2f}", stall))
+    return table(rows)
+
+
 # ---------------------------------------------------------------- report
 def median(values: list[float]) -> float:
     return statistics.median(values)
@@ -127,6 +239,10 @@ def main() -> int:
     parser.add_argument("--objects", type=int, default=100_000)
     parser.add_argument("--synthetic", type=int, default=1_000_000)
     parser.add_argument("--json", default="benchmark-results.json")
+    parser.add_argument("--big-file-mib", type=int, default=1024)
+    parser.add_argument("--small-files", type=int, default=5000)
+    parser.add_argument("--skip-transfers", action="store_true")
+    parser.add_argument("--skip-listing", action="store_true")
     args = parser.parse_args()
 
     tools = ensure_peers()
@@ -142,9 +258,13 @@ def main() -> int:
                                "objects": args.objects, "raw": {}}
     raw = results["raw"]
     try:
+        creds = [server.endpoint, server.access_key, server.secret_key, BUCKET, PREFIX]
+        if not args.skip_transfers:
+            run_transfer_benchmarks(server, tools, env, work, args, raw)
+        if args.skip_listing:
+            raise _Done()
         seed(server, tools, env, args.objects, work)
         peers = peer_commands(server, tools, work)
-        creds = [server.endpoint, server.access_key, server.secret_key, BUCKET, PREFIX]
         for run in range(args.runs):
             print(f"run {run + 1}/{args.runs}", flush=True)
             core = probe(env, "core-list", *creds)
@@ -158,12 +278,20 @@ def main() -> int:
             for count in (args.objects, args.synthetic):
                 raw.setdefault(f"synthetic {count}", []).append(probe(env, "synthetic", str(count)))
             raw.setdefault("startup", []).append({"seconds": startup_seconds(env, server.endpoint)})
+    except _Done:
+        pass
     finally:
         server.stop()
         shutil.rmtree(work, ignore_errors=True)
 
     def med(name: str, field: str) -> float:
         return median([r[field] for r in raw[name]])
+
+    transfer_table = report_transfers(raw, results)
+    if args.skip_listing:
+        Path(args.json).write_text(json.dumps(results, indent=2))
+        print(transfer_table)
+        return 0
 
     summary: dict[str, Any] = {}
     b1 = [("B1: list 100k-object prefix", "wall s", "peak RSS MiB", "core / peer", "table / peer")]
@@ -199,6 +327,9 @@ def main() -> int:
     print(table(b1))
     print()
     print(table(gui_rows))
+    if transfer_table:
+        print()
+        print(transfer_table)
     print(f"\nraw results: {args.json}")
     return 0
 

@@ -246,12 +246,44 @@ def synthetic(count: int) -> dict[str, Any]:
     return result
 
 
+def gui_transfer(mode: str, endpoint: str, access_key: str, secret_key: str, bucket: str, local: str,
+                 remote: str) -> dict[str, Any]:
+    """Transfers through the real window and queue: upload a file or folder, or download a key."""
+    from pathlib import Path
+
+    from s3browser.core.s3paths import Location
+    from s3browser.core.transfer_plans import plan_downloads
+    from s3browser.core.transfers import Overwrite, UploadOptions
+
+    app, window = _app_and_window()
+    conn = connection(endpoint, access_key, secret_key)
+    window._on_connected(conn, remember=False)
+    _wait(app, lambda: not window.table_model.is_loading)
+    heartbeat = Heartbeat()
+    plan = plan_downloads(conn, bucket, [remote], [], "", Path(local)) if mode == "download" else None
+    heartbeat.start()
+    start = time.perf_counter()
+    if mode == "download":
+        window.transfers.add_downloads(plan)
+    else:
+        window.upload_paths([Path(local)], Location(bucket, remote), UploadOptions(overwrite=Overwrite.OVERWRITE))
+    _wait(app, lambda: bool(window.transfers.model.items) and window.transfers.active_count == 0, timeout=1800)
+    seconds = time.perf_counter() - start
+    stall = heartbeat.stop()
+    failed = [i.error for i in window.transfers.model.items if i.state.value != "Done"]
+    window.shutdown()
+    return {"seconds": seconds, "stall": stall, "files": len(window.transfers.model.items),
+            "failed": failed[:3], "peak_rss_kb": peak_rss_kb()}
+
+
 def main(argv: list[str]) -> None:
     command, *args = argv
     if command == "core-list":
         result = core_list(*args)
     elif command == "gui-list":
         result = gui_list(*args)
+    elif command == "gui-transfer":
+        result = gui_transfer(*args)
     elif command == "synthetic":
         result = synthetic(int(args[0]))
     else:

@@ -125,3 +125,45 @@ def test_bucket_policy_denial_shows_message_and_other_buckets_work(qtbot, window
     wait_loaded(qtbot, window)
     assert table_names(window) == ["inside"]
     assert window.message_label.text() == ""
+
+
+def test_transfer_engine_multipart_cancel_and_download(conn, bucket, real_server, tmp_path) -> None:
+    import os
+    import threading
+
+    from s3browser.core.transfer_plans import plan_downloads
+    from s3browser.core.transfers import MiB, Progress, TransferEngine, UploadOptions
+
+    engine = TransferEngine(conn)
+    try:
+        source = tmp_path / "big.bin"
+        source.write_bytes(os.urandom(11 * MiB))
+        done = threading.Event()
+        errors = []
+        engine.upload(source, bucket, "x/big.bin", UploadOptions(part_size=5 * MiB), Progress(11 * MiB),
+                      lambda e: (errors.append(e), done.set()))
+        assert done.wait(60) and errors == [None]
+
+        plan = plan_downloads(conn, bucket, [], ["x/"], "", tmp_path / "out")
+        item = plan.files[0]
+        done.clear()
+        engine.download(bucket, item.key, item.target.path, item.size, item.etag, item.mtime,
+                        Progress(item.size), lambda e: (errors.append(e), done.set()))
+        assert done.wait(60) and errors == [None, None]
+        assert (tmp_path / "out" / "x" / "big.bin").read_bytes() == source.read_bytes()
+
+        started, done = threading.Event(), threading.Event()
+
+        class Watch(Progress):
+            def on_progress(self, future, bytes_transferred, **kwargs):  # noqa: ANN001
+                super().on_progress(future, bytes_transferred, **kwargs)
+                started.set()
+
+        future = engine.upload(source, bucket, "x/cancelled.bin", UploadOptions(part_size=5 * MiB, parallel_parts=1),
+                               Watch(11 * MiB), lambda e: done.set())
+        assert started.wait(30)
+        future.cancel()
+        assert done.wait(30)
+        assert real_server.client().list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+    finally:
+        engine.shutdown()

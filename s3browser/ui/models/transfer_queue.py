@@ -58,6 +58,7 @@ class TransferItem:
     finished_at: float = 0.0
     speed: float = 0.0  # bytes/s, smoothed
     announced: bool = False  # its batch's "finished" message was shown
+    row: int = -1  # position in the queue model, kept by the model
     _last_sample: tuple[float, int] = (0.0, 0)
 
     @property
@@ -111,6 +112,8 @@ class TransferQueueModel(QAbstractTableModel):
             return
         start = len(self.items)
         self.beginInsertRows(QModelIndex(), start, start + len(items) - 1)
+        for offset, item in enumerate(items):
+            item.row = start + offset
         self.items.extend(items)
         self.endInsertRows()
 
@@ -120,13 +123,17 @@ class TransferQueueModel(QAbstractTableModel):
             return
         self.beginResetModel()
         self.items = keep
+        for row, item in enumerate(keep):
+            item.row = row
         self.endResetModel()
 
     def row_of(self, item: TransferItem) -> int:
-        return self.items.index(item)
+        return item.row
 
     def item_changed(self, item: TransferItem) -> None:
-        row = self.row_of(item)
+        row = item.row
+        if row < 0 or row >= len(self.items) or self.items[row] is not item:
+            return  # cleared from the queue meanwhile
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
 
     def refresh_running(self) -> None:
