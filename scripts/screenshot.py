@@ -5,7 +5,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
@@ -14,6 +17,7 @@ from s3browser.core.demo import start_demo_endpoint
 from s3browser.core.profiles import ProfileStore
 from s3browser.core.s3paths import Location
 from s3browser.core.secrets import SecretStore
+from s3browser.core.transfers import Overwrite, UploadOptions
 from s3browser.ui import icons
 from s3browser.ui.main_window import MainWindow
 
@@ -25,7 +29,7 @@ def main(out: str) -> int:
     app.setWindowIcon(icons.app_icon())
     demo = start_demo_endpoint()
     window = MainWindow(ProfileStore(SecretStore(), include_aws=False))
-    window.resize(1180, 700)
+    window.resize(1180, 760)
     window.show()
 
     def browse() -> None:
@@ -40,7 +44,14 @@ def main(out: str) -> int:
         window.tree.expand(docs)
         window.tree.setCurrentIndex(docs)
         window.navigate(Location("demo-documents", ""))
-        QTimer.singleShot(1200, shoot)
+        # A small upload batch, so the transfer queue shows in the picture.
+        folder = Path(tempfile.mkdtemp()) / "holiday photos"
+        folder.mkdir()
+        for i in range(1, 6):
+            (folder / f"IMG_{i:04d}.jpg").write_bytes(os.urandom(150_000 * i))
+        window.upload_paths([folder], Location("demo-documents", ""),
+                            UploadOptions(overwrite=Overwrite.OVERWRITE))
+        QTimer.singleShot(2500, shoot)
 
     def shoot() -> None:
         window.grab().save(out)
