@@ -75,3 +75,32 @@ def test_object_table_model_with_real_listing_passes_modeltester(qtmodeltester, 
     connected.navigate(Location("alpha", ""))
     wait_loaded(qtbot, connected)
     qtmodeltester.check(connected.table_model, force_py=True)
+
+
+def test_transfer_queue_model_passes_modeltester(qtmodeltester, qtbot, tmp_path) -> None:
+    from s3browser.ui.models.transfer_queue import (
+        COL_PROGRESS,
+        PROGRESS_ROLE,
+        Direction,
+        State,
+        TransferItem,
+        TransferQueueModel,
+    )
+
+    model = TransferQueueModel()
+    qtmodeltester.check(model, force_py=True)
+    items = [TransferItem(Direction.UPLOAD, "b", f"k/{i}.bin", tmp_path / f"{i}.bin", 100 * (i + 1), batch=1)
+             for i in range(4)]
+    model.add(items[:2])
+    model.add(items[2:])
+    items[0].state = State.DONE
+    items[1].state = State.RUNNING
+    items[1].progress.done = 50
+    model.refresh_running()
+    model.item_changed(items[0])
+    qtmodeltester.check(model, force_py=True)
+    assert model.index(1, COL_PROGRESS).data(PROGRESS_ROLE) == 0.25
+    model.remove_finished()
+    qtmodeltester.check(model, force_py=True)
+    assert [model.index(r, 0).data() for r in range(model.rowCount())] == ["1.bin", "2.bin", "3.bin"]
+    assert [i.row for i in model.items] == [0, 1, 2]

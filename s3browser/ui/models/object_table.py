@@ -12,13 +12,14 @@ import logging
 from array import array
 from typing import Any, Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from s3browser.core.connection import Connection
 from s3browser.core.errors import describe
 from s3browser.core.listing import BucketInfo, ListingPage, iter_pages, list_buckets
 from s3browser.core.s3paths import Location
 from s3browser.ui import icons
+from s3browser.ui.models.flat_table import FlatTableModel
 from s3browser.ui.formatting import exact_size, human_size, local_time
 from s3browser.ui.tasks import POOL_LISTING, Task, TaskRunner
 
@@ -34,8 +35,10 @@ SIZE_ROLE = Qt.ItemDataRole.UserRole + 3
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class ObjectTableModel(QAbstractTableModel):
+class ObjectTableModel(FlatTableModel):
     """Folders first, then objects; sortable and filterable in place."""
+
+    headers = HEADERS
 
     loading_changed = Signal(bool)
     stats_changed = Signal()
@@ -332,23 +335,8 @@ class ObjectTableModel(QAbstractTableModel):
         return Location(self._location.bucket, self.key_at(row))
 
     # ---------------------------------------------------------------- Qt model API
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._visible)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(HEADERS):
-            return HEADERS[section]
-        return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+    def _row_count(self) -> int:
+        return len(self._visible)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._visible):

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from s3browser.core.transfers import Progress, UploadOptions
+from s3browser.ui.models.flat_table import FlatTableModel
 from s3browser.ui.formatting import exact_size, human_size
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -102,7 +103,8 @@ def format_eta(seconds: float | None) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-class TransferQueueModel(QAbstractTableModel):
+class TransferQueueModel(FlatTableModel):
+    headers = HEADERS
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.items: list[TransferItem] = []
@@ -148,23 +150,8 @@ class TransferQueueModel(QAbstractTableModel):
                               [Qt.ItemDataRole.DisplayRole, PROGRESS_ROLE])
 
     # ---------------------------------------------------------------- Qt model API
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(HEADERS):
-            return HEADERS[section]
-        return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+    def _row_count(self) -> int:
+        return len(self.items)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self.items):

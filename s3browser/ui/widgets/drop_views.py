@@ -19,14 +19,14 @@ def local_paths(mime: QMimeData) -> list[Path]:
     return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
 
 
-class ObjectTableView(QTableView):
-    """Drops upload into the folder being shown (``files_dropped(paths, None)``)."""
+class _AcceptsLocalFiles:
+    """Drag enter/move handling shared by both views: accept local files where ``_target`` allows."""
 
-    files_dropped = Signal(list, object)
+    def _target(self, event: QDropEvent | QDragMoveEvent) -> Location | None:
+        return None  # None: drop into the folder being shown
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setAcceptDrops(True)
+    def _accepts(self, event: QDropEvent | QDragMoveEvent) -> bool:
+        return bool(local_paths(event.mimeData()))
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if local_paths(event.mimeData()):
@@ -35,21 +35,31 @@ class ObjectTableView(QTableView):
             event.ignore()
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if local_paths(event.mimeData()):
+        if self._accepts(event):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
         paths = local_paths(event.mimeData())
-        if not paths:
+        if not paths or not self._accepts(event):
             event.ignore()
             return
         event.acceptProposedAction()
-        self.files_dropped.emit(paths, None)
+        self.files_dropped.emit(paths, self._target(event))
 
 
-class BucketTreeView(QTreeView):
+class ObjectTableView(_AcceptsLocalFiles, QTableView):
+    """Drops upload into the folder being shown (``files_dropped(paths, None)``)."""
+
+    files_dropped = Signal(list, object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+
+
+class BucketTreeView(_AcceptsLocalFiles, QTreeView):
     """Drops on a bucket or folder upload there (``files_dropped(paths, location)``)."""
 
     files_dropped = Signal(list, object)
@@ -62,22 +72,5 @@ class BucketTreeView(QTreeView):
         location = self.indexAt(event.position().toPoint()).data(LOCATION_ROLE)
         return location if location is not None and location.bucket else None
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if local_paths(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if local_paths(event.mimeData()) and self._target(event) is not None:
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        paths, target = local_paths(event.mimeData()), self._target(event)
-        if not paths or target is None:
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        self.files_dropped.emit(paths, target)
+    def _accepts(self, event: QDropEvent | QDragMoveEvent) -> bool:
+        return bool(local_paths(event.mimeData())) and self._target(event) is not None
