@@ -23,13 +23,12 @@ def page(prefix: str, folders: list[str], keys: list[str], is_last: bool = False
 def test_object_table_model_passes_modeltester_while_pages_arrive(qtmodeltester, qtbot, runner) -> None:
     model = ObjectTableModel(runner, parent=runner)
     model._location = Location("b", "p/")
-    qtmodeltester.check(model, force_py=True)
     model.append_page(page("p/", ["sub1/", "sub2/"], ["a.txt", "b.png", "c.gz"]))
+    qtmodeltester.check(model, force_py=True)  # checks the loaded model, then watches every change below
     model.sort(COL_SIZE, Qt.SortOrder.DescendingOrder)
     model.append_page(page("p/", ["sub3/"], ["zz.log", "zzz.csv"]))  # smaller sizes: re-sorted
     model.set_filter("a")
     model.set_filter("")
-    qtmodeltester.check(model, force_py=True)
     assert model.rowCount() == 8
     names = [model.index(r, COL_NAME).data() for r in range(model.rowCount())]
     assert names[:3] == ["sub1", "sub2", "sub3"]  # folders first; equal sizes stay in key order
@@ -88,19 +87,17 @@ def test_transfer_queue_model_passes_modeltester(qtmodeltester, qtbot, tmp_path)
     )
 
     model = TransferQueueModel()
-    qtmodeltester.check(model, force_py=True)
     items = [TransferItem(Direction.UPLOAD, "b", f"k/{i}.bin", tmp_path / f"{i}.bin", 100 * (i + 1), batch=1)
              for i in range(4)]
     model.add(items[:2])
+    qtmodeltester.check(model, force_py=True)  # checks now, then watches every change below
     model.add(items[2:])
     items[0].state = State.DONE
     items[1].state = State.RUNNING
     items[1].progress.done = 50
     model.refresh_running()
     model.item_changed(items[0])
-    qtmodeltester.check(model, force_py=True)
     assert model.index(1, COL_PROGRESS).data(PROGRESS_ROLE) == 0.25
     model.remove_finished()
-    qtmodeltester.check(model, force_py=True)
     assert [model.index(r, 0).data() for r in range(model.rowCount())] == ["1.bin", "2.bin", "3.bin"]
     assert [i.row for i in model.items] == [0, 1, 2]
