@@ -170,3 +170,41 @@ def test_download_plan_reports_hostile_keys_and_writes_nothing_outside(engine, s
     written = [p for p in tmp_path.rglob("*") if p.is_file() and "home" not in p.relative_to(tmp_path).parts]
     assert all(p.resolve().is_relative_to(root.resolve()) for p in written)
     assert len(written) == 3
+
+
+WRITE_LIMITED_DOWNLOAD = r"""
+import resource, signal, sys, threading
+from pathlib import Path
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)          # writes past the limit fail with EFBIG
+resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, 1 << 20))  # the "disk" holds 1 MiB per file
+from s3browser.core.connection import Connection
+from s3browser.core.errors import describe
+from s3browser.core.profiles import SOURCE_ADHOC, Profile
+from s3browser.core.secrets import Secrets
+from s3browser.core.transfers import Progress, TransferEngine
+endpoint, folder = sys.argv[1], Path(sys.argv[2])
+engine = TransferEngine(Connection(Profile(name="t", endpoint_url=endpoint, access_key_id="k", path_style=True,
+                                           source=SOURCE_ADHOC), Secrets("s")))
+done, errors = threading.Event(), []
+engine.download("disk-full", "big.bin", folder / "big.bin", 3 << 20, "", 0.0, Progress(3 << 20),
+                lambda e: (errors.append(e), done.set()))
+done.wait(60)
+engine.shutdown()
+print(describe(errors[0]).message if errors[0] else "OK")
+"""
+
+
+def test_download_onto_a_full_disk_fails_cleanly(s3_endpoint, s3_admin, tmp_path: Path) -> None:
+    """The file system refuses the writes (RLIMIT_FSIZE); no partial file is left anywhere."""
+    import subprocess
+    import sys
+
+    s3_admin.create_bucket(Bucket="disk-full")
+    s3_admin.put_object(Bucket="disk-full", Key="big.bin", Body=os.urandom(3 << 20))
+    folder = tmp_path / "small-disk"
+    folder.mkdir()
+    result = subprocess.run([sys.executable, "-c", WRITE_LIMITED_DOWNLOAD, s3_endpoint, str(folder)],
+                            capture_output=True, text=True, timeout=120)
+    message = result.stdout.strip().splitlines()[-1]
+    assert message.startswith("Local file error:") and "too large" in message.lower(), result.stdout + result.stderr
+    assert list(folder.iterdir()) == []
