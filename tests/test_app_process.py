@@ -24,6 +24,19 @@ def app_env(isolated_home: Path) -> dict[str, str]:
     return dict(os.environ, QT_QPA_PLATFORM="offscreen")
 
 
+def terminate(process: subprocess.Popen) -> str:
+    """SIGTERM, as a desktop session ends an app; asserts a clean exit and returns stderr."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+    try:
+        _out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    return err
+
+
 def wait_for_log(path: Path, text: str, process: subprocess.Popen, timeout: float = 30) -> str:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -43,12 +56,8 @@ def test_demo_shows_main_window_and_quits_cleanly(app_env: dict[str, str], isola
         wait_for_log(log, "main window shown", process)
         content = wait_for_log(log, "connected to Demo (local)", process)
         assert "demo endpoint at http://127.0.0.1:" in content
-        process.send_signal(signal.SIGTERM)
-        out, err = process.communicate(timeout=30)
     finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode == 0, err
+        err = terminate(process)
     assert "Traceback" not in err and "QThread" not in err and "Fatal" not in err
     assert "s3browser quit with code 0" in log.read_text()
 
@@ -77,10 +86,6 @@ def test_endpoint_url_with_environment_credentials(app_env: dict[str, str], isol
     try:
         content = wait_for_log(log, f"connected to {s3_endpoint}", process)
         assert "browse s3://" in content
-        process.send_signal(signal.SIGTERM)
-        _out, err = process.communicate(timeout=30)
     finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode == 0, err
+        err = terminate(process)
     assert "cli-secret-value-xyz" not in log.read_text() + err

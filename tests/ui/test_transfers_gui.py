@@ -39,6 +39,16 @@ def states(win) -> dict[str, str]:
     return {item.key: item.state.value for item in win.transfers.model.items}
 
 
+def start_slow_upload(win, folder: Path) -> None:
+    """A 40 MiB upload in 5 MiB parts, one at a time: long enough to act on while it runs."""
+    from s3browser.core.transfers import UploadOptions
+
+    big = folder / "big.bin"
+    big.write_bytes(os.urandom(40 * MiB))
+    win.upload_paths([big], options=UploadOptions(overwrite=Overwrite.OVERWRITE, part_size=5 * MiB,
+                                                  parallel_parts=1))
+
+
 def make_tree(root: Path) -> Path:
     album = root / "album"
     (album / "raw").mkdir(parents=True)
@@ -165,12 +175,7 @@ def test_download_selection_recursively_with_hostile_keys_reported(qtbot, connec
 
 def test_cancel_running_upload_leaves_no_multipart_upload(qtbot, bucket_open, s3_admin, tmp_path) -> None:
     win = bucket_open
-    big = tmp_path / "big.bin"
-    big.write_bytes(os.urandom(40 * MiB))
-    from s3browser.core.transfers import UploadOptions
-
-    win.upload_paths([big], options=UploadOptions(overwrite=Overwrite.OVERWRITE, part_size=5 * MiB,
-                                                  parallel_parts=1))
+    start_slow_upload(win, tmp_path)
     qtbot.waitUntil(lambda: bool(win.transfers.model.items) and win.transfers.model.items[0].progress.done > 0,
                     timeout=20000)
     win.transfer_panel.view.selectRow(0)
@@ -216,12 +221,7 @@ def test_server_gone_mid_transfer_then_retry_succeeds(qtbot, window, s3_admin, f
 
 def test_quitting_with_transfers_running_asks_first(qtbot, bucket_open, tmp_path, answers) -> None:
     win = bucket_open
-    big = tmp_path / "slow.bin"
-    big.write_bytes(os.urandom(40 * MiB))
-    from s3browser.core.transfers import UploadOptions
-
-    win.upload_paths([big], options=UploadOptions(overwrite=Overwrite.OVERWRITE, part_size=5 * MiB,
-                                                  parallel_parts=1))
+    start_slow_upload(win, tmp_path)
     qtbot.waitUntil(lambda: win.transfers.active_count == 1, timeout=10000)
     answers.answers = [False]
     assert not win.close()
