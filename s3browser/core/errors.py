@@ -152,6 +152,9 @@ def describe(exc: BaseException, bucket: str | None = None, key: str | None = No
             result = UserError("unreachable", "Could not connect to the endpoint "
                                               f"{exc.kwargs.get('endpoint_url', '')}: is the server running "
                                               "and the URL right?")
+    elif isinstance(exc, bce.ConnectionClosedError):
+        result = UserError("network", "The connection to the server was lost before it answered. Check the "
+                                      "network and that the server is running, then retry.")
     elif isinstance(exc, bce.ParamValidationError):
         result = UserError("invalid", f"Invalid request: {exc}")
     elif isinstance(exc, bce.BotoCoreError):

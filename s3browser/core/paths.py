@@ -17,3 +17,8 @@ def config_dir() -> Path:
 def log_dir() -> Path:
     """Folder for the rotating operations log (XDG_STATE_HOME on Linux)."""
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
+def state_dir() -> Path:
+    """Folder for state that must survive a restart, such as the upload journal (XDG_STATE_HOME)."""
+    return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))

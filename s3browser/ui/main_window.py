@@ -282,6 +282,24 @@ class MainWindow(QMainWindow):
         if old is not None:
             QTimer.singleShot(0, old.close)
         self.connected.emit()
+        QTimer.singleShot(0, self.offer_to_resume_uploads)
+
+    def offer_to_resume_uploads(self) -> None:
+        """Uploads interrupted last time (quit, crash, network) resume from their parts, or are aborted."""
+        entries = self.transfers.interrupted_uploads()
+        if not entries or self._shut_down:
+            return
+        total = sum(e.size for e in entries)
+        names = "\n".join(f"• s3://{e.bucket}/{e.key}" for e in entries[:5]) + ("\n…" if len(entries) > 5 else "")
+        if interaction.confirm(
+                self, "Resume interrupted uploads",
+                f"{len(entries)} upload{'s were' if len(entries) != 1 else ' was'} interrupted before "
+                f"finishing ({human_size(total)}):\n{names}\n\nResume from the parts already uploaded? "
+                "No aborts them and deletes their uploaded parts from the server."):
+            self.transfers.resume_interrupted(entries)
+            self.transfer_panel.show()
+        else:
+            self.transfers.discard_interrupted(entries)
 
     # ---------------------------------------------------------------- navigation
     def navigate(self, location: Location) -> None:
@@ -529,7 +547,8 @@ class MainWindow(QMainWindow):
         if active and not self._shut_down and not interaction.confirm(
                 self, "Transfers running",
                 f"{active} transfer{'s are' if active != 1 else ' is'} not finished. Quit anyway? "
-                "Running uploads are cancelled and their multipart uploads aborted."):
+                "Multipart uploads under way keep their uploaded parts and resume the next time you "
+                "connect; other unfinished transfers are dropped."):
             event.ignore()
             return
         self.shutdown()

@@ -2,7 +2,9 @@
 
 At most ``max_active`` transfers are handed to s3transfer at a time (the rest wait in the queue),
 so submitting thousands of files never blocks the GUI thread on a full s3transfer queue.
-Completion arrives from s3transfer's threads through a relay signal, on the GUI thread.
+Transfers run in worker processes (``ProcessTransferEngine``) so that botocore's CPU work never
+competes with the GUI thread for the GIL; completion arrives from the workers' reader threads
+through a relay signal, on the GUI thread.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from s3browser.core.connection import Connection
 from s3browser.core.errors import describe
 from s3browser.core.transfer_plans import DownloadPlan, UploadPlan
+from s3browser.core.process_engine import ProcessTransferEngine, processes_supported
 from s3browser.core.transfers import Overwrite, Progress, TransferEngine, UploadOptions, needs_upload
+from s3browser.core.upload_journal import JournalEntry, UploadJournal, default_journal_path
 from s3browser.ui.formatting import human_size
 from s3browser.ui.models.transfer_queue import Direction, State, TransferItem, TransferQueueModel
 
@@ -38,9 +42,9 @@ class TransferController(QObject):
         super().__init__(parent)
         self.model = TransferQueueModel(self)
         self.max_active = max_active
-        self._engines: dict[int, TransferEngine] = {}
-        self._item_engine: dict[int, TransferEngine] = {}
-        self._engine: TransferEngine | None = None
+        self._engines: dict[int, TransferEngine | ProcessTransferEngine] = {}
+        self._item_engine: dict[int, TransferEngine | ProcessTransferEngine] = {}
+        self._engine: TransferEngine | ProcessTransferEngine | None = None
         self._next_batch = 1
         self._pending: deque[TransferItem] = deque()  # QUEUED items in order (stale entries skipped)
         self._running: set[TransferItem] = set()
@@ -57,9 +61,31 @@ class TransferController(QObject):
         """New transfers use ``connection``; running ones finish on the engine they started on."""
         engine = self._engines.get(id(connection))
         if engine is None:
-            engine = TransferEngine(connection)
+            if processes_supported():
+                engine = ProcessTransferEngine(connection, journal_path=default_journal_path())
+            else:
+                engine = TransferEngine(connection, journal=UploadJournal())
             self._engines[id(connection)] = engine
         self._engine = engine
+
+    def interrupted_uploads(self) -> list[JournalEntry]:
+        """Uploads of this connection that quitting or a failure interrupted, with parts on the server."""
+        return self._engine.interrupted_uploads() if self._engine else []
+
+    def resume_interrupted(self, entries: list[JournalEntry]) -> int:
+        """Queue interrupted uploads again; each continues from the parts already on the server."""
+        assert self._engine is not None, "connect first"
+        batch = self._new_batch()
+        items = [TransferItem(Direction.UPLOAD, e.bucket, e.key, e.local_path, e.size, batch,
+                              options=UploadOptions.from_dict(e.options)) for e in entries]
+        self._add(items)
+        return batch
+
+    def discard_interrupted(self, entries: list[JournalEntry]) -> None:
+        """Abort interrupted uploads the user does not want, so no parts stay billed on the server."""
+        assert self._engine is not None, "connect first"
+        for entry in entries:
+            self._engine.discard(entry.upload_id)
 
     # ---------------------------------------------------------------- adding work
     def add_uploads(self, plan: UploadPlan, options: UploadOptions) -> int:
@@ -163,6 +189,7 @@ class TransferController(QObject):
         self._finish(item, error)
 
     def _finish(self, item: TransferItem, error: BaseException | None) -> None:
+        item.resumed_bytes = getattr(item.future, "resumed_bytes", 0)
         item.future = None
         item.finished_at = time.monotonic()
         if error is None:
@@ -215,7 +242,7 @@ class TransferController(QObject):
             elif item.state == State.RUNNING:
                 self._set_state(item, State.CANCELLED)
                 if item.future is not None:
-                    item.future.cancel()  # s3transfer aborts a multipart upload it started
+                    item.future.cancel()  # the engine aborts a multipart upload it started
             else:
                 continue
             self.model.item_changed(item)
@@ -224,14 +251,14 @@ class TransferController(QObject):
         self.totals_changed.emit()
 
     def pause(self, items: Iterable[TransferItem]) -> None:
-        """Hold items; a running one is stopped now and starts over when resumed."""
+        """Hold items; a running multipart upload keeps its parts and continues from them when resumed."""
         for item in items:
             if item.state == State.QUEUED:
                 self._set_state(item, State.PAUSED)
             elif item.state == State.RUNNING:
                 self._set_state(item, State.PAUSED)
                 if item.future is not None:
-                    item.future.cancel()
+                    item.future.interrupt()
             else:
                 continue
             self.model.item_changed(item)
@@ -264,6 +291,15 @@ class TransferController(QObject):
         self.retry([i for i in self.model.items if i.state == State.FAILED])
 
     def clear_finished(self) -> None:
+        """Remove finished rows; failed uploads that kept parts for a retry have those parts aborted."""
+        for item in self.model.items:
+            if item.state == State.FAILED and item.direction == Direction.UPLOAD:
+                engine = self._item_engine.get(id(item))
+                journal = getattr(engine, "journal", None)
+                entry = journal.find(engine.connection.identity, item.bucket, item.key, item.local_path) \
+                    if journal is not None else None
+                if entry is not None:
+                    engine.discard(entry.upload_id)
         self.model.remove_finished()
         for batch, items in list(self._batch_items.items()):
             if self._batch_open.get(batch, 0) == 0:
@@ -283,12 +319,10 @@ class TransferController(QObject):
         return sum(i.done_bytes for i in relevant), sum(i.size for i in relevant)
 
     def shutdown(self) -> None:
-        """Cancel everything (multipart uploads are aborted) and stop the engines."""
+        """Stop everything; running multipart uploads keep their parts and resume after restart."""
         self._timer.stop()
         for item in list(self._running):
-            if item.future is not None:
-                self._set_state(item, State.CANCELLED)
-                item.future.cancel()
+            self._set_state(item, State.CANCELLED)
         for engine in self._engines.values():
-            engine.shutdown(cancel=True)
+            engine.shutdown(cancel=True, keep_multipart=True)
         self._engines.clear()

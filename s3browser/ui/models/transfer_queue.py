@@ -58,6 +58,7 @@ class TransferItem:
     started_at: float = 0.0
     finished_at: float = 0.0
     speed: float = 0.0  # bytes/s, smoothed
+    resumed_bytes: int = 0  # already on the server when this upload resumed
     announced: bool = False  # its batch's "finished" message was shown
     row: int = -1  # position in the queue model, kept by the model
     _last_sample: tuple[float, int] = (0.0, 0)
@@ -183,7 +184,8 @@ class TransferQueueModel(FlatTableModel):
                 return exact_size(item.size)
             if column == COL_ERROR and item.error:
                 return item.error
-            return f"s3://{item.bucket}/{item.key}\n{item.local_path}"
+            resumed = f"\nResumed: {human_size(item.resumed_bytes)} were already uploaded" if item.resumed_bytes else ""
+            return f"s3://{item.bucket}/{item.key}\n{item.local_path}{resumed}"
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL_SIZE, COL_SPEED, COL_ETA):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

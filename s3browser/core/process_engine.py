@@ -1,0 +1,221 @@
+"""The window's side of the transfer worker processes: the same API as :class:`TransferEngine`.
+
+Transfers are spread over up to ``processes`` workers (started on demand), each with its own
+interpreter and GIL, so uploads of thousands of small files neither starve the GUI thread nor
+stay on one core.  One reader thread per worker turns its messages into ``Progress`` updates and
+``on_done`` calls; if a worker dies, its transfers fail with a clear message and the next
+transfer starts a fresh worker.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import socket
+import subprocess
+import sys
+import threading
+from concurrent.futures import CancelledError
+from multiprocessing.connection import Connection as Pipe
+from pathlib import Path
+from typing import Any, Callable
+
+from s3browser.core.connection import Connection
+from s3browser.core.errors import S3BrowserError
+from s3browser.core.transfer_worker import WorkerSpec
+from s3browser.core.transfers import Progress, UploadOptions
+from s3browser.core.upload_journal import JournalEntry, UploadJournal
+
+log = logging.getLogger(__name__)
+STOP_TIMEOUT = 10.0
+Done = Callable[[BaseException | None], None]
+
+
+def processes_supported() -> bool:
+    """Workers talk over an inherited socket pair, which needs POSIX ``pass_fds``."""
+    return os.name == "posix"
+
+
+class RemoteHandle:
+    """A transfer running in a worker: cancel it, ask whether it is done."""
+
+    def __init__(self, worker: "_WorkerProcess", tid: int, bucket: str, key: str, progress: Progress,
+                 on_done: Done) -> None:
+        self.worker = worker
+        self.tid = tid
+        self.bucket = bucket
+        self.key = key
+        self.progress = progress
+        self.on_done = on_done
+        self.cancelled = False
+        self.resumed_bytes = 0
+        self._done = threading.Event()
+
+    def cancel(self) -> None:
+        self.cancelled = True
+        self.worker.send(("cancel", self.tid))
+
+    def interrupt(self) -> None:
+        """Stop it but keep a multipart upload's parts, so the next upload of the file resumes."""
+        self.cancelled = True
+        self.worker.send(("interrupt", self.tid))
+
+    def done(self) -> bool:
+        return self._done.is_set()
+
+
+class _WorkerProcess:
+    def __init__(self, spec: WorkerSpec) -> None:
+        parent_end, child_end = socket.socketpair()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "s3browser.core.transfer_worker", str(child_end.fileno())],
+            pass_fds=[child_end.fileno()], stdin=subprocess.DEVNULL)
+        child_end.close()
+        self.pipe = Pipe(parent_end.detach())
+        self._send_lock = threading.Lock()
+        self._lock = threading.Lock()
+        self.handles: dict[int, RemoteHandle] = {}
+        self.alive = True
+        self.stopped = threading.Event()
+        self.send(("open", spec))
+        self._reader = threading.Thread(target=self._read, name="s3b-worker-reader", daemon=True)
+        self._reader.start()
+
+    @property
+    def load(self) -> int:
+        return len(self.handles)
+
+    def send(self, message: tuple) -> None:
+        with self._send_lock:
+            try:
+                self.pipe.send(message)
+            except OSError:
+                self.alive = False
+
+    def submit(self, handle: RemoteHandle, message: tuple) -> None:
+        with self._lock:
+            self.handles[handle.tid] = handle
+        self.send(message)
+        if not self.alive:
+            self._fail_all()
+
+    def _read(self) -> None:
+        try:
+            while True:
+                message = self.pipe.recv()
+                kind = message[0]
+                if kind == "progress":
+                    with self._lock:
+                        for tid, done in message[1].items():
+                            handle = self.handles.get(tid)
+                            if handle is not None:
+                                handle.progress.done = done
+                elif kind == "done":
+                    _, tid, error_kind, text, resumed = message
+                    with self._lock:
+                        handle = self.handles.pop(tid, None)
+                    if handle is not None:
+                        handle.resumed_bytes = resumed
+                        self._finish(handle, _error_from(error_kind, text))
+                elif kind == "log":
+                    log.log(message[1], "%s", message[2])
+                elif kind == "stopped":
+                    break
+        except (EOFError, OSError):
+            pass
+        finally:
+            self.alive = False
+            self.stopped.set()
+            self._fail_all()
+
+    def _fail_all(self) -> None:
+        with self._lock:
+            orphans = list(self.handles.values())
+            self.handles.clear()
+        for handle in orphans:
+            error = CancelledError() if handle.cancelled else S3BrowserError(
+                "The transfer process stopped before this transfer finished; retry it.", kind="worker")
+            self._finish(handle, error)
+
+    @staticmethod
+    def _finish(handle: RemoteHandle, error: BaseException | None) -> None:
+        if error is None:
+            handle.progress.done = handle.progress.total
+        handle._done.set()
+        handle.on_done(error)
+
+    def stop(self, keep_multipart: bool) -> None:
+        self.send(("stop", keep_multipart))
+        self.stopped.wait(STOP_TIMEOUT)
+        try:
+            self.process.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            log.warning("transfer worker %d did not stop; killing it", self.process.pid)
+            self.process.kill()
+            self.process.wait()
+        self.pipe.close()
+
+
+def _error_from(kind: str, text: str) -> BaseException | None:
+    if not kind:
+        return None
+    if kind == "cancelled":
+        return CancelledError()
+    return S3BrowserError(text, kind=kind)
+
+
+class ProcessTransferEngine:
+    """Drop-in for :class:`TransferEngine` that runs the transfers in worker processes."""
+
+    def __init__(self, connection: Connection, processes: int = 2, journal_path: Path | None = None,
+                 max_concurrent_files: int = 16) -> None:
+        self.connection = connection
+        self.journal = UploadJournal(journal_path) if journal_path else None
+        self._spec = WorkerSpec(connection.profile, connection.secrets, dict(connection.config_kwargs),
+                                journal_path, max_concurrent_files)
+        self._max_processes = max(1, processes)
+        self._workers: list[_WorkerProcess] = []
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+
+    def _worker(self) -> _WorkerProcess:
+        """The least busy live worker; another is started while every one is busy."""
+        with self._lock:
+            self._workers = [w for w in self._workers if w.alive]
+            idle = min(self._workers, key=lambda w: w.load, default=None)
+            if idle is None or (idle.load > 0 and len(self._workers) < self._max_processes):
+                idle = _WorkerProcess(self._spec)
+                self._workers.append(idle)
+            return idle
+
+    def upload(self, path: Path, bucket: str, key: str, options: UploadOptions, progress: Progress,
+               on_done: Done) -> RemoteHandle:
+        size = path.stat().st_size  # raises now, as the in-process engine does, if the file is gone
+        progress.total = size
+        worker = self._worker()
+        handle = RemoteHandle(worker, next(self._ids), bucket, key, progress, on_done)
+        worker.submit(handle, ("upload", handle.tid, path, bucket, key, options, size))
+        return handle
+
+    def download(self, bucket: str, key: str, target: Path, size: int, etag: str, mtime: float,
+                 progress: Progress, on_done: Done) -> RemoteHandle:
+        worker = self._worker()
+        handle = RemoteHandle(worker, next(self._ids), bucket, key, progress, on_done)
+        worker.submit(handle, ("download", handle.tid, bucket, key, target, size, etag, mtime))
+        return handle
+
+    def interrupted_uploads(self) -> list[JournalEntry]:
+        return self.journal.entries(self.connection.identity) if self.journal else []
+
+    def discard(self, upload_id: str) -> None:
+        self._worker().send(("discard", upload_id))
+
+    def shutdown(self, cancel: bool = True, keep_multipart: bool = False) -> None:
+        """Stop the workers; with ``keep_multipart`` running uploads stay resumable after restart."""
+        with self._lock:
+            workers, self._workers = self._workers, []
+        for worker in workers:
+            worker.stop(keep_multipart)
+        if self.journal is not None:
+            self.journal.close()

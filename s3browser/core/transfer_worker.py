@@ -1,0 +1,196 @@
+"""The transfer worker process: runs a :class:`TransferEngine` away from the GUI's interpreter.
+
+botocore costs about a millisecond of CPU per request under the GIL; thousands of small uploads
+in the GUI's own process starve its event loop.  A worker process has its own GIL, so the window
+stays responsive and two workers use both cores.
+
+Protocol, pickled over a socket pair (see ``process_engine``):
+
+parent -> worker: ``("open", WorkerSpec)``, ``("upload", tid, path, bucket, key, options, size)``,
+``("download", tid, bucket, key, target, size, etag, mtime)``, ``("cancel", tid)``,
+``("interrupt", tid)`` (stop, keep parts), ``("discard", upload_id)``, ``("stop", keep_multipart)``.
+
+worker -> parent: ``("progress", {tid: bytes_done})`` ten times a second,
+``("done", tid, kind, message, resumed_bytes)`` (kind "" on success), ``("log", level, text)``,
+``("stopped",)``.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from concurrent.futures import CancelledError
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection as Pipe
+from pathlib import Path
+from typing import Any
+
+from s3browser.core.profiles import Profile
+from s3browser.core.secrets import Secrets
+
+PROGRESS_INTERVAL = 0.1
+
+
+@dataclass
+class WorkerSpec:
+    """What a worker needs to open the same connection as the window (the secret stays in memory)."""
+
+    profile: Profile
+    secrets: Secrets | None
+    config: dict[str, Any] = field(default_factory=dict)
+    journal_path: Path | None = None
+    max_concurrent_files: int = 16
+
+
+class _PipeLogHandler(logging.Handler):
+    """Forwards log records to the parent, which owns the one log file."""
+
+    def __init__(self, worker: "_Worker") -> None:
+        super().__init__(logging.INFO)
+        self._worker = worker
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self._worker.send(("log", record.levelno, f"[transfer worker] {record.name}: {record.getMessage()}"))
+        except Exception:  # noqa: BLE001 - logging must never raise
+            pass
+
+
+class _Worker:
+    def __init__(self, pipe: Pipe) -> None:
+        self.pipe = pipe
+        self._send_lock = threading.Lock()
+        self._lock = threading.Lock()
+        self._progress: dict[int, Any] = {}  # tid -> Progress
+        self._handles: dict[int, Any] = {}
+        self._last_sent: dict[int, int] = {}
+        self._stopping = threading.Event()
+        self.engine: Any = None
+
+    def send(self, message: tuple) -> None:
+        with self._send_lock:
+            self.pipe.send(message)
+
+    def run(self) -> None:
+        reporter = threading.Thread(target=self._report_progress, name="s3b-progress", daemon=True)
+        reporter.start()
+        try:
+            while True:
+                try:
+                    message = self.pipe.recv()
+                except (EOFError, OSError):  # the window is gone: keep interrupted uploads resumable
+                    self._stop(keep_multipart=True)
+                    return
+                if message[0] == "stop":
+                    self._stop(keep_multipart=message[1])
+                    self.send(("stopped",))
+                    return
+                self._handle(message)
+        finally:
+            self._stopping.set()
+
+    def _handle(self, message: tuple) -> None:
+        from s3browser.core.transfers import Progress
+
+        kind = message[0]
+        if kind == "open":
+            self._open(message[1])
+        elif kind == "upload":
+            _, tid, path, bucket, key, options, size = message
+            self._start(tid, Progress(size), lambda progress, done: self.engine.upload(
+                path, bucket, key, options, progress, done))
+        elif kind == "download":
+            _, tid, bucket, key, target, size, etag, mtime = message
+            self._start(tid, Progress(size), lambda progress, done: self.engine.download(
+                bucket, key, target, size, etag, mtime, progress, done))
+        elif kind in ("cancel", "interrupt"):
+            with self._lock:
+                handle = self._handles.get(message[1])
+            if handle is not None:
+                handle.cancel() if kind == "cancel" else handle.interrupt()
+        elif kind == "discard":
+            threading.Thread(target=self.engine.discard, args=(message[1],), daemon=True).start()
+
+    def _open(self, spec: WorkerSpec) -> None:
+        from s3browser.core.connection import Connection
+        from s3browser.core.transfers import TransferEngine
+        from s3browser.core.upload_journal import UploadJournal
+
+        connection = Connection(spec.profile, spec.secrets, **spec.config)
+        journal = UploadJournal(spec.journal_path) if spec.journal_path else None
+        self.engine = TransferEngine(connection, max_concurrent_files=spec.max_concurrent_files, journal=journal)
+
+    def _start(self, tid: int, progress: Any, start: Any) -> None:
+        with self._lock:
+            self._progress[tid] = progress
+        handle_box: list[Any] = []
+
+        def done(error: BaseException | None) -> None:
+            with self._lock:
+                self._progress.pop(tid, None)
+                self._handles.pop(tid, None)
+                self._last_sent.pop(tid, None)
+            handle = handle_box[0] if handle_box else None
+            resumed = handle.resumed_bytes if handle is not None else 0
+            self.send(("done", tid, *self._describe(error, handle), resumed))
+
+        try:
+            handle = start(progress, done)
+        except BaseException as exc:  # noqa: BLE001 - e.g. the local file vanished: report it
+            done(exc)
+            return
+        handle_box.append(handle)
+        with self._lock:
+            if tid in self._progress:
+                self._handles[tid] = handle
+
+    def _describe(self, error: BaseException | None, handle: Any) -> tuple[str, str]:
+        from s3browser.core.errors import describe
+
+        if error is None:
+            return "", ""
+        if isinstance(error, CancelledError) or (handle is not None and handle.stopping):
+            return "cancelled", "Cancelled."
+        described = describe(error, bucket=getattr(handle, "bucket", None), key=getattr(handle, "key", None))
+        message = described.message
+        journal = self.engine.journal if self.engine else None
+        if handle is not None and handle.upload_id and journal is not None and journal.get(handle.upload_id):
+            message += " Retry continues from the parts already uploaded."
+        return described.kind or "error", message
+
+    def _report_progress(self) -> None:
+        while not self._stopping.wait(PROGRESS_INTERVAL):
+            with self._lock:
+                changed = {tid: p.done for tid, p in self._progress.items() if self._last_sent.get(tid) != p.done}
+                self._last_sent.update(changed)
+            if changed:
+                try:
+                    self.send(("progress", changed))
+                except OSError:
+                    return
+
+    def _stop(self, keep_multipart: bool) -> None:
+        if self.engine is not None:
+            with self._lock:
+                handles = list(self._handles.values())
+            self.engine.keep_multipart = keep_multipart
+            for handle in handles:
+                handle.interrupt() if keep_multipart else handle.cancel()
+            self.engine.shutdown(cancel=True, keep_multipart=keep_multipart)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    pipe = Pipe(int(argv[0]))
+    worker = _Worker(pipe)
+    logger = logging.getLogger("s3browser")
+    logger.addHandler(_PipeLogHandler(worker))
+    logger.setLevel(logging.INFO)
+    logging.getLogger("botocore").setLevel(logging.WARNING)
+    worker.run()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
