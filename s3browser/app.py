@@ -8,6 +8,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 import time
 from dataclasses import replace
 from typing import Sequence
@@ -115,6 +116,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.shown.connect(lambda: QTimer.singleShot(0, app.quit))
     window.show()
     freeze_startup_objects()
+    from s3browser.ui.drag_out import clean_old_staging
+
+    threading.Thread(target=clean_old_staging, name="s3b-clean-staging", daemon=True).start()
 
     if profile is not None:
         window.connect_profile(profile, secrets, remember=profile.source not in {"demo", SOURCE_ADHOC})

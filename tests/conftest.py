@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 import socket
 import subprocess
 import sys
@@ -63,8 +64,9 @@ def s3_admin(s3_endpoint: str):
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """No test reads or writes the real config, logs, AWS files or keyring."""
     home = tmp_path / "home"
-    for sub in ("config", "state", "data", "cache"):
+    for sub in ("config", "state", "data", "cache", "tmp"):
         (home / sub).mkdir(parents=True)
+    monkeypatch.setattr(tempfile, "tempdir", str(home / "tmp"))  # drag-out staging folders, among others
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPoint, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEventLoop, QMimeData, QModelIndex, QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,6 +34,7 @@ from s3browser.ui import interaction
 from s3browser.ui.dialogs.connect_dialog import ConnectDialog
 from s3browser.ui.dialogs.multipart_dialog import MultipartUploadsDialog
 from s3browser.ui.dialogs.upload_dialog import UploadDialog
+from s3browser.ui.drag_out import DeferredDownloadMime, new_staging_folder
 from s3browser.ui.transfer_controller import TransferController
 from s3browser.ui.formatting import human_size
 from s3browser.ui.history import History
@@ -124,6 +126,7 @@ class MainWindow(QMainWindow):
         self.table = ObjectTableView()
         self.table.setObjectName("objectTable")
         self.table.setModel(self.table_model)
+        self.table_model.drag_data_factory = self._drag_out_data
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -495,6 +498,54 @@ class MainWindow(QMainWindow):
         self.runner.run("plan download", plan_downloads, self.connection, location.bucket, keys, folders,
                         location.prefix, Path(root), on_result=self._queue_download,
                         on_error=lambda exc: self.show_error(describe(exc, bucket=location.bucket).message))
+
+    # ---------------------------------------------------------------- dragging out to the file manager
+    def _drag_out_data(self, rows: list[int]) -> QMimeData | None:
+        """The data of a drag out of the table; the objects download only when it is dropped."""
+        location = self.table_model.location
+        if self.connection is None or not location.bucket:
+            return None
+        keys = [self.table_model.key_at(r) for r in rows if not self.table_model.is_folder_at(r)]
+        folders = [self.table_model.key_at(r) for r in rows if self.table_model.is_folder_at(r)]
+        return DeferredDownloadMime(lambda: self._download_for_drop(location, keys, folders))
+
+    def _download_for_drop(self, location: Location, keys: list[str], folders: list[str]) -> list[Path]:
+        """Download into a staging folder, waiting with a local event loop; the top-level files and folders."""
+        staging = new_staging_folder()
+        self.show_message("Downloading the dragged objects for the drop…")
+        loop = QEventLoop()
+        outcome: dict[str, Any] = {}
+
+        def planned(plan: DownloadPlan) -> None:
+            outcome["plan"] = plan
+            if not plan.files:
+                self.show_error("Nothing to drop: the dragged objects are no longer in the bucket"
+                                + (" or cannot be saved under their names." if plan.refused else "."))
+                loop.quit()
+                return
+            outcome["batch"] = self.transfers.add_downloads(plan)
+            self.transfer_panel.show()
+
+        def failed(exc: BaseException) -> None:
+            self.show_error(describe(exc, bucket=location.bucket).message)
+            loop.quit()
+
+        def batch_done(batch: int) -> None:
+            if batch == outcome.get("batch"):
+                loop.quit()
+
+        self.transfers.batch_done.connect(batch_done)
+        try:
+            self.runner.run("plan drag-out", plan_downloads, self.connection, location.bucket, keys, folders,
+                            location.prefix, staging, on_result=planned, on_error=failed)
+            loop.exec()
+        finally:
+            self.transfers.batch_done.disconnect(batch_done)
+        plan = outcome.get("plan")
+        if plan is None:
+            return []
+        tops = {staging / f.target.path.relative_to(staging).parts[0] for f in plan.files}
+        return sorted(path for path in tops if path.exists())
 
     def _queue_download(self, plan: DownloadPlan) -> None:
         self.transfers.add_downloads(plan)

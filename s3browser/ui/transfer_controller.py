@@ -36,6 +36,7 @@ class _Relay(QObject):
 
 class TransferController(QObject):
     batch_finished = Signal(str)  # a one-line summary
+    batch_done = Signal(int)  # the batch number, right after batch_finished
     totals_changed = Signal()
 
     def __init__(self, parent: QObject | None = None, max_active: int = 32, refresh_ms: int = 250) -> None:
@@ -218,6 +219,7 @@ class TransferController(QObject):
             for item in items:
                 item.announced = True
             self.batch_finished.emit(self._summary(items))
+            self.batch_done.emit(batch)
 
     @staticmethod
     def _summary(items: list[TransferItem]) -> str:

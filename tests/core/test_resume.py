@@ -108,12 +108,6 @@ def test_quitting_keeps_the_upload_and_a_new_process_resumes_it(proxied, fault_p
     """Workers are real processes: the first is stopped mid-upload, a second one (after "restart") finishes."""
     source = tmp_path / "backup.tar"
     source.write_bytes(os.urandom(30 * MiB))
-
-    def slow_parts(request):  # noqa: ANN001
-        if is_part_upload(request):
-            time.sleep(0.4)
-        return None
-
     fault_proxy.rules.append(slow_parts)
     journal_path = tmp_path / "journal.sqlite3"
     engine = ProcessTransferEngine(proxied, processes=1, journal_path=journal_path)
@@ -148,12 +142,18 @@ def test_quitting_keeps_the_upload_and_a_new_process_resumes_it(proxied, fault_p
     assert s3_admin.list_multipart_uploads(Bucket="resume").get("Uploads", []) == []
 
 
-def test_user_cancel_in_a_worker_aborts_the_upload(s3_endpoint, s3_admin, tmp_path) -> None:
+def slow_parts(request):  # noqa: ANN001
+    if is_part_upload(request):
+        time.sleep(0.4)
+    return None
+
+
+def test_user_cancel_in_a_worker_aborts_the_upload(proxied, fault_proxy, s3_admin, tmp_path) -> None:
     s3_admin.create_bucket(Bucket="cancel-worker")
     source = tmp_path / "big.bin"
     source.write_bytes(os.urandom(30 * MiB))
-    engine = ProcessTransferEngine(Connection(_profile(s3_endpoint), Secrets(SECRET_KEY)), processes=1,
-                                   journal_path=tmp_path / "journal.sqlite3")
+    fault_proxy.rules.append(slow_parts)
+    engine = ProcessTransferEngine(proxied, processes=1, journal_path=tmp_path / "journal.sqlite3")
     try:
         progress = Progress(source.stat().st_size)
         finished = threading.Event()

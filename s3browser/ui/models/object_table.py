@@ -12,7 +12,7 @@ import logging
 from array import array
 from typing import Any, Callable
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from s3browser.core.connection import Connection
 from s3browser.core.errors import describe
@@ -56,6 +56,8 @@ class ObjectTableModel(FlatTableModel):
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._filter = ""
         self._clear_storage()
+        # Set by the window: rows -> the QMimeData of a drag out to the file manager (None: no drag).
+        self.drag_data_factory: Callable[[list[int]], QMimeData | None] | None = None
 
     # ---------------------------------------------------------------- storage
     def _clear_storage(self) -> None:
@@ -327,6 +329,22 @@ class ObjectTableModel(FlatTableModel):
 
     def is_folder_at(self, row: int) -> bool:
         return bool(self._is_folder[self._visible[row]])
+
+    # ---------------------------------------------------------------- dragging out
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and self._location.bucket:
+            flags |= Qt.ItemFlag.ItemIsDragEnabled
+        return flags
+
+    def mimeTypes(self) -> list[str]:
+        return ["text/uri-list"]
+
+    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData | None:
+        rows = sorted({index.row() for index in indexes if index.isValid()})
+        if not rows or self.drag_data_factory is None:
+            return None
+        return self.drag_data_factory(rows)
 
     def location_for_row(self, row: int) -> Location:
         """Where double-clicking a folder row goes."""
