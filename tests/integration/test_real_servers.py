@@ -167,3 +167,77 @@ def test_transfer_engine_multipart_cancel_and_download(conn, bucket, real_server
         assert real_server.client().list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
     finally:
         engine.shutdown()
+
+
+def test_gui_upload_by_drop_and_download_by_drag_out(qtbot, window, real_server, bucket, tmp_path) -> None:
+    """The window's whole transfer path (worker processes, queue, multipart) on a real server."""
+    import os
+
+    from tests.ui.test_drag_out import FileManagerStandIn, drop_on, select_names
+    from tests.ui.test_transfers_gui import drop, wait_transfers
+
+    album = tmp_path / "album"
+    (album / "raw").mkdir(parents=True)
+    files = {"album/a.txt": b"a" * 10, "album/raw/big.bin": os.urandom(12 * 1024 * 1024)}
+    for relative, body in files.items():
+        (tmp_path / relative).write_bytes(body)
+    with qtbot.waitSignal(window.connected, timeout=15000):
+        window.connect_profile(*server_profile(real_server), remember=False)
+    window.navigate(Location(bucket, ""))
+    wait_loaded(qtbot, window)
+    drop(window.table, [album], window.table.viewport().rect().center())
+    wait_transfers(qtbot, window, timeout=60000)
+    assert {i.key: i.state.value for i in window.transfers.model.items} == {
+        "album/a.txt": "Done", "album/raw/big.bin": "Done"}
+    client = real_server.client()
+    for key, body in files.items():
+        assert client.get_object(Bucket=bucket, Key=key)["Body"].read() == body
+    qtbot.waitUntil(lambda: "album" in table_names(window), timeout=15000)
+
+    select_names(window, ["album"])
+    mime = window.table_model.mimeData(window.table.selectionModel().selectedIndexes())
+    desktop = tmp_path / "desktop"
+    desktop.mkdir()
+    file_manager = FileManagerStandIn(desktop)
+    qtbot.addWidget(file_manager)
+    drop_on(file_manager, mime)
+    copied = {p.relative_to(desktop).as_posix(): p.read_bytes() for p in desktop.rglob("*") if p.is_file()}
+    assert copied == files
+
+
+def test_interrupted_upload_resumes_from_its_parts(conn, bucket, real_server, tmp_path) -> None:
+    import os
+    import threading
+    import time
+
+    from s3browser.core.transfers import MiB, Progress, TransferEngine, UploadOptions
+    from s3browser.core.upload_journal import UploadJournal
+
+    source = tmp_path / "big.bin"
+    source.write_bytes(os.urandom(60 * MiB))  # 12 parts sent one by one: time to interrupt on loopback
+    options = UploadOptions(part_size=5 * MiB, parallel_parts=1)
+    journal = UploadJournal(tmp_path / "journal.sqlite3")
+    engine = TransferEngine(conn, max_concurrent_files=1, journal=journal)
+    try:
+        progress = Progress(source.stat().st_size)
+        finished = threading.Event()
+        handle = engine.upload(source, bucket, "big.bin", options, progress, lambda e: finished.set())
+        deadline = time.monotonic() + 30
+        while progress.done < 11 * MiB and time.monotonic() < deadline:
+            time.sleep(0.001)
+        handle.interrupt()
+        assert finished.wait(30)
+        [entry] = engine.interrupted_uploads()
+        results: list = []
+        finished.clear()
+        progress = Progress(source.stat().st_size)
+        handle = engine.upload(source, bucket, "big.bin", options, progress, lambda e: (results.append(e),
+                                                                                        finished.set()))
+        assert finished.wait(60) and results == [None]
+    finally:
+        engine.shutdown()
+    assert handle.resumed_bytes >= 5 * MiB, "at least one part was kept and not sent again"
+    assert real_server.client().get_object(Bucket=bucket, Key="big.bin")["Body"].read() == source.read_bytes()
+    assert journal.entries(conn.identity) == []
+    uploads = real_server.client().list_multipart_uploads(Bucket=bucket).get("Uploads", [])
+    assert [u for u in uploads if u["Key"] == "big.bin"] == []
