@@ -179,6 +179,12 @@ class ProcessTransferEngine:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
+    def prestart(self) -> None:
+        """Start the first worker now, so the first transfer does not wait for Python and boto3 to load."""
+        with self._lock:
+            if not any(w.alive for w in self._workers):
+                self._workers.append(_WorkerProcess(self._spec))
+
     def _worker(self) -> _WorkerProcess:
         """The least busy live worker; another is started while every one is busy."""
         with self._lock:

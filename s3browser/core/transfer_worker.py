@@ -18,6 +18,7 @@ worker -> parent: ``("progress", {tid: bytes_done})`` ten times a second,
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import threading
 from concurrent.futures import CancelledError
@@ -180,8 +181,14 @@ class _Worker:
             self.engine.shutdown(cancel=True, keep_multipart=keep_multipart)
 
 
+WORKER_NICENESS = 5
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if hasattr(os, "nice"):
+        # Background work: when the cores are busy, the window's process is scheduled first.
+        os.nice(WORKER_NICENESS)
     pipe = Pipe(int(argv[0]))
     worker = _Worker(pipe)
     logger = logging.getLogger("s3browser")

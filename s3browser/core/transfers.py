@@ -41,6 +41,9 @@ MAX_PART_SIZE = 5 * GiB
 MAX_PARTS = 10_000
 DEFAULT_PART_SIZE = 8 * MiB
 DEFAULT_PARALLEL_PARTS = 10
+DOWNLOAD_PART_SIZE = 32 * MiB
+DOWNLOAD_CONCURRENCY = 4
+_DOWNLOADS = (0, 0)  # the key of the download manager among the upload managers
 STORAGE_CLASSES = ("", "STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR",
                    "GLACIER", "DEEP_ARCHIVE", "REDUCED_REDUNDANCY")
 _PLAIN_MD5_ETAG = re.compile(r'^"?([0-9a-f]{32})"?$')
@@ -206,6 +209,22 @@ class TransferEngine:
                 self._managers[key] = manager
             return manager
 
+    def _download_manager(self) -> TransferManager:
+        """Downloads: 32 MiB ranges, 4 at a time.
+
+        Measured on a 1 GiB object: 10 threads reading ranges spend twice the CPU of 4 (they
+        convoy on the GIL), and 4 x 32 MiB is as fast as any wider setting on loopback.
+        """
+        with self._lock:
+            manager = self._managers.get(_DOWNLOADS)
+            if manager is None:
+                config = TransferConfig(multipart_threshold=DOWNLOAD_PART_SIZE, multipart_chunksize=DOWNLOAD_PART_SIZE,
+                                        max_request_concurrency=DOWNLOAD_CONCURRENCY, max_submission_concurrency=2,
+                                        max_request_queue_size=1000, max_submission_queue_size=1000)
+                manager = TransferManager(self.connection.client, config)
+                self._managers[_DOWNLOADS] = manager
+            return manager
+
     # ---------------------------------------------------------------- uploads
     def upload(self, path: Path, bucket: str, key: str, options: UploadOptions, progress: Progress,
                on_done: Callable[[BaseException | None], None]) -> TransferHandle:
@@ -246,8 +265,10 @@ class TransferEngine:
         try:
             if handle.stopping:
                 raise CancelledError()
-            with open(path, "rb") as body:
-                self.connection.client.put_object(Bucket=bucket, Key=key, Body=body, **options.extra_args(path))
+            # Bytes, not a file object: botocore then sends no "Expect: 100-continue", which would
+            # cost a round trip per small file.
+            body = path.read_bytes()
+            self.connection.client.put_object(Bucket=bucket, Key=key, Body=body, **options.extra_args(path))
             progress.on_progress(None, progress.total)
         except BaseException as exc:  # noqa: BLE001 - handed to the caller as data
             error = exc
@@ -397,7 +418,7 @@ class TransferEngine:
             handle._done.set()
             on_done(error)
 
-        handle._future = self._manager().download(bucket, key, str(temp), subscribers=[progress, _Done(finish)])
+        handle._future = self._download_manager().download(bucket, key, str(temp), subscribers=[progress, _Done(finish)])
         return handle
 
     def shutdown(self, cancel: bool = True, keep_multipart: bool = False) -> None:

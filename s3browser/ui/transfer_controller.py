@@ -43,6 +43,7 @@ class TransferController(QObject):
         super().__init__(parent)
         self.model = TransferQueueModel(self)
         self.max_active = max_active
+        self.prestart_workers = True  # start a transfer worker on connecting (tests that never transfer turn it off)
         self._engines: dict[int, TransferEngine | ProcessTransferEngine] = {}
         self._item_engine: dict[int, TransferEngine | ProcessTransferEngine] = {}
         self._engine: TransferEngine | ProcessTransferEngine | None = None
@@ -64,6 +65,8 @@ class TransferController(QObject):
         if engine is None:
             if processes_supported():
                 engine = ProcessTransferEngine(connection, journal_path=default_journal_path())
+                if self.prestart_workers:
+                    engine.prestart()
             else:
                 engine = TransferEngine(connection, journal=UploadJournal())
             self._engines[id(connection)] = engine
@@ -93,10 +96,11 @@ class TransferController(QObject):
         """Queue a planned upload batch; ``options.overwrite`` must not be ASK any more."""
         assert self._engine is not None, "connect first"
         batch = self._new_batch()
+        options = replace(options)  # one copy per batch, shared by its items (never changed after this)
         items = []
         for local in plan.files:
             item = TransferItem(Direction.UPLOAD, plan.bucket, local.key, local.path, local.size, batch,
-                                options=replace(options))
+                                options=options)
             if not needs_upload(options.overwrite, local.size, local.mtime, plan.existing.get(local.key)):
                 item.state = State.SKIPPED
                 item.error = "exists" if options.overwrite == Overwrite.SKIP else "unchanged"
@@ -104,7 +108,7 @@ class TransferController(QObject):
         for problem in plan.problems:
             path, _, reason = problem.rpartition(": ")
             item = TransferItem(Direction.UPLOAD, plan.bucket, plan.prefix + Path(path).name, Path(path), 0,
-                                batch, options=replace(options), state=State.FAILED,
+                                batch, options=options, state=State.FAILED,
                                 error=f"Cannot read the local file: {reason}")
             items.append(item)
         self._add(items)
@@ -312,8 +316,8 @@ class TransferController(QObject):
     # ---------------------------------------------------------------- status
     @property
     def active_count(self) -> int:
-        """Transfers that quitting would interrupt (running, queued or paused)."""
-        return sum(1 for i in self.model.items if i.state in (State.RUNNING, State.QUEUED, State.PAUSED))
+        """Transfers that quitting would interrupt (running, queued or paused): O(batches), not O(items)."""
+        return sum(self._batch_open.values())
 
     def totals(self) -> tuple[int, int]:
         """(bytes done, bytes total) over items that are pending, running or done."""

@@ -83,7 +83,8 @@ def probe(env: dict[str, str], *args: str) -> dict[str, Any]:
     seconds, rss, out = run_with_rusage([sys.executable, "-m", "tests.benchmarks.probes", *args], env)
     result = json.loads(out.decode().strip().splitlines()[-1])
     result["process_seconds"] = seconds
-    result["peak_rss_kb"] = rss
+    result["gui_peak_rss_kb"] = rss
+    result["peak_rss_kb"] = rss + result.get("workers_rss_kb", 0)  # the window plus its transfer workers
     return result
 
 

@@ -271,9 +271,15 @@ def gui_transfer(mode: str, endpoint: str, access_key: str, secret_key: str, buc
     seconds = time.perf_counter() - start
     stall = heartbeat.stop()
     failed = [i.error for i in window.transfers.model.items if i.state.value != "Done"]
+    workers = sum(len(getattr(engine, "_workers", [])) for engine in window.transfers._engines.values())
     window.shutdown()
+    import resource
+
+    # Transfers run in worker processes: count each at the largest worker's peak (ru_maxrss of children).
+    workers_rss_kb = workers * resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return {"seconds": seconds, "stall": stall, "files": len(window.transfers.model.items),
-            "failed": failed[:3], "peak_rss_kb": peak_rss_kb()}
+            "failed": failed[:3], "peak_rss_kb": peak_rss_kb(), "workers": workers,
+            "workers_rss_kb": workers_rss_kb}
 
 
 def main(argv: list[str]) -> None:

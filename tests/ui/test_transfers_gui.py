@@ -173,8 +173,24 @@ def test_download_selection_recursively_with_hostile_keys_reported(qtbot, connec
     assert "1 failed" in win.message_label.text()
 
 
-def test_cancel_running_upload_leaves_no_multipart_upload(qtbot, bucket_open, s3_admin, tmp_path) -> None:
-    win = bucket_open
+@pytest.fixture
+def slow_window(qtbot, window, s3_admin, fault_proxy):
+    """The window connected through a proxy whose parts take a while, so actions land mid-upload."""
+    from s3browser.core.secrets import Secrets
+    from tests.conftest import SECRET_KEY, _profile
+    from tests.ui.test_resume_gui import slow_parts
+
+    s3_admin.create_bucket(Bucket="files")
+    fault_proxy.rules.append(slow_parts)
+    with qtbot.waitSignal(window.connected, timeout=10000):
+        window.connect_profile(_profile(fault_proxy.url), Secrets(SECRET_KEY), remember=False)
+    window.navigate(Location("files", "inbox/"))
+    wait_loaded(qtbot, window)
+    return window
+
+
+def test_cancel_running_upload_leaves_no_multipart_upload(qtbot, slow_window, s3_admin, tmp_path) -> None:
+    win = slow_window
     start_slow_upload(win, tmp_path)
     qtbot.waitUntil(lambda: bool(win.transfers.model.items) and win.transfers.model.items[0].progress.done > 0,
                     timeout=20000)
@@ -183,7 +199,8 @@ def test_cancel_running_upload_leaves_no_multipart_upload(qtbot, bucket_open, s3
     qtbot.waitUntil(lambda: win.transfers.model.items[0].future is None, timeout=20000)
     assert win.transfers.model.items[0].state == State.CANCELLED
     assert s3_admin.list_multipart_uploads(Bucket="files").get("Uploads", []) == []
-    assert "inbox/big.bin" not in [o["Key"] for o in s3_admin.list_objects_v2(Bucket="files")["Contents"]]
+    assert "Contents" not in s3_admin.list_objects_v2(Bucket="files")
+    assert win.transfers.interrupted_uploads() == [], "a cancelled upload is not offered for resuming"
 
 
 def test_server_gone_mid_transfer_then_retry_succeeds(qtbot, window, s3_admin, fault_proxy, tmp_path) -> None:
@@ -219,8 +236,8 @@ def test_server_gone_mid_transfer_then_retry_succeeds(qtbot, window, s3_admin, f
     assert s3_admin.get_object(Bucket="flaky-net", Key="report.pdf")["Body"].read() == payload.read_bytes()
 
 
-def test_quitting_with_transfers_running_asks_first(qtbot, bucket_open, tmp_path, answers) -> None:
-    win = bucket_open
+def test_quitting_with_transfers_running_asks_first(qtbot, slow_window, tmp_path, answers) -> None:
+    win = slow_window
     start_slow_upload(win, tmp_path)
     qtbot.waitUntil(lambda: win.transfers.active_count == 1, timeout=10000)
     answers.answers = [False]

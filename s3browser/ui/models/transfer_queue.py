@@ -40,6 +40,9 @@ class State(enum.Enum):
         return self in {State.DONE, State.FAILED, State.CANCELLED, State.SKIPPED}
 
 
+NOT_STARTED = Progress(0)  # shared by every item that has not started: nothing ever adds to it
+
+
 @dataclass(eq=False)
 class TransferItem:
     direction: Direction
@@ -53,7 +56,7 @@ class TransferItem:
     mtime: float = 0.0  # downloads: LastModified to set locally
     state: State = State.QUEUED
     error: str = ""
-    progress: Progress = field(default_factory=lambda: Progress(0))
+    progress: Progress = field(default_factory=lambda: NOT_STARTED)  # replaced when it starts
     future: Any = None
     started_at: float = 0.0
     finished_at: float = 0.0
