@@ -23,7 +23,8 @@ from typing import Any, Callable
 from concurrent.futures import CancelledError, ThreadPoolExecutor
 
 from botocore.awsrequest import AWSResponse
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as BotoConnectionError
 from s3transfer.manager import TransferConfig, TransferManager
 from s3transfer.subscribers import BaseSubscriber
 from s3transfer.utils import ChunksizeAdjuster
@@ -320,7 +321,7 @@ class TransferEngine:
             client.complete_multipart_upload(
                 MultipartUpload={"Parts": [{"PartNumber": n, "ETag": etags[n]} for n in sorted(etags)]}, **target)
         except BaseException as exc:  # noqa: BLE001 - handed to the caller as data
-            if handle.cancelled and not self.keep_multipart:
+            if not self.keep_multipart and (handle.cancelled or not (handle.interrupted or is_resumable_failure(exc))):
                 self._discard_quietly(entry)
             finish(exc)
             return
@@ -387,11 +388,14 @@ class TransferEngine:
             self.journal.forget(upload_id)
 
     def _before_abort(self, context: dict, **kwargs: Any) -> Any:
-        """Let a user's cancel abort; keep the parts of an upload that failed or was interrupted."""
+        """Abort after a cancel or a lasting failure; keep the parts of a paused, interrupted or
+        network-failed upload so that it can resume."""
         upload_id = (context.get("s3browser_params") or {}).get("UploadId", "")
         with self._lock:
             handle = self._by_upload_id.get(upload_id)
-        if handle is None or (handle.cancelled and not self.keep_multipart):
+        keep = handle is not None and (self.keep_multipart or handle.interrupted or (
+            not handle.cancelled and is_resumable_failure(_failure_of(handle))))
+        if not keep:
             self.journal.forget(upload_id)
             return None  # send the abort
         log.info("keeping the uploaded parts of s3://%s/%s to resume later", handle.bucket, handle.key)
@@ -430,6 +434,33 @@ class TransferEngine:
         for manager in managers:
             manager.shutdown(cancel=cancel)
         self._small_pool.shutdown(wait=True, cancel_futures=cancel)
+
+
+_TRANSIENT_CODES = {"RequestTimeout", "SlowDown", "ServiceUnavailable", "InternalError", "Throttling",
+                    "RequestTimeTooSkewed", "ExpiredToken", "TokenRefreshRequired"}
+
+
+def is_resumable_failure(error: BaseException | None) -> bool:
+    """Whether an upload that failed this way is worth resuming (the network or server, not the data).
+
+    Unknown failures count as resumable: keeping parts that the journal records costs less than
+    sending them again.
+    """
+    if error is None:
+        return True
+    if isinstance(error, (BotoConnectionError, HTTPClientError, ConnectionError, TimeoutError)):
+        return True
+    if isinstance(error, ClientError):
+        code = str(error.response.get("Error", {}).get("Code", ""))
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0
+        return code in _TRANSIENT_CODES or status >= 500
+    return False
+
+
+def _failure_of(handle: TransferHandle) -> BaseException | None:
+    """The error an s3transfer upload is failing with, while its cleanups (the abort) run."""
+    coordinator = getattr(handle._future, "_coordinator", None)
+    return getattr(coordinator, "exception", None)
 
 
 def _remember_params(params: dict, context: dict, **kwargs: Any) -> None:

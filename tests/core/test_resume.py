@@ -201,3 +201,21 @@ def test_worker_processes_upload_many_small_files_and_download(s3_endpoint, s3_a
     assert target.read_bytes() == files[7].read_bytes() and progress.done == progress.total
     keys = [o["Key"] for o in s3_admin.list_objects_v2(Bucket="many")["Contents"]]
     assert len(keys) == 40
+
+
+def test_a_lasting_failure_aborts_instead_of_keeping_parts(proxied, fault_proxy, s3_admin, tmp_path) -> None:
+    """Access denied is no network hiccup: nothing to resume, so no parts are left behind."""
+    from tests.support.fault_proxy import s3_error
+
+    source = tmp_path / "denied.bin"
+    source.write_bytes(os.urandom(12 * MiB))
+    fault_proxy.rules.append(lambda r: s3_error(403, "AccessDenied", "Access Denied")
+                             if is_part_upload(r) and "partNumber=2" in r.path else None)
+    engine = TransferEngine(proxied, journal=UploadJournal(tmp_path / "journal.sqlite3"))
+    try:
+        error, _ = wait_done(engine, source, "resume", "denied.bin", Progress(source.stat().st_size))
+        assert error is not None and describe(error).kind == "denied"
+        assert engine.interrupted_uploads() == []
+    finally:
+        engine.shutdown()
+    assert s3_admin.list_multipart_uploads(Bucket="resume").get("Uploads", []) == []
