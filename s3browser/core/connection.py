@@ -124,6 +124,10 @@ class Connection:
                 self._clients[region] = client
             return client
 
+    def client_for_region(self, region: str) -> Any:
+        """The shared client for ``region`` (made on first use)."""
+        return self._client_for_region(region)
+
     def client_for(self, bucket: str | None) -> Any:
         """The client to use for ``bucket``: its own region's once known, else the default."""
         region = self._bucket_regions.get(bucket or "")

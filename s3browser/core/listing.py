@@ -45,8 +45,13 @@ def list_buckets(conn: Connection) -> list[BucketInfo]:
 
 
 def iter_pages(conn: Connection, bucket: str, prefix: str = "", delimiter: str = "/",
-               page_size: int = 1000, should_stop: Callable[[], bool] | None = None) -> Iterator[ListingPage]:
-    """Yield pages of ``bucket``/``prefix`` as they arrive; stop between pages when asked."""
+               page_size: int = 1000, should_stop: Callable[[], bool] | None = None,
+               include_marker: bool = False) -> Iterator[ListingPage]:
+    """Yield pages of ``bucket``/``prefix`` as they arrive; stop between pages when asked.
+
+    ``include_marker`` keeps the folder marker object (key == prefix), which deleting, copying
+    and moving a folder must treat like any other key.
+    """
     kwargs = {"Bucket": bucket, "Prefix": prefix, "MaxKeys": page_size}
     if delimiter:
         kwargs["Delimiter"] = delimiter
@@ -66,7 +71,7 @@ def iter_pages(conn: Connection, bucket: str, prefix: str = "", delimiter: str =
         etags = page.etags
         for item in contents:
             key = item["Key"]
-            if key == prefix:
+            if key == prefix and not include_marker:
                 continue
             keys.append(key)
             sizes.append(item.get("Size", 0))

@@ -36,8 +36,10 @@ def test_aws_config_profiles_static_and_assume_role_work(qtbot, window, store, s
     import boto3
 
     write_aws_files(isolated_home, s3_endpoint)
-    boto3.client("iam", endpoint_url=s3_endpoint, region_name="us-east-1", aws_access_key_id=ACCESS_KEY,
-                 aws_secret_access_key=SECRET_KEY).create_role(RoleName="admin", AssumeRolePolicyDocument="{}")
+    iam = boto3.client("iam", endpoint_url=s3_endpoint, region_name="us-east-1", aws_access_key_id=ACCESS_KEY,
+                       aws_secret_access_key=SECRET_KEY)
+    iam.create_role(RoleName="admin", AssumeRolePolicyDocument="{}")
+    iam.close()  # its pooled socket would otherwise be closed by the garbage collector, inside a later test
     s3_admin.create_bucket(Bucket="from-aws-config")
     names = [p.name for p in store.profiles()]
     assert names == ["aws:admin-role", "aws:moto"]

@@ -1,0 +1,118 @@
+"""Bucket create and delete: name rules with reasons, the us-east-1 LocationConstraint trap, emptying.
+
+S3 rejects ``CreateBucketConfiguration={"LocationConstraint": "us-east-1"}`` (InvalidLocationConstraint)
+and, elsewhere, a request *without* a constraint creates the bucket in us-east-1 or fails with
+IllegalLocationConstraintException.  ``create_bucket`` sends the constraint for every region except
+us-east-1.  Deleting a bucket needs it empty, versions and delete markers included.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from s3browser.core.connection import Connection
+
+US_EAST_1 = "us-east-1"
+_ALLOWED = re.compile(r"^[a-z0-9.-]+$")
+
+
+def bucket_name_problem(name: str) -> str | None:
+    """Why ``name`` is not a valid S3 bucket name (the general-purpose rules), or None."""
+    if not name:
+        return "Enter a bucket name."
+    if len(name) < 3:
+        return "Bucket names have at least 3 characters."
+    if len(name) > 63:
+        return f"Bucket names have at most 63 characters (this one has {len(name)})."
+    if name != name.lower() and _ALLOWED.match(name.lower()):
+        return "Bucket names cannot contain capital letters."
+    bad = sorted({c for c in name if not re.match(r"[a-z0-9.-]", c)})
+    if bad:
+        shown = " ".join(repr(c) if c.isprintable() and c != " " else f"U+{ord(c):04X}" for c in bad)
+        return f"Only lowercase letters, digits, dots and hyphens are allowed (not {shown})."
+    if not (name[0].isalnum() and name[-1].isalnum()):
+        return "Bucket names start and end with a letter or digit."
+    if ".." in name:
+        return "Bucket names cannot contain two adjacent dots."
+    if ".-" in name or "-." in name:
+        return "A dot cannot be next to a hyphen in a bucket name."
+    try:
+        ipaddress.IPv4Address(name)
+        return "Bucket names cannot look like an IP address."
+    except ValueError:
+        pass
+    for prefix in ("xn--", "sthree-", "amzn-s3-demo-"):
+        if name.startswith(prefix):
+            return f"Bucket names cannot start with “{prefix}”."
+    for suffix in ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"):
+        if name.endswith(suffix):
+            return f"Bucket names cannot end with “{suffix}”."
+    return None
+
+
+def create_bucket(conn: Connection, name: str, region: str = "") -> None:
+    """Create ``name`` in ``region`` (default: the connection's), handling the us-east-1 rule."""
+    problem = bucket_name_problem(name)
+    if problem:
+        from s3browser.core.errors import S3BrowserError
+
+        raise S3BrowserError(problem, kind="invalid")
+    region = region or conn.region or US_EAST_1
+    client = conn.client_for_region(region)
+    kwargs: dict[str, Any] = {"Bucket": name}
+    if region != US_EAST_1:
+        kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}
+    client.create_bucket(**kwargs)
+
+
+def is_versioned(conn: Connection, bucket: str) -> bool:
+    """True when versioning is Enabled or Suspended: old versions may exist either way."""
+    status = conn.call(bucket, lambda c: c.get_bucket_versioning(Bucket=bucket)).get("Status", "")
+    return status in ("Enabled", "Suspended")
+
+
+@dataclass
+class EmptyProgress:
+    deleted: int = 0
+    failed: int = 0
+
+
+def empty_bucket(conn: Connection, bucket: str, should_stop: Callable[[], bool] = lambda: False,
+                 on_progress: Callable[[EmptyProgress], None] | None = None) -> EmptyProgress:
+    """Delete every object version and delete marker (or every object, if never versioned)."""
+    from s3browser.core.deletion import delete_batches, iter_versions
+
+    progress = EmptyProgress()
+    targets = iter_versions(conn, bucket, "") if is_versioned(conn, bucket) else _iter_all_keys(conn, bucket)
+    for result in delete_batches(conn, bucket, targets, should_stop):
+        progress.deleted += result.deleted
+        progress.failed += len(result.failures)
+        if result.failures:
+            from s3browser.core.errors import S3BrowserError
+
+            key, _code, message = result.failures[0]
+            raise S3BrowserError(f"Could not empty the bucket: {key}: {message}", kind="denied")
+        if on_progress:
+            on_progress(progress)
+    return progress
+
+
+def _iter_all_keys(conn: Connection, bucket: str):  # noqa: ANN202 - a generator of (key, None)
+    from s3browser.core.listing import iter_pages
+
+    for page in iter_pages(conn, bucket, "", delimiter=""):
+        for key in page.keys:
+            yield key, None
+
+
+def delete_bucket(conn: Connection, bucket: str, should_stop: Callable[[], bool] = lambda: False,
+                  on_progress: Callable[[EmptyProgress], None] | None = None) -> EmptyProgress:
+    """Empty ``bucket`` (all versions and delete markers) and delete it."""
+    progress = empty_bucket(conn, bucket, should_stop, on_progress)
+    if should_stop():
+        return progress
+    conn.call(bucket, lambda c: c.delete_bucket(Bucket=bucket))
+    return progress
