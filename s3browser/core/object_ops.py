@@ -1,7 +1,7 @@
 """Server-side object operations: copy, move, rename, new folder, presigned links.
 
-Copies never pass data through this machine.  Up to 5 GiB a single CopyObject keeps metadata,
-content type and tags (the COPY directives); above that, s3transfer's multipart copy
+Copies never pass data through this machine.  Up to 5 GiB a single CopyObject keeps metadata and
+content type (MetadataDirective=COPY) and tags (set explicitly); above that, s3transfer's multipart copy
 (UploadPartCopy) is used and metadata, content type and tags are carried over explicitly, since
 CreateMultipartUpload does not copy them.  A move is a copy followed by deleting the source, only
 once the copy succeeded.
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import urlencode
 
+from botocore.exceptions import ClientError
 from s3transfer.manager import TransferConfig, TransferManager
 
 from s3browser.core.connection import Connection
@@ -36,8 +37,10 @@ def copy_object(conn: Connection, source_bucket: str, source_key: str, bucket: s
     source = {"Bucket": source_bucket, "Key": source_key}
     client = conn.client_for(bucket)
     if size < multipart_threshold:
-        client.copy_object(Bucket=bucket, Key=key, CopySource=source, MetadataDirective="COPY",
-                           TaggingDirective="COPY")
+        # Tags are set explicitly: several servers (moto among them) ignore TaggingDirective=COPY.
+        tagging = _tagging(conn, source_bucket, source_key)
+        tags = {"Tagging": tagging, "TaggingDirective": "REPLACE"} if tagging else {}
+        client.copy_object(Bucket=bucket, Key=key, CopySource=source, MetadataDirective="COPY", **tags)
         if on_progress:
             on_progress(size)
         return
@@ -55,10 +58,23 @@ def _carried_over(conn: Connection, bucket: str, key: str) -> dict[str, Any]:
     extra: dict[str, Any] = {arg: head[field_] for field_, arg in _KEPT_HEADERS.items() if head.get(field_)}
     if head.get("Metadata"):
         extra["Metadata"] = head["Metadata"]
-    tags = conn.call(bucket, lambda c: c.get_object_tagging(Bucket=bucket, Key=key)).get("TagSet", [])
-    if tags:
-        extra["Tagging"] = urlencode([(t["Key"], t["Value"]) for t in tags])
+    extra["MetadataDirective"] = "REPLACE"  # with exactly the source's values, read above
+    tagging = _tagging(conn, bucket, key)
+    if tagging:
+        extra["Tagging"] = tagging
+        extra["TaggingDirective"] = "REPLACE"
     return extra
+
+
+def _tagging(conn: Connection, bucket: str, key: str) -> str:
+    """The object's tags as a Tagging header value ("" when none, or when tags are not supported)."""
+    try:
+        tags = conn.call(bucket, lambda c: c.get_object_tagging(Bucket=bucket, Key=key)).get("TagSet", [])
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("NotImplemented", "MethodNotAllowed"):
+            return ""
+        raise
+    return urlencode([(t["Key"], t["Value"]) for t in tags])
 
 
 class _ProgressSubscriber:
