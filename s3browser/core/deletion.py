@@ -63,36 +63,43 @@ def count_for_delete(conn: Connection, bucket: str, keys: dict[str, int], folder
                      should_stop: Callable[[], bool] = lambda: False,
                      on_progress: Callable[[DeletePlan], None] | None = None) -> DeletePlan:
     """Everything deleting ``keys`` (key -> size) and ``folders`` (prefixes, recursively) would touch."""
+    plan = DeletePlan(bucket)
+    for plan in iter_count_for_delete(conn, bucket, keys, folders, all_versions, versioned, should_stop):
+        if on_progress and not plan.complete:
+            on_progress(plan)
+    return plan
+
+
+def iter_count_for_delete(conn: Connection, bucket: str, keys: dict[str, int], folders: list[str],
+                          all_versions: bool = False, versioned: bool | None = None,
+                          should_stop: Callable[[], bool] = lambda: False) -> Iterator[DeletePlan]:
+    """The same plan, yielded as it grows (after each listing page) and once more when complete."""
     if versioned is None:
         from s3browser.core.buckets import is_versioned
 
         versioned = is_versioned(conn, bucket)
     plan = DeletePlan(bucket, versioned=versioned, all_versions=all_versions and versioned)
     if plan.all_versions:
-        for key in keys:
-            for target, size in _versions(conn, bucket, key, exact=True, should_stop=should_stop):
+        sources = [(key, True) for key in keys] + [(folder, False) for folder in folders]
+        for prefix, exact in sources:
+            for target, size in _versions(conn, bucket, prefix, exact=exact, should_stop=should_stop):
                 plan.targets.append(target)
                 plan.total_size += size
-        for folder in folders:
-            for target, size in _versions(conn, bucket, folder, exact=False, should_stop=should_stop):
-                plan.targets.append(target)
-                plan.total_size += size
-                if on_progress and len(plan.targets) % BATCH_SIZE == 0:
-                    on_progress(plan)
+                if len(plan.targets) % BATCH_SIZE == 0:
+                    yield plan
     else:
         for key, size in keys.items():
             plan.targets.append((key, None))
             plan.total_size += size
-        if on_progress and plan.targets:
-            on_progress(plan)
+        if plan.targets:
+            yield plan
         for folder in folders:
             for page in iter_pages(conn, bucket, folder, delimiter="", should_stop=should_stop, include_marker=True):
                 plan.targets.extend((key, None) for key in page.keys)
                 plan.total_size += sum(page.sizes)
-                if on_progress:
-                    on_progress(plan)
+                yield plan
     plan.complete = not should_stop()
-    return plan
+    yield plan
 
 
 def iter_versions(conn: Connection, bucket: str, prefix: str,

@@ -211,6 +211,13 @@ class ProcessTransferEngine:
         worker.submit(handle, ("download", handle.tid, bucket, key, target, size, etag, mtime))
         return handle
 
+    def copy(self, source_bucket: str, source_key: str, bucket: str, key: str, size: int, move: bool,
+             progress: Progress, on_done: Done) -> RemoteHandle:
+        worker = self._worker()
+        handle = RemoteHandle(worker, next(self._ids), bucket, key, progress, on_done)
+        worker.submit(handle, ("copy", handle.tid, source_bucket, source_key, bucket, key, size, move))
+        return handle
+
     def interrupted_uploads(self) -> list[JournalEntry]:
         return self.journal.entries(self.connection.identity) if self.journal else []
 

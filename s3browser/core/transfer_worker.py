@@ -7,7 +7,8 @@ stays responsive and two workers use both cores.
 Protocol, pickled over a socket pair (see ``process_engine``):
 
 parent -> worker: ``("open", WorkerSpec)``, ``("upload", tid, path, bucket, key, options, size)``,
-``("download", tid, bucket, key, target, size, etag, mtime)``, ``("cancel", tid)``,
+``("download", tid, bucket, key, target, size, etag, mtime)``,
+``("copy", tid, source_bucket, source_key, bucket, key, size, move)``, ``("cancel", tid)``,
 ``("interrupt", tid)`` (stop, keep parts), ``("discard", upload_id)``, ``("stop", keep_multipart)``.
 
 worker -> parent: ``("progress", {tid: bytes_done})`` ten times a second,
@@ -105,6 +106,10 @@ class _Worker:
             _, tid, bucket, key, target, size, etag, mtime = message
             self._start(tid, Progress(size), lambda progress, done: self.engine.download(
                 bucket, key, target, size, etag, mtime, progress, done))
+        elif kind == "copy":
+            _, tid, source_bucket, source_key, bucket, key, size, move = message
+            self._start(tid, Progress(size), lambda progress, done: self.engine.copy(
+                source_bucket, source_key, bucket, key, size, move, progress, done))
         elif kind in ("cancel", "interrupt"):
             with self._lock:
                 handle = self._handles.get(message[1])

@@ -425,6 +425,31 @@ class TransferEngine:
         handle._future = self._download_manager().download(bucket, key, str(temp), subscribers=[progress, _Done(finish)])
         return handle
 
+    # ---------------------------------------------------------------- server-side copies
+    def copy(self, source_bucket: str, source_key: str, bucket: str, key: str, size: int, move: bool,
+             progress: Progress, on_done: Callable[[BaseException | None], None]) -> TransferHandle:
+        """Copy (or move: copy, then delete the source) one object on the server."""
+        handle = TransferHandle(bucket, key)
+
+        def run() -> None:
+            from s3browser.core.object_ops import copy_object, delete_source
+
+            error: BaseException | None = None
+            try:
+                if handle.stopping:
+                    raise CancelledError()
+                copy_object(self.connection, source_bucket, source_key, bucket, key, size,
+                            on_progress=lambda n: progress.on_progress(None, n))
+                if move:
+                    delete_source(self.connection, source_bucket, source_key)
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller as data
+                error = exc
+            handle._done.set()
+            on_done(error)
+
+        handle._future = self._small_pool.submit(run)
+        return handle
+
     def shutdown(self, cancel: bool = True, keep_multipart: bool = False) -> None:
         """Stop every transfer; with ``keep_multipart`` interrupted uploads stay resumable."""
         self.keep_multipart = keep_multipart

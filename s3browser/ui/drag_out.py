@@ -53,6 +53,7 @@ class DeferredDownloadMime(QMimeData):
         self._fetch = fetch
         self._urls: list[QUrl] | None = None
         self.fetch_count = 0
+        self.selection: Any = None  # set by the window: what a drop inside the window copies or moves
 
     def formats(self) -> list[str]:
         return [URI_LIST]

@@ -38,6 +38,7 @@ from s3browser.ui.drag_out import DeferredDownloadMime, new_staging_folder
 from s3browser.ui.transfer_controller import TransferController
 from s3browser.ui.formatting import human_size
 from s3browser.ui.history import History
+from s3browser.ui.object_actions import ObjectActions
 from s3browser.ui.models.bucket_tree import LOCATION_ROLE, BucketTreeModel
 from s3browser.ui.models.object_table import COL_MODIFIED, COL_NAME, COL_SIZE, ObjectTableModel
 from s3browser.ui.tasks import TaskRunner
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
         self.transfers = TransferController(self)
         self._init_actions()
         self._init_views()
+        self.objects = ObjectActions(self)
         self._init_toolbar()
         self._init_status_bar()
         self._init_transfers()
@@ -178,6 +180,8 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         toolbar.addAction(self.upload_action)
         toolbar.addAction(self.download_action)
+        toolbar.addAction(self.objects.new_folder_action)
+        toolbar.addAction(self.objects.delete_action)
         self.path_bar = PathBar()
         self.path_bar.location_entered.connect(self.navigate)
         toolbar.addWidget(self.path_bar)
@@ -373,11 +377,24 @@ class MainWindow(QMainWindow):
         menu = QMenu(self)
         if index.isValid() and self.table_model.is_folder_at(index.row()):
             menu.addAction("&Open", lambda: self._on_table_activated(index))
+        objects = self.objects
         menu.addAction(self.copy_uri_action)
         if self.table_model.location.bucket:
+            menu.addAction(objects.presign_action)
+            menu.addSeparator()
             menu.addAction(self.download_action)
             menu.addAction(self.upload_action)
+            menu.addSeparator()
+            for action in (objects.cut_action, objects.copy_action, objects.paste_action, objects.rename_action,
+                           objects.new_folder_action, objects.delete_action):
+                menu.addAction(action)
+            objects.paste_action.setEnabled(objects.clipboard is not None)
+            menu.addSeparator()
             menu.addAction(self.multipart_action)
+        else:
+            menu.addAction(objects.create_bucket_action)
+            if index.isValid():
+                menu.addAction(objects.delete_bucket_action)
         menu.addSeparator()
         menu.addAction(self.refresh_action)
         menu.addAction(self.up_action)
@@ -390,6 +407,11 @@ class MainWindow(QMainWindow):
         menu = QMenu(self)
         menu.addAction("&Open", lambda: self._on_tree_clicked(index))
         menu.addAction("&Refresh", lambda: self.tree_model.refresh(index))
+        location = index.data(LOCATION_ROLE)
+        if location is not None and location.bucket and not location.prefix:
+            menu.addAction("Delete bucket…", lambda: self.objects.open_delete_bucket_dialog(location.bucket))
+        elif location is not None and not location.bucket:
+            menu.addAction(self.objects.create_bucket_action)
         menu.popup(self.tree.viewport().mapToGlobal(pos))
 
     def _focus_path(self) -> None:
@@ -507,7 +529,9 @@ class MainWindow(QMainWindow):
             return None
         keys = [self.table_model.key_at(r) for r in rows if not self.table_model.is_folder_at(r)]
         folders = [self.table_model.key_at(r) for r in rows if self.table_model.is_folder_at(r)]
-        return DeferredDownloadMime(lambda: self._download_for_drop(location, keys, folders))
+        mime = DeferredDownloadMime(lambda: self._download_for_drop(location, keys, folders))
+        mime.selection = self.objects.selection()  # what a drop inside the window copies or moves
+        return mime
 
     def _download_for_drop(self, location: Location, keys: list[str], folders: list[str]) -> list[Path]:
         """Download into a staging folder, waiting with a local event loop; the top-level files and folders."""

@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from s3browser.core.connection import Connection
 from s3browser.core.errors import describe
+from s3browser.core.object_ops import CopyPlan
 from s3browser.core.transfer_plans import DownloadPlan, UploadPlan
 from s3browser.core.process_engine import ProcessTransferEngine, processes_supported
 from s3browser.core.transfers import Overwrite, Progress, TransferEngine, UploadOptions, needs_upload
@@ -124,6 +125,16 @@ class TransferController(QObject):
         self._add(items)
         return batch
 
+    def add_copies(self, plan: CopyPlan) -> int:
+        """Queue server-side copies (or moves) of the planned keys."""
+        assert self._engine is not None, "connect first"
+        batch = self._new_batch()
+        direction = Direction.MOVE if plan.move else Direction.COPY
+        items = [TransferItem(direction, plan.bucket, i.key, None, i.size, batch, source_bucket=plan.source_bucket,
+                              source_key=i.source_key) for i in plan.items]
+        self._add(items)
+        return batch
+
     def _new_batch(self) -> int:
         batch = self._next_batch
         self._next_batch += 1
@@ -174,7 +185,10 @@ class TransferController(QObject):
         item.started_at = time.monotonic()
         done = lambda error, it=item: self._relay.finished.emit(it, error)  # noqa: E731 - s3transfer thread
         try:
-            if item.direction == Direction.UPLOAD:
+            if item.direction.server_side:
+                item.future = engine.copy(item.source_bucket, item.source_key, item.bucket, item.key, item.size,
+                                          item.direction == Direction.MOVE, item.progress, done)
+            elif item.direction == Direction.UPLOAD:
                 item.future = engine.upload(item.local_path, item.bucket, item.key, item.options, item.progress, done)
             else:
                 item.future = engine.download(item.bucket, item.key, item.local_path, item.size, item.etag,
@@ -232,7 +246,8 @@ class TransferController(QObject):
         failed = sum(1 for i in items if i.state == State.FAILED)
         skipped = sum(1 for i in items if i.state == State.SKIPPED)
         cancelled = sum(1 for i in items if i.state == State.CANCELLED)
-        verb = "uploaded" if direction == Direction.UPLOAD else "downloaded"
+        verb = {Direction.UPLOAD: "uploaded", Direction.DOWNLOAD: "downloaded", Direction.COPY: "copied",
+                Direction.MOVE: "moved"}[direction]
         text = f"{direction.value} finished: {len(done)} file{'s' if len(done) != 1 else ''} {verb} " \
                f"({human_size(sum(i.size for i in done))})"
         for count, word in ((failed, "failed"), (skipped, "skipped"), (cancelled, "cancelled")):
@@ -279,7 +294,8 @@ class TransferController(QObject):
 
     def retry(self, items: Iterable[TransferItem]) -> None:
         for item in items:
-            if item.state in (State.FAILED, State.CANCELLED) and item.size >= 0 and item.local_path:
+            if item.state in (State.FAILED, State.CANCELLED) and item.size >= 0 and (
+                    item.local_path or item.direction.server_side):
                 if item.error.startswith(("Not downloaded", "Cannot read")):
                     continue  # refused at planning time: nothing to retry
                 self._set_state(item, State.QUEUED)

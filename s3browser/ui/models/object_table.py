@@ -327,6 +327,9 @@ class ObjectTableModel(FlatTableModel):
         name = self._names[self._visible[row]]
         return self._location.prefix + name if self._location.bucket else name.rstrip("/")
 
+    def size_at(self, row: int) -> int:
+        return int(self._sizes[self._visible[row]])
+
     def is_folder_at(self, row: int) -> bool:
         return bool(self._is_folder[self._visible[row]])
 

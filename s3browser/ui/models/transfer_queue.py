@@ -24,6 +24,12 @@ _Index = QModelIndex | QPersistentModelIndex
 class Direction(enum.Enum):
     UPLOAD = "Upload"
     DOWNLOAD = "Download"
+    COPY = "Copy"  # server-side
+    MOVE = "Move"  # server-side copy, then the source is deleted
+
+    @property
+    def server_side(self) -> bool:
+        return self in (Direction.COPY, Direction.MOVE)
 
 
 class State(enum.Enum):
@@ -48,10 +54,12 @@ class TransferItem:
     direction: Direction
     bucket: str
     key: str
-    local_path: Path
+    local_path: Path | None  # None for server-side copies and moves
     size: int
     batch: int
     options: UploadOptions | None = None  # uploads
+    source_bucket: str = ""  # copies and moves
+    source_key: str = ""
     etag: str = ""  # downloads: for verification
     mtime: float = 0.0  # downloads: LastModified to set locally
     state: State = State.QUEUED
@@ -188,6 +196,8 @@ class TransferQueueModel(FlatTableModel):
             if column == COL_ERROR and item.error:
                 return item.error
             resumed = f"\nResumed: {human_size(item.resumed_bytes)} were already uploaded" if item.resumed_bytes else ""
+            if item.direction.server_side:
+                return f"s3://{item.source_bucket}/{item.source_key}\n→ s3://{item.bucket}/{item.key}"
             return f"s3://{item.bucket}/{item.key}\n{item.local_path}{resumed}"
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL_SIZE, COL_SPEED, COL_ETA):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -22,9 +22,18 @@ def local_paths(mime: QMimeData) -> list[Path]:
 def _from_outside(event: QDropEvent | QDragMoveEvent) -> bool:
     """Only drags from other applications carry local files; our own drags carry objects.
 
-    Asking our own drag for its URLs would download the objects just to upload them again.
+    Our drags are recognised by the selection their data carries (another process can only hand
+    over plain data) or by their source widget.  Asking our own drag for its URLs would download
+    the objects just to upload them again.
     """
-    return event.source() is None
+    return getattr(event.mimeData(), "selection", None) is None and event.source() is None
+
+
+def _copy_or_move(event: QDropEvent | QDragMoveEvent) -> Qt.DropAction:
+    """Inside the window a drop copies; with Shift held it moves (as file managers do)."""
+    if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+        return Qt.DropAction.MoveAction
+    return Qt.DropAction.CopyAction
 
 
 class _AcceptsLocalFiles:
@@ -71,13 +80,55 @@ class ObjectTableView(_AcceptsLocalFiles, QTableView):
 
 
 class BucketTreeView(_AcceptsLocalFiles, QTreeView):
-    """Drops on a bucket or folder upload there (``files_dropped(paths, location)``)."""
+    """Drops on a bucket or folder upload there (``files_dropped(paths, location)``).
+
+    Objects dragged from the window's own table are copied there server-side, or moved with
+    Shift held (``objects_dropped(selection, location, move)``).
+    """
 
     files_dropped = Signal(list, object)
+    objects_dropped = Signal(object, object, bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAcceptDrops(True)
+
+    @staticmethod
+    def _own_selection(event: QDropEvent | QDragMoveEvent) -> object | None:
+        """The selection an internal drag carries (never asks it for URLs: that would download)."""
+        if _from_outside(event):
+            return None
+        return getattr(event.mimeData(), "selection", None)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._own_selection(event) is not None:
+            event.acceptProposedAction()
+            return
+        super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if self._own_selection(event) is not None:
+            if self._target(event) is not None:
+                event.setDropAction(_copy_or_move(event))
+                event.accept()
+            else:
+                event.ignore()
+            return
+        super().dragMoveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        selection = self._own_selection(event)
+        if selection is not None:
+            target = self._target(event)
+            if target is None:
+                event.ignore()
+                return
+            action = _copy_or_move(event)
+            event.setDropAction(action)
+            event.accept()
+            self.objects_dropped.emit(selection, target, action == Qt.DropAction.MoveAction)
+            return
+        super().dropEvent(event)
 
     def _target(self, event: QDropEvent | QDragMoveEvent) -> Location | None:
         location = self.indexAt(event.position().toPoint()).data(LOCATION_ROLE)

@@ -1,0 +1,45 @@
+"""A one-line name dialog (new folder, rename) that checks the name as it is typed."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+
+class NameDialog(QDialog):
+    def __init__(self, title: str, prompt: str, text: str, problem: Callable[[str], str | None],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(420)
+        self._problem = problem
+        self.name_edit = QLineEdit(text)
+        self.name_edit.selectAll()
+        self.problem_label = QLabel()
+        self.problem_label.setObjectName("problemLabel")
+        self.problem_label.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(prompt))
+        layout.addWidget(self.name_edit)
+        layout.addWidget(self.problem_label)
+        layout.addWidget(self.buttons)
+        self.name_edit.textChanged.connect(self._check)
+        self._check(text)
+
+    @property
+    def name(self) -> str:
+        return self.name_edit.text()
+
+    def _check(self, text: str) -> None:
+        problem = self._problem(text)
+        self.problem_label.setText(problem or "")
+        self.ok_button.setEnabled(problem is None)
+
+    def accept(self) -> None:
+        if self._problem(self.name) is None:
+            super().accept()
