@@ -75,9 +75,10 @@ class BucketTreeModel(QAbstractItemModel):
         return self.index(0, 0) if self._root.children else QModelIndex()
 
     def refresh(self, index: _Index) -> None:
-        """Forget and re-list the children of ``index``."""
+        """Forget and re-list the children of ``index``; a listing still running is cancelled and
+        started again, since it may predate the change the caller wants to see."""
         node = self._node(index)
-        if node is self._root or node.state == LOADING:
+        if node is self._root:
             return
         self._cancel_all(node)
         if node.children:
