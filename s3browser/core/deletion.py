@@ -31,6 +31,7 @@ class DeletePlan:
     versioned: bool = False
     all_versions: bool = False  # delete every version permanently (else: delete markers if versioned)
     complete: bool = False  # counting finished (not stopped)
+    sizes: dict[str, int] = field(default_factory=dict)  # key -> size (not for all_versions plans)
 
     @property
     def count(self) -> int:
@@ -91,12 +92,14 @@ def iter_count_for_delete(conn: Connection, bucket: str, keys: dict[str, int], f
         for key, size in keys.items():
             plan.targets.append((key, None))
             plan.total_size += size
+            plan.sizes[key] = size
         if plan.targets:
             yield plan
         for folder in folders:
             for page in iter_pages(conn, bucket, folder, delimiter="", should_stop=should_stop, include_marker=True):
                 plan.targets.extend((key, None) for key in page.keys)
                 plan.total_size += sum(page.sizes)
+                plan.sizes.update(zip(page.keys, page.sizes))
                 yield plan
     plan.complete = not should_stop()
     yield plan

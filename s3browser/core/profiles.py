@@ -41,6 +41,7 @@ class Profile:
     verify_tls: bool = True
     source: str = SOURCE_APP
     aws_profile: str = ""  # for SOURCE_AWS: the name inside ~/.aws/config
+    soft_delete: bool = False  # deleting moves objects to the bucket's trash prefix instead
 
     @property
     def read_only(self) -> bool:
@@ -58,7 +59,7 @@ class Profile:
         return self.endpoint_url or "Amazon S3"
 
 
-_STORED_FIELDS = ("name", "endpoint_url", "region", "access_key_id", "path_style", "verify_tls")
+_STORED_FIELDS = ("name", "endpoint_url", "region", "access_key_id", "path_style", "verify_tls", "soft_delete")
 
 
 def validate_profile(profile: Profile) -> str | None:

@@ -390,6 +390,7 @@ class MainWindow(QMainWindow):
                 menu.addAction(action)
             objects.paste_action.setEnabled(objects.clipboard is not None)
             menu.addSeparator()
+            menu.addAction(objects.trash_action)
             menu.addAction(self.multipart_action)
         else:
             menu.addAction(objects.create_bucket_action)

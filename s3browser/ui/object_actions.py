@@ -21,6 +21,7 @@ from s3browser.ui.dialogs.bucket_dialogs import CreateBucketDialog, DeleteBucket
 from s3browser.ui.dialogs.delete_dialog import DeleteDialog
 from s3browser.ui.dialogs.name_dialog import NameDialog
 from s3browser.ui.dialogs.presign_dialog import PresignDialog
+from s3browser.ui.dialogs.trash_dialog import TrashDialog
 
 if TYPE_CHECKING:
     from s3browser.ui.main_window import MainWindow
@@ -59,6 +60,7 @@ class ObjectActions(QObject):
         self.presign_action = window._action("Copy download &link…", None, "Ctrl+Shift+L", self.open_presign_dialog)
         self.create_bucket_action = window._action("New &bucket…", None, None, self.open_create_bucket_dialog)
         self.delete_bucket_action = window._action("Delete bucket…", None, None, self.open_delete_bucket_dialog)
+        self.trash_action = window._action("&Trash…", None, None, self.open_trash_dialog)
         self.delete_action.setToolTip("Delete the selection (Del), after a confirmation")
         table.addActions([self.delete_action, self.rename_action, self.cut_action, self.copy_action,
                           self.paste_action])
@@ -100,15 +102,17 @@ class ObjectActions(QObject):
         if selection is None:
             self.window.show_error("Select objects or folders to delete.")
             return None
+        soft = self.window.connection.profile.soft_delete
         dialog = DeleteDialog(self.window.runner, self.window.connection, selection.bucket, dict(selection.keys),
-                              list(selection.folders), self.window)
+                              list(selection.folders), self.window, soft=soft)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished_deleting.connect(self._after_delete)
         self._open(dialog)
         return dialog
 
     def _after_delete(self, deleted: int, failed: int) -> None:
-        text = f"Deleted {deleted:,} object{'s' if deleted != 1 else ''}."
+        soft = self.window.connection is not None and self.window.connection.profile.soft_delete
+        text = f"{'Moved to the trash' if soft else 'Deleted'} {deleted:,} object{'s' if deleted != 1 else ''}."
         if failed:
             text += f" {failed:,} could not be deleted (see the dialog)."
         self.window.show_message(text)
@@ -235,6 +239,16 @@ class ObjectActions(QObject):
             return None
         dialog = DeleteBucketDialog(self.window.runner, self.window.connection, buckets[0], self.window)
         dialog.deleted.connect(lambda name: self._bucket_list_changed(f"Deleted bucket {name}."))
+        self._open(dialog)
+        return dialog
+
+    def open_trash_dialog(self) -> TrashDialog | None:
+        bucket = self.window.table_model.location.bucket
+        if self.window.connection is None or not bucket:
+            self.window.show_error("Open a bucket to see its trash.")
+            return None
+        dialog = TrashDialog(self.window.runner, self.window.connection, bucket, self.window)
+        dialog.finished.connect(lambda _result: self.window.table_model.refresh())
         self._open(dialog)
         return dialog
 

@@ -188,3 +188,26 @@ def test_presigned_link_downloads_and_expiry_is_limited(conn, s3_admin) -> None:
         assert response.read() == b"%PDF shared"
     with pytest.raises(S3BrowserError, match="7 days"):
         presigned_url(conn, "share", "report 2026.pdf", MAX_PRESIGN_SECONDS + 1)
+
+
+def test_soft_delete_moves_to_trash_and_restores(conn, s3_admin) -> None:
+    from s3browser.core.trash import TRASH_PREFIX, delete_from_trash, list_trash, move_to_trash, restore
+
+    s3_admin.create_bucket(Bucket="soft")
+    s3_admin.put_object(Bucket="soft", Key="docs/a.txt", Body=b"aaa", ContentType="text/plain",
+                        Metadata={"k": "v"})
+    s3_admin.put_object(Bucket="soft", Key="b.txt", Body=b"bb")
+    [result] = list(move_to_trash(conn, "soft", {"docs/a.txt": 3, "b.txt": 2}))
+    assert result.deleted == 2 and not result.failures
+    remaining = [o["Key"] for o in s3_admin.list_objects_v2(Bucket="soft")["Contents"]]
+    assert all(k.startswith(TRASH_PREFIX) for k in remaining) and len(remaining) == 2
+    entries = list_trash(conn, "soft")
+    assert sorted(e.original_key for e in entries) == ["b.txt", "docs/a.txt"]
+    a = next(e for e in entries if e.original_key == "docs/a.txt")
+    assert restore(conn, "soft", [a]).deleted == 1
+    head = s3_admin.head_object(Bucket="soft", Key="docs/a.txt")
+    assert head["Metadata"] == {"k": "v"} and head["ContentType"] == "text/plain"
+    assert [e.original_key for e in list_trash(conn, "soft")] == ["b.txt"]
+    assert delete_from_trash(conn, "soft", list_trash(conn, "soft")).deleted == 1
+    assert list_trash(conn, "soft") == []
+    assert [o["Key"] for o in s3_admin.list_objects_v2(Bucket="soft")["Contents"]] == ["docs/a.txt"]

@@ -102,3 +102,12 @@ def test_aws_and_environment_profiles_are_read_only(memory_keyring, isolated_hom
     assert all(p.read_only for p in store.profiles())
     assert memory_keyring.entries == {}
     assert not store.path.exists()  # listing copies nothing anywhere
+
+
+def test_soft_delete_option_is_kept_per_profile(memory_keyring) -> None:
+    store = ProfileStore(SecretStore())
+    store.save(Profile(name="careful", endpoint_url="http://127.0.0.1:9", access_key_id="AK", soft_delete=True),
+               Secrets("sk"))
+    store.save(Profile(name="plain", endpoint_url="http://127.0.0.1:9", access_key_id="AK"), Secrets("sk"))
+    reloaded = ProfileStore(SecretStore(), store.path)
+    assert reloaded.get("careful").soft_delete and not reloaded.get("plain").soft_delete

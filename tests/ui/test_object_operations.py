@@ -315,3 +315,45 @@ def test_delete_bucket_needs_its_name_typed_and_removes_all_versions(qtbot, conn
         qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
     assert s3_admin.list_buckets()["Buckets"] == []
     qtbot.waitUntil(lambda: "old-bucket" not in table_names(win), timeout=10000)
+
+
+def test_soft_delete_profile_moves_to_trash_and_trash_view_restores_and_empties(
+        qtbot, window, s3_admin, s3_endpoint, answers) -> None:
+    from dataclasses import replace
+
+    from s3browser.core.secrets import Secrets
+    from tests.conftest import SECRET_KEY, _profile
+
+    s3_admin.create_bucket(Bucket="soft-bucket")
+    for key in ("notes/a.txt", "notes/b.txt", "c.txt"):
+        s3_admin.put_object(Bucket="soft-bucket", Key=key, Body=b"data")
+    with qtbot.waitSignal(window.connected, timeout=10000):
+        window.connect_profile(replace(_profile(s3_endpoint), soft_delete=True), Secrets(SECRET_KEY), remember=False)
+    open_folder(qtbot, window, "soft-bucket")
+    select_names(window, ["notes", "c.txt"])
+    dialog = window.objects.delete_selected()
+    wait_counted(qtbot, dialog)
+    assert "move 3 objects" in dialog.summary_label.text() and "trash" in dialog.summary_label.text()
+    assert dialog.delete_button.text() == "Move to trash"
+    with qtbot.waitSignal(dialog.finished_deleting, timeout=15000):
+        qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
+    assert all(k.startswith(".s3browser-trash/") for k in keys(s3_admin, "soft-bucket"))
+
+    trash = window.objects.open_trash_dialog()
+    qtbot.waitUntil(lambda: trash.tree.topLevelItemCount() == 3, timeout=10000)
+    originals = sorted(trash.tree.topLevelItem(i).text(0) for i in range(3))
+    assert originals == ["c.txt", "notes/a.txt", "notes/b.txt"]
+    for i in range(3):
+        item = trash.tree.topLevelItem(i)
+        item.setSelected(item.text(0) == "c.txt")
+    qtbot.mouseClick(trash.restore_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: trash.tree.topLevelItemCount() == 2, timeout=10000)
+    assert "c.txt" in keys(s3_admin, "soft-bucket")
+
+    answers.answers = [False]
+    qtbot.mouseClick(trash.empty_button, Qt.MouseButton.LeftButton)
+    assert trash.tree.topLevelItemCount() == 2 and "for good" in answers.questions[-1]
+    answers.answers = [True]
+    qtbot.mouseClick(trash.empty_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: trash.status_label.text().endswith("The trash is empty."), timeout=10000)
+    assert keys(s3_admin, "soft-bucket") == ["c.txt"]

@@ -89,6 +89,7 @@ class ConnectDialog(RememberingDialog):
         self.path_style_check = QCheckBox("Path-style addressing (most self-hosted servers)")
         self.verify_tls_check = QCheckBox("Verify TLS certificates")
         self.verify_tls_check.setChecked(True)
+        self.soft_delete_check = QCheckBox("Soft delete: move deleted objects to a trash folder in their bucket")
         form = QFormLayout()
         form.addRow("&Name:", self.name_edit)
         form.addRow("&Endpoint URL:", self.endpoint_edit)
@@ -98,8 +99,10 @@ class ConnectDialog(RememberingDialog):
         form.addRow("Session &token:", self.token_edit)
         form.addRow("", self.path_style_check)
         form.addRow("", self.verify_tls_check)
+        form.addRow("", self.soft_delete_check)
         self._form_widgets = [self.name_edit, self.endpoint_edit, self.region_edit, self.access_key_edit,
-                              self.secret_edit, self.token_edit, self.path_style_check, self.verify_tls_check]
+                              self.secret_edit, self.token_edit, self.path_style_check, self.verify_tls_check,
+                              self.soft_delete_check]
 
         self.note_label = QLabel()
         self.note_label.setObjectName("noteLabel")
@@ -180,6 +183,7 @@ class ConnectDialog(RememberingDialog):
         self.secret_edit.setPlaceholderText("stored in the keyring; leave empty to keep" if profile else "")
         self.path_style_check.setChecked(p.path_style)
         self.verify_tls_check.setChecked(p.verify_tls)
+        self.soft_delete_check.setChecked(p.soft_delete)
         read_only = profile is not None and profile.read_only
         for widget in self._form_widgets:
             widget.setEnabled(not read_only)
@@ -203,7 +207,8 @@ class ConnectDialog(RememberingDialog):
             return self._current
         return Profile(name=self.name_edit.text().strip(), endpoint_url=self.endpoint_edit.text().strip(),
                        region=self.region_edit.text().strip(), access_key_id=self.access_key_edit.text().strip(),
-                       path_style=self.path_style_check.isChecked(), verify_tls=self.verify_tls_check.isChecked())
+                       path_style=self.path_style_check.isChecked(), verify_tls=self.verify_tls_check.isChecked(),
+                       soft_delete=self.soft_delete_check.isChecked())
 
     def form_secrets(self) -> Secrets | None:
         """Typed secrets, or the stored ones when the fields were left empty."""

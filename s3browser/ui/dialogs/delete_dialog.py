@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from s3browser.core.connection import Connection
 from s3browser.core.deletion import BatchResult, DeletePlan, delete_batches, iter_count_for_delete
 from s3browser.core.errors import describe
+from s3browser.core.trash import TRASH_PREFIX, move_to_trash
 from s3browser.ui.formatting import human_size
 from s3browser.ui.tasks import POOL_OPERATIONS, Task, TaskRunner
 
@@ -35,10 +36,11 @@ class DeleteDialog(QDialog):
     finished_deleting = Signal(int, int)  # deleted, failed
 
     def __init__(self, runner: TaskRunner, connection: Connection, bucket: str, keys: dict[str, int],
-                 folders: list[str], parent: QWidget | None = None) -> None:
+                 folders: list[str], parent: QWidget | None = None, soft: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("deleteDialog")
-        self.setWindowTitle("Delete")
+        self.setWindowTitle("Move to trash" if soft else "Delete")
+        self.soft = soft
         self.setMinimumWidth(520)
         self._runner = runner
         self._connection = connection
@@ -69,7 +71,7 @@ class DeleteDialog(QDialog):
         self.failures_list = QListWidget()
         self.failures_list.hide()
         self.buttons = QDialogButtonBox()
-        self.delete_button = QPushButton("Delete")
+        self.delete_button = QPushButton("Move to trash" if soft else "Delete")
         self.delete_button.setObjectName("confirmDelete")
         self.delete_button.setEnabled(False)
         self.cancel_button = QPushButton("Cancel")
@@ -116,7 +118,10 @@ class DeleteDialog(QDialog):
 
     def _show_plan(self, plan: DeletePlan) -> None:
         counting = not plan.complete
-        if plan.all_versions:
+        if self.soft:
+            what = f"{plan.count:,} object{'s' if plan.count != 1 else ''}"
+            verb = "move"
+        elif plan.all_versions:
             what = f"{plan.count:,} version{'s' if plan.count != 1 else ''} and delete markers of " \
                    f"{plan.object_count:,} object{'s' if plan.object_count != 1 else ''}"
             verb = "permanently delete"
@@ -129,6 +134,10 @@ class DeleteDialog(QDialog):
             self.summary_label.setText(f"Counting… {what}, {size} so far in {where}")
         elif not plan.count:
             self.summary_label.setText(f"Nothing to delete in {where}.")
+        elif self.soft:
+            self.summary_label.setText(f"This will move {what} ({size}) in {where} to the trash "
+                                       f"({TRASH_PREFIX} in this bucket), where Trash… restores them. "
+                                       "Nothing has been moved yet.")
         else:
             self.summary_label.setText(f"This will {verb} {what} ({size}) in {where}. Nothing has been deleted yet.")
         names = plan.first_names(SHOWN_NAMES)
@@ -137,8 +146,8 @@ class DeleteDialog(QDialog):
         more = plan.object_count - len(names)
         if more > 0:
             self.names_list.addItem(f"and {more:,} more")
-        self.versioned_label.setVisible(plan.versioned)
-        self.all_versions_check.setVisible(plan.versioned)
+        self.versioned_label.setVisible(plan.versioned and not self.soft)
+        self.all_versions_check.setVisible(plan.versioned and not self.soft)
 
     # ---------------------------------------------------------------- deleting
     def _start_deleting(self) -> None:
@@ -153,6 +162,13 @@ class DeleteDialog(QDialog):
         self.progress.setValue(0)
         self.progress.show()
         targets = list(plan.targets)
+        if self.soft:
+            sizes = dict(plan.sizes)
+            self._task = self._runner.run_pages(
+                "move to trash", lambda should_stop: move_to_trash(self._connection, self._bucket, sizes,
+                                                                   lambda: should_stop() or self._stop_requested),
+                pool=POOL_OPERATIONS, on_page=self._on_batch, on_error=self._on_error, on_finished=self._on_deleted)
+            return
         # Stop ends the generator between batches but keeps delivering its results, so the
         # counts shown stay exact (cancelling the task would drop the batch in flight).
         self._task = self._runner.run_pages(
@@ -176,7 +192,7 @@ class DeleteDialog(QDialog):
         self.stage = "done"
         total = self.plan.count if self.plan else 0
         not_done = total - self.deleted - len(self.failures)
-        text = f"Deleted {self.deleted:,} of {total:,}."
+        text = f"{'Moved to the trash' if self.soft else 'Deleted'} {self.deleted:,} of {total:,}."
         if self.failures:
             text += f" {len(self.failures):,} could not be deleted (listed below); nothing else was touched."
         if not_done > 0:
