@@ -164,6 +164,12 @@ def test_rename_folder_with_nested_keys_via_f2(qtbot, connected, s3_admin, docs)
     select_names(win, ["old"])
     press_on_table(qtbot, win, Qt.Key.Key_F2)
     dialog = win.objects.dialog
+    qtbot.keyClicks(dialog.name_edit, "ignored")
+    qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Cancel), Qt.MouseButton.LeftButton)
+    assert "old/x.txt" in keys(s3_admin, docs) and not win.transfers.model.items, "cancel renames nothing"
+
+    press_on_table(qtbot, win, Qt.Key.Key_F2)
+    dialog = win.objects.dialog
     assert dialog.name_edit.text() == "old"
     dialog.name_edit.clear()
     qtbot.keyClicks(dialog.name_edit, "archive")
