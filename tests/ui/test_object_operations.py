@@ -363,3 +363,21 @@ def test_soft_delete_profile_moves_to_trash_and_trash_view_restores_and_empties(
     qtbot.mouseClick(trash.empty_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: trash.status_label.text().endswith("The trash is empty."), timeout=10000)
     assert keys(s3_admin, "soft-bucket") == ["c.txt"]
+
+
+def test_stop_ends_a_delete_between_batches_and_reports_what_was_left(qtbot, connected, s3_admin) -> None:
+    s3_admin.create_bucket(Bucket="stop-delete")
+    for index in range(2500):
+        s3_admin.put_object(Bucket="stop-delete", Key=f"k/{index:05d}", Body=b"")
+    win = connected
+    open_folder(qtbot, win, "stop-delete")
+    select_names(win, ["k"])
+    dialog = win.objects.delete_selected()
+    wait_counted(qtbot, dialog)
+    with qtbot.waitSignal(dialog.finished_deleting, timeout=30000):
+        qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)  # "Stop"
+    left = len(s3_admin.list_objects_v2(Bucket="stop-delete", MaxKeys=1000).get("Contents", []))
+    assert 0 < dialog.deleted < 2500 and dialog.deleted % 1000 == 0
+    assert f"Stopped: {2500 - dialog.deleted:,} were not deleted" in dialog.summary_label.text()
+    assert left > 0 and dialog.isVisible() and dialog.cancel_button.text() == "Close"
