@@ -54,10 +54,16 @@ def s3_endpoint(moto_endpoint: str) -> str:
 
 @pytest.fixture
 def s3_admin(s3_endpoint: str):
-    """A plain boto3 client for arranging test data (not the code under test)."""
-    return boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1",
-                        aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
-                        config=Config(s3={"addressing_style": "path"}))
+    """A plain boto3 client for arranging test data (not the code under test).
+
+    Closed at the end: a client left to the garbage collector closes its sockets inside some later
+    test, where the ResourceWarning fails that test instead.
+    """
+    client = boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1",
+                          aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
+                          config=Config(s3={"addressing_style": "path"}))
+    yield client
+    client.close()
 
 
 @pytest.fixture(autouse=True)
@@ -152,6 +158,8 @@ def auth_moto_endpoint(tmp_path_factory: pytest.TempPathFactory):
             s3.create_bucket(Bucket=bucket)
             s3.put_object(Bucket=bucket, Key="folder/file.txt", Body=b"x")
         requests.post(f"{endpoint}/moto-api/reset-auth", data=b"0", timeout=10)
+        iam.close()
+        s3.close()
         yield endpoint, (key["AccessKeyId"], key["SecretAccessKey"])
     finally:
         process.terminate()

@@ -23,12 +23,14 @@ from typing import Any, Callable
 
 from s3browser.core.connection import Connection
 from s3browser.core.errors import S3BrowserError
+from s3browser.core.paths import log_dir
 from s3browser.core.transfer_worker import WorkerSpec
 from s3browser.core.transfers import Progress, UploadOptions
 from s3browser.core.upload_journal import JournalEntry, UploadJournal
 
 log = logging.getLogger(__name__)
-STOP_TIMEOUT = 10.0
+STOP_TIMEOUT = 4.0  # seconds a quitting window waits for a worker to stop by itself
+WORKER_OUTPUT_FILE = "transfer-worker.log"
 Done = Callable[[BaseException | None], None]
 
 
@@ -68,9 +70,14 @@ class RemoteHandle:
 class _WorkerProcess:
     def __init__(self, spec: WorkerSpec) -> None:
         parent_end, child_end = socket.socketpair()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "s3browser.core.transfer_worker", str(child_end.fileno())],
-            pass_fds=[child_end.fileno()], stdin=subprocess.DEVNULL)
+        # The worker's own output goes to a file beside the log (crash tracebacks end up there): it
+        # must not hold the window's stdout/stderr open after the window has quit.
+        folder = log_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(folder / WORKER_OUTPUT_FILE, "ab") as output:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "s3browser.core.transfer_worker", str(child_end.fileno())],
+                pass_fds=[child_end.fileno()], stdin=subprocess.DEVNULL, stdout=output, stderr=output)
         child_end.close()
         self.pipe = Pipe(parent_end.detach())
         self._send_lock = threading.Lock()
@@ -146,12 +153,17 @@ class _WorkerProcess:
         handle.on_done(error)
 
     def stop(self, keep_multipart: bool) -> None:
+        """Ask the worker to stop; one that does not answer in time is killed.
+
+        Killing loses nothing that matters: multipart uploads are in the journal and their
+        completed parts stay on the server, and downloads only ever wrote temporary files.
+        """
         self.send(("stop", keep_multipart))
         self.stopped.wait(STOP_TIMEOUT)
         try:
-            self.process.wait(STOP_TIMEOUT)
+            self.process.wait(max(0.1, STOP_TIMEOUT / 4))
         except subprocess.TimeoutExpired:
-            log.warning("transfer worker %d did not stop; killing it", self.process.pid)
+            log.warning("transfer worker %d did not stop in time; killing it", self.process.pid)
             self.process.kill()
             self.process.wait()
         self.pipe.close()

@@ -67,7 +67,8 @@ class TransferController(QObject):
             if processes_supported():
                 engine = ProcessTransferEngine(connection, journal_path=default_journal_path())
                 if self.prestart_workers:
-                    engine.prestart()
+                    # After the window has shown the new connection; never after shutdown.
+                    QTimer.singleShot(0, lambda e=engine: e.prestart() if e in self._engines.values() else None)
             else:
                 engine = TransferEngine(connection, journal=UploadJournal())
             self._engines[id(connection)] = engine

@@ -16,6 +16,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import boto3
 from botocore.config import Config
@@ -33,15 +34,23 @@ class RunningServer:
     process: subprocess.Popen
     data_dir: Path
     sockets: list[Path]
+    _client: Any = None
 
     def client(self):
-        return boto3.client("s3", endpoint_url=self.endpoint, region_name="us-east-1",
-                            aws_access_key_id=self.access_key, aws_secret_access_key=self.secret_key,
-                            config=Config(s3={"addressing_style": "path"}, signature_version="s3v4",
-                                          request_checksum_calculation="when_required",
-                                          response_checksum_validation="when_required"))
+        """One plain boto3 client per server for arranging data, closed by ``stop``."""
+        if self._client is None:
+            self._client = boto3.client(
+                "s3", endpoint_url=self.endpoint, region_name="us-east-1",
+                aws_access_key_id=self.access_key, aws_secret_access_key=self.secret_key,
+                config=Config(s3={"addressing_style": "path"}, signature_version="s3v4",
+                              request_checksum_calculation="when_required",
+                              response_checksum_validation="when_required"))
+        return self._client
 
     def stop(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
         if self.process.poll() is None:
             # weed's graceful stop takes 4-30 s; the data folder is thrown away, so don't wait.
             os.killpg(self.process.pid, signal.SIGKILL)
