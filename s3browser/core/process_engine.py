@@ -207,28 +207,28 @@ class ProcessTransferEngine:
                 self._workers.append(idle)
             return idle
 
+    def _submit(self, command: str, bucket: str, key: str, progress: Progress, on_done: Done,
+                *args: Any) -> RemoteHandle:
+        """Send ``(command, tid, *args)`` to the least busy worker; the handle follows it."""
+        worker = self._worker()
+        handle = RemoteHandle(worker, next(self._ids), bucket, key, progress, on_done)
+        worker.submit(handle, (command, handle.tid, *args))
+        return handle
+
     def upload(self, path: Path, bucket: str, key: str, options: UploadOptions, progress: Progress,
                on_done: Done) -> RemoteHandle:
         size = path.stat().st_size  # raises now, as the in-process engine does, if the file is gone
         progress.total = size
-        worker = self._worker()
-        handle = RemoteHandle(worker, next(self._ids), bucket, key, progress, on_done)
-        worker.submit(handle, ("upload", handle.tid, path, bucket, key, options, size))
-        return handle
+        return self._submit("upload", bucket, key, progress, on_done, path, bucket, key, options, size)
 
     def download(self, bucket: str, key: str, target: Path, size: int, etag: str, mtime: float,
                  progress: Progress, on_done: Done) -> RemoteHandle:
-        worker = self._worker()
-        handle = RemoteHandle(worker, next(self._ids), bucket, key, progress, on_done)
-        worker.submit(handle, ("download", handle.tid, bucket, key, target, size, etag, mtime))
-        return handle
+        return self._submit("download", bucket, key, progress, on_done, bucket, key, target, size, etag, mtime)
 
     def copy(self, source_bucket: str, source_key: str, bucket: str, key: str, size: int, move: bool,
              progress: Progress, on_done: Done) -> RemoteHandle:
-        worker = self._worker()
-        handle = RemoteHandle(worker, next(self._ids), bucket, key, progress, on_done)
-        worker.submit(handle, ("copy", handle.tid, source_bucket, source_key, bucket, key, size, move))
-        return handle
+        return self._submit("copy", bucket, key, progress, on_done, source_bucket, source_key, bucket, key, size,
+                            move)
 
     def interrupted_uploads(self) -> list[JournalEntry]:
         return self.journal.entries(self.connection.identity) if self.journal else []
