@@ -83,7 +83,7 @@ class Connection:
         self._lock = threading.Lock()
         self._clients: dict[str, Any] = {}
         self._bucket_regions: dict[str, str] = {}
-        self.client = self._client_for_region(self.region)
+        self.client = self.client_for_region(self.region)
 
     @staticmethod
     def _make_session(profile: Profile, secrets: Secrets | None) -> boto3.Session:
@@ -113,7 +113,8 @@ class Connection:
     def endpoint_url(self) -> str | None:
         return self.profile.endpoint_url or None
 
-    def _client_for_region(self, region: str) -> Any:
+    def client_for_region(self, region: str) -> Any:
+        """The shared client for ``region`` (made on first use)."""
         with self._lock:
             client = self._clients.get(region)
             if client is None:
@@ -124,14 +125,10 @@ class Connection:
                 self._clients[region] = client
             return client
 
-    def client_for_region(self, region: str) -> Any:
-        """The shared client for ``region`` (made on first use)."""
-        return self._client_for_region(region)
-
     def client_for(self, bucket: str | None) -> Any:
         """The client to use for ``bucket``: its own region's once known, else the default."""
         region = self._bucket_regions.get(bucket or "")
-        return self._client_for_region(region) if region else self.client
+        return self.client_for_region(region) if region else self.client
 
     def learn_region(self, bucket: str, error: ClientError) -> bool:
         """Record the region a redirect/region error names; True if a retry may now succeed."""

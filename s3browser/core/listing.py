@@ -6,6 +6,8 @@ million-object prefix costs a few lists of ints and strings instead of a million
 
 from __future__ import annotations
 
+import os
+
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
@@ -91,3 +93,9 @@ def iter_pages(conn: Connection, bucket: str, prefix: str = "", delimiter: str =
             raise S3BrowserError(f"The server repeated a continuation token while listing s3://{bucket}/{prefix}.")
         seen_tokens.add(token)
         kwargs["ContinuationToken"] = token
+
+
+def common_folder_prefix(keys: list[str]) -> str:
+    """The longest folder prefix (ending in "/") shared by ``keys``: one listing covers them all."""
+    prefix = os.path.commonprefix(keys) if keys else ""
+    return prefix[: prefix.rfind("/") + 1]

@@ -18,7 +18,7 @@ from s3transfer.manager import TransferConfig, TransferManager
 
 from s3browser.core.connection import Connection
 from s3browser.core.errors import S3BrowserError
-from s3browser.core.listing import iter_pages
+from s3browser.core.listing import common_folder_prefix, iter_pages
 
 GiB = 1024 ** 3
 MiB = 1024 ** 2
@@ -135,7 +135,7 @@ def plan_copy(conn: Connection, source_bucket: str, base_prefix: str, keys: dict
         raise S3BrowserError("The source and the destination are the same.", kind="invalid")
     wanted = {i.key for i in plan.items}
     if wanted:
-        common = _common_prefix(sorted(wanted))
+        common = common_folder_prefix(sorted(wanted))
         for page in iter_pages(conn, bucket, common, delimiter="", should_stop=should_stop, include_marker=True):
             plan.existing.extend(k for k in page.keys if k in wanted)
     return plan
@@ -205,13 +205,3 @@ def _exists(conn: Connection, bucket: str, key: str) -> bool:
 def _prefix_exists(conn: Connection, bucket: str, prefix: str) -> bool:
     response = conn.call(bucket, lambda c: c.list_objects_v2(Bucket=bucket, Prefix=prefix, MaxKeys=1))
     return bool(response.get("KeyCount") or response.get("Contents"))
-
-
-def _common_prefix(keys: list[str]) -> str:
-    if not keys:
-        return ""
-    first, last = keys[0], keys[-1]
-    length = 0
-    while length < min(len(first), len(last)) and first[length] == last[length]:
-        length += 1
-    return first[:length]

@@ -5,12 +5,11 @@ Runs on a worker: it lists the destination once (never a HEAD per file) to find 
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from s3browser.core.connection import Connection
-from s3browser.core.listing import iter_pages
+from s3browser.core.listing import common_folder_prefix, iter_pages
 from s3browser.core.local_paths import LocalFile, LocalTarget, local_target, plan_upload
 
 
@@ -30,17 +29,12 @@ class UploadPlan:
         return [f for f in self.files if f.key in self.existing]
 
 
-def _common_prefix(keys: list[str]) -> str:
-    prefix = os.path.commonprefix(keys) if keys else ""
-    return prefix[: prefix.rfind("/") + 1]
-
-
 def plan_uploads(conn: Connection, sources: list[Path], bucket: str, prefix: str) -> UploadPlan:
     files, problems = plan_upload(sources, prefix)
     existing: dict[str, tuple[int, float]] = {}
     wanted = {f.key for f in files}
     if files:
-        for page in iter_pages(conn, bucket, _common_prefix(sorted(wanted)), delimiter=""):
+        for page in iter_pages(conn, bucket, common_folder_prefix(sorted(wanted)), delimiter=""):
             for key, size, mtime in zip(page.keys, page.sizes, page.mtimes):
                 if key in wanted:
                     existing[key] = (size, mtime)
@@ -79,7 +73,7 @@ def plan_downloads(conn: Connection, bucket: str, keys: list[str], folders: list
     wanted = set(keys)
     sources: list[tuple[str, int, float, str]] = []
     if keys:
-        for page in iter_pages(conn, bucket, _common_prefix(sorted(keys)),
+        for page in iter_pages(conn, bucket, common_folder_prefix(sorted(keys)),
                                delimiter=""):
             sources.extend(t for t in zip(page.keys, page.sizes, page.mtimes, page.etags) if t[0] in wanted)
     for folder in folders:

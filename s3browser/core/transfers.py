@@ -248,7 +248,9 @@ class TransferEngine:
                                           name="s3b-resume", daemon=True)
                 thread.start()
                 return handle
-            self._discard_quietly(entry)  # the file changed: its old parts are useless
+            # The file changed: its old parts are useless.  Abort in the background, not on the
+            # caller's thread (the worker's command loop, or the GUI thread in-process).
+            self._small_pool.submit(self._discard_quietly, entry)
         if stat_before.st_size <= self.small_file_limit:
             handle._future = self._small_pool.submit(self._put_small, path, bucket, key, options, progress,
                                                      handle, finish)

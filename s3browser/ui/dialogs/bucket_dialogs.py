@@ -131,11 +131,7 @@ class DeleteBucketDialog(QDialog):
         self.status_label.setText("Emptying the bucket…")
         self._task = self._runner.run(
             "delete bucket", delete_bucket, self._connection, self.bucket, lambda: self._stop,
-            self._progress_from_worker, on_result=self._done, on_error=self._failed)
-
-    def _progress_from_worker(self, progress: EmptyProgress) -> None:
-        # Called on the worker: only a plain attribute is set; the GUI reads it when the task ends.
-        self.last_progress = progress
+            on_result=self._done, on_error=self._failed)
 
     def _done(self, progress: EmptyProgress) -> None:
         self._task = None
