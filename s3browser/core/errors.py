@@ -161,6 +161,9 @@ def describe(exc: BaseException, bucket: str | None = None, key: str | None = No
         result = UserError("client", f"S3 client error: {exc}")
     elif isinstance(exc, OSError):
         result = UserError("local", f"Local file error: {exc.strerror or exc}")
+    elif type(exc).__name__ == "S3DownloadFailedError":  # s3transfer: a ranged GET's If-Match failed
+        result = UserError("changed", "The object changed on the server since it was listed; refresh and "
+                                      "download it again.")
     else:
         result = UserError("internal", f"Unexpected error: {type(exc).__name__}: {exc}")
     return UserError(result.kind, redact(result.message))

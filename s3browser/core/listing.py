@@ -99,3 +99,66 @@ def common_folder_prefix(keys: list[str]) -> str:
     """The longest folder prefix (ending in "/") shared by ``keys``: one listing covers them all."""
     prefix = os.path.commonprefix(keys) if keys else ""
     return prefix[: prefix.rfind("/") + 1]
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectInfo:
+    size: int
+    mtime: float
+    etag: str
+    storage_class: str
+
+
+PROBE_LIMIT = 20  # up to this many keys in one folder are looked up one by one, not by listing the folder
+
+
+def find_existing(conn: Connection, bucket: str, keys: list[str],
+                  should_stop: Callable[[], bool] | None = None) -> dict[str, ObjectInfo]:
+    """Which of ``keys`` exist, asking only about the folders they are in.
+
+    Never a recursive listing of a common prefix (uploading one file into a bucket's root would list
+    the whole bucket): a folder with few of the keys gets one exact-prefix request per key
+    (``Prefix=key``, one answer), a folder with many is listed with delimiter "/" (its own objects
+    only), and a folder its listed parent does not contain is known to be empty and skipped, so an
+    upload into a new folder costs one request however deep the tree.
+    """
+    found: dict[str, ObjectInfo] = {}
+    wanted = set(keys)
+    by_folder: dict[str, list[str]] = {}
+    for key in wanted:
+        by_folder.setdefault(key[: key.rfind("/") + 1], []).append(key)
+    if len(wanted) > PROBE_LIMIT:
+        root = common_folder_prefix(sorted(wanted))
+        probe = conn.call(bucket, lambda c: c.list_objects_v2(Bucket=bucket, Prefix=root, MaxKeys=1))
+        if not probe.get("Contents") and not probe.get("CommonPrefixes"):
+            return found  # nothing at all under the destination: nothing to collide with
+    listed: dict[str, set[str]] = {}  # folder -> its subfolders, for folders listed whole
+    for folder in sorted(by_folder, key=lambda f: (f.count("/"), f)):
+        if should_stop is not None and should_stop():
+            break
+        parent = folder[: folder.rstrip("/").rfind("/") + 1] if folder else None
+        if parent is not None and parent in listed and folder not in listed[parent]:
+            listed[folder] = set()  # its parent was listed and has no such folder: empty
+            continue
+        in_folder = by_folder[folder]
+        if len(in_folder) <= PROBE_LIMIT:
+            for key in in_folder:
+                answer = conn.call(bucket, lambda c, k=key: c.list_objects_v2(Bucket=bucket, Prefix=k, MaxKeys=1))
+                for item in answer.get("Contents", ()):
+                    if item["Key"] == key:
+                        found[key] = _info(item)
+            continue
+        subfolders: set[str] = set()
+        for page in iter_pages(conn, bucket, folder, delimiter="/", should_stop=should_stop):
+            subfolders.update(page.folders)
+            for key, size, mtime, etag, storage_class in zip(page.keys, page.sizes, page.mtimes, page.etags,
+                                                             page.storage_classes):
+                if key in wanted:
+                    found[key] = ObjectInfo(size, mtime, etag, storage_class)
+        listed[folder] = subfolders
+    return found
+
+
+def _info(item: dict) -> ObjectInfo:
+    return ObjectInfo(item.get("Size", 0), item["LastModified"].timestamp(), item.get("ETag", ""),
+                      item.get("StorageClass", "STANDARD"))

@@ -17,6 +17,7 @@ from pathlib import Path
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _NAME_MAX_BYTES = 255
+_PATH_MAX_BYTES = 4095  # Linux's PATH_MAX (4096) less the terminating NUL
 
 
 @dataclass(frozen=True)
@@ -78,12 +79,29 @@ def local_target(root: Path, key: str, strip_prefix: str = "") -> LocalTarget:
             notes.append(note)
         safe_parts.append(cleaned)
     path = root.joinpath(*safe_parts)
+    if len(os.fsencode(str(path))) > _PATH_MAX_BYTES:
+        return LocalTarget(key, None, f"the full local path would be longer than {_PATH_MAX_BYTES + 1:,} bytes")
     root_resolved = root.resolve()
     try:
         path.resolve().relative_to(root_resolved)
     except ValueError:
         return LocalTarget(key, None, "would be written outside the chosen folder")
     return LocalTarget(key, path, "; ".join(dict.fromkeys(notes)))
+
+
+def refuse_file_and_folder(targets: list[LocalTarget]) -> list[LocalTarget]:
+    """Refuse the file of a key that is also a folder (``a`` beside ``a/b``): a disk can hold only one.
+
+    The folder's files are kept; the file is refused with a sentence that says why.
+    """
+    folders: set[Path] = set()
+    for target in targets:
+        if target.path is not None:
+            folders.update(target.path.parents)
+    return [LocalTarget(t.key, None, f"is both a file and a folder (“{t.path.name}” and “{t.path.name}/…”); a "
+                                     "local disk can hold only one, so the folder was kept and this file was "
+                                     "not downloaded")
+            if t.path is not None and t.path in folders else t for t in targets]
 
 
 @dataclass(frozen=True)

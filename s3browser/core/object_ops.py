@@ -18,7 +18,7 @@ from s3transfer.manager import TransferConfig, TransferManager
 
 from s3browser.core.connection import Connection
 from s3browser.core.errors import S3BrowserError
-from s3browser.core.listing import common_folder_prefix, iter_pages
+from s3browser.core.listing import find_existing, iter_pages
 
 GiB = 1024 ** 3
 MiB = 1024 ** 2
@@ -32,15 +32,24 @@ _KEPT_HEADERS = {"ContentType": "ContentType", "CacheControl": "CacheControl",
 
 def copy_object(conn: Connection, source_bucket: str, source_key: str, bucket: str, key: str, size: int,
                 multipart_threshold: int = COPY_OBJECT_LIMIT,
-                on_progress: Callable[[int], None] | None = None) -> None:
-    """Copy one object server-side, keeping metadata, content type and tags."""
+                on_progress: Callable[[int], None] | None = None, storage_class: str | None = None) -> None:
+    """Copy one object server-side, keeping metadata, content type, tags and storage class.
+
+    CopyObject writes STANDARD unless told otherwise, so the source's class (asked with HeadObject
+    when ``storage_class`` is None) is passed on.
+    """
     source = {"Bucket": source_bucket, "Key": source_key}
     client = conn.client_for(bucket)
     if size < multipart_threshold:
         # Tags are set explicitly: several servers (moto among them) ignore TaggingDirective=COPY.
         tagging = _tagging(conn, source_bucket, source_key)
-        tags = {"Tagging": tagging, "TaggingDirective": "REPLACE"} if tagging else {}
-        client.copy_object(Bucket=bucket, Key=key, CopySource=source, MetadataDirective="COPY", **tags)
+        extra: dict[str, Any] = {"Tagging": tagging, "TaggingDirective": "REPLACE"} if tagging else {}
+        if storage_class is None:
+            head = conn.call(source_bucket, lambda c: c.head_object(Bucket=source_bucket, Key=source_key))
+            storage_class = head.get("StorageClass") or "STANDARD"
+        if storage_class and storage_class != "STANDARD":
+            extra["StorageClass"] = storage_class
+        client.copy_object(Bucket=bucket, Key=key, CopySource=source, MetadataDirective="COPY", **extra)
         if on_progress:
             on_progress(size)
         return
@@ -133,11 +142,9 @@ def plan_copy(conn: Connection, source_bucket: str, base_prefix: str, keys: dict
             plan.items.extend(CopyItem(k, prefix + k[len(base_prefix):], s) for k, s in zip(page.keys, page.sizes))
     if any(i.key == i.source_key for i in plan.items) and bucket == source_bucket:
         raise S3BrowserError("The source and the destination are the same.", kind="invalid")
-    wanted = {i.key for i in plan.items}
+    wanted = sorted({i.key for i in plan.items})
     if wanted:
-        common = common_folder_prefix(sorted(wanted))
-        for page in iter_pages(conn, bucket, common, delimiter="", should_stop=should_stop, include_marker=True):
-            plan.existing.extend(k for k in page.keys if k in wanted)
+        plan.existing = sorted(find_existing(conn, bucket, wanted, should_stop=should_stop))
     return plan
 
 

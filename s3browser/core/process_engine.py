@@ -222,8 +222,9 @@ class ProcessTransferEngine:
         return self._submit("upload", bucket, key, progress, on_done, path, bucket, key, options, size)
 
     def download(self, bucket: str, key: str, target: Path, size: int, etag: str, mtime: float,
-                 progress: Progress, on_done: Done) -> RemoteHandle:
-        return self._submit("download", bucket, key, progress, on_done, bucket, key, target, size, etag, mtime)
+                 progress: Progress, on_done: Done, root: Path | None = None) -> RemoteHandle:
+        return self._submit("download", bucket, key, progress, on_done, bucket, key, target, size, etag, mtime,
+                            root)
 
     def copy(self, source_bucket: str, source_key: str, bucket: str, key: str, size: int, move: bool,
              progress: Progress, on_done: Done) -> RemoteHandle:
@@ -235,6 +236,18 @@ class ProcessTransferEngine:
 
     def discard(self, upload_id: str) -> None:
         self._worker().send(("discard", upload_id))
+
+    def discard_download(self, bucket: str, key: str, target: Path) -> None:
+        """Delete an interrupted download's temporary file (the journal is shared with the workers)."""
+        partial = self.journal.find_download(self.connection.identity, bucket, key, target) if self.journal else None
+        if partial is not None:
+            self.journal.forget_download(partial.temp_path)
+            partial.temp_path.unlink(missing_ok=True)
+
+    @property
+    def busy(self) -> bool:
+        """Whether any worker still runs a transfer."""
+        return any(w.alive and w.load for w in self._workers)
 
     def shutdown(self, cancel: bool = True, keep_multipart: bool = False) -> None:
         """Stop the workers; with ``keep_multipart`` running uploads stay resumable after restart."""

@@ -1,6 +1,7 @@
 """What a batch of uploads or downloads will do, worked out before anything is transferred.
 
-Runs on a worker: it lists the destination once (never a HEAD per file) to find what exists.
+Runs on a worker.  It asks the server only about the folders where a collision can happen
+(:func:`listing.find_existing`), never a recursive listing of the destination.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from s3browser.core.connection import Connection
-from s3browser.core.listing import common_folder_prefix, iter_pages
-from s3browser.core.local_paths import LocalFile, LocalTarget, local_target, plan_upload
+from s3browser.core.listing import find_existing, iter_pages
+from s3browser.core.local_paths import LocalFile, LocalTarget, local_target, plan_upload, refuse_file_and_folder
 
 
 @dataclass
@@ -31,13 +32,8 @@ class UploadPlan:
 
 def plan_uploads(conn: Connection, sources: list[Path], bucket: str, prefix: str) -> UploadPlan:
     files, problems = plan_upload(sources, prefix)
-    existing: dict[str, tuple[int, float]] = {}
-    wanted = {f.key for f in files}
-    if files:
-        for page in iter_pages(conn, bucket, common_folder_prefix(sorted(wanted)), delimiter=""):
-            for key, size, mtime in zip(page.keys, page.sizes, page.mtimes):
-                if key in wanted:
-                    existing[key] = (size, mtime)
+    found = find_existing(conn, bucket, [f.key for f in files]) if files else {}
+    existing = {key: (info.size, info.mtime) for key, info in found.items()}
     return UploadPlan(bucket, prefix, files, problems, existing)
 
 
@@ -61,6 +57,11 @@ class DownloadPlan:
     def total_size(self) -> int:
         return sum(f.size for f in self.files)
 
+    @property
+    def renamed(self) -> list[RemoteFile]:
+        """Files saved under another name than their key's, to fit the local file system."""
+        return [f for f in self.files if f.target.note]
+
 
 def plan_downloads(conn: Connection, bucket: str, keys: list[str], folders: list[str], base_prefix: str,
                    root: Path) -> DownloadPlan:
@@ -70,12 +71,10 @@ def plan_downloads(conn: Connection, bucket: str, keys: list[str], folders: list
     ``photos/`` while browsing ``2026/`` writes ``root/photos/...``.
     """
     plan = DownloadPlan(bucket, root)
-    wanted = set(keys)
     sources: list[tuple[str, int, float, str]] = []
     if keys:
-        for page in iter_pages(conn, bucket, common_folder_prefix(sorted(keys)),
-                               delimiter=""):
-            sources.extend(t for t in zip(page.keys, page.sizes, page.mtimes, page.etags) if t[0] in wanted)
+        found = find_existing(conn, bucket, keys)
+        sources.extend((key, info.size, info.mtime, info.etag) for key, info in found.items())
     for folder in folders:
         for page in iter_pages(conn, bucket, folder, delimiter=""):
             sources.extend(zip(page.keys, page.sizes, page.mtimes, page.etags))
@@ -91,4 +90,9 @@ def plan_downloads(conn: Connection, bucket: str, keys: list[str], folders: list
             continue
         seen.add(target.path)
         plan.files.append(RemoteFile(key, size, mtime, etag, target))
+    kept = refuse_file_and_folder([f.target for f in plan.files])
+    if len(kept) != len(plan.files):
+        keep_keys = {t.key for t in kept if not t.refused}
+        plan.refused.extend(t for t in kept if t.refused)
+        plan.files = [f for f in plan.files if f.key in keep_keys]
     return plan

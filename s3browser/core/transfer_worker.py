@@ -7,9 +7,10 @@ stays responsive and two workers use both cores.
 Protocol, pickled over a socket pair (see ``process_engine``):
 
 parent -> worker: ``("open", WorkerSpec)``, ``("upload", tid, path, bucket, key, options, size)``,
-``("download", tid, bucket, key, target, size, etag, mtime)``,
+``("download", tid, bucket, key, target, size, etag, mtime, root)``,
 ``("copy", tid, source_bucket, source_key, bucket, key, size, move)``, ``("cancel", tid)``,
-``("interrupt", tid)`` (stop, keep parts), ``("discard", upload_id)``, ``("stop", keep_multipart)``.
+``("interrupt", tid)`` (stop, keep parts), ``("discard", upload_id)``,
+``("discard_download", bucket, key, target)``, ``("stop", keep_multipart)``.
 
 worker -> parent: ``("progress", {tid: bytes_done})`` ten times a second,
 ``("done", tid, kind, message, resumed_bytes)`` (kind "" on success), ``("log", level, text)``,
@@ -103,9 +104,9 @@ class _Worker:
             self._start(tid, Progress(size), lambda progress, done: self.engine.upload(
                 path, bucket, key, options, progress, done))
         elif kind == "download":
-            _, tid, bucket, key, target, size, etag, mtime = message
+            _, tid, bucket, key, target, size, etag, mtime, root = message
             self._start(tid, Progress(size), lambda progress, done: self.engine.download(
-                bucket, key, target, size, etag, mtime, progress, done))
+                bucket, key, target, size, etag, mtime, progress, done, root=root))
         elif kind == "copy":
             _, tid, source_bucket, source_key, bucket, key, size, move = message
             self._start(tid, Progress(size), lambda progress, done: self.engine.copy(
@@ -117,6 +118,8 @@ class _Worker:
                 handle.cancel() if kind == "cancel" else handle.interrupt()
         elif kind == "discard":
             threading.Thread(target=self.engine.discard, args=(message[1],), daemon=True).start()
+        elif kind == "discard_download":
+            self.engine.discard_download(*message[1:])
 
     def _open(self, spec: WorkerSpec) -> None:
         from s3browser.core.connection import Connection

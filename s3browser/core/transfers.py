@@ -1,37 +1,43 @@
-"""Uploads and downloads over s3transfer: one shared manager, progress, cancel, safe downloads.
+"""Uploads, downloads and server-side copies for one connection: progress, cancel, nothing half-done.
 
-s3transfer does multipart and parallel parts; when an upload is cancelled or fails it aborts its
-multipart upload, so no orphaned parts are left.  Downloads go to a temporary file in the target
-folder and are renamed into place only when complete and verified (size, and MD5 where the ETag is
-one); the local modification time is then set from LastModified.
+* Small files go to ``put_object`` as bytes; larger ones through :mod:`multipart_upload`, the one
+  multipart uploader (journaled, resumable, checked for edits before it completes).
+* Downloads use s3transfer (parallel ranges) into a temporary file created with ``O_EXCL`` under a
+  random name in a folder opened without following links (:mod:`local_writes`); the file is
+  verified, renamed into place, and the final file checked before success is reported.  A large
+  download that is interrupted keeps its temporary file and how much of it is complete, and
+  resumes with a ranged GET guarded by ``If-Match``.
+* Completion (``on_done``) is called exactly once on every path, failures included.
 """
 
 from __future__ import annotations
 
 import enum
-import hashlib
 import logging
 import mimetypes
 import os
-import re
 import threading
 import time
+from concurrent.futures import CancelledError, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from concurrent.futures import CancelledError, ThreadPoolExecutor
-
-from botocore.awsrequest import AWSResponse
-from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
-from botocore.exceptions import ConnectionError as BotoConnectionError
+from botocore.exceptions import ClientError
 from s3transfer.manager import TransferConfig, TransferManager
 from s3transfer.subscribers import BaseSubscriber
-from s3transfer.utils import ChunksizeAdjuster
 
 from s3browser.core.connection import Connection
-from s3browser.core.errors import S3BrowserError, describe
-from s3browser.core.upload_journal import JournalEntry, UploadJournal
+from s3browser.core.download_checks import ObjectFacts, verify_download
+from s3browser.core.errors import S3BrowserError
+from s3browser.core.local_writes import TargetFolder
+from s3browser.core.multipart_upload import (  # noqa: F401 - is_resumable_failure is part of this module's API
+    FileChangedError,
+    MemoryBudget,
+    MultipartUploader,
+    is_resumable_failure,
+)
+from s3browser.core.upload_journal import JournalEntry, PartialDownload, UploadJournal
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +50,11 @@ DEFAULT_PART_SIZE = 8 * MiB
 DEFAULT_PARALLEL_PARTS = 10
 DOWNLOAD_PART_SIZE = 32 * MiB
 DOWNLOAD_CONCURRENCY = 4
-_DOWNLOADS = (0, 0)  # the key of the download manager among the upload managers
+SINGLE_PUT_LIMIT = 64 * MiB  # a file below its part size and this size goes up in one PutObject
+RESUMABLE_DOWNLOAD_SIZE = DOWNLOAD_PART_SIZE  # larger downloads keep their temporary file when interrupted
+DOWNLOAD_JOURNAL_STEP = 16 * MiB  # how often a running download records its complete prefix
 STORAGE_CLASSES = ("", "STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR",
                    "GLACIER", "DEEP_ARCHIVE", "REDUCED_REDUNDANCY")
-_PLAIN_MD5_ETAG = re.compile(r'^"?([0-9a-f]{32})"?$')
 
 
 class Overwrite(enum.Enum):
@@ -143,9 +150,9 @@ class TransferHandle:
         self.bucket = bucket
         self.key = key
         self.cancelled = False
-        self.interrupted = False  # paused or quitting: a multipart upload keeps its parts
+        self.interrupted = False  # paused or quitting: a multipart upload keeps its parts, a download its file
         self.upload_id = ""  # set when a multipart upload starts
-        self.resumed_bytes = 0  # bytes already on the server when this transfer resumed
+        self.resumed_bytes = 0  # bytes already there (on the server, or on disk) when this transfer resumed
         self._future: Any = None
         self._done = threading.Event()
 
@@ -156,7 +163,7 @@ class TransferHandle:
             self._future.cancel()
 
     def interrupt(self) -> None:
-        """Stop it but keep a multipart upload's parts, so the next upload of the file resumes."""
+        """Stop it but keep what is done, so the next transfer of the same file resumes."""
         self.interrupted = True
         if self._future is not None:
             self._future.cancel()
@@ -169,177 +176,130 @@ class TransferHandle:
         return self._done.is_set()
 
 
+class _Completion:
+    """Calls ``on_done`` exactly once, whatever path the transfer ends on."""
+
+    def __init__(self, engine: "TransferEngine", handle: TransferHandle,
+                 on_done: Callable[[BaseException | None], None]) -> None:
+        self._engine = engine
+        self._handle = handle
+        self._on_done = on_done
+        self._lock = threading.Lock()
+        self._called = False
+        engine._live.add(handle)
+
+    def __call__(self, error: BaseException | None) -> None:
+        with self._lock:
+            if self._called:
+                return
+            self._called = True
+        self._engine._live.discard(self._handle)
+        self._handle._done.set()
+        try:
+            self._on_done(error)
+        except Exception:  # noqa: BLE001 - a failing callback must not kill the worker thread
+            log.exception("transfer completion callback failed")
+
+
 class TransferEngine:
-    """Runs transfers for one connection: s3transfer for multipart, a plain pool for small files.
+    """Runs transfers for one connection.
 
-    s3transfer managers are shared per (part size, parallel parts).  Files up to
-    ``small_file_limit`` skip s3transfer's futures and go straight to ``put_object`` on a thread
-    pool: the same single request, at about two thirds of the CPU per file.
-
-    With a ``journal``, multipart uploads are recorded as they start; an upload that fails, or is
-    interrupted by quitting (``keep_multipart``), keeps its parts on the server and resumes from
-    them on the next ``upload`` of the same file.  Only a user's cancel aborts it.
+    Files up to ``small_file_limit`` (and any file smaller than its part size, up to
+    ``SINGLE_PUT_LIMIT``) go to ``put_object`` as bytes; larger files through the multipart uploader
+    (journaled when a ``journal`` is given, so an interrupted upload resumes from its parts).
+    Downloads run on one s3transfer manager; copies on a plain pool.
     """
 
     def __init__(self, connection: Connection, max_concurrent_files: int = 10,
                  journal: UploadJournal | None = None, small_file_limit: int = 1 * MiB) -> None:
         self.connection = connection
         self.journal = journal
-        self.keep_multipart = False
         self.small_file_limit = small_file_limit
         self._max_files = max_concurrent_files
-        self._managers: dict[tuple[int, int], TransferManager] = {}
         self._lock = threading.Lock()
+        self._live: set[TransferHandle] = set()
+        self._download_manager_: TransferManager | None = None
         self._small_pool = ThreadPoolExecutor(max(4, max_concurrent_files), thread_name_prefix="s3b-put")
-        self._uploading: dict[tuple[str, str], tuple[TransferHandle, Path, os.stat_result, UploadOptions]] = {}
-        self._by_upload_id: dict[str, TransferHandle] = {}
+        self._upload_pool = ThreadPoolExecutor(max(2, max_concurrent_files), thread_name_prefix="s3b-upload")
+        self._part_pool = ThreadPoolExecutor(max(DEFAULT_PARALLEL_PARTS, max_concurrent_files),
+                                             thread_name_prefix="s3b-part")
+        self._budget = MemoryBudget()
+        self.uploader = MultipartUploader(connection, journal, self._part_pool, self._budget)
+        self._facts: dict[tuple[str, str], ObjectFacts] = {}
+        events = connection.client.meta.events
+        events.register("before-parameter-build.s3.GetObject", _remember_params)
+        events.register("after-call.s3.GetObject", self._note_object_facts)
         if journal is not None:
-            self._install_journal_hooks(connection.client)
+            self._small_pool.submit(self._retry_pending_aborts)
 
-    # ---------------------------------------------------------------- s3transfer managers
-    def _manager(self, part_size: int = DEFAULT_PART_SIZE, parallel: int = DEFAULT_PARALLEL_PARTS) -> TransferManager:
-        key = (part_size, parallel)
-        with self._lock:
-            manager = self._managers.get(key)
-            if manager is None:
-                config = TransferConfig(multipart_threshold=part_size, multipart_chunksize=part_size,
-                                        max_request_concurrency=max(parallel, self._max_files),
-                                        max_submission_concurrency=5,
-                                        max_request_queue_size=1000, max_submission_queue_size=1000)
-                manager = TransferManager(self.connection.client, config)
-                self._managers[key] = manager
-            return manager
+    @property
+    def keep_multipart(self) -> bool:
+        return self.uploader.keep_parts_on_stop
 
-    def _download_manager(self) -> TransferManager:
-        """Downloads: 32 MiB ranges, 4 at a time.
+    @keep_multipart.setter
+    def keep_multipart(self, value: bool) -> None:
+        self.uploader.keep_parts_on_stop = value
 
-        Measured on a 1 GiB object: 10 threads reading ranges spend twice the CPU of 4 (they
-        convoy on the GIL), and 4 x 32 MiB is as fast as any wider setting on loopback.
-        """
-        with self._lock:
-            manager = self._managers.get(_DOWNLOADS)
-            if manager is None:
-                config = TransferConfig(multipart_threshold=DOWNLOAD_PART_SIZE, multipart_chunksize=DOWNLOAD_PART_SIZE,
-                                        max_request_concurrency=DOWNLOAD_CONCURRENCY, max_submission_concurrency=2,
-                                        max_request_queue_size=1000, max_submission_queue_size=1000)
-                manager = TransferManager(self.connection.client, config)
-                self._managers[_DOWNLOADS] = manager
-            return manager
+    def _run(self, pool: ThreadPoolExecutor, finish: Callable[[BaseException | None], None],
+             work: Callable[[], None]) -> Any:
+        """Run ``work`` on ``pool``; ``finish`` gets its error, or a cancel if it never started."""
+        def run() -> None:
+            try:
+                work()
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller as data
+                finish(exc)
+            else:
+                finish(None)
+
+        future = pool.submit(run)
+        future.add_done_callback(lambda f: finish(CancelledError()) if f.cancelled() else None)
+        return future
 
     # ---------------------------------------------------------------- uploads
     def upload(self, path: Path, bucket: str, key: str, options: UploadOptions, progress: Progress,
                on_done: Callable[[BaseException | None], None]) -> TransferHandle:
-        """Start an upload; ``on_done(error_or_None)`` is called on a worker thread."""
-        stat_before = path.stat()
+        """Start an upload; ``on_done(error_or_None)`` is called once, on a worker thread."""
+        size = path.stat().st_size  # raises now if the file is gone, before anything is queued
         handle = TransferHandle(bucket, key)
-
-        def finish(error: BaseException | None) -> None:
-            with self._lock:
-                self._uploading.pop((bucket, key), None)
-                self._by_upload_id.pop(handle.upload_id, None)
-            handle._done.set()
-            on_done(error or _changed_during_upload(path, stat_before))
-
-        entry = self.journal.find(self.connection.identity, bucket, key, path) if self.journal else None
-        if entry is not None:
-            if (entry.size, entry.mtime_ns) == (stat_before.st_size, stat_before.st_mtime_ns):
-                handle.upload_id = entry.upload_id
-                thread = threading.Thread(target=self._resume, args=(entry, path, options, progress, handle, finish),
-                                          name="s3b-resume", daemon=True)
-                thread.start()
-                return handle
-            # The file changed: its old parts are useless.  Abort in the background, not on the
-            # caller's thread (the worker's command loop, or the GUI thread in-process).
-            self._small_pool.submit(self._discard_quietly, entry)
-        if stat_before.st_size <= self.small_file_limit:
-            handle._future = self._small_pool.submit(self._put_small, path, bucket, key, options, progress,
-                                                     handle, finish)
-            return handle
-        with self._lock:
-            self._uploading[(bucket, key)] = (handle, path, stat_before, options)
-        manager = self._manager(options.part_size, options.parallel_parts)
-        handle._future = manager.upload(str(path), bucket, key, extra_args=options.extra_args(path),
-                                        subscribers=[progress, _Done(finish)])
+        finish = _Completion(self, handle, on_done)
+        if size <= self.small_file_limit or (size < options.part_size and size <= SINGLE_PUT_LIMIT):
+            handle._future = self._run(self._small_pool, finish, lambda: self._put_whole(
+                path, bucket, key, options, progress, handle))
+        else:
+            handle._future = self._run(self._upload_pool, finish, lambda: self._put_multipart(
+                path, bucket, key, options, progress, handle))
         return handle
 
-    def _put_small(self, path: Path, bucket: str, key: str, options: UploadOptions, progress: Progress,
-                   handle: TransferHandle, finish: Callable[[BaseException | None], None]) -> None:
-        error: BaseException | None = None
+    def _put_whole(self, path: Path, bucket: str, key: str, options: UploadOptions, progress: Progress,
+                   handle: TransferHandle) -> None:
+        if handle.stopping:
+            raise CancelledError()
+        before = path.stat()
+        held = self._budget.acquire(before.st_size)
         try:
-            if handle.stopping:
-                raise CancelledError()
             # Bytes, not a file object: botocore then sends no "Expect: 100-continue", which would
             # cost a round trip per small file.
             body = path.read_bytes()
+            if len(body) != before.st_size:
+                raise S3BrowserError(f"{path.name} changed while it was being read; retry to upload the new "
+                                     "version.", kind="changed")
             self.connection.client.put_object(Bucket=bucket, Key=key, Body=body, **options.extra_args(path))
-            progress.on_progress(None, progress.total)
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller as data
-            error = exc
-        finish(error)
+        finally:
+            self._budget.release(held)
+        progress.on_progress(None, progress.total)
+        after = path.stat()
+        if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
+            raise S3BrowserError(f"{path.name} changed while it was being uploaded; retry to upload the new "
+                                 "version.", kind="changed")
 
-    # ---------------------------------------------------------------- resuming
-    def _resume(self, entry: JournalEntry, path: Path, options: UploadOptions, progress: Progress,
-                handle: TransferHandle, finish: Callable[[BaseException | None], None]) -> None:
-        """Upload only the parts the server lacks, then complete: s3transfer has no resume."""
-        client = self.connection.client
-        target = {"Bucket": entry.bucket, "Key": entry.key, "UploadId": entry.upload_id}
-        try:
-            etags = self._parts_on_server(entry)
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") not in ("NoSuchUpload", "404"):
-                finish(exc)
-                return
-            log.info("interrupted upload of s3://%s/%s is gone from the server; starting over",
-                     entry.bucket, entry.key)
-            self.journal.forget(entry.upload_id)
-            handle.upload_id = ""
-            inner = self.upload(path, entry.bucket, entry.key, options, progress, finish)
-            handle._future = inner
-            return
-        handle.resumed_bytes = sum(entry.part_range(n)[1] for n in etags)
-        progress.on_progress(None, handle.resumed_bytes)
-        log.info("resuming s3://%s/%s: %d of %d parts already uploaded", entry.bucket, entry.key, len(etags),
-                 entry.part_count)
-        missing = [n for n in range(1, entry.part_count + 1) if n not in etags]
-
-        def send(number: int) -> tuple[int, str]:
-            if handle.stopping:
-                raise CancelledError()
-            offset, length = entry.part_range(number)
-            with open(path, "rb") as source:
-                source.seek(offset)
-                data = source.read(length)
-            if len(data) != length:
-                raise S3BrowserError(f"{path.name} changed while it was being uploaded; retry to upload the "
-                                     "new version.", kind="changed")
-            answer = client.upload_part(PartNumber=number, Body=data, **target)
-            progress.on_progress(None, length)
-            return number, answer["ETag"]
-
-        try:
-            with ThreadPoolExecutor(max(1, options.parallel_parts), thread_name_prefix="s3b-resume") as pool:
-                for number, etag in pool.map(send, missing):
-                    etags[number] = etag
-            client.complete_multipart_upload(
-                MultipartUpload={"Parts": [{"PartNumber": n, "ETag": etags[n]} for n in sorted(etags)]}, **target)
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller as data
-            if not self.keep_multipart and (handle.cancelled or not (handle.interrupted or is_resumable_failure(exc))):
-                self._discard_quietly(entry)
-            finish(exc)
-            return
-        self.journal.forget(entry.upload_id)
-        finish(None)
-
-    def _parts_on_server(self, entry: JournalEntry) -> dict[int, str]:
-        """Part number -> ETag of the parts that arrived whole."""
-        etags: dict[int, str] = {}
-        paginator = self.connection.client.get_paginator("list_parts")
-        for page in paginator.paginate(Bucket=entry.bucket, Key=entry.key, UploadId=entry.upload_id):
-            for part in page.get("Parts", []):
-                number = part["PartNumber"]
-                if 1 <= number <= entry.part_count and part.get("Size") == entry.part_range(number)[1]:
-                    etags[number] = part["ETag"]
-        return etags
+    def _put_multipart(self, path: Path, bucket: str, key: str, options: UploadOptions, progress: Progress,
+                       handle: TransferHandle) -> None:
+        if handle.stopping:
+            raise CancelledError()
+        entry = self.journal.find(self.connection.identity, bucket, key, path) if self.journal else None
+        self.uploader.upload(path, bucket, key, options.extra_args(path), options.part_size,
+                             options.parallel_parts, lambda n: progress.on_progress(None, n), handle,
+                             options.to_dict(), entry)
 
     def interrupted_uploads(self) -> list[JournalEntry]:
         return self.journal.entries(self.connection.identity) if self.journal else []
@@ -348,84 +308,59 @@ class TransferEngine:
         """Abort an interrupted upload the user chose not to resume, and forget it."""
         entry = self.journal.get(upload_id) if self.journal else None
         if entry is not None:
-            self._discard_quietly(entry)
+            self.uploader.discard(entry)
 
-    def _discard_quietly(self, entry: JournalEntry) -> None:
-        self.journal.forget(entry.upload_id)
+    def _retry_pending_aborts(self) -> None:
         try:
-            self.connection.client.abort_multipart_upload(Bucket=entry.bucket, Key=entry.key,
-                                                          UploadId=entry.upload_id)
-        except (ClientError, BotoCoreError) as exc:
-            log.warning("could not abort upload %s of s3://%s/%s: %s", entry.upload_id, entry.bucket, entry.key,
-                        describe(exc).message)
-
-    # ---------------------------------------------------------------- journal hooks on s3transfer's calls
-    def _install_journal_hooks(self, client: Any) -> None:
-        events = client.meta.events
-        events.register("before-parameter-build.s3.CreateMultipartUpload", _remember_params)
-        events.register("before-parameter-build.s3.AbortMultipartUpload", _remember_params)
-        events.register("before-parameter-build.s3.CompleteMultipartUpload", _remember_params)
-        events.register("after-call.s3.CreateMultipartUpload", self._on_multipart_created)
-        events.register("after-call.s3.CompleteMultipartUpload", self._on_multipart_completed)
-        events.register("before-call.s3.AbortMultipartUpload", self._before_abort)
-
-    def _on_multipart_created(self, http_response: Any, parsed: dict, context: dict, **kwargs: Any) -> None:
-        params = context.get("s3browser_params") or {}
-        upload_id = parsed.get("UploadId")
-        with self._lock:
-            running = self._uploading.get((params.get("Bucket"), params.get("Key")))
-        if not upload_id or running is None or http_response.status_code >= 300:
+            left = self.uploader.retry_pending_aborts()
+        except Exception as exc:  # noqa: BLE001 - tried again at the next connect
+            log.warning("could not retry pending aborts: %s", exc)
             return
-        handle, path, stat, options = running
-        handle.upload_id = upload_id
-        with self._lock:
-            self._by_upload_id[upload_id] = handle
-        part_size = ChunksizeAdjuster().adjust_chunksize(options.part_size, stat.st_size)
-        self.journal.record(JournalEntry(upload_id, self.connection.identity, handle.bucket, handle.key, path,
-                                         stat.st_size, stat.st_mtime_ns, part_size, options.to_dict()))
-
-    def _on_multipart_completed(self, http_response: Any, context: dict, **kwargs: Any) -> None:
-        upload_id = (context.get("s3browser_params") or {}).get("UploadId")
-        if upload_id and http_response.status_code < 300:
-            self.journal.forget(upload_id)
-
-    def _before_abort(self, context: dict, **kwargs: Any) -> Any:
-        """Abort after a cancel or a lasting failure; keep the parts of a paused, interrupted or
-        network-failed upload so that it can resume."""
-        upload_id = (context.get("s3browser_params") or {}).get("UploadId", "")
-        with self._lock:
-            handle = self._by_upload_id.get(upload_id)
-        keep = handle is not None and (self.keep_multipart or handle.interrupted or (
-            not handle.cancelled and is_resumable_failure(_failure_of(handle))))
-        if not keep:
-            self.journal.forget(upload_id)
-            return None  # send the abort
-        log.info("keeping the uploaded parts of s3://%s/%s to resume later", handle.bucket, handle.key)
-        return AWSResponse(None, 204, {}, None), {}
+        if left:
+            log.warning("%d multipart uploads could not be aborted yet; retried at the next connect", left)
 
     # ---------------------------------------------------------------- downloads
+    def _download_manager(self) -> TransferManager:
+        """Downloads: 32 MiB ranges, 4 at a time.
+
+        Measured on a 1 GiB object: 10 threads reading ranges spend twice the CPU of 4 (they
+        convoy on the GIL), and 4 x 32 MiB is as fast as any wider setting on loopback.
+        """
+        with self._lock:
+            if self._download_manager_ is None:
+                config = TransferConfig(multipart_threshold=DOWNLOAD_PART_SIZE, multipart_chunksize=DOWNLOAD_PART_SIZE,
+                                        max_request_concurrency=DOWNLOAD_CONCURRENCY, max_submission_concurrency=2,
+                                        max_request_queue_size=1000, max_submission_queue_size=1000)
+                self._download_manager_ = TransferManager(self.connection.client, config)
+            return self._download_manager_
+
     def download(self, bucket: str, key: str, target: Path, size: int, etag: str, mtime: float,
-                 progress: Progress, on_done: Callable[[BaseException | None], None]) -> TransferHandle:
-        """Download to a temporary file beside ``target``; verify; rename; set mtime."""
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temp = target.with_name(f".{target.name}.s3b-partial")
+                 progress: Progress, on_done: Callable[[BaseException | None], None],
+                 root: Path | None = None) -> TransferHandle:
+        """Download into ``target`` below ``root`` (the folder the user chose; default: the target's folder)."""
         handle = TransferHandle(bucket, key)
-
-        def finish(error: BaseException | None) -> None:
-            try:
-                if error is None:
-                    _verify(temp, size, etag)
-                    os.utime(temp, (mtime, mtime))
-                    os.replace(temp, target)
-            except BaseException as exc:  # verification or rename failed: report it
-                error = exc
-            if error is not None:
-                temp.unlink(missing_ok=True)
-            handle._done.set()
-            on_done(error)
-
-        handle._future = self._download_manager().download(bucket, key, str(temp), subscribers=[progress, _Done(finish)])
+        download = _Download(self, bucket, key, target, root or target.parent, size, etag, mtime, progress, handle,
+                             _Completion(self, handle, on_done))
+        download.start()
         return handle
+
+    def discard_download(self, bucket: str, key: str, target: Path) -> None:
+        """Delete the temporary file of an interrupted download nobody will resume."""
+        partial = self.journal.find_download(self.connection.identity, bucket, key, target) if self.journal else None
+        if partial is not None:
+            self.journal.forget_download(partial.temp_path)
+            partial.temp_path.unlink(missing_ok=True)
+
+    def _note_object_facts(self, http_response: Any, parsed: dict, context: dict, **kwargs: Any) -> None:
+        params = context.get("s3browser_params") or {}
+        if http_response.status_code < 300:
+            facts = ObjectFacts.from_response(parsed, http_response.status_code)
+            with self._lock:
+                self._facts[(params.get("Bucket", ""), params.get("Key", ""))] = facts
+
+    def _take_facts(self, bucket: str, key: str) -> ObjectFacts | None:
+        with self._lock:
+            return self._facts.pop((bucket, key), None)
 
     # ---------------------------------------------------------------- server-side copies
     def copy(self, source_bucket: str, source_key: str, bucket: str, key: str, size: int, move: bool,
@@ -436,58 +371,212 @@ class TransferEngine:
         def run() -> None:
             from s3browser.core.object_ops import copy_object, delete_source
 
-            error: BaseException | None = None
-            try:
-                if handle.stopping:
-                    raise CancelledError()
-                copy_object(self.connection, source_bucket, source_key, bucket, key, size,
-                            on_progress=lambda n: progress.on_progress(None, n))
-                if move:
-                    delete_source(self.connection, source_bucket, source_key)
-            except BaseException as exc:  # noqa: BLE001 - handed to the caller as data
-                error = exc
-            handle._done.set()
-            on_done(error)
+            if handle.stopping:
+                raise CancelledError()
+            copy_object(self.connection, source_bucket, source_key, bucket, key, size,
+                        on_progress=lambda n: progress.on_progress(None, n))
+            if move:
+                delete_source(self.connection, source_bucket, source_key)
 
-        handle._future = self._small_pool.submit(run)
+        handle._future = self._run(self._small_pool, _Completion(self, handle, on_done), run)
         return handle
 
     def shutdown(self, cancel: bool = True, keep_multipart: bool = False) -> None:
-        """Stop every transfer; with ``keep_multipart`` interrupted uploads stay resumable."""
+        """Stop every transfer; with ``keep_multipart`` interrupted transfers stay resumable."""
         self.keep_multipart = keep_multipart
+        if cancel:
+            for handle in list(self._live):
+                handle.interrupt() if keep_multipart else handle.cancel()
         with self._lock:
-            managers = list(self._managers.values())
-            self._managers.clear()
-        for manager in managers:
+            manager, self._download_manager_ = self._download_manager_, None
+        if manager is not None:
             manager.shutdown(cancel=cancel)
-        self._small_pool.shutdown(wait=True, cancel_futures=cancel)
+        for pool in (self._upload_pool, self._small_pool, self._part_pool):
+            pool.shutdown(wait=True, cancel_futures=cancel)
 
 
-_TRANSIENT_CODES = {"RequestTimeout", "SlowDown", "ServiceUnavailable", "InternalError", "Throttling",
-                    "RequestTimeTooSkewed", "ExpiredToken", "TokenRefreshRequired"}
+class _TrackedFile:
+    """The temporary file s3transfer writes ranges into, in any order; knows how much of its start is complete."""
 
+    def __init__(self, raw: Any, prefix: int = 0, on_advance: Callable[[int], None] | None = None) -> None:
+        self.raw = raw
+        self.prefix = prefix
+        self._ranges: dict[int, int] = {}  # start -> end of writes beyond the prefix
+        self._on_advance = on_advance
+        self._reported = prefix
+        self._lock = threading.Lock()
 
-def is_resumable_failure(error: BaseException | None) -> bool:
-    """Whether an upload that failed this way is worth resuming (the network or server, not the data).
-
-    Unknown failures count as resumable: keeping parts that the journal records costs less than
-    sending them again.
-    """
-    if error is None:
+    def seekable(self) -> bool:
         return True
-    if isinstance(error, (BotoConnectionError, HTTPClientError, ConnectionError, TimeoutError)):
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self.raw.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self.raw.tell()
+
+    def write(self, data: bytes) -> int:
+        with self._lock:
+            start = self.raw.tell()
+            written = self.raw.write(data)
+            self._mark(start, start + written)
+        if self._on_advance is not None and self.prefix - self._reported >= DOWNLOAD_JOURNAL_STEP:
+            self._reported = self.prefix
+            self._on_advance(self.prefix)
+        return written
+
+    def _mark(self, start: int, end: int) -> None:
+        if start > self.prefix:
+            self._ranges[start] = max(end, self._ranges.get(start, 0))
+            return
+        self.prefix = max(self.prefix, end)
+        while self.prefix in self._ranges:
+            self.prefix = max(self.prefix, self._ranges.pop(self.prefix))
+
+
+class _Download:
+    """One download, from opening its folder to the final file checked in place."""
+
+    def __init__(self, engine: TransferEngine, bucket: str, key: str, target: Path, root: Path, size: int,
+                 etag: str, mtime: float, progress: Progress, handle: TransferHandle, finish: _Completion) -> None:
+        self.engine = engine
+        self.bucket = bucket
+        self.key = key
+        self.target = target
+        self.root = root
+        self.size = size
+        self.etag = etag
+        self.mtime = mtime
+        self.progress = progress
+        self.handle = handle
+        self._finish = finish
+        self.folder: TargetFolder | None = None
+        self.temp_name = ""
+        self.file: _TrackedFile | None = None
+        self.journal = engine.journal if size > RESUMABLE_DOWNLOAD_SIZE else None
+        self._resumable = True  # false once the temporary file is known to be useless
+        self._finish_lock = threading.Lock()
+        self._finished = False
+
+    def start(self) -> None:
+        try:
+            self.folder = TargetFolder(self.root, self.target)
+            if self._try_resume():
+                return
+            self.temp_name, raw = self.folder.create_temp()
+            self.file = _TrackedFile(raw, on_advance=self._record if self.journal else None)
+            subscribers = [self.progress, _KnownEtag(self.etag), _Done(self.finish)]
+            self.handle._future = self.engine._download_manager().download(
+                self.bucket, self.key, self.file, subscribers=subscribers)
+        except BaseException as exc:  # noqa: BLE001 - completion fires on every path
+            self.finish(exc)
+
+    # ---------------------------------------------------------------- resuming from an earlier temporary file
+    def _try_resume(self) -> bool:
+        if self.journal is None:
+            return False
+        partial = self.journal.find_download(self.engine.connection.identity, self.bucket, self.key, self.target)
+        if partial is None:
+            return False
+        raw = self.folder.open_temp(partial.temp_path.name) if partial.temp_path.parent == self.target.parent \
+            else None
+        usable = raw is not None and partial.etag == self.etag and partial.size == self.size and \
+            os.fstat(raw.fileno()).st_size >= partial.valid_bytes
+        if not usable:
+            if raw is not None:
+                raw.close()
+            self.journal.forget_download(partial.temp_path)
+            self.folder.remove(partial.temp_path.name)
+            return False
+        self.temp_name = partial.temp_path.name
+        self.file = _TrackedFile(raw, prefix=partial.valid_bytes, on_advance=self._record)
+        self.handle.resumed_bytes = partial.valid_bytes
+        self.progress.on_progress(None, partial.valid_bytes)
+        log.info("resuming the download of s3://%s/%s at byte %d", self.bucket, self.key, partial.valid_bytes)
+        self.handle._future = self.engine._run(self.engine._small_pool, self.finish, self._fetch_rest)
         return True
-    if isinstance(error, ClientError):
-        code = str(error.response.get("Error", {}).get("Code", ""))
-        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0
-        return code in _TRANSIENT_CODES or status >= 500
-    return False
 
+    def _fetch_rest(self) -> None:
+        """One ranged GET for the bytes after the complete prefix, only if the object is the same."""
+        assert self.file is not None
+        offset = self.file.prefix
+        self.file.raw.truncate(offset)
+        self.file.seek(offset)
+        if offset >= self.size:
+            return
+        try:
+            answer = self.engine.connection.client.get_object(Bucket=self.bucket, Key=self.key,
+                                                              Range=f"bytes={offset}-", IfMatch=self.etag)
+        except ClientError as exc:
+            if exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 412:
+                self._resumable = False
+                raise S3BrowserError(f"s3://{self.bucket}/{self.key} changed on the server since its download was "
+                                     "interrupted; download it again.", kind="changed") from None
+            raise
+        body = answer["Body"]
+        try:
+            for chunk in body.iter_chunks(1 * MiB):
+                if self.handle.stopping:
+                    raise CancelledError()
+                self.file.write(chunk)
+                self.progress.on_progress(None, len(chunk))
+        finally:
+            body.close()
 
-def _failure_of(handle: TransferHandle) -> BaseException | None:
-    """The error an s3transfer upload is failing with, while its cleanups (the abort) run."""
-    coordinator = getattr(handle._future, "_coordinator", None)
-    return getattr(coordinator, "exception", None)
+    def _record(self, prefix: int) -> None:
+        if self.journal is None or self.folder is None:
+            return
+        self.journal.record_download(PartialDownload(
+            self.folder.temp_path(self.temp_name), self.engine.connection.identity, self.bucket, self.key,
+            self.target, self.etag, self.size, prefix))
+
+    # ---------------------------------------------------------------- the end, on every path
+    def finish(self, error: BaseException | None) -> None:
+        with self._finish_lock:
+            if self._finished:
+                return
+            self._finished = True
+        facts = self.engine._take_facts(self.bucket, self.key)
+        try:
+            if error is None and self.file is not None and self.folder is not None:
+                raw = self.file.raw
+                raw.flush()
+                try:
+                    verify_download(raw, self.size, self.etag, facts)
+                except S3BrowserError:
+                    self._resumable = False
+                    raise
+                os.utime(raw.fileno(), (self.mtime, self.mtime))
+                raw.close()
+                self.folder.commit(self.temp_name, self.size)
+                if self.journal is not None:
+                    self.journal.forget_download(self.folder.temp_path(self.temp_name))
+                self.temp_name = ""
+        except BaseException as exc:  # noqa: BLE001 - verification, rename or the final check failed
+            error = exc
+        finally:
+            try:
+                self._clean_up(error)
+            finally:
+                self._finish(error)
+
+    def _clean_up(self, error: BaseException | None) -> None:
+        try:
+            if self.file is not None and not self.file.raw.closed:
+                self.file.raw.close()
+            keep = (error is not None and self.journal is not None and self._resumable and self.file is not None
+                    and self.file.prefix > 0 and not self.handle.cancelled and bool(self.temp_name))
+            if keep:
+                self._record(self.file.prefix)
+            elif self.folder is not None and self.temp_name:
+                self.folder.remove(self.temp_name)
+                if self.journal is not None:
+                    self.journal.forget_download(self.folder.temp_path(self.temp_name))
+        except OSError as exc:
+            log.warning("could not clean up after downloading s3://%s/%s: %s", self.bucket, self.key, exc)
+        finally:
+            if self.folder is not None:
+                self.folder.close()
 
 
 def _remember_params(params: dict, context: dict, **kwargs: Any) -> None:
@@ -507,29 +596,16 @@ class _Done(BaseSubscriber):
         self._callback(error)
 
 
-def _changed_during_upload(path: Path, before: os.stat_result) -> BaseException | None:
-    try:
-        after = path.stat()
-    except OSError as exc:
-        return exc
-    if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
-        return S3BrowserError(f"{path.name} changed while it was being uploaded; retry to upload the new version.",
-                              kind="changed")
-    return None
+class _KnownEtag(BaseSubscriber):
+    """Tells s3transfer the ETag from the listing, so every ranged GET carries ``If-Match``."""
 
+    def __init__(self, etag: str) -> None:
+        self._etag = etag
 
-def _verify(temp: Path, size: int, etag: str) -> None:
-    actual = temp.stat().st_size
-    if actual != size:
-        raise S3BrowserError(f"The download is incomplete ({actual:,} of {size:,} bytes).", kind="verify")
-    match = _PLAIN_MD5_ETAG.match(etag or "")
-    if match:
-        digest = hashlib.md5(usedforsecurity=False)
-        with open(temp, "rb") as handle:
-            for chunk in iter(lambda: handle.read(4 * MiB), b""):
-                digest.update(chunk)
-        if digest.hexdigest() != match.group(1):
-            raise S3BrowserError("The downloaded data does not match the object's checksum (MD5).", kind="verify")
+    def on_queued(self, future: Any, **kwargs: Any) -> None:
+        provide = getattr(future.meta, "provide_object_etag", None)  # s3transfer >= 0.10.3
+        if self._etag and provide is not None:
+            provide(self._etag)
 
 
 def wait_all(futures: list[Any], timeout: float = 600) -> None:

@@ -1,0 +1,308 @@
+"""The one multipart uploader: create, journal, parts in a bounded pool, then complete or abort.
+
+New and resumed uploads take the same path.  Each part is read whole before it is sent; a read
+that comes back short means the file was truncated, and the upload fails at once with that reason
+instead of leaving the server waiting for bytes that never come.  Before CompleteMultipartUpload
+the file's size and modification time are checked again (and for files up to
+``REREAD_LIMIT`` the bytes themselves, against a CRC of each part sent): a file edited during the
+upload is aborted, so the object already on the server stays untouched.
+
+What happens to the parts after a failure:
+
+* the user cancelled, the file changed, or the failure is lasting (access denied): abort;
+* paused, quitting, or a network or server failure: keep them, resume later from ListParts.
+
+A journal row is removed only after its complete or abort succeeded; a failed abort marks the row,
+and :func:`retry_pending_aborts` tries again at the next connect.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import zlib
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Callable
+
+from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ConnectionError as BotoConnectionError
+from botocore.exceptions import HTTPClientError
+
+from s3browser.core.connection import Connection
+from s3browser.core.errors import S3BrowserError, describe
+from s3browser.core.upload_journal import JournalEntry, UploadJournal
+
+log = logging.getLogger(__name__)
+
+MiB = 1024 * 1024
+MAX_PARTS = 10_000
+REREAD_LIMIT = 64 * MiB  # files up to this size are re-read and compared before completing
+MEMORY_BUDGET = 1024 * MiB  # part data held in memory at once, over every upload of an engine
+_TRANSIENT_CODES = {"RequestTimeout", "SlowDown", "ServiceUnavailable", "InternalError", "Throttling",
+                    "RequestTimeTooSkewed", "ExpiredToken", "TokenRefreshRequired"}
+
+
+class FileChangedError(S3BrowserError):
+    """The local file changed (edited, truncated, replaced) while it was being uploaded."""
+
+    def __init__(self, path: Path, how: str = "changed") -> None:
+        super().__init__(f"{path.name} {how} while it was being uploaded; the upload was stopped and the object "
+                         "on the server was left as it was. Retry to upload the new version.", kind="changed")
+
+
+def is_resumable_failure(error: BaseException | None) -> bool:
+    """Whether an upload that failed this way is worth resuming (the network or server, not the data)."""
+    if error is None:
+        return True
+    if isinstance(error, FileChangedError):
+        return False
+    if isinstance(error, (BotoConnectionError, HTTPClientError, ConnectionError, TimeoutError)):
+        return True
+    if isinstance(error, ClientError):
+        code = str(error.response.get("Error", {}).get("Code", ""))
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0
+        return code in _TRANSIENT_CODES or status >= 500
+    return False
+
+
+def part_size_for(size: int, wanted: int) -> int:
+    """``wanted``, grown just enough that ``size`` fits in S3's 10,000 parts."""
+    part = max(wanted, 5 * MiB)
+    while -(-size // part) > MAX_PARTS:
+        part *= 2
+    return part
+
+
+class MemoryBudget:
+    """Bytes of part data allowed in memory at once; a part waits until its share is free."""
+
+    def __init__(self, capacity: int = MEMORY_BUDGET) -> None:
+        self.capacity = capacity
+        self._free = capacity
+        self._cond = threading.Condition()
+
+    def acquire(self, amount: int) -> int:
+        amount = min(amount, self.capacity)
+        with self._cond:
+            self._cond.wait_for(lambda: self._free >= amount)
+            self._free -= amount
+        return amount
+
+    def release(self, amount: int) -> None:
+        with self._cond:
+            self._free += amount
+            self._cond.notify_all()
+
+
+class UploadControl:
+    """What the caller can change while an upload runs: cancel (abort) or interrupt (keep parts)."""
+
+    cancelled: bool
+    interrupted: bool
+    upload_id: str
+    resumed_bytes: int
+
+    @property
+    def stopping(self) -> bool:  # pragma: no cover - implemented by TransferHandle
+        raise NotImplementedError
+
+
+class MultipartUploader:
+    """Runs multipart uploads for one connection; parts of every upload share one bounded pool."""
+
+    def __init__(self, connection: Connection, journal: UploadJournal | None, part_pool: ThreadPoolExecutor,
+                 budget: MemoryBudget | None = None) -> None:
+        self.connection = connection
+        self.journal = journal
+        self.keep_parts_on_stop = False  # set while quitting: interrupted uploads stay resumable
+        self._pool = part_pool
+        self._budget = budget or MemoryBudget()
+
+    # ---------------------------------------------------------------- one upload, start to end
+    def upload(self, path: Path, bucket: str, key: str, extra_args: dict[str, Any], part_size: int,
+               parallel_parts: int, on_bytes: Callable[[int], None], handle: Any,
+               options: dict[str, Any] | None = None, entry: JournalEntry | None = None) -> None:
+        """Upload ``path`` (resuming ``entry`` when given); raises what stopped it."""
+        before = os.stat(path)
+        if entry is not None and (entry.size, entry.mtime_ns) != (before.st_size, before.st_mtime_ns):
+            self.discard(entry)  # its parts are of an older version of the file
+            entry = None
+        etags: dict[int, str] = {}
+        if entry is not None:
+            etags = self._resume_point(entry)
+            if etags is None:  # the server no longer has it: start over
+                entry = None
+                etags = {}
+        if entry is None:
+            entry = self._create(path, bucket, key, extra_args, part_size_for(before.st_size, part_size),
+                                 before, options or {})
+        handle.upload_id = entry.upload_id
+        if etags:
+            handle.resumed_bytes = sum(entry.part_range(n)[1] for n in etags)
+            on_bytes(handle.resumed_bytes)
+            log.info("resuming s3://%s/%s: %d of %d parts already uploaded", bucket, key, len(etags),
+                     entry.part_count)
+        crcs: dict[int, int] = {}
+        try:
+            self._send_parts(path, entry, etags, crcs, parallel_parts, on_bytes, handle)
+            self._check_unchanged(path, entry, crcs)
+            self.connection.client.complete_multipart_upload(
+                Bucket=bucket, Key=key, UploadId=entry.upload_id,
+                MultipartUpload={"Parts": [{"PartNumber": n, "ETag": etags[n]} for n in sorted(etags)]})
+        except BaseException as exc:
+            self._after_failure(entry, handle, exc)
+            raise
+        if self.journal is not None:
+            self.journal.forget(entry.upload_id)
+
+    def _create(self, path: Path, bucket: str, key: str, extra_args: dict[str, Any], part_size: int,
+                before: os.stat_result, options: dict[str, Any]) -> JournalEntry:
+        answer = self.connection.client.create_multipart_upload(Bucket=bucket, Key=key, **extra_args)
+        entry = JournalEntry(answer["UploadId"], self.connection.identity, bucket, key, path, before.st_size,
+                             before.st_mtime_ns, part_size, options)
+        if self.journal is not None:
+            try:
+                self.journal.record(entry)
+            except Exception:
+                self._abort(entry)  # an upload the journal cannot track must not stay on the server
+                raise
+        return entry
+
+    def _resume_point(self, entry: JournalEntry) -> dict[int, str] | None:
+        """Part number -> ETag of the parts that arrived whole; None when the upload is gone."""
+        etags: dict[int, str] = {}
+        paginator = self.connection.client.get_paginator("list_parts")
+        try:
+            for page in paginator.paginate(Bucket=entry.bucket, Key=entry.key, UploadId=entry.upload_id):
+                for part in page.get("Parts", []):
+                    number = part["PartNumber"]
+                    if 1 <= number <= entry.part_count and part.get("Size") == entry.part_range(number)[1]:
+                        etags[number] = part["ETag"]
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") not in ("NoSuchUpload", "404"):
+                raise
+            log.info("interrupted upload of s3://%s/%s is gone from the server; starting over", entry.bucket,
+                     entry.key)
+            if self.journal is not None:
+                self.journal.forget(entry.upload_id)
+            return None
+        return etags
+
+    def _send_parts(self, path: Path, entry: JournalEntry, etags: dict[int, str], crcs: dict[int, int],
+                    parallel_parts: int, on_bytes: Callable[[int], None], handle: Any) -> None:
+        """Send every part the server lacks, at most ``parallel_parts`` at a time; stop at the first failure."""
+        missing = [n for n in range(1, entry.part_count + 1) if n not in etags]
+        slots = threading.BoundedSemaphore(max(1, parallel_parts))
+        failed = threading.Event()
+        futures: list[Future] = []
+        client = self.connection.client
+        lock = threading.Lock()
+
+        def send(number: int) -> None:
+            try:
+                if handle.stopping or failed.is_set():
+                    raise CancelledError()
+                offset, length = entry.part_range(number)
+                held = self._budget.acquire(length)
+                try:
+                    with open(path, "rb") as source:
+                        source.seek(offset)
+                        data = source.read(length)
+                    if len(data) != length:
+                        raise FileChangedError(path, "was truncated")
+                    answer = client.upload_part(Bucket=entry.bucket, Key=entry.key, UploadId=entry.upload_id,
+                                                PartNumber=number, Body=data)
+                    crc = zlib.crc32(data) if entry.size <= REREAD_LIMIT else 0
+                finally:
+                    del data
+                    self._budget.release(held)
+                with lock:
+                    etags[number] = answer["ETag"]
+                    crcs[number] = crc
+                on_bytes(length)
+            except BaseException:
+                failed.set()
+                raise
+            finally:
+                slots.release()
+
+        for number in missing:
+            slots.acquire()
+            if failed.is_set() or handle.stopping:
+                slots.release()
+                break
+            futures.append(self._pool.submit(send, number))
+        errors = []
+        for future in futures:
+            try:
+                future.result()
+            except BaseException as exc:  # noqa: BLE001 - the first real failure is raised below
+                errors.append(exc)
+        real = [e for e in errors if not isinstance(e, CancelledError)]
+        if real:
+            raise real[0]
+        if errors or handle.stopping or len(etags) < entry.part_count:
+            raise CancelledError()
+
+    def _check_unchanged(self, path: Path, entry: JournalEntry, crcs: dict[int, int]) -> None:
+        try:
+            after = os.stat(path)
+        except OSError:
+            raise FileChangedError(path, "was removed") from None
+        if (after.st_size, after.st_mtime_ns) != (entry.size, entry.mtime_ns):
+            raise FileChangedError(path, "was truncated" if after.st_size < entry.size else "changed")
+        if entry.size > REREAD_LIMIT or not crcs:
+            return
+        # An edit within the file system's timestamp resolution keeps size and mtime: compare the bytes.
+        with open(path, "rb") as source:
+            for number in sorted(crcs):
+                offset, length = entry.part_range(number)
+                source.seek(offset)
+                if zlib.crc32(source.read(length)) != crcs[number]:
+                    raise FileChangedError(path)
+
+    # ---------------------------------------------------------------- after a failure
+    def _after_failure(self, entry: JournalEntry, handle: Any, error: BaseException) -> None:
+        keep = not handle.cancelled and not isinstance(error, FileChangedError) and (
+            self.keep_parts_on_stop or handle.interrupted or is_resumable_failure(error))
+        if keep:
+            log.info("keeping the uploaded parts of s3://%s/%s to resume later", entry.bucket, entry.key)
+            return
+        self._abort(entry)
+
+    def _abort(self, entry: JournalEntry) -> bool:
+        """Abort; the journal row goes only once the server confirmed, else it waits for the next connect."""
+        try:
+            self.connection.client.abort_multipart_upload(Bucket=entry.bucket, Key=entry.key,
+                                                          UploadId=entry.upload_id)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") not in ("NoSuchUpload", "404"):
+                return self._abort_failed(entry, exc)
+        except BotoCoreError as exc:
+            return self._abort_failed(entry, exc)
+        if self.journal is not None:
+            self.journal.forget(entry.upload_id)
+        return True
+
+    def _abort_failed(self, entry: JournalEntry, exc: BaseException) -> bool:
+        log.warning("could not abort upload %s of s3://%s/%s (retried at the next connect): %s", entry.upload_id,
+                    entry.bucket, entry.key, describe(exc).message)
+        if self.journal is not None:
+            self.journal.mark_abort_pending(entry.upload_id)
+        return False
+
+    def discard(self, entry: JournalEntry) -> bool:
+        """Abort an interrupted upload nobody will resume."""
+        return self._abort(entry)
+
+    def retry_pending_aborts(self) -> int:
+        """Abort the uploads whose abort failed earlier; how many are still pending."""
+        if self.journal is None:
+            return 0
+        left = 0
+        for entry in self.journal.pending_aborts(self.connection.identity):
+            if not self._abort(entry):
+                left += 1
+        return left
