@@ -292,21 +292,27 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self.offer_to_resume_uploads)
 
     def offer_to_resume_uploads(self) -> None:
-        """Uploads interrupted last time (quit, crash, network) resume from their parts, or are aborted."""
-        entries = self.transfers.interrupted_uploads()
-        if not entries or self._shut_down:
+        """Transfers an earlier run left unfinished (quit, crash, network) come back, or are discarded."""
+        if self._shut_down:
             return
-        total = sum(e.size for e in entries)
-        names = "\n".join(f"• s3://{e.bucket}/{e.key}" for e in entries[:5]) + ("\n…" if len(entries) > 5 else "")
+        saved, entries = self.transfers.unfinished_from_last_time()
+        if not saved and not entries:
+            return
+        count = len(saved) + len(entries)
+        total = sum(s.size for s in saved) + sum(e.size for e in entries)
+        lines = [f"• {s.direction.lower()} s3://{s.bucket}/{s.key}" for s in saved[:5]]
+        lines += [f"• upload s3://{e.bucket}/{e.key}" for e in entries[:max(0, 5 - len(lines))]]
+        names = "\n".join(lines) + ("\n…" if count > 5 else "")
         if interaction.confirm(
-                self, "Resume interrupted uploads",
-                f"{len(entries)} upload{'s were' if len(entries) != 1 else ' was'} interrupted before "
-                f"finishing ({human_size(total)}):\n{names}\n\nResume from the parts already uploaded? "
-                "No aborts them and deletes their uploaded parts from the server."):
-            self.transfers.resume_interrupted(entries)
+                self, "Resume unfinished transfers",
+                f"{count} transfer{'s were' if count != 1 else ' was'} not finished when s3browser last closed "
+                f"({human_size(total)}):\n{names}\n\nResume them? Uploads continue from the parts already "
+                "uploaded and large downloads from what was already saved. No discards them: uploaded parts "
+                "are deleted from the server and partly downloaded files are removed."):
+            self.transfers.restore(saved, entries)
             self.transfer_panel.show()
         else:
-            self.transfers.discard_interrupted(entries)
+            self.transfers.discard_saved(saved, entries)
 
     # ---------------------------------------------------------------- navigation
     def navigate(self, location: Location) -> None:
@@ -623,8 +629,8 @@ class MainWindow(QMainWindow):
         if active and not self._shut_down and not interaction.confirm(
                 self, "Transfers running",
                 f"{active} transfer{'s are' if active != 1 else ' is'} not finished. Quit anyway? "
-                "Multipart uploads under way keep their uploaded parts and resume the next time you "
-                "connect; other unfinished transfers are dropped."):
+                "They are kept and offered to resume the next time you connect: uploads continue from "
+                "their uploaded parts, large downloads from what is already saved."):
             event.ignore()
             return
         self.shutdown()

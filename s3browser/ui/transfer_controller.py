@@ -5,11 +5,16 @@ so submitting thousands of files never blocks the GUI thread on a full s3transfe
 Transfers run in worker processes (``ProcessTransferEngine``) so that botocore's CPU work never
 competes with the GUI thread for the GIL; completion arrives from the workers' reader threads
 through a relay signal, on the GUI thread.
+
+Unfinished items are saved (:class:`QueueStore`, a batch of changes at most every quarter
+second), so pending, paused and failed transfers come back after quitting or a crash.  Totals are
+kept incrementally: a refresh walks only the running items, never the whole queue.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections import deque
 from dataclasses import replace
@@ -23,6 +28,7 @@ from s3browser.core.errors import describe
 from s3browser.core.object_ops import CopyPlan
 from s3browser.core.transfer_plans import DownloadPlan, UploadPlan
 from s3browser.core.process_engine import ProcessTransferEngine, processes_supported
+from s3browser.core.queue_store import QueueStore, SavedTransfer
 from s3browser.core.transfers import Overwrite, Progress, TransferEngine, UploadOptions, needs_upload
 from s3browser.core.upload_journal import JournalEntry, UploadJournal, default_journal_path
 from s3browser.ui.formatting import human_size
@@ -58,10 +64,26 @@ class TransferController(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(refresh_ms)
         self._timer.timeout.connect(self._tick)
+        # Totals without walking the queue: sizes of counted items, and bytes of those not running.
+        self._total_bytes = 0
+        self._settled_bytes = 0
+        # The saved queue: changed items are written in one batch, soon after they change.
+        self._store: QueueStore | None = None
+        self._dirty: dict[int, TransferItem] = {}
+        self._deleted: list[int] = []
+        self._closing = False
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(refresh_ms)
+        self._save_timer.timeout.connect(self.save_queue)
 
     # ---------------------------------------------------------------- setup
     def set_connection(self, connection: Connection) -> None:
-        """New transfers use ``connection``; running ones finish on the engine they started on."""
+        """New transfers use ``connection``; running ones finish on the engine they started on.
+
+        Engines of earlier connections with nothing left to run are stopped (with their worker
+        processes), so switching connections does not pile up idle workers.
+        """
         engine = self._engines.get(id(connection))
         if engine is None:
             if processes_supported():
@@ -73,25 +95,108 @@ class TransferController(QObject):
                 engine = TransferEngine(connection, journal=UploadJournal())
             self._engines[id(connection)] = engine
         self._engine = engine
+        self._stop_idle_engines()
+
+    def _engine_busy(self, engine: TransferEngine | ProcessTransferEngine) -> bool:
+        return any(self._item_engine.get(id(i)) is engine for i in self._running) or any(
+            self._item_engine.get(id(i)) is engine for i in self._pending if i.state == State.QUEUED) or any(
+            self._item_engine.get(id(i)) is engine and i.state == State.PAUSED for i in self.model.items)
+
+    def _stop_idle_engines(self) -> None:
+        for key, engine in list(self._engines.items()):
+            if engine is self._engine or self._engine_busy(engine):
+                continue
+            del self._engines[key]
+            log.info("stopping the idle transfer engine of an earlier connection")
+            # Off the GUI thread: a worker that does not answer is waited for, then killed.
+            threading.Thread(target=engine.shutdown, kwargs={"cancel": True, "keep_multipart": True},
+                             name="s3b-stop-engine", daemon=True).start()
+
+    def _engine_for(self, item: TransferItem) -> TransferEngine | ProcessTransferEngine | None:
+        """The engine an item runs on: its own, or the current one if that is the same connection."""
+        engine = self._item_engine.get(id(item))
+        if engine is not None and engine in self._engines.values():
+            return engine
+        if self._engine is not None and engine is not None and \
+                engine.connection.identity == self._engine.connection.identity:
+            self._item_engine[id(item)] = self._engine
+            return self._engine
+        return None
 
     def interrupted_uploads(self) -> list[JournalEntry]:
         """Uploads of this connection that quitting or a failure interrupted, with parts on the server."""
         return self._engine.interrupted_uploads() if self._engine else []
 
-    def resume_interrupted(self, entries: list[JournalEntry]) -> int:
-        """Queue interrupted uploads again; each continues from the parts already on the server."""
+    def _queue_store(self) -> QueueStore:
+        if self._store is None:
+            self._store = QueueStore()
+        return self._store
+
+    def saved_transfers(self) -> list[SavedTransfer]:
+        """Unfinished transfers of this connection saved by an earlier run, not in the queue now."""
+        if self._engine is None:
+            return []
+        present = {i.saved_id for i in self.model.items if i.saved_id is not None}
+        return [s for s in self._queue_store().load(self._engine.connection.identity) if s.id not in present]
+
+    def unfinished_from_last_time(self) -> tuple[list[SavedTransfer], list[JournalEntry]]:
+        """What an earlier run left: saved queue items, and interrupted uploads no saved item covers."""
+        saved = self.saved_transfers()
+        covered = {(s.bucket, s.key, str(s.local_path)) for s in saved if s.direction == Direction.UPLOAD.value}
+        entries = [e for e in self.interrupted_uploads() if (e.bucket, e.key, str(e.local_path)) not in covered]
+        return saved, entries
+
+    def restore(self, saved: list[SavedTransfer], entries: list[JournalEntry] = ()) -> int:
+        """Queue what an earlier run left: pending and paused items run again (uploads from their
+        parts on the server, large downloads from their partial file); failed ones come back failed,
+        ready for Retry."""
         assert self._engine is not None, "connect first"
         batch = self._new_batch()
-        items = [TransferItem(Direction.UPLOAD, e.bucket, e.key, e.local_path, e.size, batch,
-                              options=UploadOptions.from_dict(e.options)) for e in entries]
+        items = [self._item_from_saved(s, batch) for s in saved]
+        items += [TransferItem(Direction.UPLOAD, e.bucket, e.key, e.local_path, e.size, batch,
+                               options=UploadOptions.from_dict(e.options)) for e in entries]
         self._add(items)
         return batch
 
+    def resume_interrupted(self, entries: list[JournalEntry]) -> int:
+        """Queue interrupted uploads again; each continues from the parts already on the server."""
+        return self.restore([], entries)
+
+    def discard_saved(self, saved: list[SavedTransfer], entries: list[JournalEntry] = ()) -> None:
+        """Forget what an earlier run left: abort its uploads' parts, delete partial downloads."""
+        assert self._engine is not None, "connect first"
+        engine = self._engine
+        for item in saved:
+            if item.direction == Direction.UPLOAD.value and item.local_path is not None:
+                self._discard_upload(engine, item.bucket, item.key, item.local_path)
+            elif item.direction == Direction.DOWNLOAD.value and item.local_path is not None:
+                engine.discard_download(item.bucket, item.key, item.local_path)
+        for entry in entries:
+            engine.discard(entry.upload_id)
+        self._queue_store().apply([], [s.id for s in saved if s.id is not None])
+
     def discard_interrupted(self, entries: list[JournalEntry]) -> None:
         """Abort interrupted uploads the user does not want, so no parts stay billed on the server."""
-        assert self._engine is not None, "connect first"
-        for entry in entries:
-            self._engine.discard(entry.upload_id)
+        self.discard_saved([], entries)
+
+    @staticmethod
+    def _discard_upload(engine: TransferEngine | ProcessTransferEngine, bucket: str, key: str,
+                        path: Path) -> None:
+        journal = getattr(engine, "journal", None)
+        entry = journal.find(engine.connection.identity, bucket, key, path) if journal is not None else None
+        if entry is not None:
+            engine.discard(entry.upload_id)
+
+    @staticmethod
+    def _item_from_saved(saved: SavedTransfer, batch: int) -> TransferItem:
+        failed = saved.state == State.FAILED.value
+        item = TransferItem(Direction(saved.direction), saved.bucket, saved.key, saved.local_path, saved.size, batch,
+                            options=UploadOptions.from_dict(saved.options) if saved.options is not None else None,
+                            source_bucket=saved.source_bucket, source_key=saved.source_key, etag=saved.etag,
+                            mtime=saved.mtime, root=saved.root, note=saved.note,
+                            state=State.FAILED if failed else State.QUEUED, error=saved.error if failed else "")
+        item.saved_id = saved.id
+        return item
 
     # ---------------------------------------------------------------- adding work
     def add_uploads(self, plan: UploadPlan, options: UploadOptions) -> int:
@@ -120,7 +225,9 @@ class TransferController(QObject):
         assert self._engine is not None, "connect first"
         batch = self._new_batch()
         items = [TransferItem(Direction.DOWNLOAD, plan.bucket, f.key, f.target.path, f.size, batch, etag=f.etag,
-                              mtime=f.mtime) for f in plan.files]
+                              mtime=f.mtime, root=plan.root,
+                              note=f"Saved as “{f.target.path.name}”: {f.target.note}." if f.target.note else "")
+                 for f in plan.files]
         items += [TransferItem(Direction.DOWNLOAD, plan.bucket, r.key, plan.root, 0, batch, state=State.FAILED,
                                error=f"Not downloaded: the key {r.note}.") for r in plan.refused]
         self._add(items)
@@ -146,6 +253,8 @@ class TransferController(QObject):
         for item in items:
             self._item_engine[id(item)] = self._engine
             self._batch_items.setdefault(item.batch, []).append(item)
+            self._count(item, +1)
+            self._mark_changed(item)
             if not item.state.finished:
                 self._batch_open[item.batch] = self._batch_open.get(item.batch, 0) + 1
             if item.state == State.QUEUED:
@@ -155,10 +264,28 @@ class TransferController(QObject):
         self.totals_changed.emit()
 
     # ---------------------------------------------------------------- running
+    @staticmethod
+    def _counted(item: TransferItem) -> bool:
+        return item.state not in (State.SKIPPED, State.CANCELLED)
+
+    def _count(self, item: TransferItem, sign: int) -> None:
+        """Add (or take away) an item's share of the totals; running items are read live instead."""
+        if not self._counted(item):
+            return
+        self._total_bytes += sign * item.size
+        if item.state != State.RUNNING:
+            if sign > 0:
+                item.counted_done = item.done_bytes  # what was added is what will be taken away
+            self._settled_bytes += sign * item.counted_done
+
     def _set_state(self, item: TransferItem, state: State) -> None:
-        """The one place states change: keeps the running set and per-batch counts in step."""
+        """The one place states change: keeps the running set, per-batch counts, totals and the saved
+        queue in step."""
         was_finished = item.state.finished
+        self._count(item, -1)
         item.state = state
+        self._count(item, +1)
+        self._mark_changed(item)
         if state == State.RUNNING:
             self._running.add(item)
         else:
@@ -177,7 +304,13 @@ class TransferController(QObject):
             self._timer.start()
 
     def _start(self, item: TransferItem) -> None:
-        engine = self._item_engine[id(item)]
+        engine = self._engine_for(item)
+        if engine is None:
+            self._set_state(item, State.FAILED)
+            item.error = "This transfer belongs to another connection; connect to it again to retry."
+            self.model.item_changed(item)
+            self._check_batches({item.batch})
+            return
         self._set_state(item, State.RUNNING)
         item.error = ""
         item.progress = Progress(item.size)
@@ -193,7 +326,7 @@ class TransferController(QObject):
                 item.future = engine.upload(item.local_path, item.bucket, item.key, item.options, item.progress, done)
             else:
                 item.future = engine.download(item.bucket, item.key, item.local_path, item.size, item.etag,
-                                              item.mtime, item.progress, done)
+                                              item.mtime, item.progress, done, root=item.root)
         except OSError as exc:  # the local file vanished or cannot be read
             self._finish(item, exc)
             return
@@ -213,11 +346,12 @@ class TransferController(QObject):
         item.future = None
         item.finished_at = time.monotonic()
         if error is None:
+            item.error = ""
             self._set_state(item, State.DONE)
             log.info("%s done: s3://%s/%s", item.direction.value.lower(), item.bucket, item.key)
         else:
-            self._set_state(item, State.FAILED)
             item.error = describe(error, bucket=item.bucket, key=item.key).message
+            self._set_state(item, State.FAILED)
             log.warning("%s failed: s3://%s/%s: %s", item.direction.value.lower(), item.bucket, item.key,
                         item.error)
         self.model.item_changed(item)
@@ -225,10 +359,55 @@ class TransferController(QObject):
         self._check_batches({item.batch})  # totals are refreshed by the timer, not per item
 
     def _tick(self) -> None:
-        self.model.refresh_running()
+        self.model.refresh_running(self._running)
         self.totals_changed.emit()
         if not self._running:
             self._timer.stop()
+
+    # ---------------------------------------------------------------- the saved queue
+    def _mark_changed(self, item: TransferItem) -> None:
+        if self._closing:
+            return
+        self._dirty[id(item)] = item
+        if not self._save_timer.isActive():
+            self._save_timer.start()
+
+    def _should_save(self, item: TransferItem) -> bool:
+        if item.state in (State.QUEUED, State.RUNNING, State.PAUSED):
+            return True
+        # Failed at planning (refused name, unreadable file): there is nothing to retry later.
+        return item.state == State.FAILED and not item.error.startswith(("Not downloaded", "Cannot read"))
+
+    def _saved_form(self, item: TransferItem) -> SavedTransfer:
+        engine = self._item_engine.get(id(item)) or self._engine
+        state = {State.RUNNING: State.QUEUED}.get(item.state, item.state)
+        saved = SavedTransfer(engine.connection.identity if engine else "", item.direction.value, state.value,
+                              item.bucket, item.key, item.local_path, item.root, item.size,
+                              item.options.to_dict() if item.options is not None else None, item.source_bucket,
+                              item.source_key, item.etag, item.mtime, item.error, item.note)
+        saved.id = item.saved_id
+        return saved
+
+    def save_queue(self) -> None:
+        """Write the changed items in one transaction: unfinished ones saved, the rest deleted."""
+        if not self._dirty and not self._deleted:
+            return
+        items, self._dirty = list(self._dirty.values()), {}
+        save: list[tuple[TransferItem, SavedTransfer]] = []
+        delete, self._deleted = self._deleted, []
+        for item in items:
+            if self._should_save(item):
+                save.append((item, self._saved_form(item)))
+            elif item.saved_id is not None:
+                delete.append(item.saved_id)
+                item.saved_id = None
+        try:
+            self._queue_store().apply([s for _, s in save], delete)
+        except Exception as exc:  # noqa: BLE001 - a full disk must not stop the transfers themselves
+            log.warning("could not save the transfer queue: %s", exc)
+            return
+        for item, saved in save:
+            item.saved_id = saved.id
 
     def _check_batches(self, batches: set[int]) -> None:
         for batch in batches:
@@ -254,6 +433,12 @@ class TransferController(QObject):
         for count, word in ((failed, "failed"), (skipped, "skipped"), (cancelled, "cancelled")):
             if count:
                 text += f", {count} {word}"
+        renamed = sum(1 for i in done if i.note)
+        if renamed:
+            text += f"; {renamed} saved under another name to fit the local file system (see the queue)"
+        both = sum(1 for i in items if i.state == State.FAILED and "both a file and a folder" in i.error)
+        if both:
+            text += f"; {both} key{'s are' if both != 1 else ' is'} both a file and a folder (see the queue)"
         return text + "."
 
     # ---------------------------------------------------------------- user actions
@@ -316,14 +501,19 @@ class TransferController(QObject):
     def clear_finished(self) -> None:
         """Remove finished rows; failed uploads that kept parts for a retry have those parts aborted."""
         for item in self.model.items:
-            if item.state == State.FAILED and item.direction == Direction.UPLOAD:
-                engine = self._item_engine.get(id(item))
-                journal = getattr(engine, "journal", None)
-                entry = journal.find(engine.connection.identity, item.bucket, item.key, item.local_path) \
-                    if journal is not None else None
-                if entry is not None:
-                    engine.discard(entry.upload_id)
+            engine = self._engine_for(item) if item.state == State.FAILED and item.local_path else None
+            if engine is not None and item.direction == Direction.UPLOAD:
+                self._discard_upload(engine, item.bucket, item.key, item.local_path)
+            elif engine is not None and item.direction == Direction.DOWNLOAD:
+                engine.discard_download(item.bucket, item.key, item.local_path)
+        for item in self.model.items:
+            if item.state.finished:
+                self._count(item, -1)
+                if item.saved_id is not None:
+                    self._deleted.append(item.saved_id)
+                    item.saved_id = None
         self.model.remove_finished()
+        self.save_queue()
         for batch, items in list(self._batch_items.items()):
             if self._batch_open.get(batch, 0) == 0:
                 del self._batch_items[batch]
@@ -337,15 +527,25 @@ class TransferController(QObject):
         return sum(self._batch_open.values())
 
     def totals(self) -> tuple[int, int]:
-        """(bytes done, bytes total) over items that are pending, running or done."""
-        relevant = [i for i in self.model.items if i.state not in (State.SKIPPED, State.CANCELLED)]
-        return sum(i.done_bytes for i in relevant), sum(i.size for i in relevant)
+        """(bytes done, bytes total) over items that are pending, running or done: O(running items)."""
+        running = sum(i.done_bytes for i in self._running)
+        return self._settled_bytes + running, self._total_bytes
 
     def shutdown(self) -> None:
-        """Stop everything; running multipart uploads keep their parts and resume after restart."""
+        """Stop everything; unfinished items are saved and come back at the next connect, running
+        multipart uploads keep their parts and large downloads their partial file."""
         self._timer.stop()
+        self._save_timer.stop()
+        for item in self.model.items:
+            if not item.state.finished:
+                self._dirty[id(item)] = item
+        self.save_queue()
+        self._closing = True
         for item in list(self._running):
             self._set_state(item, State.CANCELLED)
         for engine in self._engines.values():
             engine.shutdown(cancel=True, keep_multipart=True)
         self._engines.clear()
+        if self._store is not None:
+            self._store.close()
+            self._store = None

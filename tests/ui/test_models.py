@@ -95,7 +95,7 @@ def test_transfer_queue_model_passes_modeltester(qtmodeltester, qtbot, tmp_path)
     items[0].state = State.DONE
     items[1].state = State.RUNNING
     items[1].progress.done = 50
-    model.refresh_running()
+    model.refresh_running([i for i in model.items if i.state == State.RUNNING])
     model.item_changed(items[0])
     assert model.index(1, COL_PROGRESS).data(PROGRESS_ROLE) == 0.25
     model.remove_finished()

@@ -99,7 +99,8 @@ def test_upload_interrupted_by_quitting_is_offered_after_restart(qtbot, store, s
     answers.answers = [resume]  # "resume the interrupted uploads?"
     second = open_window(qtbot, store, slow_link.url)
     try:
-        qtbot.waitUntil(lambda: "interrupted" in (answers.questions[-1] if answers.questions else ""), timeout=10000)
+        qtbot.waitUntil(lambda: "last closed" in (answers.questions[-1] if answers.questions else ""),
+                        timeout=10000)
         assert "s3://uplink/backup.tar" in answers.questions[-1]
         if resume:
             qtbot.waitUntil(lambda: bool(second.transfers.model.items)

@@ -10,7 +10,7 @@ import enum
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
@@ -62,6 +62,10 @@ class TransferItem:
     source_key: str = ""
     etag: str = ""  # downloads: for verification
     mtime: float = 0.0  # downloads: LastModified to set locally
+    root: Path | None = None  # downloads: the folder the user chose (nothing is written outside it)
+    note: str = ""  # what was changed to make it fit, e.g. a key renamed for the local file system
+    saved_id: int | None = None  # its row in the saved queue
+    counted_done: int = 0  # its bytes in the controller's settled total
     state: State = State.QUEUED
     error: str = ""
     progress: Progress = field(default_factory=lambda: NOT_STARTED)  # replaced when it starts
@@ -102,7 +106,7 @@ class TransferItem:
 
 
 COL_NAME, COL_DIRECTION, COL_SIZE, COL_PROGRESS, COL_SPEED, COL_ETA, COL_STATE, COL_ERROR = range(8)
-HEADERS = ("Name", "Direction", "Size", "Progress", "Speed", "ETA", "State", "Error")
+HEADERS = ("Name", "Direction", "Size", "Progress", "Speed", "ETA", "State", "Details")
 PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 20
 
 
@@ -150,14 +154,13 @@ class TransferQueueModel(FlatTableModel):
             return  # cleared from the queue meanwhile
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
 
-    def refresh_running(self) -> None:
-        """Sample speeds and repaint progress, speed and ETA of every row (one signal)."""
+    def refresh_running(self, running: Iterable[TransferItem]) -> None:
+        """Sample the running items' speeds and repaint progress, speed and ETA (one signal, no walk)."""
         if not self.items:
             return
         now = time.monotonic()
-        for item in self.items:
-            if item.state == State.RUNNING:
-                item.sample_speed(now)
+        for item in running:
+            item.sample_speed(now)
         self.dataChanged.emit(self.index(0, COL_PROGRESS), self.index(len(self.items) - 1, COL_ETA),
                               [Qt.ItemDataRole.DisplayRole, PROGRESS_ROLE])
 
@@ -186,15 +189,15 @@ class TransferQueueModel(FlatTableModel):
             if column == COL_STATE:
                 return item.state.value
             if column == COL_ERROR:
-                return item.error
+                return item.error or item.note
             return None
         if role == PROGRESS_ROLE and column == COL_PROGRESS:
             return item.fraction
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == COL_SIZE:
                 return exact_size(item.size)
-            if column == COL_ERROR and item.error:
-                return item.error
+            if column == COL_ERROR and (item.error or item.note):
+                return item.error or item.note
             resumed = f"\nResumed: {human_size(item.resumed_bytes)} were already uploaded" if item.resumed_bytes else ""
             if item.direction.server_side:
                 return f"s3://{item.source_bucket}/{item.source_key}\n→ s3://{item.bucket}/{item.key}"

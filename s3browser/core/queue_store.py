@@ -1,0 +1,119 @@
+"""The transfer queue on disk, so pending, paused and failed transfers survive quitting and crashes.
+
+One SQLite table in the platform state folder, a row per unfinished transfer, keyed by the
+connection it belongs to (``Connection.identity``: endpoint and access key, never the secret).
+Rows are written in batches by the queue (a few times a second at most) and deleted when a
+transfer finishes, is cancelled or is cleared.  What a transfer needs to continue where it stopped
+is not here but in the transfer journal: multipart upload ids and partial download files.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from s3browser.core.paths import state_dir
+
+QUEUE_FILE_NAME = "queue.sqlite3"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS transfers (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    connection TEXT NOT NULL,
+    direction TEXT NOT NULL,
+    state TEXT NOT NULL,
+    bucket TEXT NOT NULL,
+    key TEXT NOT NULL,
+    local_path TEXT,
+    root TEXT,
+    size INTEGER NOT NULL,
+    options TEXT,
+    source_bucket TEXT NOT NULL DEFAULT '',
+    source_key TEXT NOT NULL DEFAULT '',
+    etag TEXT NOT NULL DEFAULT '',
+    mtime REAL NOT NULL DEFAULT 0,
+    error TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT ''
+)
+"""
+_COLUMNS = ("connection", "direction", "state", "bucket", "key", "local_path", "root", "size", "options",
+            "source_bucket", "source_key", "etag", "mtime", "error", "note")
+
+
+@dataclass
+class SavedTransfer:
+    """One unfinished transfer as stored; ``direction`` and ``state`` are the queue's enum values."""
+
+    connection: str
+    direction: str
+    state: str
+    bucket: str
+    key: str
+    local_path: Path | None
+    root: Path | None
+    size: int
+    options: dict | None = None
+    source_bucket: str = ""
+    source_key: str = ""
+    etag: str = ""
+    mtime: float = 0.0
+    error: str = ""
+    note: str = ""
+    id: int | None = field(default=None, compare=False)
+
+    def _row(self) -> tuple:
+        return (self.connection, self.direction, self.state, self.bucket, self.key,
+                str(self.local_path) if self.local_path else None, str(self.root) if self.root else None,
+                self.size, json.dumps(self.options) if self.options is not None else None, self.source_bucket,
+                self.source_key, self.etag, self.mtime, self.error, self.note)
+
+
+def default_queue_path() -> Path:
+    return state_dir() / QUEUE_FILE_NAME
+
+
+class QueueStore:
+    """Thread-safe; writes go in one transaction per call."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or default_queue_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=10, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute(_SCHEMA)
+
+    def apply(self, save: list[SavedTransfer], delete: list[int]) -> None:
+        """Insert or update ``save`` (ids are filled in for new rows) and delete the ``delete`` ids."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                for item in save:
+                    if item.id is None:
+                        cursor = self._db.execute(
+                            f"INSERT INTO transfers ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
+                            item._row())
+                        item.id = cursor.lastrowid
+                    else:
+                        self._db.execute(f"UPDATE transfers SET {', '.join(c + ' = ?' for c in _COLUMNS)} WHERE id = ?",
+                                         (*item._row(), item.id))
+                self._db.executemany("DELETE FROM transfers WHERE id = ?", [(i,) for i in delete])
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def load(self, connection: str) -> list[SavedTransfer]:
+        with self._lock:
+            rows = self._db.execute(f"SELECT id, {', '.join(_COLUMNS)} FROM transfers WHERE connection = ? "
+                                    "ORDER BY id", (connection,)).fetchall()
+        return [SavedTransfer(r[1], r[2], r[3], r[4], r[5], Path(r[6]) if r[6] else None,
+                              Path(r[7]) if r[7] else None, r[8], json.loads(r[9]) if r[9] else None, r[10], r[11],
+                              r[12], r[13], r[14], r[15], id=r[0]) for r in rows]
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
