@@ -34,18 +34,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _install_signal_handlers(app) -> None:  # noqa: ANN001
-    """Let Ctrl+C and SIGTERM quit cleanly: Python only sees signals when the loop yields to it."""
-    from PySide6.QtCore import QTimer
+_QUIT_REQUESTED = threading.Event()
 
+
+def _catch_quit_signals() -> None:
+    """Ctrl+C and SIGTERM (a desktop session logging out) only record a quit request.
+
+    A Python signal handler runs between two bytecodes of whatever the main thread was doing, which
+    may be holding a lock (starting a transfer worker, say); running the shutdown there waited on
+    that very lock for ever.  Installed first thing, so a signal during start-up is kept too.
+    """
     def request_quit(*_args: object) -> None:
-        app.quit()
+        _QUIT_REQUESTED.set()  # nothing else: no Qt call, no lock
 
     signal.signal(signal.SIGINT, request_quit)
     signal.signal(signal.SIGTERM, request_quit)
+
+
+def _install_signal_handlers(app, on_quit_request) -> None:  # noqa: ANN001
+    """A timer in the event loop acts on a recorded quit request from a clean stack (and gives
+    Python the chance to run signal handlers at all while Qt waits for events)."""
+    from PySide6.QtCore import QTimer
+
+    def poll() -> None:
+        if _QUIT_REQUESTED.is_set():
+            _QUIT_REQUESTED.clear()
+            on_quit_request()
+
     timer = QTimer(app)
-    timer.setInterval(200)
-    timer.timeout.connect(lambda: None)
+    timer.setInterval(100)
+    timer.timeout.connect(poll)
     timer.start()
 
 
@@ -61,6 +79,7 @@ def freeze_startup_objects() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _catch_quit_signals()
 
     from PySide6.QtCore import QCoreApplication, QTimer
     from PySide6.QtWidgets import QApplication
@@ -78,7 +97,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setWindowIcon(icons.app_icon())
     app.setDesktopFileName("s3browser")
-    _install_signal_handlers(app)
+    window_box: list = []
+
+    def quit_requested_by_system() -> None:
+        if window_box:
+            window_box[0].quit_without_asking = True  # a logout does not wait for an answer
+        app.quit()
+
+    _install_signal_handlers(app, quit_requested_by_system)
     log.info("s3browser %s starting; log at %s", __version__, log_path)
 
     store = ProfileStore(SecretStore())
@@ -106,6 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             Profile(name=args.endpoint_url, endpoint_url=args.endpoint_url, source=SOURCE_ADHOC)
 
     window = MainWindow(store)
+    window_box.append(window)
     app.aboutToQuit.connect(window.shutdown)
     if demo is not None:
         app.aboutToQuit.connect(demo.stop)

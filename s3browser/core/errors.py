@@ -155,6 +155,9 @@ def describe(exc: BaseException, bucket: str | None = None, key: str | None = No
     elif isinstance(exc, bce.ConnectionClosedError):
         result = UserError("network", "The connection to the server was lost before it answered. Check the "
                                       "network and that the server is running, then retry.")
+    elif isinstance(exc, bce.FlexibleChecksumError):
+        result = UserError("verify", "The downloaded data does not match the object's checksum; nothing was "
+                                     "saved.")
     elif isinstance(exc, bce.ParamValidationError):
         result = UserError("invalid", f"Invalid request: {exc}")
     elif isinstance(exc, bce.BotoCoreError):

@@ -36,6 +36,13 @@ def is_temp_name(name: str) -> bool:
     return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)
 
 
+def _is_link(name: str, dir_fd: int) -> bool:
+    try:
+        return stat.S_ISLNK(os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode)
+    except OSError:
+        return False
+
+
 class TargetFolder:
     """An open handle on the folder ``target`` goes into, reached from ``root`` without following links.
 
@@ -76,7 +83,7 @@ class TargetFolder:
                 try:
                     child = os.open(part, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC, dir_fd=fd)
                 except OSError as exc:
-                    raise self._folder_error("/".join(walked), exc) from None
+                    raise self._folder_error("/".join(walked), exc, _is_link(part, fd)) from None
                 os.close(fd)
                 fd = child
         except BaseException:
@@ -84,8 +91,8 @@ class TargetFolder:
             raise
         self.fd = fd
 
-    def _folder_error(self, relative: str, exc: OSError) -> S3BrowserError:
-        if exc.errno == errno.ELOOP:
+    def _folder_error(self, relative: str, exc: OSError, is_link: bool) -> S3BrowserError:
+        if is_link or exc.errno == errno.ELOOP:
             return S3BrowserError(f"“{relative}” in the download folder is a link; it was not followed, so "
                                   "nothing was written outside the folder.", kind="outside")
         if exc.errno == errno.ENOTDIR:

@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from concurrent.futures import CancelledError
 from multiprocessing.connection import Connection as Pipe
 from pathlib import Path
@@ -152,16 +153,18 @@ class _WorkerProcess:
         handle._done.set()
         handle.on_done(error)
 
-    def stop(self, keep_multipart: bool) -> None:
-        """Ask the worker to stop; one that does not answer in time is killed.
+    def request_stop(self, keep_multipart: bool) -> None:
+        self.send(("stop", keep_multipart))
+
+    def finish_stop(self, deadline: float) -> None:
+        """Wait until ``deadline`` for the worker to stop by itself, then kill it.
 
         Killing loses nothing that matters: multipart uploads are in the journal and their
         completed parts stay on the server, and downloads only ever wrote temporary files.
         """
-        self.send(("stop", keep_multipart))
-        self.stopped.wait(STOP_TIMEOUT)
+        self.stopped.wait(max(0.0, deadline - time.monotonic()))
         try:
-            self.process.wait(max(0.1, STOP_TIMEOUT / 4))
+            self.process.wait(max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             log.warning("transfer worker %d did not stop in time; killing it", self.process.pid)
             self.process.kill()
@@ -253,7 +256,11 @@ class ProcessTransferEngine:
         """Stop the workers; with ``keep_multipart`` running uploads stay resumable after restart."""
         with self._lock:
             workers, self._workers = self._workers, []
+        # Every worker is asked at once and they stop side by side: one deadline for all of them.
         for worker in workers:
-            worker.stop(keep_multipart)
+            worker.request_stop(keep_multipart)
+        deadline = time.monotonic() + STOP_TIMEOUT
+        for worker in workers:
+            worker.finish_stop(deadline)
         if self.journal is not None:
             self.journal.close()

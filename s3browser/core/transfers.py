@@ -466,8 +466,11 @@ class _Download:
             self.temp_name, raw = self.folder.create_temp()
             self.file = _TrackedFile(raw, on_advance=self._record if self.journal else None)
             subscribers = [self.progress, _KnownEtag(self.etag), _Done(self.finish)]
+            # A single GET asks for the object's checksum headers (verified below and by botocore);
+            # ranged GETs do not: some servers answer them with the whole object's checksum.
+            extra = {"ChecksumMode": "ENABLED"} if self.size < DOWNLOAD_PART_SIZE else {}
             self.handle._future = self.engine._download_manager().download(
-                self.bucket, self.key, self.file, subscribers=subscribers)
+                self.bucket, self.key, self.file, extra_args=extra, subscribers=subscribers)
         except BaseException as exc:  # noqa: BLE001 - completion fires on every path
             self.finish(exc)
 

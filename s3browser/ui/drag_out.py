@@ -4,6 +4,11 @@ A drag only carries URLs, and the file manager copies the files they name.  The 
 lazily: ``retrieveData`` runs when the target reads the drop, downloads the selection (through the
 transfer queue, so it shows progress and verified, atomic files) into a private staging folder,
 and answers with those files.  Staging folders are removed a day later.
+
+File managers ask for the data on every mouse move (pcmanfm does), and each request arrives while
+the first one waits in its nested event loop: so one drag starts one :class:`DropFetch`, and later
+requests wait for that same fetch.  A drag cancelled with Escape cancels the fetch and removes what
+it staged.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QMimeData, QUrl
+from PySide6.QtCore import QEventLoop, QMimeData, QObject, QUrl, Signal
 
 URI_LIST = "text/uri-list"
 STAGING_MAX_AGE = 24 * 3600
@@ -45,12 +50,57 @@ def clean_old_staging(max_age: float = STAGING_MAX_AGE) -> None:
             continue
 
 
-class DeferredDownloadMime(QMimeData):
-    """Offers ``text/uri-list``; the files behind it are fetched on the first request only."""
+class DropFetch(QObject):
+    """One download of a drag's selection into ``staging``; callers wait for it in a nested loop."""
 
-    def __init__(self, fetch: Callable[[], list[Path]]) -> None:
+    finished = Signal()
+
+    def __init__(self, staging: Path, on_cancel: Callable[["DropFetch"], None] | None = None) -> None:
         super().__init__()
-        self._fetch = fetch
+        self.staging = staging
+        self.paths: list[Path] = []
+        self.done = False
+        self.cancelled = False
+        self.batch: int | None = None  # the transfer batch, once planned
+        self._on_cancel = on_cancel
+
+    def complete(self, paths: list[Path]) -> None:
+        if self.done:
+            return
+        self.paths = [] if self.cancelled else paths
+        self.done = True
+        self.finished.emit()
+
+    def wait(self) -> list[Path]:
+        """Process events until the fetch is complete (at once if it is)."""
+        if not self.done:
+            loop = QEventLoop()
+            self.finished.connect(loop.quit)
+            try:
+                if not self.done:
+                    loop.exec()
+            finally:
+                self.finished.disconnect(loop.quit)
+        return self.paths
+
+    def cancel(self) -> None:
+        """The drag ended without a drop: stop the downloads and remove what was staged."""
+        if self.cancelled:
+            return
+        self.cancelled = True
+        if self._on_cancel is not None:
+            self._on_cancel(self)
+        shutil.rmtree(self.staging, ignore_errors=True)
+        self.complete([])
+
+
+class DeferredDownloadMime(QMimeData):
+    """Offers ``text/uri-list``; the files behind it are fetched once, on the first request."""
+
+    def __init__(self, start_fetch: Callable[[], DropFetch]) -> None:
+        super().__init__()
+        self._start_fetch = start_fetch
+        self.fetch: DropFetch | None = None
         self._urls: list[QUrl] | None = None
         self.fetch_count = 0
         self.selection: Any = None  # set by the window: what a drop inside the window copies or moves
@@ -65,6 +115,16 @@ class DeferredDownloadMime(QMimeData):
         if mime_type != URI_LIST:
             return None
         if self._urls is None:
-            self.fetch_count += 1
-            self._urls = [QUrl.fromLocalFile(str(path)) for path in self._fetch()]
+            if self.fetch is None:
+                self.fetch_count += 1
+                self.fetch = self._start_fetch()
+            paths = self.fetch.wait()  # a request during the download waits for the same download
+            self._urls = [QUrl.fromLocalFile(str(path)) for path in paths]
         return self._urls
+
+    def cancel(self) -> None:
+        """Called when the drag ended with no drop (Escape): nothing staged stays behind."""
+        if self.fetch is not None and not self.fetch.done:
+            self.fetch.cancel()
+        elif self.fetch is not None:
+            shutil.rmtree(self.fetch.staging, ignore_errors=True)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QEventLoop, QMimeData, QModelIndex, QPoint, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QMimeData, QModelIndex, QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,7 +34,7 @@ from s3browser.ui import interaction
 from s3browser.ui.dialogs.connect_dialog import ConnectDialog
 from s3browser.ui.dialogs.multipart_dialog import MultipartUploadsDialog
 from s3browser.ui.dialogs.upload_dialog import UploadDialog
-from s3browser.ui.drag_out import DeferredDownloadMime, new_staging_folder
+from s3browser.ui.drag_out import DeferredDownloadMime, DropFetch, new_staging_folder
 from s3browser.ui.transfer_controller import TransferController
 from s3browser.ui.formatting import human_size
 from s3browser.ui.history import History
@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
         self.history = History()
         self._connect_task = None
         self._shut_down = False
+        self.quit_without_asking = False  # set when the system asks us to quit (SIGTERM at logout)
         self.connection_options: dict[str, float] = {}  # extra Connection settings (retries, timeouts)
 
         self.tree_model = BucketTreeModel(self.runner, self)
@@ -129,6 +130,7 @@ class MainWindow(QMainWindow):
         self.table.setObjectName("objectTable")
         self.table.setModel(self.table_model)
         self.table_model.drag_data_factory = self._drag_out_data
+        self.table.drag_ended.connect(self._on_drag_ended)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -536,47 +538,65 @@ class MainWindow(QMainWindow):
             return None
         keys = [self.table_model.key_at(r) for r in rows if not self.table_model.is_folder_at(r)]
         folders = [self.table_model.key_at(r) for r in rows if self.table_model.is_folder_at(r)]
-        mime = DeferredDownloadMime(lambda: self._download_for_drop(location, keys, folders))
+        mime = DeferredDownloadMime(lambda: self._start_drop_fetch(location, keys, folders))
         mime.selection = self.objects.selection()  # what a drop inside the window copies or moves
         return mime
 
-    def _download_for_drop(self, location: Location, keys: list[str], folders: list[str]) -> list[Path]:
-        """Download into a staging folder, waiting with a local event loop; the top-level files and folders."""
-        staging = new_staging_folder()
+    def _start_drop_fetch(self, location: Location, keys: list[str], folders: list[str]) -> DropFetch:
+        """Plan and queue the download of a drag's selection into a staging folder; the fetch
+        completes with the top-level files and folders once its batch is done."""
+        fetch = DropFetch(new_staging_folder(), on_cancel=self._cancel_drop_fetch)
         self.show_message("Downloading the dragged objects for the drop…")
-        loop = QEventLoop()
-        outcome: dict[str, Any] = {}
+        plans: dict[str, DownloadPlan] = {}
 
         def planned(plan: DownloadPlan) -> None:
-            outcome["plan"] = plan
+            if fetch.cancelled:
+                return
+            plans["plan"] = plan
             if not plan.files:
                 self.show_error("Nothing to drop: the dragged objects are no longer in the bucket"
                                 + (" or cannot be saved under their names." if plan.refused else "."))
-                loop.quit()
+                fetch.complete([])
                 return
-            outcome["batch"] = self.transfers.add_downloads(plan)
+            fetch.batch = self.transfers.add_downloads(plan)
             self.transfer_panel.show()
 
         def failed(exc: BaseException) -> None:
             self.show_error(describe(exc, bucket=location.bucket).message)
-            loop.quit()
+            fetch.complete([])
+
+        def progress() -> None:
+            if fetch.batch is not None and not fetch.done:
+                done, total = self.transfers.batch_totals(fetch.batch)
+                self.show_message(f"Downloading the dragged objects for the drop: {human_size(done)} of "
+                                  f"{human_size(total)}…")
 
         def batch_done(batch: int) -> None:
-            if batch == outcome.get("batch"):
-                loop.quit()
+            if batch != fetch.batch:
+                return
+            self.transfers.batch_done.disconnect(batch_done)
+            self.transfers.totals_changed.disconnect(progress)
+            if fetch.cancelled:
+                shutil.rmtree(fetch.staging, ignore_errors=True)  # anything written after the cancel
+                return
+            staging = fetch.staging
+            tops = {staging / f.target.path.relative_to(staging).parts[0] for f in plans["plan"].files}
+            fetch.complete(sorted(path for path in tops if path.exists()))
 
         self.transfers.batch_done.connect(batch_done)
-        try:
-            self.runner.run("plan drag-out", plan_downloads, self.connection, location.bucket, keys, folders,
-                            location.prefix, staging, on_result=planned, on_error=failed)
-            loop.exec()
-        finally:
-            self.transfers.batch_done.disconnect(batch_done)
-        plan = outcome.get("plan")
-        if plan is None:
-            return []
-        tops = {staging / f.target.path.relative_to(staging).parts[0] for f in plan.files}
-        return sorted(path for path in tops if path.exists())
+        self.transfers.totals_changed.connect(progress)
+        self.runner.run("plan drag-out", plan_downloads, self.connection, location.bucket, keys, folders,
+                        location.prefix, fetch.staging, on_result=planned, on_error=failed)
+        return fetch
+
+    def _cancel_drop_fetch(self, fetch: DropFetch) -> None:
+        if fetch.batch is not None:
+            self.transfers.cancel_batch(fetch.batch)
+        self.show_message("Drag cancelled; nothing was saved.")
+
+    def _on_drag_ended(self, mime: QMimeData, dropped: bool) -> None:
+        if not dropped and isinstance(mime, DeferredDownloadMime):
+            mime.cancel()
 
     def _queue_download(self, plan: DownloadPlan) -> None:
         self.transfers.add_downloads(plan)
@@ -626,7 +646,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         active = self.transfers.active_count
-        if active and not self._shut_down and not interaction.confirm(
+        if active and not self._shut_down and not self.quit_without_asking and not interaction.confirm(
                 self, "Transfers running",
                 f"{active} transfer{'s are' if active != 1 else ' is'} not finished. Quit anyway? "
                 "They are kept and offered to resume the next time you connect: uploads continue from "

@@ -492,6 +492,14 @@ class TransferController(QObject):
         self._pump()
         self.totals_changed.emit()
 
+    def cancel_batch(self, batch: int) -> None:
+        self.cancel(list(self._batch_items.get(batch, [])))
+
+    def batch_totals(self, batch: int) -> tuple[int, int]:
+        """(bytes done, bytes total) of one batch."""
+        items = [i for i in self._batch_items.get(batch, []) if self._counted(i)]
+        return sum(i.done_bytes for i in items), sum(i.size for i in items)
+
     def cancel_all(self) -> None:
         self.cancel(list(self.model.items))
 

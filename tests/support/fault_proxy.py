@@ -16,6 +16,8 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 Rule = Callable[["Request"], "tuple[int, dict[str, str], bytes] | None"]
+# Changes a forwarded answer: (request, status, headers, payload) -> (status, headers, payload).
+Rewriter = Callable[["Request", int, "dict[str, str]", bytes], "tuple[int, dict[str, str], bytes]"]
 
 
 @dataclass
@@ -66,7 +68,8 @@ def bucket_lives_in(bucket: str, region: str) -> Rule:
 @dataclass
 class FaultProxy:
     upstream: str
-    rules: list[Rule] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)  # may also change ``request.headers`` before forwarding
+    rewriters: list[Rewriter] = field(default_factory=list)
     hits: int = 0
 
     def start(self) -> str:
@@ -97,14 +100,19 @@ class FaultProxy:
                             self.wfile.write(payload)
                         return
                 upstream = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
-                headers = {k: v for k, v in self.headers.items() if k.lower() != "connection"}
+                headers = {k: v for k, v in request.headers.items() if k.lower() != "connection"}
                 upstream.request(self.command, self.path, body=body, headers=headers)
                 response = upstream.getresponse()
                 payload = response.read()
-                self.send_response(response.status)
-                for key, value in response.getheaders():
-                    if key.lower() not in {"connection", "transfer-encoding", "content-length", "server", "date"}:
-                        self.send_header(key, value)
+                status = response.status
+                answer_headers = {k: v for k, v in response.getheaders()
+                                  if k.lower() not in {"connection", "transfer-encoding", "content-length", "server",
+                                                       "date"}}
+                for rewrite in proxy.rewriters:
+                    status, answer_headers, payload = rewrite(request, status, answer_headers, payload)
+                self.send_response(status)
+                for key, value in answer_headers.items():
+                    self.send_header(key, value)
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 if self.command != "HEAD":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtGui import QDrag, QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QTreeView, QWidget
 
 from s3browser.core.s3paths import Location
@@ -67,9 +67,14 @@ class _AcceptsLocalFiles:
 
 
 class ObjectTableView(_AcceptsLocalFiles, QTableView):
-    """Drops upload into the folder being shown (``files_dropped(paths, None)``); rows drag out."""
+    """Drops upload into the folder being shown (``files_dropped(paths, None)``); rows drag out.
+
+    ``drag_ended(mime, dropped)`` tells how a drag out ended, so a drag cancelled with Escape can
+    drop what it started to download.
+    """
 
     files_dropped = Signal(list, object)
+    drag_ended = Signal(object, bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,6 +82,18 @@ class ObjectTableView(_AcceptsLocalFiles, QTableView):
         self.setDragEnabled(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
         self.setDefaultDropAction(Qt.DropAction.CopyAction)
+
+    def startDrag(self, supported: Qt.DropAction) -> None:
+        """QAbstractItemView's drag, keeping hold of the data to report how the drag ended."""
+        indexes = [i for i in self.selectionModel().selectedIndexes()
+                   if self.model().flags(i) & Qt.ItemFlag.ItemIsDragEnabled]
+        mime = self.model().mimeData(indexes) if indexes else None
+        if mime is None:
+            return
+        drag = QDrag(self)
+        drag.setMimeData(mime)
+        result = drag.exec(supported, self.defaultDropAction())
+        self.drag_ended.emit(mime, result != Qt.DropAction.IgnoreAction)
 
 
 class BucketTreeView(_AcceptsLocalFiles, QTreeView):
