@@ -30,6 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--endpoint-url", metavar="URL",
                         help="S3 endpoint to use (with --profile: overrides its endpoint; alone: credentials "
                              "come from the environment / AWS config)")
+    parser.add_argument("--resume-transfers", action="store_true",
+                        help="resume the transfers the last session left unfinished without asking")
     parser.add_argument("--version", action="version", version=f"s3browser {__version__}")
     return parser
 
@@ -132,6 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             Profile(name=args.endpoint_url, endpoint_url=args.endpoint_url, source=SOURCE_ADHOC)
 
     window = MainWindow(store)
+    window.resume_without_asking = args.resume_transfers
     window_box.append(window)
     app.aboutToQuit.connect(window.shutdown)
     if demo is not None:

@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self._connect_task = None
         self._shut_down = False
         self.quit_without_asking = False  # set when the system asks us to quit (SIGTERM at logout)
+        self.resume_without_asking = False  # --resume-transfers
         self.connection_options: dict[str, float] = {}  # extra Connection settings (retries, timeouts)
 
         self.tree_model = BucketTreeModel(self.runner, self)
@@ -305,12 +306,15 @@ class MainWindow(QMainWindow):
         lines = [f"• {s.direction.lower()} s3://{s.bucket}/{s.key}" for s in saved[:5]]
         lines += [f"• upload s3://{e.bucket}/{e.key}" for e in entries[:max(0, 5 - len(lines))]]
         names = "\n".join(lines) + ("\n…" if count > 5 else "")
-        if interaction.confirm(
-                self, "Resume unfinished transfers",
-                f"{count} transfer{'s were' if count != 1 else ' was'} not finished when s3browser last closed "
-                f"({human_size(total)}):\n{names}\n\nResume them? Uploads continue from the parts already "
-                "uploaded and large downloads from what was already saved. No discards them: uploaded parts "
-                "are deleted from the server and partly downloaded files are removed."):
+        resume = self.resume_without_asking or interaction.confirm(
+            self, "Resume unfinished transfers",
+            f"{count} transfer{'s were' if count != 1 else ' was'} not finished when s3browser last closed "
+            f"({human_size(total)}):\n{names}\n\nResume them? Uploads continue from the parts already "
+            "uploaded and large downloads from what was already saved. No discards them: uploaded parts "
+            "are deleted from the server and partly downloaded files are removed.")
+        if self._shut_down:
+            return  # the app quit while asking: that is no answer, so everything is kept for next time
+        if resume:
             self.transfers.restore(saved, entries)
             self.transfer_panel.show()
         else:

@@ -1,0 +1,212 @@
+"""The transfer queue in the real window: it survives a restart, says what it renamed, fetches a
+drag once, stops idle workers, and never walks every item to show its totals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+
+from s3browser.core.s3paths import Location
+from s3browser.core.transfers import Overwrite, UploadOptions
+from s3browser.ui.drag_out import DeferredDownloadMime, staging_root
+from s3browser.ui.models.transfer_queue import COL_ERROR, State
+from tests.ui.conftest import wait_loaded
+from tests.ui.test_drag_out import FileManagerStandIn, drop_on, select_names
+from tests.ui.test_resume_gui import open_window
+
+
+def download_plan_of(win, qtbot, location: Location, keys: list[str], root: Path):  # noqa: ANN001
+    from s3browser.core.transfer_plans import plan_downloads
+
+    return plan_downloads(win.connection, location.bucket, keys, [], location.prefix, root)
+
+
+def test_pending_paused_and_failed_transfers_come_back_after_a_restart(qtbot, store, s3_endpoint, s3_admin,
+                                                                       answers, tmp_path) -> None:
+    s3_admin.create_bucket(Bucket="later")
+    for name in ("a.txt", "b.txt", "c.txt"):
+        s3_admin.put_object(Bucket="later", Key=name, Body=name.encode() * 100)
+    sources = []
+    for name in ("u1.txt", "u2.txt"):
+        sources.append(tmp_path / name)
+        sources[-1].write_text(f"upload {name}")
+
+    first = open_window(qtbot, store, s3_endpoint)
+    first.transfers.max_active = 0  # nothing starts: everything stays pending
+    root = tmp_path / "downloads"
+    first.transfers.add_downloads(download_plan_of(first, qtbot, Location("later", ""), ["a.txt", "b.txt", "c.txt"],
+                                                   root))
+    first.upload_paths(sources, Location("later", "in/"), UploadOptions(overwrite=Overwrite.OVERWRITE))
+    qtbot.waitUntil(lambda: len(first.transfers.model.items) == 5, timeout=10000)
+    items = {i.key: i for i in first.transfers.model.items}
+    first.transfers.pause([items["b.txt"]])
+    first.transfers._set_state(items["c.txt"], State.FAILED)  # as a failed transfer, ready for Retry
+    items["c.txt"].error = "The server did not answer in time."
+    answers.answers = [True]  # "transfers are not finished; quit anyway?"
+    assert first.close()
+
+    answers.answers = [True]  # "resume them?"
+    second = open_window(qtbot, store, s3_endpoint)
+    try:
+        qtbot.waitUntil(lambda: len(second.transfers.model.items) == 5, timeout=10000)
+        assert "5 transfers were not finished when s3browser last closed" in answers.questions[-1]
+        states = {i.key: i.state for i in second.transfers.model.items}
+        assert states["c.txt"] == State.FAILED, "a failed transfer comes back failed, for Retry"
+        qtbot.waitUntil(lambda: all(i.state == State.DONE for i in second.transfers.model.items
+                                    if i.key != "c.txt"), timeout=20000)
+        assert (root / "a.txt").read_bytes() == b"a.txt" * 100 and (root / "b.txt").exists()
+        assert s3_admin.get_object(Bucket="later", Key="in/u2.txt")["Body"].read() == b"upload u2.txt"
+        second.transfers.retry_failed()
+        qtbot.waitUntil(lambda: (root / "c.txt").exists(), timeout=20000)
+        second.transfers.clear_finished()
+    finally:
+        second.shutdown()
+    third = open_window(qtbot, store, s3_endpoint)
+    try:
+        qtbot.wait(300)
+        assert third.transfers.unfinished_from_last_time() == ([], []), "finished items are not offered again"
+    finally:
+        third.shutdown()
+
+
+def test_discarding_saved_transfers_leaves_nothing(qtbot, store, s3_endpoint, s3_admin, answers, tmp_path) -> None:
+    s3_admin.create_bucket(Bucket="later")
+    s3_admin.put_object(Bucket="later", Key="a.txt", Body=b"a")
+    first = open_window(qtbot, store, s3_endpoint)
+    first.transfers.max_active = 0
+    first.transfers.add_downloads(download_plan_of(first, qtbot, Location("later", ""), ["a.txt"], tmp_path / "d"))
+    answers.answers = [True]
+    assert first.close()
+    answers.answers = [False]  # "resume them?" No
+    second = open_window(qtbot, store, s3_endpoint)
+    try:
+        qtbot.waitUntil(lambda: "last closed" in (answers.questions[-1] if answers.questions else ""), timeout=10000)
+        assert second.transfers.model.items == []
+        assert second.transfers.unfinished_from_last_time() == ([], [])
+    finally:
+        second.shutdown()
+
+
+def test_renamed_keys_are_reported_in_the_row_and_the_summary(qtbot, connected, s3_admin, tmp_path) -> None:
+    s3_admin.create_bucket(Bucket="oddnames")
+    for key in ("docs/CON.txt", "docs/trailing. ", "docs/plain.txt", "docs/a", "docs/a/inner.txt"):
+        s3_admin.put_object(Bucket="oddnames", Key=key, Body=b"x")
+    win = connected
+    summaries = []
+    win.transfers.batch_finished.connect(summaries.append)
+    from s3browser.core.transfer_plans import plan_downloads
+
+    plan = plan_downloads(win.connection, "oddnames", [], ["docs/"], "", tmp_path / "out")
+    win._queue_download(plan)
+    qtbot.waitUntil(lambda: bool(summaries), timeout=20000)
+    details = {i.key: win.transfers.model.index(i.row, COL_ERROR).data() for i in win.transfers.model.items}
+    assert details["docs/CON.txt"] == "Saved as “_CON.txt”: a name the OS reserves was prefixed with _."
+    assert details["docs/trailing. "].startswith("Saved as “trailing_”")
+    assert details["docs/plain.txt"] == ""
+    assert "both a file and a folder" in details["docs/a"]
+    assert "2 saved under another name to fit the local file system" in summaries[-1]
+    assert "1 key is both a file and a folder" in summaries[-1]
+    assert (tmp_path / "out" / "docs" / "_CON.txt").exists() and (tmp_path / "out" / "docs" / "a" / "inner.txt").exists()
+
+
+def test_a_drag_fetches_once_however_often_the_file_manager_asks(qtbot, connected, s3_admin, tmp_path) -> None:
+    s3_admin.create_bucket(Bucket="dragsrc")
+    s3_admin.put_object(Bucket="dragsrc", Key="big.bin", Body=b"z" * (3 * 1024 * 1024))
+    win = connected
+    win.navigate(Location("dragsrc", ""))
+    wait_loaded(qtbot, win)
+    select_names(win, ["big.bin"])
+    mime = win.table_model.mimeData(win.table.selectionModel().selectedIndexes())
+    assert isinstance(mime, DeferredDownloadMime)
+    # pcmanfm asks for the data on every mouse move, each time while the first request still waits.
+    asks = {"n": 0, "during": 0}
+
+    def ask_again() -> None:  # a mouse move: each one a separate timer, so each runs in the nested loop
+        asks["n"] += 1
+        if not win.transfers.model.items or not win.transfers.model.items[0].state.finished:
+            asks["during"] += 1
+        mime.urls()
+
+    for delay in range(0, 200, 10):
+        QTimer.singleShot(delay, ask_again)
+    desktop = tmp_path / "Desktop"
+    desktop.mkdir()
+    file_manager = FileManagerStandIn(desktop)
+    qtbot.addWidget(file_manager)
+    drop_on(file_manager, mime)
+    qtbot.waitUntil(lambda: asks["n"] == 20, timeout=5000)
+    assert asks["during"] >= 2, "the data was asked for again while the download ran"
+    assert mime.fetch_count == 1
+    assert [i.key for i in win.transfers.model.items] == ["big.bin"], "one download, not one per request"
+    assert [p.name for p in staging_root().rglob("*") if p.is_file()] == ["big.bin"]
+    assert (desktop / "big.bin").stat().st_size == 3 * 1024 * 1024
+
+
+def test_a_drag_cancelled_with_escape_removes_what_it_staged(qtbot, connected, s3_admin, tmp_path) -> None:
+    s3_admin.create_bucket(Bucket="dragsrc")
+    s3_admin.put_object(Bucket="dragsrc", Key="big.bin", Body=b"z" * (2 * 1024 * 1024))
+    win = connected
+    win.navigate(Location("dragsrc", ""))
+    wait_loaded(qtbot, win)
+    select_names(win, ["big.bin"])
+    mime = win.table_model.mimeData(win.table.selectionModel().selectedIndexes())
+    # The file manager asked for the data (a mouse move), then the user pressed Escape.
+    QTimer.singleShot(0, lambda: win.table.drag_ended.emit(mime, False))
+    assert mime.urls() == []
+    assert "Drag cancelled" in win.message_label.text()
+    qtbot.waitUntil(lambda: all(i.state.finished for i in win.transfers.model.items), timeout=10000)
+    qtbot.wait(200)
+    assert not [p for p in staging_root().rglob("*") if p.is_file()], "nothing staged is left behind"
+
+
+def test_switching_connections_stops_the_idle_workers(qtbot, window, s3_endpoint) -> None:
+    from s3browser.core.secrets import Secrets
+    from tests.conftest import SECRET_KEY, _profile
+
+    engines = []
+    for _ in range(4):
+        with qtbot.waitSignal(window.connected, timeout=10000):
+            window.connect_profile(_profile(s3_endpoint), Secrets(SECRET_KEY), remember=False)
+        engine = window.transfers._engine
+        qtbot.waitUntil(lambda e=engine: any(w.alive for w in e._workers), timeout=20000)  # started on connect
+        engines.append(engine)
+    assert list(window.transfers._engines.values()) == [engines[-1]]
+    for old in engines[:-1]:
+        qtbot.waitUntil(lambda e=old: all(w.process.poll() is not None for w in e._workers) or not e._workers,
+                        timeout=20000)
+        assert old._workers == []
+    assert sum(w.process.poll() is None for w in engines[-1]._workers) == 1
+
+
+class _CountingList(list):
+    walks = 0
+
+    def __iter__(self):  # noqa: ANN204
+        type(self).walks += 1
+        return super().__iter__()
+
+
+def test_totals_follow_the_queue_without_walking_it(qtbot, connected, s3_admin, tmp_path) -> None:
+    s3_admin.create_bucket(Bucket="tally")
+    files = []
+    for i in range(6):
+        files.append(tmp_path / f"f{i}.bin")
+        files[-1].write_bytes(b"x" * (1000 * (i + 1)))
+    win = connected
+    win.transfers.max_active = 0
+    win.upload_paths(files, Location("tally", ""), UploadOptions(overwrite=Overwrite.OVERWRITE))
+    qtbot.waitUntil(lambda: len(win.transfers.model.items) == 6, timeout=10000)
+    items = win.transfers.model.items
+    win.transfers.model.items = _CountingList(items)
+    _CountingList.walks = 0
+    assert win.transfers.totals() == (0, 21000)
+    win.transfers.cancel([items[0]])
+    assert win.transfers.totals() == (0, 20000)
+    win.transfers.max_active = 32
+    win.transfers._pump()
+    qtbot.waitUntil(lambda: all(i.state.finished for i in items), timeout=20000)
+    win.transfers._tick()
+    assert win.transfers.totals() == (20000, 20000)
+    assert _CountingList.walks == 0, "neither the totals nor the refresh walk every item"
+    win.transfers.model.items = list(items)
