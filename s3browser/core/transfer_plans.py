@@ -90,9 +90,10 @@ def plan_downloads(conn: Connection, bucket: str, keys: list[str], folders: list
             continue
         seen.add(target.path)
         plan.files.append(RemoteFile(key, size, mtime, etag, target))
-    kept = refuse_file_and_folder([f.target for f in plan.files])
-    if len(kept) != len(plan.files):
-        keep_keys = {t.key for t in kept if not t.refused}
-        plan.refused.extend(t for t in kept if t.refused)
-        plan.files = [f for f in plan.files if f.key in keep_keys]
+    checked = refuse_file_and_folder([f.target for f in plan.files])
+    both = [t for t in checked if t.refused]
+    if both:
+        plan.refused.extend(both)
+        refused_keys = {t.key for t in both}
+        plan.files = [f for f in plan.files if f.key not in refused_keys]
     return plan

@@ -433,12 +433,15 @@ class TransferController(QObject):
         for count, word in ((failed, "failed"), (skipped, "skipped"), (cancelled, "cancelled")):
             if count:
                 text += f", {count} {word}"
+        notes = []
         renamed = sum(1 for i in done if i.note)
         if renamed:
-            text += f"; {renamed} saved under another name to fit the local file system (see the queue)"
+            notes.append(f"{renamed} renamed to fit the local file system")
         both = sum(1 for i in items if i.state == State.FAILED and "both a file and a folder" in i.error)
         if both:
-            text += f"; {both} key{'s are' if both != 1 else ' is'} both a file and a folder (see the queue)"
+            notes.append(f"{both} both a file and a folder")
+        if notes:
+            text += f"; {', '.join(notes)} (see the queue)"
         return text + "."
 
     # ---------------------------------------------------------------- user actions

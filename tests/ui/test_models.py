@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 
 from s3browser.core.listing import ListingPage
 from s3browser.core.s3paths import Location
+from s3browser.core.transfers import Progress
 from s3browser.ui.models.bucket_tree import BucketTreeModel
 from s3browser.ui.models.object_table import COL_MODIFIED, COL_NAME, COL_SIZE, KEY_ROLE, ObjectTableModel
 from tests.ui.conftest import wait_loaded
@@ -94,6 +95,7 @@ def test_transfer_queue_model_passes_modeltester(qtmodeltester, qtbot, tmp_path)
     model.add(items[2:])
     items[0].state = State.DONE
     items[1].state = State.RUNNING
+    items[1].progress = Progress(items[1].size)  # as the controller gives a starting item
     items[1].progress.done = 50
     model.refresh_running([i for i in model.items if i.state == State.RUNNING])
     model.item_changed(items[0])

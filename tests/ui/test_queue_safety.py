@@ -104,9 +104,9 @@ def test_renamed_keys_are_reported_in_the_row_and_the_summary(qtbot, connected, 
     assert details["docs/CON.txt"] == "Saved as “_CON.txt”: a name the OS reserves was prefixed with _."
     assert details["docs/trailing. "].startswith("Saved as “trailing_”")
     assert details["docs/plain.txt"] == ""
-    assert "both a file and a folder" in details["docs/a"]
-    assert "2 saved under another name to fit the local file system" in summaries[-1]
-    assert "1 key is both a file and a folder" in summaries[-1]
+    assert details["docs/a"].startswith("Not downloaded: the key is both a file and a folder"), \
+        "refused at planning, never attempted"
+    assert "2 renamed to fit the local file system, 1 both a file and a folder (see the queue)" in summaries[-1]
     assert (tmp_path / "out" / "docs" / "_CON.txt").exists() and (tmp_path / "out" / "docs" / "a" / "inner.txt").exists()
 
 

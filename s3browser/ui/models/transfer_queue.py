@@ -46,7 +46,19 @@ class State(enum.Enum):
         return self in {State.DONE, State.FAILED, State.CANCELLED, State.SKIPPED}
 
 
-NOT_STARTED = Progress(0)  # shared by every item that has not started: nothing ever adds to it
+class _NotStarted(Progress):
+    """The progress of every item that has not started: shared, so it refuses to change."""
+
+    @property  # type: ignore[override]
+    def done(self) -> int:
+        return 0
+
+    @done.setter
+    def done(self, value: int) -> None:
+        pass
+
+
+NOT_STARTED = _NotStarted(0)
 
 
 @dataclass(eq=False)
