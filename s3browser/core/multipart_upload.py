@@ -96,19 +96,6 @@ class MemoryBudget:
             self._cond.notify_all()
 
 
-class UploadControl:
-    """What the caller can change while an upload runs: cancel (abort) or interrupt (keep parts)."""
-
-    cancelled: bool
-    interrupted: bool
-    upload_id: str
-    resumed_bytes: int
-
-    @property
-    def stopping(self) -> bool:  # pragma: no cover - implemented by TransferHandle
-        raise NotImplementedError
-
-
 class MultipartUploader:
     """Runs multipart uploads for one connection; parts of every upload share one bounded pool."""
 
@@ -124,7 +111,12 @@ class MultipartUploader:
     def upload(self, path: Path, bucket: str, key: str, extra_args: dict[str, Any], part_size: int,
                parallel_parts: int, on_bytes: Callable[[int], None], handle: Any,
                options: dict[str, Any] | None = None, entry: JournalEntry | None = None) -> None:
-        """Upload ``path`` (resuming ``entry`` when given); raises what stopped it."""
+        """Upload ``path`` (resuming ``entry`` when given); raises what stopped it.
+
+        ``handle`` is the caller's :class:`~s3browser.core.transfers.TransferHandle`: its
+        ``cancelled`` / ``interrupted`` flags are read between parts, and ``upload_id`` and
+        ``resumed_bytes`` are set here.
+        """
         before = os.stat(path)
         if entry is not None and (entry.size, entry.mtime_ns) != (before.st_size, before.st_mtime_ns):
             self.discard(entry)  # its parts are of an older version of the file

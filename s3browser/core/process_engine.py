@@ -247,11 +247,6 @@ class ProcessTransferEngine:
             self.journal.forget_download(partial.temp_path)
             partial.temp_path.unlink(missing_ok=True)
 
-    @property
-    def busy(self) -> bool:
-        """Whether any worker still runs a transfer."""
-        return any(w.alive and w.load for w in self._workers)
-
     def shutdown(self, cancel: bool = True, keep_multipart: bool = False) -> None:
         """Stop the workers; with ``keep_multipart`` running uploads stay resumable after restart."""
         with self._lock:

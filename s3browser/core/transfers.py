@@ -31,12 +31,7 @@ from s3browser.core.connection import Connection
 from s3browser.core.download_checks import ObjectFacts, verify_download
 from s3browser.core.errors import S3BrowserError
 from s3browser.core.local_writes import TargetFolder
-from s3browser.core.multipart_upload import (  # noqa: F401 - is_resumable_failure is part of this module's API
-    FileChangedError,
-    MemoryBudget,
-    MultipartUploader,
-    is_resumable_failure,
-)
+from s3browser.core.multipart_upload import MemoryBudget, MultipartUploader
 from s3browser.core.upload_journal import JournalEntry, PartialDownload, UploadJournal
 
 log = logging.getLogger(__name__)
