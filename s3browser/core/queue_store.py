@@ -2,14 +2,19 @@
 
 One SQLite table in the platform state folder, a row per unfinished transfer, keyed by the
 connection it belongs to (``Connection.identity``: endpoint and access key, never the secret).
-Rows are written in batches by the queue (a few times a second at most) and deleted when a
-transfer finishes, is cancelled or is cleared.  What a transfer needs to continue where it stopped
+Rows are written in batches by the queue (a few times a second at most), on a writer thread of
+their own (:class:`QueueWriter`) so that saving thousands of new items never stalls the window,
+and deleted when a transfer finishes, is cancelled or is cleared.  Ids are handed out by the
+store at once (:meth:`QueueStore.new_id`), so the queue can refer to a row before it is written.  What a transfer needs to continue where it stopped
 is not here but in the transfer journal: multipart upload ids and partial download files.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
+import logging
+import queue
 import sqlite3
 import threading
 from dataclasses import dataclass, field
@@ -17,6 +22,7 @@ from pathlib import Path
 
 from s3browser.core.paths import state_dir
 
+log = logging.getLogger(__name__)
 QUEUE_FILE_NAME = "queue.sqlite3"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS transfers (
@@ -85,21 +91,25 @@ class QueueStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(_SCHEMA)
+        highest = self._db.execute("SELECT MAX(id) FROM transfers").fetchone()[0] or 0
+        self._ids = itertools.count(highest + 1)
+
+    def new_id(self) -> int:
+        """An id no row has, for an item about to be saved."""
+        with self._lock:
+            return next(self._ids)
 
     def apply(self, save: list[SavedTransfer], delete: list[int]) -> None:
-        """Insert or update ``save`` (ids are filled in for new rows) and delete the ``delete`` ids."""
+        """Insert or replace ``save`` (ids are filled in where missing) and delete the ``delete`` ids."""
+        for item in save:
+            if item.id is None:
+                item.id = self.new_id()
         with self._lock:
             self._db.execute("BEGIN")
             try:
-                for item in save:
-                    if item.id is None:
-                        cursor = self._db.execute(
-                            f"INSERT INTO transfers ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
-                            item._row())
-                        item.id = cursor.lastrowid
-                    else:
-                        self._db.execute(f"UPDATE transfers SET {', '.join(c + ' = ?' for c in _COLUMNS)} WHERE id = ?",
-                                         (*item._row(), item.id))
+                self._db.executemany(
+                    f"INSERT OR REPLACE INTO transfers (id, {', '.join(_COLUMNS)}) "
+                    f"VALUES ({', '.join('?' * (len(_COLUMNS) + 1))})", [(item.id, *item._row()) for item in save])
                 self._db.executemany("DELETE FROM transfers WHERE id = ?", [(i,) for i in delete])
                 self._db.execute("COMMIT")
             except BaseException:
@@ -117,3 +127,38 @@ class QueueStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+class QueueWriter:
+    """Applies batches to a :class:`QueueStore` on one thread of its own, in the order given."""
+
+    def __init__(self, store: QueueStore) -> None:
+        self.store = store
+        self._batches: queue.Queue = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="s3b-queue-writer", daemon=True)
+        self._thread.start()
+
+    def submit(self, save: list[SavedTransfer], delete: list[int]) -> None:
+        if save or delete:
+            self._batches.put((save, delete))
+
+    def flush(self) -> None:
+        """Wait until everything submitted so far is written."""
+        self._batches.join()
+
+    def close(self) -> None:
+        self._batches.put(None)
+        self._thread.join()
+        self.store.close()
+
+    def _run(self) -> None:
+        while True:
+            batch = self._batches.get()
+            try:
+                if batch is None:
+                    return
+                self.store.apply(*batch)
+            except Exception as exc:  # noqa: BLE001 - a full disk must not stop the transfers themselves
+                log.warning("could not save the transfer queue: %s", exc)
+            finally:
+                self._batches.task_done()

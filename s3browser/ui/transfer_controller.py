@@ -28,13 +28,16 @@ from s3browser.core.errors import describe
 from s3browser.core.object_ops import CopyPlan
 from s3browser.core.transfer_plans import DownloadPlan, UploadPlan
 from s3browser.core.process_engine import ProcessTransferEngine, processes_supported
-from s3browser.core.queue_store import QueueStore, SavedTransfer
+from s3browser.core.queue_store import QueueStore, QueueWriter, SavedTransfer
 from s3browser.core.transfers import Overwrite, Progress, TransferEngine, UploadOptions, needs_upload
 from s3browser.core.upload_journal import JournalEntry, UploadJournal, default_journal_path
 from s3browser.ui.formatting import human_size
 from s3browser.ui.models.transfer_queue import Direction, State, TransferItem, TransferQueueModel
 
 log = logging.getLogger(__name__)
+
+
+SAVE_CHUNK = 1000  # queue items saved per tick at most
 
 
 class _Relay(QObject):
@@ -68,8 +71,9 @@ class TransferController(QObject):
         self._total_bytes = 0
         self._settled_bytes = 0
         # The saved queue: changed items are written in one batch, soon after they change.
-        self._store: QueueStore | None = None
+        self._writer: QueueWriter | None = None
         self._dirty: dict[int, TransferItem] = {}
+        self._saved_as: dict[int, tuple[State, str]] = {}  # saved id -> (state, error) last written
         self._deleted: list[int] = []
         self._closing = False
         self._save_timer = QTimer(self)
@@ -127,17 +131,19 @@ class TransferController(QObject):
         """Uploads of this connection that quitting or a failure interrupted, with parts on the server."""
         return self._engine.interrupted_uploads() if self._engine else []
 
-    def _queue_store(self) -> QueueStore:
-        if self._store is None:
-            self._store = QueueStore()
-        return self._store
+    def _queue_writer(self) -> QueueWriter:
+        if self._writer is None:
+            self._writer = QueueWriter(QueueStore())
+        return self._writer
 
     def saved_transfers(self) -> list[SavedTransfer]:
         """Unfinished transfers of this connection saved by an earlier run, not in the queue now."""
         if self._engine is None:
             return []
         present = {i.saved_id for i in self.model.items if i.saved_id is not None}
-        return [s for s in self._queue_store().load(self._engine.connection.identity) if s.id not in present]
+        writer = self._queue_writer()
+        writer.flush()
+        return [s for s in writer.store.load(self._engine.connection.identity) if s.id not in present]
 
     def unfinished_from_last_time(self) -> tuple[list[SavedTransfer], list[JournalEntry]]:
         """What an earlier run left: saved queue items, and interrupted uploads no saved item covers."""
@@ -173,7 +179,7 @@ class TransferController(QObject):
                 engine.discard_download(item.bucket, item.key, item.local_path)
         for entry in entries:
             engine.discard(entry.upload_id)
-        self._queue_store().apply([], [s.id for s in saved if s.id is not None])
+        self._queue_writer().submit([], [s.id for s in saved if s.id is not None])
 
     def discard_interrupted(self, entries: list[JournalEntry]) -> None:
         """Abort interrupted uploads the user does not want, so no parts stay billed on the server."""
@@ -378,36 +384,49 @@ class TransferController(QObject):
         # Failed at planning (refused name, unreadable file): there is nothing to retry later.
         return item.state == State.FAILED and not item.error.startswith(("Not downloaded", "Cannot read"))
 
-    def _saved_form(self, item: TransferItem) -> SavedTransfer:
+    def _saved_form(self, item: TransferItem, options_cache: dict[int, dict]) -> SavedTransfer:
         engine = self._item_engine.get(id(item)) or self._engine
         state = {State.RUNNING: State.QUEUED}.get(item.state, item.state)
-        saved = SavedTransfer(engine.connection.identity if engine else "", item.direction.value, state.value,
-                              item.bucket, item.key, item.local_path, item.root, item.size,
-                              item.options.to_dict() if item.options is not None else None, item.source_bucket,
-                              item.source_key, item.etag, item.mtime, item.error, item.note)
-        saved.id = item.saved_id
-        return saved
+        options = None
+        if item.options is not None:  # one options object per batch: turned into a dict once
+            options = options_cache.get(id(item.options))
+            if options is None:
+                options = options_cache[id(item.options)] = item.options.to_dict()
+        if item.saved_id is None:
+            item.saved_id = self._queue_writer().store.new_id()
+        return SavedTransfer(engine.connection.identity if engine else "", item.direction.value, state.value,
+                             item.bucket, item.key, item.local_path, item.root, item.size, options,
+                             item.source_bucket, item.source_key, item.etag, item.mtime, item.error, item.note,
+                             id=item.saved_id)
 
-    def save_queue(self) -> None:
-        """Write the changed items in one transaction: unfinished ones saved, the rest deleted."""
+    def save_queue(self, limit: int | None = SAVE_CHUNK) -> None:
+        """Hand the changed items to the writer thread: unfinished ones saved, the rest deleted.
+
+        At most ``limit`` items per call (the rest on the next tick), so queueing thousands of
+        files costs the GUI thread a few milliseconds at a time.
+        """
         if not self._dirty and not self._deleted:
             return
-        items, self._dirty = list(self._dirty.values()), {}
-        save: list[tuple[TransferItem, SavedTransfer]] = []
+        keys = list(self._dirty)[:limit] if limit is not None else list(self._dirty)
+        items = [self._dirty.pop(key) for key in keys]
+        save: list[SavedTransfer] = []
         delete, self._deleted = self._deleted, []
+        options_cache: dict[int, dict] = {}
         for item in items:
             if self._should_save(item):
-                save.append((item, self._saved_form(item)))
+                form = (State.QUEUED if item.state == State.RUNNING else item.state, item.error)
+                if item.saved_id is not None and self._saved_as.get(item.saved_id) == form:
+                    continue  # e.g. queued -> running: saved as "queued" either way
+                row = self._saved_form(item, options_cache)
+                self._saved_as[item.saved_id] = form
+                save.append(row)
             elif item.saved_id is not None:
                 delete.append(item.saved_id)
+                self._saved_as.pop(item.saved_id, None)
                 item.saved_id = None
-        try:
-            self._queue_store().apply([s for _, s in save], delete)
-        except Exception as exc:  # noqa: BLE001 - a full disk must not stop the transfers themselves
-            log.warning("could not save the transfer queue: %s", exc)
-            return
-        for item, saved in save:
-            item.saved_id = saved.id
+        self._queue_writer().submit(save, delete)
+        if self._dirty and not self._closing and not self._save_timer.isActive():
+            self._save_timer.start()
 
     def _check_batches(self, batches: set[int]) -> None:
         for batch in batches:
@@ -522,6 +541,7 @@ class TransferController(QObject):
                 self._count(item, -1)
                 if item.saved_id is not None:
                     self._deleted.append(item.saved_id)
+                    self._saved_as.pop(item.saved_id, None)
                     item.saved_id = None
         self.model.remove_finished()
         self.save_queue()
@@ -550,13 +570,13 @@ class TransferController(QObject):
         for item in self.model.items:
             if not item.state.finished:
                 self._dirty[id(item)] = item
-        self.save_queue()
+        self.save_queue(limit=None)
         self._closing = True
         for item in list(self._running):
             self._set_state(item, State.CANCELLED)
         for engine in self._engines.values():
             engine.shutdown(cancel=True, keep_multipart=True)
         self._engines.clear()
-        if self._store is not None:
-            self._store.close()
-            self._store = None
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
