@@ -143,8 +143,7 @@ def find_existing(conn: Connection, bucket: str, keys: list[str],
         in_folder = by_folder[folder]
         if len(in_folder) <= PROBE_LIMIT:
             for key in in_folder:
-                answer = conn.call(bucket, lambda c, k=key: c.list_objects_v2(Bucket=bucket, Prefix=k, MaxKeys=1))
-                for item in answer.get("Contents", ()):
+                for item in _exact_prefix(conn, bucket, key).get("Contents", ()):
                     if item["Key"] == key:
                         found[key] = _info(item)
             continue
@@ -157,6 +156,11 @@ def find_existing(conn: Connection, bucket: str, keys: list[str],
                     found[key] = ObjectInfo(size, mtime, etag, storage_class)
         listed[folder] = subfolders
     return found
+
+
+def _exact_prefix(conn: Connection, bucket: str, key: str) -> dict:
+    """One ListObjectsV2 answer for ``Prefix=key``: the key itself sorts first, if it exists."""
+    return conn.call(bucket, lambda c: c.list_objects_v2(Bucket=bucket, Prefix=key, MaxKeys=1))
 
 
 def _info(item: dict) -> ObjectInfo:

@@ -123,10 +123,11 @@ class MultipartUploader:
             entry = None
         etags: dict[int, str] = {}
         if entry is not None:
-            etags = self._resume_point(entry)
-            if etags is None:  # the server no longer has it: start over
+            on_server = self._resume_point(entry)
+            if on_server is None:  # the server no longer has it: start over
                 entry = None
-                etags = {}
+            else:
+                etags = on_server
         if entry is None:
             entry = self._create(path, bucket, key, extra_args, part_size_for(before.st_size, part_size),
                                  before, options or {})

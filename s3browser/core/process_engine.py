@@ -242,7 +242,9 @@ class ProcessTransferEngine:
 
     def discard_download(self, bucket: str, key: str, target: Path) -> None:
         """Delete an interrupted download's temporary file (the journal is shared with the workers)."""
-        partial = self.journal.find_download(self.connection.identity, bucket, key, target) if self.journal else None
+        if self.journal is None:
+            return
+        partial = self.journal.find_download(self.connection.identity, bucket, key, target)
         if partial is not None:
             self.journal.forget_download(partial.temp_path)
             partial.temp_path.unlink(missing_ok=True)

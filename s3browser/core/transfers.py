@@ -341,7 +341,9 @@ class TransferEngine:
 
     def discard_download(self, bucket: str, key: str, target: Path) -> None:
         """Delete the temporary file of an interrupted download nobody will resume."""
-        partial = self.journal.find_download(self.connection.identity, bucket, key, target) if self.journal else None
+        if self.journal is None:
+            return
+        partial = self.journal.find_download(self.connection.identity, bucket, key, target)
         if partial is not None:
             self.journal.forget_download(partial.temp_path)
             partial.temp_path.unlink(missing_ok=True)
@@ -471,6 +473,7 @@ class _Download:
 
     # ---------------------------------------------------------------- resuming from an earlier temporary file
     def _try_resume(self) -> bool:
+        assert self.folder is not None
         if self.journal is None:
             return False
         partial = self.journal.find_download(self.engine.connection.identity, self.bucket, self.key, self.target)
@@ -562,10 +565,11 @@ class _Download:
         try:
             if self.file is not None and not self.file.raw.closed:
                 self.file.raw.close()
-            keep = (error is not None and self.journal is not None and self._resumable and self.file is not None
-                    and self.file.prefix > 0 and not self.handle.cancelled and bool(self.temp_name))
+            prefix = self.file.prefix if self.file is not None else 0
+            keep = (error is not None and self.journal is not None and self._resumable and prefix > 0
+                    and not self.handle.cancelled and bool(self.temp_name))
             if keep:
-                self._record(self.file.prefix)
+                self._record(prefix)
             elif self.folder is not None and self.temp_name:
                 self.folder.remove(self.temp_name)
                 if self.journal is not None:

@@ -19,12 +19,13 @@ import time
 from collections import deque
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from s3browser.core.connection import Connection
 from s3browser.core.errors import describe
+from s3browser.core.local_paths import LocalTarget
 from s3browser.core.object_ops import CopyPlan
 from s3browser.core.transfer_plans import DownloadPlan, UploadPlan
 from s3browser.core.process_engine import ProcessTransferEngine, processes_supported
@@ -38,6 +39,13 @@ log = logging.getLogger(__name__)
 
 
 SAVE_CHUNK = 1000  # queue items saved per tick at most
+
+
+def _renamed_note(target: LocalTarget) -> str:
+    """What the queue row says about a key saved under another name ("" when it kept its name)."""
+    if not target.note or target.path is None:
+        return ""
+    return f"Saved as “{target.path.name}”: {target.note}."
 
 
 class _Relay(QObject):
@@ -121,10 +129,10 @@ class TransferController(QObject):
         engine = self._item_engine.get(id(item))
         if engine is not None and engine in self._engines.values():
             return engine
-        if self._engine is not None and engine is not None and \
-                engine.connection.identity == self._engine.connection.identity:
-            self._item_engine[id(item)] = self._engine
-            return self._engine
+        current = self._engine
+        if current is not None and engine is not None and engine.connection.identity == current.connection.identity:
+            self._item_engine[id(item)] = current
+            return current
         return None
 
     def interrupted_uploads(self) -> list[JournalEntry]:
@@ -152,7 +160,7 @@ class TransferController(QObject):
         entries = [e for e in self.interrupted_uploads() if (e.bucket, e.key, str(e.local_path)) not in covered]
         return saved, entries
 
-    def restore(self, saved: list[SavedTransfer], entries: list[JournalEntry] = ()) -> int:
+    def restore(self, saved: Sequence[SavedTransfer], entries: Sequence[JournalEntry] = ()) -> int:
         """Queue what an earlier run left: pending and paused items run again (uploads from their
         parts on the server, large downloads from their partial file); failed ones come back failed,
         ready for Retry."""
@@ -168,7 +176,7 @@ class TransferController(QObject):
         """Queue interrupted uploads again; each continues from the parts already on the server."""
         return self.restore([], entries)
 
-    def discard_saved(self, saved: list[SavedTransfer], entries: list[JournalEntry] = ()) -> None:
+    def discard_saved(self, saved: Sequence[SavedTransfer], entries: Sequence[JournalEntry] = ()) -> None:
         """Forget what an earlier run left: abort its uploads' parts, delete partial downloads."""
         assert self._engine is not None, "connect first"
         engine = self._engine
@@ -232,7 +240,7 @@ class TransferController(QObject):
         batch = self._new_batch()
         items = [TransferItem(Direction.DOWNLOAD, plan.bucket, f.key, f.target.path, f.size, batch, etag=f.etag,
                               mtime=f.mtime, root=plan.root,
-                              note=f"Saved as “{f.target.path.name}”: {f.target.note}." if f.target.note else "")
+                              note=_renamed_note(f.target))
                  for f in plan.files]
         items += [TransferItem(Direction.DOWNLOAD, plan.bucket, r.key, plan.root, 0, batch, state=State.FAILED,
                                error=f"Not downloaded: the key {r.note}.") for r in plan.refused]
@@ -418,7 +426,8 @@ class TransferController(QObject):
                 if item.saved_id is not None and self._saved_as.get(item.saved_id) == form:
                     continue  # e.g. queued -> running: saved as "queued" either way
                 row = self._saved_form(item, options_cache)
-                self._saved_as[item.saved_id] = form
+                assert row.id is not None
+                self._saved_as[row.id] = form
                 save.append(row)
             elif item.saved_id is not None:
                 delete.append(item.saved_id)
@@ -531,11 +540,14 @@ class TransferController(QObject):
     def clear_finished(self) -> None:
         """Remove finished rows; failed uploads that kept parts for a retry have those parts aborted."""
         for item in self.model.items:
-            engine = self._engine_for(item) if item.state == State.FAILED and item.local_path else None
-            if engine is not None and item.direction == Direction.UPLOAD:
-                self._discard_upload(engine, item.bucket, item.key, item.local_path)
-            elif engine is not None and item.direction == Direction.DOWNLOAD:
-                engine.discard_download(item.bucket, item.key, item.local_path)
+            path = item.local_path
+            engine = self._engine_for(item) if item.state == State.FAILED and path is not None else None
+            if engine is None or path is None:
+                continue
+            if item.direction == Direction.UPLOAD:
+                self._discard_upload(engine, item.bucket, item.key, path)
+            elif item.direction == Direction.DOWNLOAD:
+                engine.discard_download(item.bucket, item.key, path)
         for item in self.model.items:
             if item.state.finished:
                 self._count(item, -1)
