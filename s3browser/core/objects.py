@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import mimetypes
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,9 +71,27 @@ def upload_bytes(conn: Connection, bucket: str, key: str, data: bytes, content_t
 
 def upload_file(conn: Connection, bucket: str, key: str, path: str | os.PathLike[str],
                 content_type: str | None = None) -> None:
-    """Upload a local file through s3transfer (multipart and parallel parts for big files)."""
+    """Upload a local file: one PutObject up to 64 MiB, else the app's own multipart uploader
+    (parallel parts; aborted if the file changes meanwhile, so the object stays as it was)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from s3browser.core.multipart_upload import MultipartUploader
+    from s3browser.core.transfers import (
+        DEFAULT_PARALLEL_PARTS,
+        DEFAULT_PART_SIZE,
+        SINGLE_PUT_LIMIT,
+        TransferHandle,
+    )
+
+    source = Path(path)
     extra = {"ContentType": content_type or guess_content_type(os.fspath(path))}
-    conn.call(bucket, lambda c: c.upload_file(os.fspath(path), bucket, key, ExtraArgs=extra))
+    if source.stat().st_size <= SINGLE_PUT_LIMIT:
+        body = source.read_bytes()
+        conn.call(bucket, lambda c: c.put_object(Bucket=bucket, Key=key, Body=body, **extra))
+        return
+    with ThreadPoolExecutor(DEFAULT_PARALLEL_PARTS, thread_name_prefix="s3b-api-part") as pool:
+        MultipartUploader(conn, None, pool).upload(source, bucket, key, extra, DEFAULT_PART_SIZE,
+                                                   DEFAULT_PARALLEL_PARTS, lambda n: None, TransferHandle(bucket, key))
 
 
 def download_bytes(conn: Connection, bucket: str, key: str) -> bytes:
@@ -84,17 +101,21 @@ def download_bytes(conn: Connection, bucket: str, key: str) -> bytes:
 
 
 def download_file(conn: Connection, bucket: str, key: str, path: str | os.PathLike[str]) -> Path:
-    """Download to ``path`` through a temporary file in the same folder, renamed only when complete."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            conn.call(bucket, lambda c: c.download_fileobj(bucket, key, handle))
-        os.replace(tmp_name, target)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    """Download to ``path`` through a temporary file (random name, ``O_EXCL``) in the same folder,
+    renamed into place only when complete."""
+    from s3browser.core.local_writes import TargetFolder
+
+    target = Path(path).absolute()
+    with TargetFolder(target.parent, target) as folder:
+        temp, handle = folder.create_temp()
+        try:
+            with handle:
+                conn.call(bucket, lambda c: c.download_fileobj(bucket, key, handle))
+                size = handle.tell()
+            folder.commit(temp, size)
+        except BaseException:
+            folder.remove(temp)
+            raise
     return target
 
 

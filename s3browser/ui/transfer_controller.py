@@ -1,7 +1,7 @@
 """Runs the transfer queue: starts items on the shared engine, tracks them, cancels, retries.
 
-At most ``max_active`` transfers are handed to s3transfer at a time (the rest wait in the queue),
-so submitting thousands of files never blocks the GUI thread on a full s3transfer queue.
+At most ``max_active`` transfers are handed to the engine at a time (the rest wait in the queue),
+so submitting thousands of files never floods the workers or blocks the GUI thread.
 Transfers run in worker processes (``ProcessTransferEngine``) so that botocore's CPU work never
 competes with the GUI thread for the GIL; completion arrives from the workers' reader threads
 through a relay signal, on the GUI thread.
@@ -331,7 +331,7 @@ class TransferController(QObject):
         item.speed = 0.0
         item._last_sample = (0.0, 0)
         item.started_at = time.monotonic()
-        done = lambda error, it=item: self._relay.finished.emit(it, error)  # noqa: E731 - s3transfer thread
+        done = lambda error, it=item: self._relay.finished.emit(it, error)  # noqa: E731 - a worker's thread
         try:
             if item.direction.server_side:
                 item.future = engine.copy(item.source_bucket, item.source_key, item.bucket, item.key, item.size,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -57,6 +58,23 @@ def test_exists_raises_for_missing_bucket_instead_of_false(conn) -> None:
     with pytest.raises(Exception) as info:
         core.exists(conn, "no-such-bucket-here", "k")
     assert core.describe(info.value, bucket="no-such-bucket-here").kind in {"not_found"}
+
+
+def test_api_upload_of_a_big_file_uses_the_one_multipart_uploader(conn, s3_admin, tmp_path, monkeypatch) -> None:
+    from s3browser.core import transfers
+
+    monkeypatch.setattr(transfers, "SINGLE_PUT_LIMIT", 1024)
+    monkeypatch.setattr(transfers, "DEFAULT_PART_SIZE", 5 * 1024 * 1024)
+    s3_admin.create_bucket(Bucket="api-big")
+    folder = tmp_path / "files"
+    folder.mkdir()
+    source = folder / "big.bin"
+    source.write_bytes(os.urandom(11 * 1024 * 1024))
+    core.upload_file(conn, "api-big", "big.bin", source)
+    head = s3_admin.head_object(Bucket="api-big", Key="big.bin")
+    assert head["ETag"].endswith('-3"') and head["ContentLength"] == 11 * 1024 * 1024
+    assert core.download_file(conn, "api-big", "big.bin", folder / "back.bin").read_bytes() == source.read_bytes()
+    assert sorted(p.name for p in folder.iterdir()) == ["back.bin", "big.bin"], "no temporary file left"
 
 
 def test_iter_pages_yields_every_key_in_pages(conn, s3_admin) -> None:

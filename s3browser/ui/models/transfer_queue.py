@@ -1,6 +1,6 @@
 """The transfer queue model: one row per upload or download, refreshed a few times a second.
 
-Workers (s3transfer threads) only bump byte counters; this model reads them on a GUI timer and
+Workers (engine threads, or a worker process's reader) only bump byte counters; this model reads them on a GUI timer and
 emits one ``dataChanged`` per refresh, so a thousand running transfers cost no signal storm.
 """
 
