@@ -242,12 +242,8 @@ class ProcessTransferEngine:
 
     def discard_download(self, bucket: str, key: str, target: Path) -> None:
         """Delete an interrupted download's temporary file (the journal is shared with the workers)."""
-        if self.journal is None:
-            return
-        partial = self.journal.find_download(self.connection.identity, bucket, key, target)
-        if partial is not None:
-            self.journal.forget_download(partial.temp_path)
-            partial.temp_path.unlink(missing_ok=True)
+        if self.journal is not None:
+            self.journal.discard_download(self.connection.identity, bucket, key, target)
 
     def shutdown(self, cancel: bool = True, keep_multipart: bool = False) -> None:
         """Stop the workers; with ``keep_multipart`` running uploads stay resumable after restart."""

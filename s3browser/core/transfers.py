@@ -341,12 +341,8 @@ class TransferEngine:
 
     def discard_download(self, bucket: str, key: str, target: Path) -> None:
         """Delete the temporary file of an interrupted download nobody will resume."""
-        if self.journal is None:
-            return
-        partial = self.journal.find_download(self.connection.identity, bucket, key, target)
-        if partial is not None:
-            self.journal.forget_download(partial.temp_path)
-            partial.temp_path.unlink(missing_ok=True)
+        if self.journal is not None:
+            self.journal.discard_download(self.connection.identity, bucket, key, target)
 
     def _note_object_facts(self, http_response: Any, parsed: dict, context: dict, **kwargs: Any) -> None:
         params = context.get("s3browser_params") or {}

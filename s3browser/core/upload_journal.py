@@ -156,6 +156,13 @@ class UploadJournal:
         with self._lock:
             self._db.execute("DELETE FROM downloads WHERE temp_path = ?", (str(temp_path),))
 
+    def discard_download(self, connection: str, bucket: str, key: str, target: Path) -> None:
+        """Forget an interrupted download nobody will resume, and delete its temporary file."""
+        partial = self.find_download(connection, bucket, key, target)
+        if partial is not None:
+            self.forget_download(partial.temp_path)
+            partial.temp_path.unlink(missing_ok=True)
+
     def find_download(self, connection: str, bucket: str, key: str, target: Path) -> PartialDownload | None:
         with self._lock:
             row = self._db.execute("SELECT * FROM downloads WHERE connection = ? AND bucket = ? AND key = ? "

@@ -110,15 +110,21 @@ def test_renamed_keys_are_reported_in_the_row_and_the_summary(qtbot, connected, 
     assert (tmp_path / "out" / "docs" / "_CON.txt").exists() and (tmp_path / "out" / "docs" / "a" / "inner.txt").exists()
 
 
-def test_a_drag_fetches_once_however_often_the_file_manager_asks(qtbot, connected, s3_admin, tmp_path) -> None:
+def drag_of_one_object(qtbot, win, s3_admin, size: int) -> DeferredDownloadMime:  # noqa: ANN001
+    """The data of a drag of ``big.bin`` out of the table, as the table view starts it."""
     s3_admin.create_bucket(Bucket="dragsrc")
-    s3_admin.put_object(Bucket="dragsrc", Key="big.bin", Body=b"z" * (3 * 1024 * 1024))
-    win = connected
+    s3_admin.put_object(Bucket="dragsrc", Key="big.bin", Body=b"z" * size)
     win.navigate(Location("dragsrc", ""))
     wait_loaded(qtbot, win)
     select_names(win, ["big.bin"])
     mime = win.table_model.mimeData(win.table.selectionModel().selectedIndexes())
     assert isinstance(mime, DeferredDownloadMime)
+    return mime
+
+
+def test_a_drag_fetches_once_however_often_the_file_manager_asks(qtbot, connected, s3_admin, tmp_path) -> None:
+    win = connected
+    mime = drag_of_one_object(qtbot, win, s3_admin, 3 * 1024 * 1024)
     # pcmanfm asks for the data on every mouse move, each time while the first request still waits.
     asks = {"n": 0, "during": 0}
 
@@ -144,13 +150,8 @@ def test_a_drag_fetches_once_however_often_the_file_manager_asks(qtbot, connecte
 
 
 def test_a_drag_cancelled_with_escape_removes_what_it_staged(qtbot, connected, s3_admin, tmp_path) -> None:
-    s3_admin.create_bucket(Bucket="dragsrc")
-    s3_admin.put_object(Bucket="dragsrc", Key="big.bin", Body=b"z" * (2 * 1024 * 1024))
     win = connected
-    win.navigate(Location("dragsrc", ""))
-    wait_loaded(qtbot, win)
-    select_names(win, ["big.bin"])
-    mime = win.table_model.mimeData(win.table.selectionModel().selectedIndexes())
+    mime = drag_of_one_object(qtbot, win, s3_admin, 2 * 1024 * 1024)
     # The file manager asked for the data (a mouse move), then the user pressed Escape.
     QTimer.singleShot(0, lambda: win.table.drag_ended.emit(mime, False))
     assert mime.urls() == []
