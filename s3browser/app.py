@@ -87,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from s3browser.core.logs import setup_logging
-    from s3browser.core.profiles import SOURCE_ADHOC, Profile, ProfileStore
+    from s3browser.core.profiles import SOURCE_ADHOC, Profile, ProfileStore, endpoint_problem
     from s3browser.core.secrets import SecretStore
     from s3browser.ui import icons
     from s3browser.ui.main_window import MainWindow
@@ -129,6 +129,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         secrets = store.secrets.load(profile.name) if not profile.read_only else None
     if args.endpoint_url and not args.demo:
+        problem = endpoint_problem(args.endpoint_url)
+        if problem:
+            print(f"s3browser: --endpoint-url {args.endpoint_url!r}: {problem}", file=sys.stderr)
+            return 2
         # With a profile, only its endpoint changes (an AWS-config profile keeps its credentials).
         profile = replace(profile, endpoint_url=args.endpoint_url) if profile else \
             Profile(name=args.endpoint_url, endpoint_url=args.endpoint_url, source=SOURCE_ADHOC)

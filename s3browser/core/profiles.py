@@ -12,6 +12,7 @@ import os
 import tempfile
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import Mapping
 
 import botocore.session
@@ -62,15 +63,43 @@ class Profile:
 _STORED_FIELDS = ("name", "endpoint_url", "region", "access_key_id", "path_style", "verify_tls", "soft_delete")
 
 
+def endpoint_problem(url: str) -> str | None:
+    """Why ``url`` cannot be an S3 endpoint, in one sentence, or None (empty means Amazon S3).
+
+    botocore's own answers to a bad URL are "Invalid region" (``ftp://x``, port 99999) or a raw
+    ValueError (``not-a-url``); this says what to fix instead.
+    """
+    if not url:
+        return None
+    if any(c.isspace() for c in url):
+        return "The endpoint URL cannot contain spaces."
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return "The endpoint URL must start with http:// or https:// (for example https://minio.example.com:9000)."
+    if not parts.hostname:
+        return "The endpoint URL needs a host name after http:// or https://."
+    if parts.username or parts.password:
+        return "The endpoint URL cannot contain a user name or password; enter the keys in their own fields."
+    try:
+        port = parts.port
+    except ValueError:
+        return "The port in the endpoint URL must be a number from 1 to 65535."
+    if port is not None and not 1 <= port <= 65535:
+        return "The port in the endpoint URL must be a number from 1 to 65535."
+    if parts.path not in ("", "/"):
+        return "The endpoint URL cannot have a path: give only the scheme, host and port (the bucket is chosen later)."
+    if parts.query or parts.fragment:
+        return "The endpoint URL cannot have a query (?…) or fragment (#…)."
+    return None
+
+
 def validate_profile(profile: Profile) -> str | None:
     """A message saying what is wrong with the editable fields, or None."""
     if not profile.name.strip():
         return "A profile needs a name."
     if profile.name.startswith(AWS_PREFIX) or profile.name == ENV_PROFILE_NAME:
         return f"The name “{profile.name}” is reserved."
-    if profile.endpoint_url and not profile.endpoint_url.startswith(("http://", "https://")):
-        return "The endpoint URL must start with http:// or https://."
-    return None
+    return endpoint_problem(profile.endpoint_url)
 
 
 class ProfileStore:

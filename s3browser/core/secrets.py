@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from dataclasses import dataclass
 
 import keyring
@@ -62,7 +63,16 @@ def insecurity_reason(backend: KeyringBackend) -> str | None:
 
 def choose_backend(backend: KeyringBackend | None = None) -> tuple[KeyringBackend | None, str | None]:
     """Pick the best secure backend, looking inside keyring's chainer; else (None, refusal message)."""
-    backend = backend or keyring.get_keyring()
+    if backend is None:
+        try:
+            backend = keyring.get_keyring()
+        except Exception as exc:  # noqa: BLE001 - e.g. PYTHON_KEYRING_BACKEND names a class that cannot load
+            configured = os.environ.get("PYTHON_KEYRING_BACKEND", "")
+            which = f"the keyring backend {configured!r} (PYTHON_KEYRING_BACKEND)" if configured else \
+                "the configured keyring backend"
+            log.warning("keyring backend unusable: %s: %s", type(exc).__name__, exc)
+            return None, (f"Secrets cannot be saved securely: {which} cannot be loaded ({type(exc).__name__}). "
+                          f"{HOW_TO_GET_A_KEYRING}")
     candidates = list(getattr(backend, "backends", None) or [backend])
     candidates.sort(key=lambda b: getattr(b, "priority", 0), reverse=True)
     reasons = []
@@ -99,7 +109,7 @@ class SecretStore:
             return False
         try:
             self._backend.set_password(SERVICE, profile_name, secrets.to_json())
-        except keyring.errors.KeyringError as exc:
+        except Exception as exc:  # noqa: BLE001 - KeyringError, or a backend's own D-Bus/OS error
             self.refusal = f"The keyring refused to store the secret ({type(exc).__name__}). {HOW_TO_GET_A_KEYRING}"
             log.warning("keyring refused to store the secret of profile %s: %s", profile_name, type(exc).__name__)
             return False
@@ -112,7 +122,7 @@ class SecretStore:
             return None
         try:
             text = self._backend.get_password(SERVICE, profile_name)
-        except keyring.errors.KeyringError as exc:
+        except Exception as exc:  # noqa: BLE001 - KeyringError, or a backend's own D-Bus/OS error
             log.warning("keyring read failed for profile %s: %s", profile_name, type(exc).__name__)
             return None
         if not text:
@@ -131,5 +141,5 @@ class SecretStore:
             self._backend.delete_password(SERVICE, profile_name)
         except keyring.errors.PasswordDeleteError:
             pass  # nothing stored: already gone
-        except keyring.errors.KeyringError as exc:
+        except Exception as exc:  # noqa: BLE001 - KeyringError, or a backend's own D-Bus/OS error
             log.warning("keyring delete failed for profile %s: %s", profile_name, type(exc).__name__)

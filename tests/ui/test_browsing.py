@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtWidgets import QPushButton
 
@@ -78,6 +80,20 @@ def test_dialog_shows_precise_error_when_test_fails(qtbot, window, store) -> Non
     click(qtbot, dialog.test_button)
     qtbot.waitUntil(lambda: "Could not connect" in dialog.result_label.text(), timeout=15000)
     assert "SK-secret" not in dialog.result_label.text()
+
+
+@pytest.mark.parametrize("url, reason", [("ftp://x", "must start with http:// or https://"),
+                                         ("http://127.0.0.1:99999", "from 1 to 65535"),
+                                         ("not-a-url", "must start with http:// or https://")])
+def test_dialog_explains_a_bad_endpoint_url(qtbot, window, url, reason) -> None:
+    dialog = window.open_connect_dialog()
+    qtbot.keyClicks(dialog.name_edit, "typo")
+    qtbot.keyClicks(dialog.endpoint_edit, url)
+    click(qtbot, dialog.test_button)
+    assert reason in dialog.result_label.text()
+    click(qtbot, dialog.save_button)
+    assert reason in dialog.result_label.text()
+    assert "Invalid region" not in dialog.result_label.text() and "ValueError" not in dialog.result_label.text()
 
 
 def test_edit_and_delete_profile_removes_keyring_entry(qtbot, window, store, memory_keyring, answers) -> None:

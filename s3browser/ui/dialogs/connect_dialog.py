@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from s3browser.core.connection import Connection
 from s3browser.core.errors import describe
 from s3browser.core.listing import list_buckets
-from s3browser.core.profiles import SOURCE_APP, Profile, ProfileStore, validate_profile
+from s3browser.core.profiles import SOURCE_APP, Profile, ProfileStore, endpoint_problem, validate_profile
 from s3browser.core.secrets import Secrets
 from s3browser.ui import interaction
 from s3browser.ui.dialogs.remembering import RememberingDialog
@@ -265,6 +265,10 @@ class ConnectDialog(RememberingDialog):
         profile = self.form_profile()
         if not profile.name:
             profile = replace(profile, name="unsaved")
+        problem = endpoint_problem(profile.endpoint_url)
+        if problem:
+            self._show_result(problem, ok=False)
+            return
         if self._test_task is not None:
             self._test_task.cancel()
         self._show_result("Testing…", ok=True)

@@ -1,0 +1,59 @@
+"""Start-up and input that never crash: bad endpoint URLs get one sentence, an unusable keyring
+backend falls back to the refused-keyring path."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from s3browser.core.profiles import endpoint_problem
+from tests.test_app_process import app_env, run_app, terminate, wait_for_log  # noqa: F401 - app_env is a fixture
+
+BAD_ENDPOINTS = {
+    "ftp://x": "must start with http:// or https://",
+    "not-a-url": "must start with http:// or https://",
+    "http://": "needs a host name",
+    "http://minio.local:99999": "from 1 to 65535",
+    "http://minio.local:0": "from 1 to 65535",
+    "http://minio.local:port": "from 1 to 65535",
+    "https://minio.local/bucket": "cannot have a path",
+    "https://minio.local?x=1": "cannot have a query",
+    "https://user:pw@minio.local": "cannot contain a user name or password",
+    "http://minio local:9000": "cannot contain spaces",
+}
+
+
+@pytest.mark.parametrize("url", sorted(BAD_ENDPOINTS))
+def test_each_bad_endpoint_url_gets_its_reason(url: str) -> None:
+    assert BAD_ENDPOINTS[url] in (endpoint_problem(url) or "")
+
+
+@pytest.mark.parametrize("url", ["", "http://127.0.0.1:9000", "https://s3.eu-west-2.amazonaws.com",
+                                 "https://minio.example.com/", "http://[::1]:9000"])
+def test_good_endpoint_urls_pass(url: str) -> None:
+    assert endpoint_problem(url) is None
+
+
+def test_bad_endpoint_url_on_the_command_line_is_one_sentence(app_env) -> None:  # noqa: F811
+    result = subprocess.run([sys.executable, "-m", "s3browser", "--endpoint-url", "ftp://x"], env=app_env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("s3browser: --endpoint-url 'ftp://x': The endpoint URL must start with "
+                                     "http:// or https:// (for example https://minio.example.com:9000).")
+
+
+@pytest.mark.parametrize("backend", ["no.such.module.Keyring", "keyring.backends.kwallet.DBusKeyring"])
+def test_an_unusable_keyring_backend_still_starts_the_app(app_env, isolated_home: Path, s3_endpoint: str,  # noqa: F811
+                                                           backend: str) -> None:
+    env = dict(app_env, PYTHON_KEYRING_BACKEND=backend, AWS_ACCESS_KEY_ID="k", AWS_SECRET_ACCESS_KEY="s")
+    log = isolated_home / "state" / "s3browser" / "log" / "s3browser.log"
+    process = run_app("--endpoint-url", s3_endpoint, env=env)
+    try:
+        content = wait_for_log(log, f"connected to {s3_endpoint}", process)
+    finally:
+        err = terminate(process)
+    assert "Traceback" not in err
+    assert f"the keyring backend '{backend}' (PYTHON_KEYRING_BACKEND) cannot be loaded" in content
