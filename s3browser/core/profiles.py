@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import shutil
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -17,6 +17,8 @@ from typing import Mapping
 
 import botocore.session
 
+from s3browser.core.atomic_files import write_atomic
+from s3browser.core.errors import S3BrowserError
 from s3browser.core.paths import config_dir
 from s3browser.core.secrets import Secrets, SecretStore
 
@@ -111,35 +113,48 @@ class ProfileStore:
         self.path = path or config_dir() / "profiles.json"
         self._environ = os.environ if environ is None else environ
         self._include_aws = include_aws
+        self.problem = ""  # why the profiles file could not be read (then it is never overwritten)
 
     # ---- app profiles (editable) ----
     def _read_app_profiles(self) -> list[Profile]:
+        """The saved profiles; a file that cannot be read is backed up once and left alone."""
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
+            self.problem = ""
             return []
-        except (OSError, ValueError):
-            return []
-        known = {f.name for f in fields(Profile)}
-        result = []
-        for item in data.get("profiles", []):
-            values = {k: v for k, v in item.items() if k in known and k in _STORED_FIELDS}
-            if values.get("name"):
-                result.append(Profile(**values))
+        except (OSError, ValueError) as exc:
+            return self._unreadable(f"it cannot be read ({getattr(exc, 'strerror', None) or type(exc).__name__})")
+        try:
+            data = json.loads(text)
+            items = data["profiles"]
+            known = {f.name for f in fields(Profile)}
+            result = []
+            for item in items:
+                values = {k: v for k, v in item.items() if k in known and k in _STORED_FIELDS}
+                if values.get("name"):
+                    result.append(Profile(**values))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return self._unreadable("it is damaged (not the JSON s3browser writes)")
+        self.problem = ""
         return result
 
+    def _unreadable(self, why: str) -> list[Profile]:
+        backup = self.path.with_name(self.path.name + ".unreadable")
+        if not backup.exists():
+            try:
+                shutil.copy2(self.path, backup)
+            except OSError:
+                backup = self.path
+        self.problem = (f"The saved profiles in {self.path} could not be used: {why}. Nothing was changed; a "
+                        f"copy is at {backup}. Fix or remove the file to save profiles again.")
+        return []
+
     def _write_app_profiles(self, profiles: list[Profile]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.problem:
+            raise S3BrowserError(self.problem, kind="config")
         payload = {"profiles": [{k: v for k, v in asdict(p).items() if k in _STORED_FIELDS} for p in profiles]}
-        fd, tmp = tempfile.mkstemp(prefix=".profiles-", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(payload, handle, indent=2)
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(self.path, json.dumps(payload, indent=2).encode("utf-8"))
 
     # ---- read-only profiles ----
     def _aws_profiles(self) -> list[Profile]:

@@ -111,3 +111,40 @@ def test_soft_delete_option_is_kept_per_profile(memory_keyring) -> None:
     store.save(Profile(name="plain", endpoint_url="http://127.0.0.1:9", access_key_id="AK"), Secrets("sk"))
     reloaded = ProfileStore(SecretStore(), store.path)
     assert reloaded.get("careful").soft_delete and not reloaded.get("plain").soft_delete
+
+
+@pytest.mark.parametrize("damage", [b'{"profiles": [{"name": "work", "endpoint_url": "http://a:1"', b"\xff\xfe\x00garbage",
+                                    b'{"something": "else"}', b'{"profiles": "not a list"}'])
+def test_a_damaged_profiles_file_is_kept_and_never_overwritten(memory_keyring, damage: bytes) -> None:
+    store = ProfileStore(SecretStore())
+    store.save(Profile(name="home", access_key_id="AK"), None)
+    store.path.write_bytes(damage)
+    assert [p.name for p in store.profiles() if not p.read_only] == []
+    assert "could not be used" in store.problem and str(store.path) in store.problem
+    backup = store.path.with_name("profiles.json.unreadable")
+    assert backup.read_bytes() == damage
+    from s3browser.core.errors import S3BrowserError
+
+    with pytest.raises(S3BrowserError, match="Fix or remove the file"):
+        store.save(Profile(name="new", access_key_id="AK"), None)
+    assert store.path.read_bytes() == damage, "what could not be read is not overwritten"
+    store.path.unlink()
+    store.save(Profile(name="new", access_key_id="AK"), None)
+    assert [p.name for p in ProfileStore(SecretStore()).profiles() if not p.read_only] == ["new"]
+
+
+def test_profiles_are_written_atomically(memory_keyring, monkeypatch) -> None:
+    import os
+
+    store = ProfileStore(SecretStore())
+    store.save(Profile(name="first", access_key_id="AK"), None)
+    before = store.path.read_bytes()
+
+    def disk_full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    with pytest.raises(OSError):
+        store.save(Profile(name="second", access_key_id="AK"), None)
+    assert store.path.read_bytes() == before, "a failed write leaves the old file whole"
+    assert [p.name for p in store.path.parent.iterdir()] == ["profiles.json"], "no temporary file is left"

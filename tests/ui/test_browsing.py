@@ -324,3 +324,15 @@ def test_copy_s3_uri_of_selection_and_context_menu(qtbot, connected, s3_admin) -
         "New &folder…", "&Delete…", "&Trash…", "Incomplete &multipart uploads…", "&Refresh", "&Up"]
     assert not win.objects.paste_action.isEnabled(), "nothing cut or copied yet"
     menu.close()
+
+
+def test_dialog_says_when_the_profiles_file_is_damaged(qtbot, window, store) -> None:
+    store.path.parent.mkdir(parents=True, exist_ok=True)
+    store.path.write_text('{"profiles": [')
+    dialog = window.open_connect_dialog()
+    assert dialog.profiles_label.isVisibleTo(dialog)
+    assert "could not be used" in dialog.profiles_label.text()
+    qtbot.keyClicks(dialog.name_edit, "another")
+    click(qtbot, dialog.save_button)
+    assert "Fix or remove the file" in dialog.result_label.text()
+    assert store.path.read_text() == '{"profiles": ['

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from s3browser.core.connection import Connection
-from s3browser.core.errors import describe
+from s3browser.core.errors import S3BrowserError, describe
 from s3browser.core.listing import list_buckets
 from s3browser.core.profiles import SOURCE_APP, Profile, ProfileStore, endpoint_problem, validate_profile
 from s3browser.core.secrets import Secrets
@@ -111,6 +111,11 @@ class ConnectDialog(RememberingDialog):
         self.keyring_label.setWordWrap(True)
         self.keyring_label.setStyleSheet("color: #a15c00;")
         self.keyring_label.setVisible(bool(self._store.secrets.refusal))
+        self.profiles_label = QLabel()  # the saved profiles could not be read: say so, never overwrite them
+        self.profiles_label.setObjectName("profilesWarning")
+        self.profiles_label.setWordWrap(True)
+        self.profiles_label.setStyleSheet("color: #a15c00;")
+        self.profiles_label.setVisible(False)
         self.result_label = QLabel()
         self.result_label.setObjectName("testResult")
         self.result_label.setWordWrap(True)
@@ -136,6 +141,7 @@ class ConnectDialog(RememberingDialog):
         right.addLayout(form)
         right.addWidget(self.note_label)
         right.addWidget(self.keyring_label)
+        right.addWidget(self.profiles_label)
         right.addWidget(self.result_label)
         right.addStretch(1)
         right.addLayout(actions)
@@ -153,7 +159,10 @@ class ConnectDialog(RememberingDialog):
         self.profile_list.blockSignals(True)
         self.profile_list.clear()
         chosen = None
-        for profile in self._store.profiles():
+        profiles = self._store.profiles()
+        self.profiles_label.setText(self._store.problem)
+        self.profiles_label.setVisible(bool(self._store.problem))
+        for profile in profiles:
             item = QListWidgetItem(profile.display_name)
             item.setData(Qt.ItemDataRole.UserRole, profile)
             self.profile_list.addItem(item)
@@ -237,7 +246,7 @@ class ConnectDialog(RememberingDialog):
         secrets = self.form_secrets()
         try:
             persisted = self._store.save(profile, secrets, old_name=old_name)
-        except OSError as exc:
+        except (OSError, S3BrowserError) as exc:
             self._show_result(describe(exc).message, ok=False)
             return False
         log.info("saved profile %s", profile.name)
