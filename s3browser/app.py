@@ -107,6 +107,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         app.quit()
 
     _install_signal_handlers(app, quit_requested_by_system)
+    from s3browser.ui.crash import CrashReporter
+
+    reporter = CrashReporter(log_path, app)
+    reporter.install()
     log.info("s3browser %s starting; log at %s", __version__, log_path)
 
     store = ProfileStore(SecretStore())
@@ -138,6 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             Profile(name=args.endpoint_url, endpoint_url=args.endpoint_url, source=SOURCE_ADHOC)
 
     window = MainWindow(store)
+    reporter.problem.connect(window.show_error)
     window.resume_without_asking = args.resume_transfers
     window_box.append(window)
     app.aboutToQuit.connect(window.shutdown)
@@ -169,6 +174,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     code = app.exec()
     log.info("s3browser quit with code %d", code)
+    reporter.uninstall()
+    if not window.runner.drained:
+        # A worker is still stuck in a network call: Qt would wait for it while tearing down its
+        # thread pools.  Everything is saved and the log flushed, so leave now.
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
     return code
 
 

@@ -500,7 +500,7 @@ class MainWindow(QMainWindow):
         self.show_message(f"Preparing upload to {location.uri()}…")
         self.runner.run("plan upload", plan_uploads, self.connection, list(paths), location.bucket,
                         location.prefix, on_result=lambda plan: self._queue_upload(plan, options),
-                        on_error=lambda exc: self.show_error(describe(exc, bucket=location.bucket).message))
+                        on_error=lambda exc: self.show_error(describe(exc, bucket=location.bucket).message), owner=self)
 
     def _queue_upload(self, plan: UploadPlan, options: UploadOptions) -> None:
         if options.overwrite == Overwrite.ASK:
@@ -532,7 +532,7 @@ class MainWindow(QMainWindow):
         self.show_message(f"Preparing download to {root}…")
         self.runner.run("plan download", plan_downloads, self.connection, location.bucket, keys, folders,
                         location.prefix, Path(root), on_result=self._queue_download,
-                        on_error=lambda exc: self.show_error(describe(exc, bucket=location.bucket).message))
+                        on_error=lambda exc: self.show_error(describe(exc, bucket=location.bucket).message), owner=self)
 
     # ---------------------------------------------------------------- dragging out to the file manager
     def _drag_out_data(self, rows: list[int]) -> QMimeData | None:
@@ -590,7 +590,7 @@ class MainWindow(QMainWindow):
         self.transfers.batch_done.connect(batch_done)
         self.transfers.totals_changed.connect(progress)
         self.runner.run("plan drag-out", plan_downloads, self.connection, location.bucket, keys, folders,
-                        location.prefix, fetch.staging, on_result=planned, on_error=failed)
+                        location.prefix, fetch.staging, on_result=planned, on_error=failed, owner=self)
         return fetch
 
     def _cancel_drop_fetch(self, fetch: DropFetch) -> None:

@@ -5,7 +5,10 @@
 * Each :class:`Task` can be cancelled; a cancelled task's late pages and results are dropped here,
   and page producers get ``should_stop`` to stop between pages.
 * Tasks are referenced until they end (nothing lost to garbage collection), and
-  :meth:`TaskRunner.shutdown` cancels everything and drains every pool before quit.
+  :meth:`TaskRunner.shutdown` cancels everything and waits at most a second per pool.
+* A task may have an ``owner`` (a dialog, a model): when the owner is closed or destroyed its
+  tasks are cancelled and their results dropped, so no callback ever reaches a deleted widget.
+* A failed task's traceback goes to the log.
 * Separate pools per kind of work, so a long listing never starves a quick operation.
 """
 
@@ -16,7 +19,9 @@ import logging
 import threading
 from typing import Any, Callable, Iterable
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtWidgets import QDialog
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +51,11 @@ class Task:
         self._in_flight = 0
         self._in_flight_changed = threading.Condition()
         self.done = False
+        self.owner: QObject | None = None
+
+    @property
+    def owner_gone(self) -> bool:
+        return self.owner is not None and not shiboken6.isValid(self.owner)
 
     def cancel(self) -> None:
         self._cancelled.set()
@@ -112,7 +122,7 @@ class _Worker(QRunnable):
                     self._relay.result.emit(task, result)
         except BaseException as exc:  # every failure goes to the GUI as data
             if not task.cancelled:
-                log.info("task %s failed: %s: %s", task.name, type(exc).__name__, exc)
+                log.warning("task %s failed: %s", task.name, type(exc).__name__, exc_info=exc)
                 self._relay.error.emit(task, exc)
         finally:
             self._relay.finished.emit(task)
@@ -130,6 +140,7 @@ class TaskRunner(QObject):
             self._pools[name] = pool
         self._active: dict[int, Task] = {}
         self._closed = False
+        self.drained = True  # False after a shutdown that left work running
         self._relay = _Relay(self)
         self._relay.page.connect(self._deliver_page)
         self._relay.result.connect(self._deliver_result)
@@ -140,23 +151,31 @@ class TaskRunner(QObject):
     def run(self, name: str, fn: Callable[..., Any], *args: Any, pool: str = POOL_OPERATIONS,
             on_result: Callable[[Any], None] | None = None,
             on_error: Callable[[BaseException], None] | None = None,
-            on_finished: Callable[[], None] | None = None, **kwargs: Any) -> Task:
+            on_finished: Callable[[], None] | None = None, owner: QObject | None = None, **kwargs: Any) -> Task:
         """Run ``fn(*args, **kwargs)`` on a worker; ``on_result(value)`` on the GUI thread."""
         task = Task(name, on_result, None, on_error, on_finished)
-        return self._start(task, lambda: fn(*args, **kwargs), pool, pages=False)
+        return self._start(task, lambda: fn(*args, **kwargs), pool, pages=False, owner=owner)
 
     def run_pages(self, name: str, fn: Callable[..., Iterable[Any]], *args: Any, pool: str = POOL_LISTING,
                   on_page: Callable[[Any], None] | None = None,
                   on_error: Callable[[BaseException], None] | None = None,
-                  on_finished: Callable[[], None] | None = None, **kwargs: Any) -> Task:
+                  on_finished: Callable[[], None] | None = None, owner: QObject | None = None,
+                  **kwargs: Any) -> Task:
         """Iterate ``fn(*args, should_stop=..., **kwargs)`` on a worker; each item to ``on_page``."""
         task = Task(name, None, on_page, on_error, on_finished)
-        return self._start(task, lambda: fn(*args, should_stop=task.should_stop, **kwargs), pool, pages=True)
+        return self._start(task, lambda: fn(*args, should_stop=task.should_stop, **kwargs), pool, pages=True,
+                           owner=owner)
 
-    def _start(self, task: Task, work: Callable[[], Any], pool: str, pages: bool) -> Task:
+    def _start(self, task: Task, work: Callable[[], Any], pool: str, pages: bool,
+               owner: QObject | None = None) -> Task:
         if self._closed:
             task.cancel()
             return task
+        if owner is not None:
+            task.owner = owner
+            owner.destroyed.connect(lambda *_: task.cancel())
+            if isinstance(owner, QDialog):
+                owner.finished.connect(lambda *_: task.cancel())  # closed: its results have nowhere to go
         self._active[task.id] = task
         self._pools[pool].start(_Worker(task, self._relay, work, pages))
         return task
@@ -165,24 +184,24 @@ class TaskRunner(QObject):
     @Slot(object, object)
     def _deliver_page(self, task: Task, page: Any) -> None:
         task._page_taken()
-        if not task.cancelled and task.on_page is not None:
+        if not task.cancelled and not task.owner_gone and task.on_page is not None:
             task.on_page(page)
 
     @Slot(object, object)
     def _deliver_result(self, task: Task, result: Any) -> None:
-        if not task.cancelled and task.on_result is not None:
+        if not task.cancelled and not task.owner_gone and task.on_result is not None:
             task.on_result(result)
 
     @Slot(object, object)
     def _deliver_error(self, task: Task, error: BaseException) -> None:
-        if not task.cancelled and task.on_error is not None:
+        if not task.cancelled and not task.owner_gone and task.on_error is not None:
             task.on_error(error)
 
     @Slot(object)
     def _deliver_finished(self, task: Task) -> None:
         task.done = True
         self._active.pop(task.id, None)
-        if not task.cancelled and task.on_finished is not None:
+        if not task.cancelled and not task.owner_gone and task.on_finished is not None:
             task.on_finished()
 
     # ---- lifetime ----
@@ -194,11 +213,19 @@ class TaskRunner(QObject):
         for task in list(self._active.values()):
             task.cancel()
 
-    def shutdown(self, timeout_ms: int = 15000) -> bool:
-        """Cancel all tasks and wait for every worker; True if all pools drained in time."""
+    def shutdown(self, timeout_ms: int = 1000) -> bool:
+        """Cancel all tasks and wait for the workers, at most ``timeout_ms`` per pool.
+
+        True if every pool drained.  A worker stuck in a network call past that is left to finish on
+        its own: its results are dropped (the tasks are cancelled) and the window does not wait.
+        """
         self._closed = True
         self.cancel_all()
-        drained = all(pool.waitForDone(timeout_ms) for pool in self._pools.values())
-        if not drained:
-            log.warning("workers still running after %d ms at shutdown", timeout_ms)
+        drained = True
+        for name, pool in self._pools.items():
+            if not pool.waitForDone(timeout_ms):
+                drained = False
+                log.warning("the %s pool still had work after %d ms at shutdown; not waiting for it", name,
+                            timeout_ms)
+        self.drained = drained
         return drained

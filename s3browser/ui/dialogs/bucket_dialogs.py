@@ -74,7 +74,7 @@ class CreateBucketDialog(QDialog):
         self.create_button.setEnabled(False)
         self.problem_label.setText(f"Creating {name} in {region}…")
         self._task = self._runner.run("create bucket", create_bucket, self._connection, name, region,
-                                      on_result=lambda _: self._done(name), on_error=self._failed)
+                                      on_result=lambda _: self._done(name), on_error=self._failed, owner=self)
 
     def _done(self, name: str) -> None:
         self._task = None
@@ -131,7 +131,7 @@ class DeleteBucketDialog(QDialog):
         self.status_label.setText("Emptying the bucket…")
         self._task = self._runner.run(
             "delete bucket", delete_bucket, self._connection, self.bucket, lambda: self._stop,
-            on_result=self._done, on_error=self._failed)
+            on_result=self._done, on_error=self._failed, owner=self)
 
     def _done(self, progress: EmptyProgress) -> None:
         self._task = None

@@ -288,7 +288,7 @@ class ConnectDialog(RememberingDialog):
                 f"Connected to {profile.describe_endpoint()}: {count} bucket{'s' if count != 1 else ''} visible.",
                 ok=True),
             on_error=lambda exc: self._show_result(describe(exc).message, ok=False),
-            on_finished=lambda: self.test_button.setEnabled(True))
+            on_finished=lambda: self.test_button.setEnabled(True), owner=self)
 
     def _on_connect(self) -> None:
         if self._current is None or not self._current.read_only:

@@ -95,7 +95,7 @@ class DeleteDialog(QDialog):
         self._task = self._runner.run_pages(
             "count for delete", iter_count_for_delete, self._connection, self._bucket, self._keys, self._folders,
             self.all_versions_check.isChecked(), versioned, pool=POOL_OPERATIONS,
-            on_page=self._on_count, on_error=self._on_error, on_finished=self._on_counted)
+            on_page=self._on_count, on_error=self._on_error, on_finished=self._on_counted, owner=self)
 
     def _recount(self) -> None:
         if self._task is not None:
@@ -167,14 +167,14 @@ class DeleteDialog(QDialog):
             self._task = self._runner.run_pages(
                 "move to trash", lambda should_stop: move_to_trash(self._connection, self._bucket, sizes,
                                                                    lambda: should_stop() or self._stop_requested),
-                pool=POOL_OPERATIONS, on_page=self._on_batch, on_error=self._on_error, on_finished=self._on_deleted)
+                pool=POOL_OPERATIONS, on_page=self._on_batch, on_error=self._on_error, on_finished=self._on_deleted, owner=self)
             return
         # Stop ends the generator between batches but keeps delivering its results, so the
         # counts shown stay exact (cancelling the task would drop the batch in flight).
         self._task = self._runner.run_pages(
             "delete", lambda should_stop: delete_batches(self._connection, self._bucket, targets,
                                                          lambda: should_stop() or self._stop_requested),
-            pool=POOL_OPERATIONS, on_page=self._on_batch, on_error=self._on_error, on_finished=self._on_deleted)
+            pool=POOL_OPERATIONS, on_page=self._on_batch, on_error=self._on_error, on_finished=self._on_deleted, owner=self)
 
     def _on_batch(self, result: BatchResult) -> None:
         self.deleted += result.deleted

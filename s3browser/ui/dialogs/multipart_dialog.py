@@ -59,7 +59,7 @@ class MultipartUploadsDialog(RememberingDialog):
     def refresh(self) -> None:
         self.status_label.setText("Loading…")
         self._runner.run("list multipart uploads", list_incomplete_uploads, self._connection, self._bucket,
-                         on_result=self._show, on_error=self._failed)
+                         on_result=self._show, on_error=self._failed, owner=self)
 
     def _show(self, uploads: list[IncompleteUpload]) -> None:
         self._uploads = uploads
@@ -90,4 +90,4 @@ class MultipartUploadsDialog(RememberingDialog):
             return
         self.status_label.setText("Aborting…")
         self._runner.run("abort multipart uploads", abort_uploads, self._connection, self._bucket, uploads,
-                         on_result=lambda _count: self.refresh(), on_error=self._failed)
+                         on_result=lambda _count: self.refresh(), on_error=self._failed, owner=self)

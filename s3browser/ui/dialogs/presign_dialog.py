@@ -79,7 +79,7 @@ class PresignDialog(QDialog):
         seconds = self.seconds
         self.copy_button.setEnabled(False)
         self._runner.run("presign", presigned_url, self._connection, self.bucket, self.key, seconds,
-                         on_result=lambda url: self._show(url, seconds), on_error=self._failed)
+                         on_result=lambda url: self._show(url, seconds), on_error=self._failed, owner=self)
 
     def _show(self, url: str, seconds: int) -> None:
         self.link_edit.setText(url)

@@ -62,7 +62,7 @@ class TrashDialog(QDialog):
     def reload(self) -> None:
         self._busy(True)
         self._runner.run("list trash", list_trash, self._connection, self.bucket, on_result=self._show,
-                         on_error=self._failed)
+                         on_error=self._failed, owner=self)
 
     def _show(self, entries: list[TrashEntry]) -> None:
         self.entries = entries
@@ -86,7 +86,7 @@ class TrashDialog(QDialog):
             return
         self._busy(True)
         self._runner.run("restore", restore, self._connection, self.bucket, chosen,
-                         on_result=lambda r: self._after(r, "Restored"), on_error=self._failed)
+                         on_result=lambda r: self._after(r, "Restored"), on_error=self._failed, owner=self)
 
     def _delete_selected(self) -> None:
         self._delete(self.selected())
@@ -104,7 +104,7 @@ class TrashDialog(QDialog):
             return
         self._busy(True)
         self._runner.run("delete from trash", delete_from_trash, self._connection, self.bucket, chosen,
-                         on_result=lambda r: self._after(r, "Deleted"), on_error=self._failed)
+                         on_result=lambda r: self._after(r, "Deleted"), on_error=self._failed, owner=self)
 
     def _after(self, result: BatchResult, verb: str) -> None:
         text = f"{verb} {result.deleted:,}."

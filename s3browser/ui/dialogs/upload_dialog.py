@@ -163,7 +163,7 @@ class UploadDialog(RememberingDialog):
             return
         self.summary_label.setText("Counting…")
         self._count_task = self._runner.run("count upload", plan_upload, sources, "",
-                                            on_result=self._show_count)
+                                            on_result=self._show_count, owner=self)
         self._validate()
 
     def _show_count(self, result: tuple[list, list[str]]) -> None:

@@ -123,14 +123,14 @@ class BucketTreeModel(QAbstractItemModel):
                 "tree: buckets", list_buckets, conn, pool=POOL_LISTING,
                 on_result=lambda buckets, n=node: self._add_buckets(n, buckets),
                 on_error=lambda exc, n=node: self._failed(n, exc),
-                on_finished=lambda n=node: self._finished(n))
+                on_finished=lambda n=node: self._finished(n), owner=self)
         else:
             loc = node.location
             node.task = self._runner.run_pages(
                 f"tree: {loc.uri()}", iter_pages, conn, loc.bucket, loc.prefix,
                 on_page=lambda page, n=node: self._add_folders(n, page),
                 on_error=lambda exc, n=node: self._failed(n, exc),
-                on_finished=lambda n=node: self._finished(n))
+                on_finished=lambda n=node: self._finished(n), owner=self)
         self._changed(node)
 
     def _append_children(self, node: _Node, children: list[tuple[int, str, Location]]) -> None:

@@ -115,13 +115,13 @@ class ObjectTableModel(FlatTableModel):
                 "list buckets", list_buckets, conn, pool=POOL_LISTING,
                 on_result=lambda buckets: self._on_buckets(generation, buckets),
                 on_error=lambda exc: self._on_error(generation, exc),
-                on_finished=lambda: self._on_finished(generation))
+                on_finished=lambda: self._on_finished(generation), owner=self)
         else:
             self._task = self._runner.run_pages(
                 f"list {location.uri()}", iter_pages, conn, location.bucket, location.prefix,
                 on_page=lambda page: self._on_page(generation, page),
                 on_error=lambda exc: self._on_error(generation, exc),
-                on_finished=lambda: self._on_finished(generation))
+                on_finished=lambda: self._on_finished(generation), owner=self)
         self.loading_changed.emit(True)
 
     def refresh(self) -> None:
