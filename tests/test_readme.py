@@ -18,7 +18,7 @@ def test_quick_start_has_exactly_two_lines_demo_then_tests() -> None:
     lines = quick_start_lines()
     assert len(lines) == 2
     assert "'.[demo]'" in lines[0] and lines[0].endswith("s3browser --demo")
-    assert "'.[test]'" in lines[1] and "pytest" in lines[1]
+    assert "'.[test,integration]'" in lines[1] and "pytest" in lines[1]
 
 
 def test_ci_runs_the_readme_test_line() -> None:

@@ -20,10 +20,11 @@ import botocore
 import botocore.session
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from botocore.parsers import ResponseParserFactory
 from botocore.utils import parse_timestamp
 
 from s3browser import __version__
-from s3browser.core.fast_listing_parser import FastParserFactory, install_quick_200_check
+from s3browser.core.fast_listing_parser import FastParserFactory, install_quick_200_check, missing_botocore_names
 from s3browser.core.profiles import SOURCE_AWS, SOURCE_ENV, Profile
 from s3browser.core.redaction import register_secret
 from s3browser.core.secrets import Secrets
@@ -96,7 +97,13 @@ class Connection:
                 register_secret(secrets.session_token)
                 core.set_credentials(profile.access_key_id, secrets.secret_access_key,
                                      secrets.session_token or None)
-        parser_factory = FastParserFactory()
+        missing = missing_botocore_names()
+        if missing:
+            log.warning("botocore %s lacks %s, which the fast listing parser needs; listings use botocore's own "
+                        "parser (same results, slower)", botocore.__version__, ", ".join(missing))
+            parser_factory = ResponseParserFactory()
+        else:
+            parser_factory = FastParserFactory()
         parser_factory.set_parser_defaults(timestamp_parser=fast_timestamp)
         core.register_component("response_parser_factory", parser_factory)
         return boto3.Session(botocore_session=core)

@@ -4,7 +4,7 @@ A 32-hex ETag is the MD5 of the bytes only for objects stored without SSE-KMS or
 (and for multipart ETags, ``…-N``) it is something else, and checking it as an MD5 would fail good
 downloads.  So the engine notes each object's encryption and checksum headers from its GetObject
 answers (:class:`ObjectFacts`), and the check uses, in order: a full-object checksum header
-(CRC32, SHA-1, SHA-256), the ETag when it is an MD5, and always the size.
+(CRC32, SHA-1, SHA-256), the ETag when it is an MD5, and always the size; and the ETag answered must be the one listed (the object did not change).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ class ObjectFacts:
     encryption: str = ""  # ServerSideEncryption
     customer_key: bool = False  # SSE-C
     checksums: dict[str, str] | None = None  # algorithm -> base64 value, full-object only
+    etag: str = ""  # the ETag the server answered with
 
     @classmethod
     def from_response(cls, parsed: dict, status: int) -> "ObjectFacts":
@@ -42,7 +43,7 @@ class ObjectFacts:
                 if value and "-" not in value:
                     checksums[algorithm] = value
         return cls(parsed.get("ServerSideEncryption", "") or "", bool(parsed.get("SSECustomerAlgorithm")),
-                   checksums or None)
+                   checksums or None, parsed.get("ETag", "") or "")
 
     @property
     def etag_is_md5(self) -> bool:
@@ -56,6 +57,10 @@ def verify_download(file: BinaryIO, size: int, etag: str, facts: ObjectFacts | N
     if actual != size:
         raise S3BrowserError(f"The download is incomplete ({actual:,} of {size:,} bytes).", kind="verify")
     facts = facts or ObjectFacts()
+    if etag and facts.etag and facts.etag.strip('"') != etag.strip('"'):
+        # s3transfer >= 0.10.3 sends If-Match on every range; older ones do not, so check here too.
+        raise S3BrowserError("The object changed on the server since it was listed; refresh and download it "
+                             "again.", kind="changed")
     if facts.checksums:
         algorithm, expected = next(iter(facts.checksums.items()))
         if _checksum(file, algorithm) != expected:

@@ -116,6 +116,26 @@ def parse_list_objects_v2(body: bytes, timestamp_parser: Callable[[str], Any]) -
     return parsed
 
 
+def missing_botocore_names() -> list[str]:
+    """The private botocore names this module relies on that this botocore lacks ([] when all are there).
+
+    They are guarded, not assumed: without them listings use botocore's own parser (slower, same
+    results) and the log says why.
+    """
+    missing = []
+    if not callable(getattr(RestXMLParser, "_parse_payload", None)):
+        missing.append("RestXMLParser._parse_payload")
+    if not hasattr(RestXMLParser(timestamp_parser=str), "_timestamp_parser"):
+        missing.append("RestXMLParser._timestamp_parser")
+    factory = ResponseParserFactory()
+    factory.set_parser_defaults(timestamp_parser=str)
+    if not isinstance(getattr(factory, "_defaults", None), dict):
+        missing.append("ResponseParserFactory._defaults")
+    if not callable(getattr(handlers, "_handle_200_error", None)):
+        missing.append("botocore.handlers._handle_200_error")
+    return missing
+
+
 class FastRestXMLParser(RestXMLParser):
     """botocore's REST-XML parser, with the ListObjectsV2 payload read by :func:`parse_list_objects_v2`."""
 
@@ -152,6 +172,8 @@ def _quick_200_error_check(operation_model: Any, response_dict: dict, **kwargs: 
 
 def install_quick_200_check(client: Any) -> None:
     """Swap botocore's 200-error check for :func:`_quick_200_error_check` on one client."""
+    if missing_botocore_names():
+        return  # botocore's own check stays
     events = client.meta.events
     events.unregister("before-parse.s3.*", handlers._handle_200_error)
     events.register_first("before-parse.s3.*", _quick_200_error_check)

@@ -111,7 +111,7 @@ def download_file(conn: Connection, bucket: str, key: str, path: str | os.PathLi
         try:
             with handle:
                 conn.call(bucket, lambda c: c.download_fileobj(bucket, key, handle))
-                size = handle.tell()
+                size = handle.seek(0, os.SEEK_END)  # ranges arrive in any order: the position is not the end
             folder.commit(temp, size)
         except BaseException:
             folder.remove(temp)

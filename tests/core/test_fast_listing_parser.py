@@ -72,3 +72,36 @@ def test_truncated_listing_body_is_retried(fault_proxy, s3_admin) -> None:
     conn = Connection(_profile(fault_proxy.url), Secrets(SECRET_KEY), **FAST_FAILING)
     assert [o["Key"] for o in conn.client.list_objects_v2(Bucket="cut-short")["Contents"]] == ["a"]
     assert calls == [1]
+
+
+def test_a_botocore_without_the_private_names_still_lists(s3_endpoint, s3_admin, monkeypatch, caplog) -> None:
+    """The fast parser leans on private botocore names; without them listings fall back, and the log says why."""
+    import logging
+
+    from botocore.parsers import RestXMLParser
+
+    from s3browser.core import fast_listing_parser
+    from s3browser.core.secrets import Secrets
+
+    assert fast_listing_parser.missing_botocore_names() == []
+    monkeypatch.setattr(RestXMLParser, "_parse_payload", None)  # as if a botocore release renamed it
+    assert fast_listing_parser.missing_botocore_names() == ["RestXMLParser._parse_payload"]
+    monkeypatch.undo()
+    from s3browser.core import connection
+
+    def lacking() -> list[str]:
+        return ["botocore.handlers._handle_200_error"]
+
+    monkeypatch.setattr(fast_listing_parser, "missing_botocore_names", lacking)
+    monkeypatch.setattr(connection, "missing_botocore_names", lacking)
+    s3_admin.create_bucket(Bucket="plain-parse")
+    s3_admin.put_object(Bucket="plain-parse", Key="a&b.txt", Body=b"x")
+    logger = logging.getLogger("s3browser")
+    logger.addHandler(caplog.handler)
+    try:
+        conn = Connection(_profile(s3_endpoint), Secrets(SECRET_KEY))
+        assert [o["Key"] for o in conn.client.list_objects_v2(Bucket="plain-parse")["Contents"]] == ["a&b.txt"]
+        conn.close()
+    finally:
+        logger.removeHandler(caplog.handler)
+    assert any("lacks botocore.handlers._handle_200_error" in r.getMessage() for r in caplog.records)

