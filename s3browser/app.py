@@ -86,9 +86,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtCore import QCoreApplication, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from s3browser.core.logs import setup_logging
-    from s3browser.core.profiles import SOURCE_ADHOC, Profile, ProfileStore, endpoint_problem
-    from s3browser.core.secrets import SecretStore
+    from s3browser.core.settings.logs import setup_logging
+    from s3browser.core.settings.profiles import (
+        SOURCE_ADHOC,
+        Profile,
+        ProfileStore,
+        endpoint_problem,
+    )
+    from s3browser.core.settings.secrets import SecretStore
     from s3browser.ui import icons
     from s3browser.ui.main_window import MainWindow
 

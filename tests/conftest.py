@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -107,7 +107,7 @@ def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> KeyringBackend:
 
 @pytest.fixture
 def log_file(isolated_home: Path) -> Path:
-    from s3browser.core.logs import setup_logging
+    from s3browser.core.settings.logs import setup_logging
 
     return setup_logging()
 
@@ -169,9 +169,9 @@ def auth_moto_endpoint(tmp_path_factory: pytest.TempPathFactory):
 # ---------------------------------------------------------------- error scenarios, caused for real
 from dataclasses import dataclass  # noqa: E402
 
-from s3browser.core.profiles import SOURCE_ADHOC, Profile  # noqa: E402
-from s3browser.core.s3paths import Location  # noqa: E402
-from s3browser.core.secrets import Secrets  # noqa: E402
+from s3browser.core.s3.locations import Location  # noqa: E402
+from s3browser.core.settings.profiles import SOURCE_ADHOC, Profile  # noqa: E402
+from s3browser.core.settings.secrets import Secrets  # noqa: E402
 from tests.support.fault_proxy import FaultProxy, expired_token, slow_down  # noqa: E402
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from s3browser.core.profiles import endpoint_problem
+from s3browser.core.settings.profiles import endpoint_problem
 from tests.test_app_process import app_env, run_app, terminate, wait_for_log  # noqa: F401 - app_env is a fixture
 
 BAD_ENDPOINTS = {

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from s3browser.core.profiles import SOURCE_ADHOC, Profile
-from s3browser.core.queue_store import QueueStore, SavedTransfer
-from s3browser.core.transfers import Overwrite, UploadOptions
+from s3browser.core.settings.profiles import SOURCE_ADHOC, Profile
+from s3browser.core.transfers.engine import Overwrite, UploadOptions
+from s3browser.core.transfers.queue_store import QueueStore, SavedTransfer
 
 RUNS = 50
 AT_ONCE = 3  # app processes started side by side
@@ -38,7 +38,7 @@ def worker_processes_of(home: Path) -> list[int]:
             environ = (entry / "environ").read_bytes()
         except OSError:
             continue
-        if b"s3browser.core.transfer_worker" in cmdline and f"HOME={home}".encode() in environ.split(b"\0"):
+        if b"s3browser.core.transfers.worker" in cmdline and f"HOME={home}".encode() in environ.split(b"\0"):
             found.append(int(entry.name))
     return found
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from s3browser.core.connection import Connection
-from s3browser.core.logs import setup_logging
-from s3browser.core.profiles import Profile, ProfileStore
-from s3browser.core.secrets import SERVICE, Secrets, SecretStore
+from s3browser.core.s3.connection import Connection
+from s3browser.core.settings.logs import setup_logging
+from s3browser.core.settings.profiles import Profile, ProfileStore
+from s3browser.core.settings.secrets import SERVICE, Secrets, SecretStore
 
 pytestmark = pytest.mark.secretservice
 

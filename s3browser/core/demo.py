@@ -11,8 +11,8 @@ import struct
 import zlib
 from dataclasses import dataclass
 
-from s3browser.core.profiles import SOURCE_DEMO, Profile
-from s3browser.core.secrets import Secrets
+from s3browser.core.settings.profiles import SOURCE_DEMO, Profile
+from s3browser.core.settings.secrets import Secrets
 
 DEMO_ACCESS_KEY = "demo-access-key"
 DEMO_SECRET = "demo-secret-key"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from s3browser.core.s3paths import Location
+from s3browser.core.s3.locations import Location
 
 
 class History:

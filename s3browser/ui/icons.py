@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import mimetypes
 from functools import lru_cache
 from importlib import resources
 
 from PySide6.QtGui import QIcon
+
+from s3browser.core.local.content_types import guess_content_type
 
 _EXTENSION_KINDS = {
     ".gz": "file-archive", ".tgz": "file-archive", ".zip": "file-archive", ".bz2": "file-archive",
@@ -38,7 +39,7 @@ def kind_for_name(name: str) -> str:
     ext = name[dot:].lower() if dot > name.rfind("/") else ""
     if ext in _EXTENSION_KINDS:
         return _EXTENSION_KINDS[ext]
-    mime = mimetypes.guess_type("x" + ext)[0] or "" if ext else ""
+    mime = guess_content_type("x" + ext) if ext else ""
     if mime.startswith("image/"):
         return "file-image"
     if mime.startswith(("audio/", "video/")):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from s3browser.core.transfers import Overwrite
+from s3browser.core.transfers.engine import Overwrite
 
 
 class Interaction:

@@ -7,7 +7,13 @@ import shutil
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QModelIndex, QPoint, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -22,26 +28,35 @@ from PySide6.QtWidgets import (
 )
 
 from s3browser import __version__
-from s3browser.core.connection import Connection
-from s3browser.core.errors import describe
-from s3browser.core.profiles import Profile, ProfileStore
-from s3browser.core.s3paths import Location
-from s3browser.core.secrets import Secrets
-from s3browser.ui import icons
-from s3browser.core.transfer_plans import DownloadPlan, UploadPlan, plan_downloads, plan_uploads
-from s3browser.core.transfers import Overwrite, UploadOptions
-from s3browser.ui import interaction
+from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.errors import describe
+from s3browser.core.s3.locations import Location
+from s3browser.core.settings.profiles import Profile, ProfileStore
+from s3browser.core.settings.secrets import Secrets
+from s3browser.core.transfers.engine import Overwrite, UploadOptions
+from s3browser.core.transfers.plans import (
+    DownloadPlan,
+    UploadPlan,
+    plan_downloads,
+    plan_uploads,
+)
+from s3browser.ui import icons, interaction
 from s3browser.ui.dialogs.connect_dialog import ConnectDialog
 from s3browser.ui.dialogs.multipart_dialog import MultipartUploadsDialog
 from s3browser.ui.dialogs.upload_dialog import UploadDialog
 from s3browser.ui.drag_out import DeferredDownloadMime, DropFetch, new_staging_folder
-from s3browser.ui.transfer_controller import TransferController
 from s3browser.ui.formatting import human_size
 from s3browser.ui.history import History
-from s3browser.ui.object_actions import ObjectActions
 from s3browser.ui.models.bucket_tree import LOCATION_ROLE, BucketTreeModel
-from s3browser.ui.models.object_table import COL_MODIFIED, COL_NAME, COL_SIZE, ObjectTableModel
+from s3browser.ui.models.object_table import (
+    COL_MODIFIED,
+    COL_NAME,
+    COL_SIZE,
+    ObjectTableModel,
+)
+from s3browser.ui.object_actions import ObjectActions
 from s3browser.ui.tasks import TaskRunner
+from s3browser.ui.transfer_controller import TransferController
 from s3browser.ui.widgets.drop_views import BucketTreeView, ObjectTableView
 from s3browser.ui.widgets.path_bar import PathBar
 from s3browser.ui.widgets.transfer_panel import TransferPanel

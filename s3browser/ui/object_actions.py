@@ -13,9 +13,15 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
-from s3browser.core.errors import describe
-from s3browser.core.object_ops import CopyPlan, create_folder, object_name_problem, plan_copy, plan_rename
-from s3browser.core.s3paths import Location
+from s3browser.core.ops.copy import (
+    CopyPlan,
+    create_folder,
+    object_name_problem,
+    plan_copy,
+    plan_rename,
+)
+from s3browser.core.s3.errors import describe
+from s3browser.core.s3.locations import Location
 from s3browser.ui import icons, interaction
 from s3browser.ui.dialogs.bucket_dialogs import CreateBucketDialog, DeleteBucketDialog
 from s3browser.ui.dialogs.delete_dialog import DeleteDialog

@@ -23,17 +23,35 @@ from typing import Iterable, Sequence
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from s3browser.core.connection import Connection
-from s3browser.core.errors import describe
-from s3browser.core.local_paths import LocalTarget
-from s3browser.core.object_ops import CopyPlan
-from s3browser.core.transfer_plans import DownloadPlan, UploadPlan
-from s3browser.core.process_engine import ProcessTransferEngine, processes_supported
-from s3browser.core.queue_store import QueueStore, QueueWriter, SavedTransfer
-from s3browser.core.transfers import Overwrite, Progress, TransferEngine, UploadOptions, needs_upload
-from s3browser.core.upload_journal import JournalEntry, UploadJournal, default_journal_path
+from s3browser.core.local.paths import LocalTarget
+from s3browser.core.ops.copy import CopyPlan
+from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.errors import describe
+from s3browser.core.transfers.engine import (
+    Overwrite,
+    Progress,
+    TransferEngine,
+    UploadOptions,
+    needs_upload,
+)
+from s3browser.core.transfers.journal import (
+    JournalEntry,
+    UploadJournal,
+    default_journal_path,
+)
+from s3browser.core.transfers.plans import DownloadPlan, UploadPlan
+from s3browser.core.transfers.process_engine import (
+    ProcessTransferEngine,
+    processes_supported,
+)
+from s3browser.core.transfers.queue_store import QueueStore, QueueWriter, SavedTransfer
 from s3browser.ui.formatting import human_size
-from s3browser.ui.models.transfer_queue import Direction, State, TransferItem, TransferQueueModel
+from s3browser.ui.models.transfer_queue import (
+    Direction,
+    State,
+    TransferItem,
+    TransferQueueModel,
+)
 
 log = logging.getLogger(__name__)
 

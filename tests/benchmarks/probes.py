@@ -29,9 +29,9 @@ def current_rss_bytes() -> int:
 
 
 def connection(endpoint: str, access_key: str, secret_key: str):
-    from s3browser.core.connection import Connection
-    from s3browser.core.profiles import SOURCE_ADHOC, Profile
-    from s3browser.core.secrets import Secrets
+    from s3browser.core.s3.connection import Connection
+    from s3browser.core.settings.profiles import SOURCE_ADHOC, Profile
+    from s3browser.core.settings.secrets import Secrets
 
     profile = Profile(name="bench", endpoint_url=endpoint, region="us-east-1", access_key_id=access_key,
                       path_style=True, source=SOURCE_ADHOC)
@@ -39,7 +39,7 @@ def connection(endpoint: str, access_key: str, secret_key: str):
 
 
 def core_list(endpoint: str, access_key: str, secret_key: str, bucket: str, prefix: str) -> dict[str, Any]:
-    from s3browser.core.listing import iter_pages
+    from s3browser.core.s3.listing import iter_pages
 
     conn = connection(endpoint, access_key, secret_key)
     start = time.perf_counter()
@@ -82,8 +82,8 @@ def _app_and_window():
     from PySide6.QtCore import QCoreApplication, QSettings
     from PySide6.QtWidgets import QApplication
 
-    from s3browser.core.profiles import ProfileStore
-    from s3browser.core.secrets import SecretStore
+    from s3browser.core.settings.profiles import ProfileStore
+    from s3browser.core.settings.secrets import SecretStore
     from s3browser.ui.main_window import MainWindow
 
     home = tempfile.mkdtemp(prefix="s3browser-bench-")
@@ -177,7 +177,7 @@ def _interaction_stalls(app, window, heartbeat: Heartbeat) -> dict[str, float]:
 
 
 def gui_list(endpoint: str, access_key: str, secret_key: str, bucket: str, prefix: str) -> dict[str, Any]:
-    from s3browser.core.s3paths import Location
+    from s3browser.core.s3.locations import Location
 
     app, window = _app_and_window()
     conn = connection(endpoint, access_key, secret_key)
@@ -201,7 +201,7 @@ def gui_list(endpoint: str, access_key: str, secret_key: str, bucket: str, prefi
 
 def synthetic_pages(count: int, page_size: int = 1000) -> Callable[..., Iterator[Any]]:
     """A page source shaped like ListObjectsV2 answers (sorted keys, sizes, times), without a server."""
-    from s3browser.core.listing import ListingPage
+    from s3browser.core.s3.listing import ListingPage
 
     def pages(connection, bucket: str, prefix: str, should_stop: Callable[[], bool]):  # noqa: ANN001
         base = 1_760_000_000.0
@@ -219,7 +219,7 @@ def synthetic_pages(count: int, page_size: int = 1000) -> Callable[..., Iterator
 
 def synthetic(count: int) -> dict[str, Any]:
     """B4/B5: the real model and view fed ``count`` synthetic rows through the task runner."""
-    from s3browser.core.s3paths import Location
+    from s3browser.core.s3.locations import Location
     from s3browser.ui.models import object_table
 
     app, window = _app_and_window()
@@ -251,9 +251,9 @@ def gui_transfer(mode: str, endpoint: str, access_key: str, secret_key: str, buc
     """Transfers through the real window and queue: upload a file or folder, or download a key."""
     from pathlib import Path
 
-    from s3browser.core.s3paths import Location
-    from s3browser.core.transfer_plans import plan_downloads
-    from s3browser.core.transfers import Overwrite, UploadOptions
+    from s3browser.core.s3.locations import Location
+    from s3browser.core.transfers.engine import Overwrite, UploadOptions
+    from s3browser.core.transfers.plans import plan_downloads
 
     app, window = _app_and_window()
     conn = connection(endpoint, access_key, secret_key)

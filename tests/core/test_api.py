@@ -61,7 +61,7 @@ def test_exists_raises_for_missing_bucket_instead_of_false(conn) -> None:
 
 
 def test_api_upload_of_a_big_file_uses_the_one_multipart_uploader(conn, s3_admin, tmp_path, monkeypatch) -> None:
-    from s3browser.core import transfers
+    from s3browser.core.transfers import engine as transfers
 
     monkeypatch.setattr(transfers, "SINGLE_PUT_LIMIT", 1024)
     monkeypatch.setattr(transfers, "DEFAULT_PART_SIZE", 5 * 1024 * 1024)
@@ -102,7 +102,7 @@ def test_iter_pages_stops_between_pages(conn, s3_admin) -> None:
 def test_fast_timestamp_matches_botocore() -> None:
     from botocore.utils import parse_timestamp
 
-    from s3browser.core.connection import fast_timestamp
+    from s3browser.core.s3.connection import fast_timestamp
 
     for text in ("2026-11-21T05:53:59.000Z", "2026-01-02T03:04:05Z", "2026-01-02T03:04:05.123+00:00",
                  "Sat, 21 Nov 2026 05:53:59 GMT"):

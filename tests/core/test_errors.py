@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from s3browser.core.connection import Connection
-from s3browser.core.errors import describe
-from s3browser.core.listing import iter_pages, list_buckets
-from s3browser.core.objects import upload_bytes
+from s3browser.core.api import upload_bytes
+from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.errors import describe
+from s3browser.core.s3.listing import iter_pages, list_buckets
 from tests.conftest import FAST_FAILING, SECRET_KEY, ErrorScenario, _profile
 from tests.support.fault_proxy import bucket_lives_in
 
@@ -29,7 +29,7 @@ def test_each_error_has_one_clear_message(error_scenario: ErrorScenario) -> None
 
 def test_access_denied_on_one_bucket_leaves_the_others_working(auth_moto_endpoint) -> None:
     endpoint, (key, secret) = auth_moto_endpoint
-    from s3browser.core.secrets import Secrets
+    from s3browser.core.settings.secrets import Secrets
 
     conn = Connection(_profile(endpoint, key), Secrets(secret), **FAST_FAILING)
     with pytest.raises(Exception):
@@ -39,7 +39,7 @@ def test_access_denied_on_one_bucket_leaves_the_others_working(auth_moto_endpoin
 
 
 def test_bucket_in_another_region_just_works(fault_proxy, s3_admin) -> None:
-    from s3browser.core.secrets import Secrets
+    from s3browser.core.settings.secrets import Secrets
 
     s3_admin.create_bucket(Bucket="far-away")
     s3_admin.put_object(Bucket="far-away", Key="hello.txt", Body=b"hi")

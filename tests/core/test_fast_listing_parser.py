@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from s3browser.core.connection import Connection, fast_timestamp
-from s3browser.core.errors import describe
-from s3browser.core.fast_listing_parser import parse_list_objects_v2
+from s3browser.core.s3.connection import Connection, fast_timestamp
+from s3browser.core.s3.errors import describe
+from s3browser.core.s3.listing_parser import parse_list_objects_v2
 from tests.conftest import ACCESS_KEY, FAST_FAILING, SECRET_KEY, _profile
 from tests.support.fault_proxy import s3_error
 from tests.support.parser_check import HOSTILE_KEYS, assert_same_listings, stock_client
 
 
 def test_same_result_as_botocore_on_moto(s3_endpoint: str, s3_admin) -> None:
-    from s3browser.core.secrets import Secrets
+    from s3browser.core.settings.secrets import Secrets
 
     s3_admin.create_bucket(Bucket="parse-me")
     for key in HOSTILE_KEYS:
@@ -35,7 +35,7 @@ def test_unknown_elements_fall_back_to_botocore() -> None:
 
 
 def test_error_inside_a_200_response_is_still_retried_and_reported(fault_proxy, s3_admin) -> None:
-    from s3browser.core.secrets import Secrets
+    from s3browser.core.settings.secrets import Secrets
 
     s3_admin.create_bucket(Bucket="flaky")
     calls = []
@@ -56,7 +56,7 @@ def test_error_inside_a_200_response_is_still_retried_and_reported(fault_proxy, 
 
 
 def test_truncated_listing_body_is_retried(fault_proxy, s3_admin) -> None:
-    from s3browser.core.secrets import Secrets
+    from s3browser.core.settings.secrets import Secrets
 
     s3_admin.create_bucket(Bucket="cut-short")
     s3_admin.put_object(Bucket="cut-short", Key="a", Body=b"")
@@ -80,14 +80,14 @@ def test_a_botocore_without_the_private_names_still_lists(s3_endpoint, s3_admin,
 
     from botocore.parsers import RestXMLParser
 
-    from s3browser.core import fast_listing_parser
-    from s3browser.core.secrets import Secrets
+    from s3browser.core.s3 import listing_parser as fast_listing_parser
+    from s3browser.core.settings.secrets import Secrets
 
     assert fast_listing_parser.missing_botocore_names() == []
     monkeypatch.setattr(RestXMLParser, "_parse_payload", None)  # as if a botocore release renamed it
     assert fast_listing_parser.missing_botocore_names() == ["RestXMLParser._parse_payload"]
     monkeypatch.undo()
-    from s3browser.core import connection
+    from s3browser.core.s3 import connection
 
     def lacking() -> list[str]:
         return ["botocore.handlers._handle_200_error"]

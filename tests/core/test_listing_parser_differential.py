@@ -16,8 +16,8 @@ import botocore.session
 import pytest
 from botocore.parsers import ResponseParserError, RestXMLParser
 
-from s3browser.core.connection import fast_timestamp
-from s3browser.core.fast_listing_parser import parse_list_objects_v2
+from s3browser.core.s3.connection import fast_timestamp
+from s3browser.core.s3.listing_parser import parse_list_objects_v2
 
 OPERATION = botocore.session.get_session().get_service_model("s3").operation_model("ListObjectsV2")
 NAMESPACE = ' xmlns="http://s3.amazonaws.com/doc/2006-03-01/"'

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from s3browser.core.local_paths import local_target, plan_upload
+from s3browser.core.local.paths import local_target, plan_upload
 
 HOSTILE = {
     "../escape.txt": None,
@@ -66,3 +66,24 @@ def test_plan_upload_keeps_relative_paths_and_reports_unreadable(tmp_path: Path)
     assert {f.key: f.size for f in files} == {"dest/album/a.jpg": 1, "dest/album/sub/b.txt": 2,
                                               "dest/single.csv": 3}
     assert len(problems) == 1 and "gone.bin" in problems[0] and "No such file" in problems[0]
+
+
+def test_content_types_do_not_depend_on_the_host(monkeypatch) -> None:
+    import importlib
+    import mimetypes
+
+    from s3browser.core.local import content_types
+
+    # A host whose mime.types maps .md and .txt oddly must not change what s3browser sends.
+    mimetypes.add_type("application/x-host-oddity", ".txt")
+    mimetypes.add_type("application/x-host-oddity", ".md")
+    try:
+        fresh = importlib.reload(content_types)
+        assert fresh.guess_content_type("notes.md") == "text/markdown"
+        assert fresh.guess_content_type("a.txt") == "text/plain"
+        assert fresh.guess_content_type("photo.JPG") == "image/jpeg"
+        assert fresh.guess_content_type("data.parquet") == "application/vnd.apache.parquet"
+        assert fresh.guess_content_type("no-extension") == "application/octet-stream"
+    finally:
+        mimetypes.init()
+        importlib.reload(content_types)

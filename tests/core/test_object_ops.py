@@ -6,20 +6,20 @@ import urllib.request
 
 import pytest
 
-from s3browser.core.buckets import bucket_name_problem, create_bucket, delete_bucket, is_versioned
-from s3browser.core.connection import Connection
-from s3browser.core.deletion import BATCH_SIZE, count_for_delete, delete_batches
-from s3browser.core.errors import S3BrowserError
-from s3browser.core.object_ops import (
-    MAX_PRESIGN_SECONDS,
+from s3browser.core.ops.buckets import bucket_name_problem, create_bucket, delete_bucket
+from s3browser.core.ops.copy import (
     copy_object,
     create_folder,
     object_name_problem,
     plan_copy,
     plan_rename,
-    presigned_url,
 )
-from s3browser.core.secrets import Secrets
+from s3browser.core.ops.delete import BATCH_SIZE, count_for_delete, delete_batches
+from s3browser.core.ops.links import MAX_PRESIGN_SECONDS, presigned_url
+from s3browser.core.ops.versions import is_versioned
+from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.errors import S3BrowserError
+from s3browser.core.settings.secrets import Secrets
 from tests.conftest import SECRET_KEY, _profile
 
 
@@ -191,7 +191,13 @@ def test_presigned_link_downloads_and_expiry_is_limited(conn, s3_admin) -> None:
 
 
 def test_soft_delete_moves_to_trash_and_restores(conn, s3_admin) -> None:
-    from s3browser.core.trash import TRASH_PREFIX, delete_from_trash, list_trash, move_to_trash, restore
+    from s3browser.core.ops.trash import (
+        TRASH_PREFIX,
+        delete_from_trash,
+        list_trash,
+        move_to_trash,
+        restore,
+    )
 
     s3_admin.create_bucket(Bucket="soft")
     s3_admin.put_object(Bucket="soft", Key="docs/a.txt", Body=b"aaa", ContentType="text/plain",

@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import keyring
 import pytest
 from keyring.backends import chainer, fail
 
-from s3browser.core.profiles import Profile, ProfileStore
-from s3browser.core.secrets import SERVICE, Secrets, SecretStore, choose_backend
+from s3browser.core.settings.profiles import Profile, ProfileStore
+from s3browser.core.settings.secrets import (
+    SERVICE,
+    Secrets,
+    SecretStore,
+    choose_backend,
+)
 
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 
@@ -123,7 +127,7 @@ def test_a_damaged_profiles_file_is_kept_and_never_overwritten(memory_keyring, d
     assert "could not be used" in store.problem and str(store.path) in store.problem
     backup = store.path.with_name("profiles.json.unreadable")
     assert backup.read_bytes() == damage
-    from s3browser.core.errors import S3BrowserError
+    from s3browser.core.s3.errors import S3BrowserError
 
     with pytest.raises(S3BrowserError, match="Fix or remove the file"):
         store.save(Profile(name="new", access_key_id="AK"), None)

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from s3browser.core.connection import Connection
-from s3browser.core.errors import describe
-from s3browser.core.process_engine import ProcessTransferEngine
-from s3browser.core.secrets import Secrets
-from s3browser.core.transfers import MiB, Progress, TransferEngine, UploadOptions
-from s3browser.core.upload_journal import UploadJournal
+from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.errors import describe
+from s3browser.core.settings.secrets import Secrets
+from s3browser.core.transfers.engine import MiB, Progress, TransferEngine, UploadOptions
+from s3browser.core.transfers.journal import UploadJournal
+from s3browser.core.transfers.process_engine import ProcessTransferEngine
 from tests.conftest import SECRET_KEY, _profile
 
 OPTIONS = UploadOptions(part_size=5 * MiB, parallel_parts=1)

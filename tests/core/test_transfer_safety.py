@@ -16,16 +16,16 @@ from pathlib import Path
 
 import pytest
 
-from s3browser.core.connection import Connection
-from s3browser.core.errors import describe
-from s3browser.core.local_paths import local_target
-from s3browser.core.local_writes import TargetFolder
-from s3browser.core.object_ops import copy_object, plan_copy
-from s3browser.core.secrets import Secrets
-from s3browser.core.transfer_plans import plan_downloads, plan_uploads
-from s3browser.core.transfers import MiB, Progress, TransferEngine, UploadOptions
-from s3browser.core.trash import move_to_trash
-from s3browser.core.upload_journal import UploadJournal
+from s3browser.core.local.paths import local_target
+from s3browser.core.local.writes import TargetFolder
+from s3browser.core.ops.copy import copy_object, plan_copy
+from s3browser.core.ops.trash import move_to_trash
+from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.errors import describe
+from s3browser.core.settings.secrets import Secrets
+from s3browser.core.transfers.engine import MiB, Progress, TransferEngine, UploadOptions
+from s3browser.core.transfers.journal import UploadJournal
+from s3browser.core.transfers.plans import plan_downloads, plan_uploads
 from tests.conftest import SECRET_KEY, _profile
 
 

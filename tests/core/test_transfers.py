@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from s3browser.core.connection import Connection
-from s3browser.core.errors import describe
-from s3browser.core.secrets import Secrets
-from s3browser.core.transfer_plans import plan_downloads, plan_uploads
-from s3browser.core.transfers import (
+from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.errors import describe
+from s3browser.core.settings.secrets import Secrets
+from s3browser.core.transfers.engine import (
     MiB,
     Overwrite,
     Progress,
@@ -21,6 +20,7 @@ from s3browser.core.transfers import (
     needs_upload,
     validate_part_settings,
 )
+from s3browser.core.transfers.plans import plan_downloads, plan_uploads
 from tests.conftest import SECRET_KEY, _profile
 
 
@@ -178,11 +178,11 @@ import resource, signal, sys, threading
 from pathlib import Path
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)          # writes past the limit fail with EFBIG
 resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, 1 << 20))  # the "disk" holds 1 MiB per file
-from s3browser.core.connection import Connection
-from s3browser.core.errors import describe
-from s3browser.core.profiles import SOURCE_ADHOC, Profile
-from s3browser.core.secrets import Secrets
-from s3browser.core.transfers import Progress, TransferEngine
+from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.errors import describe
+from s3browser.core.settings.profiles import SOURCE_ADHOC, Profile
+from s3browser.core.settings.secrets import Secrets
+from s3browser.core.transfers.engine import Progress, TransferEngine
 endpoint, folder = sys.argv[1], Path(sys.argv[2])
 engine = TransferEngine(Connection(Profile(name="t", endpoint_url=endpoint, access_key_id="k", path_style=True,
                                            source=SOURCE_ADHOC), Secrets("s")))

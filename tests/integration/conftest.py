@@ -14,9 +14,14 @@ from typing import Callable
 
 import pytest
 
-from s3browser.core.profiles import SOURCE_ADHOC, Profile
-from s3browser.core.secrets import Secrets
-from tests.support.servers import RunningServer, ServerToolMissing, start_rclone, start_seaweedfs
+from s3browser.core.settings.profiles import SOURCE_ADHOC, Profile
+from s3browser.core.settings.secrets import Secrets
+from tests.support.servers import (
+    RunningServer,
+    ServerToolMissing,
+    start_rclone,
+    start_seaweedfs,
+)
 from tests.ui.conftest import runner, store, window  # noqa: F401 - the GUI fixtures, shared
 
 

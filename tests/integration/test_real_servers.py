@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 import s3browser.core as core
-from s3browser.core.connection import Connection
-from s3browser.core.s3paths import Location
+from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.locations import Location
 from tests.integration.conftest import server_profile
 from tests.ui.conftest import table_names, wait_loaded
 from tests.ui.test_browsing import double_click_row
@@ -92,7 +92,11 @@ def test_gui_browse_flow(qtbot, window, real_server, bucket) -> None:
 
 
 def test_fast_listing_parser_matches_botocore(conn, bucket, real_server) -> None:
-    from tests.support.parser_check import HOSTILE_KEYS, assert_same_listings, stock_client
+    from tests.support.parser_check import (
+        HOSTILE_KEYS,
+        assert_same_listings,
+        stock_client,
+    )
 
     client = real_server.client()
     for key in HOSTILE_KEYS:
@@ -131,8 +135,13 @@ def test_transfer_engine_multipart_cancel_and_download(conn, bucket, real_server
     import os
     import threading
 
-    from s3browser.core.transfer_plans import plan_downloads
-    from s3browser.core.transfers import MiB, Progress, TransferEngine, UploadOptions
+    from s3browser.core.transfers.engine import (
+        MiB,
+        Progress,
+        TransferEngine,
+        UploadOptions,
+    )
+    from s3browser.core.transfers.plans import plan_downloads
 
     engine = TransferEngine(conn)
     try:
@@ -210,8 +219,13 @@ def test_interrupted_upload_resumes_from_its_parts(conn, bucket, real_server, tm
     import threading
     import time
 
-    from s3browser.core.transfers import MiB, Progress, TransferEngine, UploadOptions
-    from s3browser.core.upload_journal import UploadJournal
+    from s3browser.core.transfers.engine import (
+        MiB,
+        Progress,
+        TransferEngine,
+        UploadOptions,
+    )
+    from s3browser.core.transfers.journal import UploadJournal
 
     source = tmp_path / "big.bin"
     source.write_bytes(os.urandom(60 * MiB))  # 12 parts sent one by one: time to interrupt on loopback

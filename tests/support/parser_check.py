@@ -7,7 +7,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from s3browser.core.connection import Connection
+from s3browser.core.s3.connection import Connection
 
 HOSTILE_KEYS = [
     "plain.txt", "with space.txt", "amp&ersand.txt", "lt<gt>.txt", "quote\"apos'.txt", "plus+sign.txt",

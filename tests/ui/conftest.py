@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from s3browser.core.profiles import ProfileStore
-from s3browser.core.secrets import SecretStore
+from s3browser.core.settings.profiles import ProfileStore
+from s3browser.core.settings.secrets import SecretStore
 from s3browser.ui import interaction
 from s3browser.ui.main_window import MainWindow
 from tests.conftest import ACCESS_KEY, FAST_FAILING, SECRET_KEY, _profile
@@ -86,7 +86,7 @@ def wait_loaded(qtbot, win, timeout: int = 15000) -> None:
 @pytest.fixture
 def connected(qtbot, window, s3_endpoint):
     """The window connected to the moto server (buckets listed)."""
-    from s3browser.core.secrets import Secrets
+    from s3browser.core.settings.secrets import Secrets
 
     with qtbot.waitSignal(window.connected, timeout=10000):
         window.connect_profile(_profile(s3_endpoint), Secrets(SECRET_KEY), remember=False)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtWidgets import QPushButton
 
-from s3browser.core.s3paths import Location
+from s3browser.core.s3.locations import Location
 from s3browser.ui.main_window import MainWindow
 from s3browser.ui.models.object_table import COL_SIZE
 from tests.conftest import ACCESS_KEY, SECRET_KEY
@@ -97,8 +96,8 @@ def test_dialog_explains_a_bad_endpoint_url(qtbot, window, url, reason) -> None:
 
 
 def test_edit_and_delete_profile_removes_keyring_entry(qtbot, window, store, memory_keyring, answers) -> None:
-    from s3browser.core.profiles import Profile
-    from s3browser.core.secrets import Secrets
+    from s3browser.core.settings.profiles import Profile
+    from s3browser.core.settings.secrets import Secrets
 
     store.save(Profile(name="temp", endpoint_url="http://127.0.0.1:1", access_key_id="AK"), Secrets("S1"))
     dialog = window.open_connect_dialog()
@@ -256,7 +255,7 @@ def test_window_state_and_last_profile_are_remembered(qtbot, store, connected) -
 
 def test_error_messages_appear_in_window_and_app_keeps_working(qtbot, window, error_scenario, s3_endpoint,
                                                                 log_file) -> None:
-    from s3browser.core.secrets import Secrets
+    from s3browser.core.settings.secrets import Secrets
     from tests.conftest import _profile
 
     with qtbot.waitSignal(window.connected, timeout=10000):
@@ -278,7 +277,7 @@ def test_error_messages_appear_in_window_and_app_keeps_working(qtbot, window, er
 
 
 def test_denied_bucket_in_tree_shows_error_and_siblings_keep_working(qtbot, window, auth_moto_endpoint) -> None:
-    from s3browser.core.secrets import Secrets
+    from s3browser.core.settings.secrets import Secrets
     from tests.conftest import _profile
 
     endpoint, (key, secret) = auth_moto_endpoint

@@ -8,8 +8,8 @@ import keyring
 from keyring.backends import fail
 from PySide6.QtCore import Qt
 
-from s3browser.core.profiles import ProfileStore
-from s3browser.core.secrets import SecretStore
+from s3browser.core.settings.profiles import ProfileStore
+from s3browser.core.settings.secrets import SecretStore
 from s3browser.ui.main_window import MainWindow
 from tests.conftest import ACCESS_KEY, SECRET_KEY
 from tests.ui.conftest import table_names, wait_loaded

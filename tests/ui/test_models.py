@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from s3browser.core.listing import ListingPage
-from s3browser.core.s3paths import Location
-from s3browser.core.transfers import Progress
+from s3browser.core.s3.listing import ListingPage
+from s3browser.core.s3.locations import Location
+from s3browser.core.transfers.engine import Progress
 from s3browser.ui.models.bucket_tree import BucketTreeModel
-from s3browser.ui.models.object_table import COL_MODIFIED, COL_NAME, COL_SIZE, KEY_ROLE, ObjectTableModel
+from s3browser.ui.models.object_table import (
+    COL_MODIFIED,
+    COL_NAME,
+    COL_SIZE,
+    KEY_ROLE,
+    ObjectTableModel,
+)
 from tests.ui.conftest import wait_loaded
 from tests.ui.test_browsing import arrange_buckets
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from s3browser.core.s3paths import Location
+from s3browser.core.s3.locations import Location
 from tests.ui.conftest import table_names, wait_loaded
 from tests.ui.test_drag_out import select_names
 from tests.ui.test_transfers_gui import wait_transfers
@@ -327,7 +327,7 @@ def test_soft_delete_profile_moves_to_trash_and_trash_view_restores_and_empties(
         qtbot, window, s3_admin, s3_endpoint, answers) -> None:
     from dataclasses import replace
 
-    from s3browser.core.secrets import Secrets
+    from s3browser.core.settings.secrets import Secrets
     from tests.conftest import SECRET_KEY, _profile
 
     s3_admin.create_bucket(Bucket="soft-bucket")

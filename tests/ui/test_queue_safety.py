@@ -7,8 +7,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QTimer
 
-from s3browser.core.s3paths import Location
-from s3browser.core.transfers import Overwrite, UploadOptions
+from s3browser.core.s3.locations import Location
+from s3browser.core.transfers.engine import Overwrite, UploadOptions
 from s3browser.ui.drag_out import DeferredDownloadMime, staging_root
 from s3browser.ui.models.transfer_queue import COL_ERROR, State
 from tests.ui.conftest import wait_loaded
@@ -17,7 +17,7 @@ from tests.ui.test_resume_gui import open_window
 
 
 def download_plan_of(win, qtbot, location: Location, keys: list[str], root: Path):  # noqa: ANN001
-    from s3browser.core.transfer_plans import plan_downloads
+    from s3browser.core.transfers.plans import plan_downloads
 
     return plan_downloads(win.connection, location.bucket, keys, [], location.prefix, root)
 
@@ -95,7 +95,7 @@ def test_renamed_keys_are_reported_in_the_row_and_the_summary(qtbot, connected, 
     win = connected
     summaries = []
     win.transfers.batch_finished.connect(summaries.append)
-    from s3browser.core.transfer_plans import plan_downloads
+    from s3browser.core.transfers.plans import plan_downloads
 
     plan = plan_downloads(win.connection, "oddnames", [], ["docs/"], "", tmp_path / "out")
     win._queue_download(plan)
@@ -162,7 +162,7 @@ def test_a_drag_cancelled_with_escape_removes_what_it_staged(qtbot, connected, s
 
 
 def test_switching_connections_stops_the_idle_workers(qtbot, window, s3_endpoint) -> None:
-    from s3browser.core.secrets import Secrets
+    from s3browser.core.settings.secrets import Secrets
     from tests.conftest import SECRET_KEY, _profile
 
     engines = []

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from s3browser.core.s3paths import Location
-from s3browser.core.secrets import Secrets
-from s3browser.core.transfers import MiB, Overwrite, UploadOptions
+from s3browser.core.s3.locations import Location
+from s3browser.core.settings.secrets import Secrets
+from s3browser.core.transfers.engine import MiB, Overwrite, UploadOptions
 from s3browser.ui.main_window import MainWindow
 from s3browser.ui.models.transfer_queue import State
 from tests.conftest import FAST_FAILING, SECRET_KEY, _profile

@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDialog
 
-from s3browser.core.connection import Connection
-from s3browser.core.secrets import Secrets
+from s3browser.core.s3.connection import Connection
+from s3browser.core.settings.secrets import Secrets
 from s3browser.ui.crash import CrashReporter
 from s3browser.ui.dialogs.multipart_dialog import MultipartUploadsDialog
 from tests.conftest import SECRET_KEY, _profile

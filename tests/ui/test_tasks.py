@@ -8,7 +8,6 @@ import time
 from PySide6.QtCore import QThread
 
 
-
 def test_results_arrive_on_the_gui_thread(qtbot, runner) -> None:
     seen = {}
     gui_thread = QThread.currentThread()

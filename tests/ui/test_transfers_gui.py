@@ -10,8 +10,8 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
-from s3browser.core.s3paths import Location
-from s3browser.core.transfers import MiB, Overwrite
+from s3browser.core.s3.locations import Location
+from s3browser.core.transfers.engine import MiB, Overwrite
 from s3browser.ui.models.transfer_queue import State
 from tests.ui.conftest import table_names, wait_loaded
 
@@ -41,7 +41,7 @@ def states(win) -> dict[str, str]:
 
 def start_slow_upload(win, folder: Path) -> None:
     """A 40 MiB upload in 5 MiB parts, one at a time: long enough to act on while it runs."""
-    from s3browser.core.transfers import UploadOptions
+    from s3browser.core.transfers.engine import UploadOptions
 
     big = folder / "big.bin"
     big.write_bytes(os.urandom(40 * MiB))
@@ -176,7 +176,7 @@ def test_download_selection_recursively_with_hostile_keys_reported(qtbot, connec
 @pytest.fixture
 def slow_window(qtbot, window, s3_admin, fault_proxy):
     """The window connected through a proxy whose parts take a while, so actions land mid-upload."""
-    from s3browser.core.secrets import Secrets
+    from s3browser.core.settings.secrets import Secrets
     from tests.conftest import SECRET_KEY, _profile
     from tests.ui.test_resume_gui import slow_parts
 
@@ -204,7 +204,7 @@ def test_cancel_running_upload_leaves_no_multipart_upload(qtbot, slow_window, s3
 
 
 def test_server_gone_mid_transfer_then_retry_succeeds(qtbot, window, s3_admin, fault_proxy, tmp_path) -> None:
-    from s3browser.core.secrets import Secrets
+    from s3browser.core.settings.secrets import Secrets
     from tests.conftest import SECRET_KEY, _profile
 
     s3_admin.create_bucket(Bucket="flaky-net")
@@ -268,7 +268,7 @@ def test_incomplete_multipart_uploads_listed_with_size_and_aborted(qtbot, bucket
 
 
 def test_access_denied_at_destination_fails_item_and_keeps_queue(qtbot, window, auth_moto_endpoint, tmp_path):
-    from s3browser.core.secrets import Secrets
+    from s3browser.core.settings.secrets import Secrets
     from tests.conftest import _profile
 
     endpoint, (key, secret) = auth_moto_endpoint
@@ -276,7 +276,7 @@ def test_access_denied_at_destination_fails_item_and_keeps_queue(qtbot, window, 
         window.connect_profile(_profile(endpoint, key), Secrets(secret), remember=False)
     source = tmp_path / "denied.txt"
     source.write_bytes(b"nope")
-    from s3browser.core.transfers import UploadOptions
+    from s3browser.core.transfers.engine import UploadOptions
 
     window.upload_paths([source], Location("readonly-bucket", ""), UploadOptions(overwrite=Overwrite.OVERWRITE))
     window.upload_paths([source], Location("open-bucket", "ok/"), UploadOptions(overwrite=Overwrite.OVERWRITE))

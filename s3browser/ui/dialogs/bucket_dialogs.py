@@ -15,9 +15,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from s3browser.core.buckets import EmptyProgress, bucket_name_problem, create_bucket, delete_bucket
-from s3browser.core.connection import Connection
-from s3browser.core.errors import describe
+from s3browser.core.ops.buckets import (
+    EmptyProgress,
+    bucket_name_problem,
+    create_bucket,
+    delete_bucket,
+)
+from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.errors import describe
 from s3browser.ui.tasks import Task, TaskRunner
 
 REGIONS = ("us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1", "eu-west-2",

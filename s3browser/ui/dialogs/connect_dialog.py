@@ -19,11 +19,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from s3browser.core.connection import Connection
-from s3browser.core.errors import S3BrowserError, describe
-from s3browser.core.listing import list_buckets
-from s3browser.core.profiles import SOURCE_APP, Profile, ProfileStore, endpoint_problem, validate_profile
-from s3browser.core.secrets import Secrets
+from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.errors import S3BrowserError, describe
+from s3browser.core.s3.listing import list_buckets
+from s3browser.core.settings.profiles import (
+    SOURCE_APP,
+    Profile,
+    ProfileStore,
+    endpoint_problem,
+    validate_profile,
+)
+from s3browser.core.settings.secrets import Secrets
 from s3browser.ui import interaction
 from s3browser.ui.dialogs.remembering import RememberingDialog
 from s3browser.ui.tasks import Task, TaskRunner

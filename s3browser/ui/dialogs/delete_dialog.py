@@ -22,10 +22,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from s3browser.core.connection import Connection
-from s3browser.core.deletion import BatchResult, DeletePlan, delete_batches, iter_count_for_delete
-from s3browser.core.errors import describe
-from s3browser.core.trash import TRASH_PREFIX, move_to_trash
+from s3browser.core.ops.delete import (
+    BatchResult,
+    DeletePlan,
+    delete_batches,
+    iter_count_for_delete,
+)
+from s3browser.core.ops.trash import TRASH_PREFIX, move_to_trash
+from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.errors import describe
 from s3browser.ui.formatting import human_size
 from s3browser.ui.tasks import POOL_OPERATIONS, Task, TaskRunner
 

@@ -5,11 +5,23 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from s3browser.core.connection import Connection
-from s3browser.core.errors import describe
-from s3browser.core.multipart import IncompleteUpload, abort_uploads, list_incomplete_uploads
+from s3browser.core.ops.incomplete_uploads import (
+    IncompleteUpload,
+    abort_uploads,
+    list_incomplete_uploads,
+)
+from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.errors import describe
 from s3browser.ui import interaction
 from s3browser.ui.dialogs.remembering import RememberingDialog
 from s3browser.ui.formatting import exact_size, human_size

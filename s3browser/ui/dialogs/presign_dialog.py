@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from s3browser.core.connection import Connection
-from s3browser.core.errors import describe
-from s3browser.core.object_ops import MAX_PRESIGN_SECONDS, presigned_url
+from s3browser.core.ops.links import MAX_PRESIGN_SECONDS, presigned_url
+from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.errors import describe
 from s3browser.ui.tasks import TaskRunner
 
 UNITS = (("minutes", 60), ("hours", 3600), ("days", 86400))

@@ -16,10 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from s3browser.core.connection import Connection
-from s3browser.core.deletion import BatchResult
-from s3browser.core.errors import describe
-from s3browser.core.trash import TrashEntry, delete_from_trash, list_trash, restore
+from s3browser.core.ops.delete import BatchResult
+from s3browser.core.ops.trash import TrashEntry, delete_from_trash, list_trash, restore
+from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.errors import describe
 from s3browser.ui import interaction
 from s3browser.ui.formatting import human_size
 from s3browser.ui.tasks import TaskRunner

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from s3browser.core.local_paths import plan_upload
-from s3browser.core.s3paths import Location, parse_location
-from s3browser.core.transfers import (
+from s3browser.core.local.paths import plan_upload
+from s3browser.core.s3.locations import Location, parse_location
+from s3browser.core.transfers.engine import (
     DEFAULT_PARALLEL_PARTS,
     DEFAULT_PART_SIZE,
     STORAGE_CLASSES,

@@ -10,12 +10,18 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 
-from s3browser.core.connection import Connection
-from s3browser.core.errors import describe
-from s3browser.core.listing import BucketInfo, ListingPage, iter_pages, list_buckets
-from s3browser.core.s3paths import Location
+from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.errors import describe
+from s3browser.core.s3.listing import BucketInfo, ListingPage, iter_pages, list_buckets
+from s3browser.core.s3.locations import Location
 from s3browser.ui import icons
 from s3browser.ui.tasks import POOL_LISTING, Task, TaskRunner
 

@@ -14,13 +14,13 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from s3browser.core.connection import Connection
-from s3browser.core.errors import describe
-from s3browser.core.listing import BucketInfo, ListingPage, iter_pages, list_buckets
-from s3browser.core.s3paths import Location
+from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.errors import describe
+from s3browser.core.s3.listing import BucketInfo, ListingPage, iter_pages, list_buckets
+from s3browser.core.s3.locations import Location
 from s3browser.ui import icons
-from s3browser.ui.models.flat_table import FlatTableModel
 from s3browser.ui.formatting import exact_size, human_size, local_time
+from s3browser.ui.models.flat_table import FlatTableModel
 from s3browser.ui.tasks import POOL_LISTING, Task, TaskRunner
 
 log = logging.getLogger(__name__)

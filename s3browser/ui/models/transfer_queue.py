@@ -14,9 +14,9 @@ from typing import Any, Iterable
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
-from s3browser.core.transfers import Progress, UploadOptions
-from s3browser.ui.models.flat_table import FlatTableModel
+from s3browser.core.transfers.engine import Progress, UploadOptions
 from s3browser.ui.formatting import exact_size, human_size
+from s3browser.ui.models.flat_table import FlatTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QDrag, QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QTreeView, QWidget
 
-from s3browser.core.s3paths import Location
+from s3browser.core.s3.locations import Location
 from s3browser.ui.models.bucket_tree import LOCATION_ROLE
 
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from s3browser.core.s3paths import Location, parse_location
+from s3browser.core.s3.locations import Location, parse_location
 
 
 class PathBar(QLineEdit):

@@ -20,7 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from s3browser.ui.models.transfer_queue import COL_NAME, COL_PROGRESS, PROGRESS_ROLE, TransferItem
+from s3browser.ui.models.transfer_queue import (
+    COL_NAME,
+    COL_PROGRESS,
+    PROGRESS_ROLE,
+    TransferItem,
+)
 from s3browser.ui.transfer_controller import TransferController
 
 

@@ -9,9 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from s3browser.core.connection import Connection
-from s3browser.core.listing import find_existing, iter_pages
-from s3browser.core.local_paths import LocalFile, LocalTarget, local_target, plan_upload, refuse_file_and_folder
+from s3browser.core.local.paths import (
+    LocalFile,
+    LocalTarget,
+    local_target,
+    plan_upload,
+    refuse_file_and_folder,
+)
+from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.listing import find_existing, iter_pages
 
 
 @dataclass

@@ -7,12 +7,11 @@ million-object prefix costs a few lists of ints and strings instead of a million
 from __future__ import annotations
 
 import os
-
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
-from s3browser.core.connection import Connection
-from s3browser.core.errors import S3BrowserError
+from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.errors import S3BrowserError
 
 
 @dataclass(slots=True)

@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from s3browser.core.paths import state_dir
+from s3browser.core.settings.dirs import state_dir
 
 JOURNAL_FILE_NAME = "uploads.sqlite3"
 _SCHEMA = """

@@ -29,8 +29,8 @@ from multiprocessing.connection import Connection as Pipe
 from pathlib import Path
 from typing import Any
 
-from s3browser.core.profiles import Profile
-from s3browser.core.secrets import Secrets
+from s3browser.core.settings.profiles import Profile
+from s3browser.core.settings.secrets import Secrets
 
 PROGRESS_INTERVAL = 0.1
 
@@ -94,7 +94,7 @@ class _Worker:
             self._stopping.set()
 
     def _handle(self, message: tuple) -> None:
-        from s3browser.core.transfers import Progress
+        from s3browser.core.transfers.engine import Progress
 
         kind = message[0]
         if kind == "open":
@@ -122,9 +122,9 @@ class _Worker:
             self.engine.discard_download(*message[1:])
 
     def _open(self, spec: WorkerSpec) -> None:
-        from s3browser.core.connection import Connection
-        from s3browser.core.transfers import TransferEngine
-        from s3browser.core.upload_journal import UploadJournal
+        from s3browser.core.s3.connection import Connection
+        from s3browser.core.transfers.engine import TransferEngine
+        from s3browser.core.transfers.journal import UploadJournal
 
         connection = Connection(spec.profile, spec.secrets, **spec.config)
         journal = UploadJournal(spec.journal_path) if spec.journal_path else None
@@ -155,7 +155,7 @@ class _Worker:
                 self._handles[tid] = handle
 
     def _describe(self, error: BaseException | None, handle: Any) -> tuple[str, str]:
-        from s3browser.core.errors import describe
+        from s3browser.core.s3.errors import describe
 
         if error is None:
             return "", ""

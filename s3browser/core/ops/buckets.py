@@ -13,7 +13,11 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from s3browser.core.connection import Connection
+from s3browser.core.ops.delete import delete_batches
+from s3browser.core.ops.versions import is_versioned, iter_versions
+from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.errors import S3BrowserError
+from s3browser.core.s3.listing import iter_pages
 
 US_EAST_1 = "us-east-1"
 _ALLOWED = re.compile(r"^[a-z0-9.-]+$")
@@ -57,7 +61,7 @@ def create_bucket(conn: Connection, name: str, region: str = "") -> None:
     """Create ``name`` in ``region`` (default: the connection's), handling the us-east-1 rule."""
     problem = bucket_name_problem(name)
     if problem:
-        from s3browser.core.errors import S3BrowserError
+
 
         raise S3BrowserError(problem, kind="invalid")
     region = region or conn.region or US_EAST_1
@@ -66,12 +70,6 @@ def create_bucket(conn: Connection, name: str, region: str = "") -> None:
     if region != US_EAST_1:
         kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}
     client.create_bucket(**kwargs)
-
-
-def is_versioned(conn: Connection, bucket: str) -> bool:
-    """True when versioning is Enabled or Suspended: old versions may exist either way."""
-    status = conn.call(bucket, lambda c: c.get_bucket_versioning(Bucket=bucket)).get("Status", "")
-    return status in ("Enabled", "Suspended")
 
 
 @dataclass
@@ -83,16 +81,12 @@ class EmptyProgress:
 def empty_bucket(conn: Connection, bucket: str, should_stop: Callable[[], bool] = lambda: False,
                  on_progress: Callable[[EmptyProgress], None] | None = None) -> EmptyProgress:
     """Delete every object version and delete marker (or every object, if never versioned)."""
-    from s3browser.core.deletion import delete_batches, iter_versions
-
     progress = EmptyProgress()
     targets = iter_versions(conn, bucket, "") if is_versioned(conn, bucket) else _iter_all_keys(conn, bucket)
     for result in delete_batches(conn, bucket, targets, should_stop):
         progress.deleted += result.deleted
         progress.failed += len(result.failures)
         if result.failures:
-            from s3browser.core.errors import S3BrowserError
-
             key, _code, message = result.failures[0]
             raise S3BrowserError(f"Could not empty the bucket: {key}: {message}", kind="denied")
         if on_progress:
@@ -101,8 +95,6 @@ def empty_bucket(conn: Connection, bucket: str, should_stop: Callable[[], bool] 
 
 
 def _iter_all_keys(conn: Connection, bucket: str):  # noqa: ANN202 - a generator of (key, None)
-    from s3browser.core.listing import iter_pages
-
     for page in iter_pages(conn, bucket, "", delimiter=""):
         for key in page.keys:
             yield key, None

@@ -15,12 +15,12 @@ from typing import Callable, Iterable, Iterator
 
 from botocore.exceptions import ClientError
 
-from s3browser.core.connection import Connection
-from s3browser.core.errors import describe
-from s3browser.core.listing import iter_pages
+from s3browser.core.ops.versions import Target, is_versioned, list_versions
+from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.errors import describe
+from s3browser.core.s3.listing import iter_pages
 
 BATCH_SIZE = 1000  # DeleteObjects' limit
-Target = tuple[str, "str | None"]  # (key, version id or None)
 
 
 @dataclass
@@ -76,14 +76,12 @@ def iter_count_for_delete(conn: Connection, bucket: str, keys: dict[str, int], f
                           should_stop: Callable[[], bool] = lambda: False) -> Iterator[DeletePlan]:
     """The same plan, yielded as it grows (after each listing page) and once more when complete."""
     if versioned is None:
-        from s3browser.core.buckets import is_versioned
-
         versioned = is_versioned(conn, bucket)
     plan = DeletePlan(bucket, versioned=versioned, all_versions=all_versions and versioned)
     if plan.all_versions:
         sources = [(key, True) for key in keys] + [(folder, False) for folder in folders]
         for prefix, exact in sources:
-            for target, size in _versions(conn, bucket, prefix, exact=exact, should_stop=should_stop):
+            for target, size in list_versions(conn, bucket, prefix, exact=exact, should_stop=should_stop):
                 plan.targets.append(target)
                 plan.total_size += size
                 if len(plan.targets) % BATCH_SIZE == 0:
@@ -103,30 +101,6 @@ def iter_count_for_delete(conn: Connection, bucket: str, keys: dict[str, int], f
                 yield plan
     plan.complete = not should_stop()
     yield plan
-
-
-def iter_versions(conn: Connection, bucket: str, prefix: str,
-                  should_stop: Callable[[], bool] = lambda: False) -> Iterator[Target]:
-    """Every version and delete marker under ``prefix``."""
-    for target, _size in _versions(conn, bucket, prefix, exact=False, should_stop=should_stop):
-        yield target
-
-
-def _versions(conn: Connection, bucket: str, prefix: str, exact: bool,
-              should_stop: Callable[[], bool]) -> Iterator[tuple[Target, int]]:
-    kwargs = {"Bucket": bucket, "Prefix": prefix}
-    while not should_stop():
-        page = conn.call(bucket, lambda c: c.list_object_versions(**kwargs))
-        for entry in page.get("Versions", []):
-            if not exact or entry["Key"] == prefix:
-                yield (entry["Key"], entry.get("VersionId")), entry.get("Size", 0)
-        for entry in page.get("DeleteMarkers", []):
-            if not exact or entry["Key"] == prefix:
-                yield (entry["Key"], entry.get("VersionId")), 0
-        if not page.get("IsTruncated"):
-            return
-        kwargs["KeyMarker"] = page.get("NextKeyMarker", "")
-        kwargs["VersionIdMarker"] = page.get("NextVersionIdMarker", "")
 
 
 def delete_batches(conn: Connection, bucket: str, targets: Iterable[Target],

@@ -1,7 +1,7 @@
 """Every boto/botocore failure becomes one short, user-facing message here, and only here.
 
 The UI never formats exceptions itself: it calls :func:`describe` and shows the text.
-Messages never include credentials; :mod:`s3browser.core.redaction` scrubs anything
+Messages never include credentials; :mod:`s3browser.core.s3.redaction` scrubs anything
 that looks like a secret as a last line of defence.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from botocore import exceptions as bce
 
-from s3browser.core.redaction import redact
+from s3browser.core.s3.redaction import redact
 
 
 class S3BrowserError(Exception):

@@ -1,4 +1,4 @@
-"""Plain object operations: the documented Python API, usable with no Qt and no display.
+"""The documented Python API, usable with no Qt and no display.
 
 Example::
 
@@ -6,22 +6,43 @@ Example::
     conn = connect(endpoint_url="http://127.0.0.1:9000", access_key_id="AK", secret_access_key="SK")
     upload_bytes(conn, "my-bucket", "notes/hello.txt", b"hi")
     assert exists(conn, "my-bucket", "notes/hello.txt")
+
+Everything ``s3browser.core`` exports is defined or gathered here; the rest of ``core/`` is grouped
+by domain (``s3/``, ``transfers/``, ``ops/``, ``local/``, ``settings/``).
 """
 
 from __future__ import annotations
 
 import io
-import mimetypes
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from botocore.exceptions import ClientError
+from s3browser.core.local.content_types import guess_content_type
+from s3browser.core.ops.buckets import (
+    bucket_name_problem,
+    create_bucket,
+    delete_bucket,
+    empty_bucket,
+)
+from s3browser.core.ops.copy import copy_object, create_folder, plan_copy, plan_rename
+from s3browser.core.ops.delete import count_for_delete, delete_batches
+from s3browser.core.ops.links import presigned_url
+from s3browser.core.ops.objects import delete, exists
+from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.errors import S3BrowserError, UserError, describe
+from s3browser.core.s3.listing import BucketInfo, ListingPage, iter_pages, list_buckets
+from s3browser.core.settings.profiles import SOURCE_ADHOC, Profile, ProfileStore
+from s3browser.core.settings.secrets import Secrets, SecretStore
 
-from s3browser.core.connection import Connection
-from s3browser.core.listing import iter_pages
-from s3browser.core.profiles import SOURCE_ADHOC, Profile
-from s3browser.core.secrets import Secrets
+__all__ = [
+    "BucketInfo", "Connection", "ListingPage", "ObjectInfo", "Profile", "ProfileStore", "S3BrowserError",
+    "SecretStore", "Secrets", "UserError", "connect", "delete", "describe", "download_bytes", "download_file",
+    "exists", "iter_pages", "list_buckets", "list_folders", "list_objects", "upload_bytes", "upload_file",
+    "guess_content_type",
+    "bucket_name_problem", "create_bucket", "delete_bucket", "empty_bucket", "count_for_delete", "delete_batches",
+    "copy_object", "create_folder", "plan_copy", "plan_rename", "presigned_url",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +80,6 @@ def list_folders(conn: Connection, bucket: str, prefix: str = "") -> list[str]:
     return folders
 
 
-def guess_content_type(name: str) -> str:
-    return mimetypes.guess_type(name)[0] or "application/octet-stream"
-
-
 def upload_bytes(conn: Connection, bucket: str, key: str, data: bytes, content_type: str | None = None) -> None:
     """Store ``data`` at ``key`` (one PutObject; use upload_file for big data)."""
     conn.call(bucket, lambda c: c.put_object(Bucket=bucket, Key=key, Body=data,
@@ -75,13 +92,13 @@ def upload_file(conn: Connection, bucket: str, key: str, path: str | os.PathLike
     (parallel parts; aborted if the file changes meanwhile, so the object stays as it was)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from s3browser.core.multipart_upload import MultipartUploader
-    from s3browser.core.transfers import (
+    from s3browser.core.transfers.engine import (
         DEFAULT_PARALLEL_PARTS,
         DEFAULT_PART_SIZE,
         SINGLE_PUT_LIMIT,
         TransferHandle,
     )
+    from s3browser.core.transfers.multipart import MultipartUploader
 
     source = Path(path)
     extra = {"ContentType": content_type or guess_content_type(os.fspath(path))}
@@ -103,7 +120,7 @@ def download_bytes(conn: Connection, bucket: str, key: str) -> bytes:
 def download_file(conn: Connection, bucket: str, key: str, path: str | os.PathLike[str]) -> Path:
     """Download to ``path`` through a temporary file (random name, ``O_EXCL``) in the same folder,
     renamed into place only when complete."""
-    from s3browser.core.local_writes import TargetFolder
+    from s3browser.core.local.writes import TargetFolder
 
     target = Path(path).absolute()
     with TargetFolder(target.parent, target) as folder:
@@ -117,27 +134,3 @@ def download_file(conn: Connection, bucket: str, key: str, path: str | os.PathLi
             folder.remove(temp)
             raise
     return target
-
-
-def exists(conn: Connection, bucket: str, key: str) -> bool:
-    """True if ``key`` exists; other errors (denied, no bucket) are raised, not hidden as False."""
-    try:
-        conn.call(bucket, lambda c: c.head_object(Bucket=bucket, Key=key))
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") not in {"404", "NoSuchKey", "NotFound"}:
-            raise
-        # A HEAD 404 has no body, so a missing bucket looks like a missing key: ask the bucket.
-        try:
-            conn.call(bucket, lambda c: c.head_bucket(Bucket=bucket))
-        except ClientError as bucket_exc:
-            if bucket_exc.response.get("Error", {}).get("Code") in {"404", "NoSuchBucket", "NotFound"}:
-                raise ClientError({"Error": {"Code": "NoSuchBucket", "Message": "The bucket does not exist",
-                                             "BucketName": bucket}}, "HeadObject") from exc
-            raise
-        return False
-    return True
-
-
-def delete(conn: Connection, bucket: str, key: str) -> None:
-    """Delete one object (in a versioned bucket this adds a delete marker)."""
-    conn.call(bucket, lambda c: c.delete_object(Bucket=bucket, Key=key))

@@ -6,8 +6,8 @@ import logging
 import logging.handlers
 from pathlib import Path
 
-from s3browser.core.paths import log_dir
-from s3browser.core.redaction import RedactingFilter
+from s3browser.core.s3.redaction import RedactingFilter
+from s3browser.core.settings.dirs import log_dir
 
 LOG_FILE_NAME = "s3browser.log"
 _handler: logging.Handler | None = None

@@ -16,15 +16,15 @@ from urllib.parse import urlencode
 from botocore.exceptions import ClientError
 from s3transfer.manager import TransferConfig, TransferManager
 
-from s3browser.core.connection import Connection
-from s3browser.core.errors import S3BrowserError
-from s3browser.core.listing import find_existing, iter_pages
+from s3browser.core.ops.objects import exists
+from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.errors import S3BrowserError
+from s3browser.core.s3.listing import find_existing, iter_pages
 
 GiB = 1024 ** 3
 MiB = 1024 ** 2
 COPY_OBJECT_LIMIT = 5 * GiB  # the largest object a single CopyObject may copy
 COPY_PART_SIZE = 256 * MiB
-MAX_PRESIGN_SECONDS = 7 * 24 * 3600  # SigV4's limit
 _KEPT_HEADERS = {"ContentType": "ContentType", "CacheControl": "CacheControl",
                  "ContentDisposition": "ContentDisposition", "ContentEncoding": "ContentEncoding",
                  "ContentLanguage": "ContentLanguage", "Expires": "Expires", "StorageClass": "StorageClass"}
@@ -195,17 +195,7 @@ def create_folder(conn: Connection, bucket: str, prefix: str, name: str) -> str:
     return key
 
 
-def presigned_url(conn: Connection, bucket: str, key: str, expires_seconds: int) -> str:
-    """A SigV4 download link valid for ``expires_seconds`` (at most 7 days, SigV4's limit)."""
-    if not 1 <= expires_seconds <= MAX_PRESIGN_SECONDS:
-        raise S3BrowserError("A presigned link can be valid for 1 second up to 7 days.", kind="invalid")
-    return conn.client_for(bucket).generate_presigned_url(
-        "get_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=int(expires_seconds))
-
-
 def _exists(conn: Connection, bucket: str, key: str) -> bool:
-    from s3browser.core.objects import exists
-
     return exists(conn, bucket, key)
 
 

@@ -22,12 +22,12 @@ from multiprocessing.connection import Connection as Pipe
 from pathlib import Path
 from typing import Any, Callable
 
-from s3browser.core.connection import Connection
-from s3browser.core.errors import S3BrowserError
-from s3browser.core.paths import log_dir
-from s3browser.core.transfer_worker import WorkerSpec
-from s3browser.core.transfers import Progress, UploadOptions
-from s3browser.core.upload_journal import JournalEntry, UploadJournal
+from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.errors import S3BrowserError
+from s3browser.core.settings.dirs import log_dir
+from s3browser.core.transfers.engine import Progress, UploadOptions
+from s3browser.core.transfers.journal import JournalEntry, UploadJournal
+from s3browser.core.transfers.worker import WorkerSpec
 
 log = logging.getLogger(__name__)
 STOP_TIMEOUT = 4.0  # seconds a quitting window waits for a worker to stop by itself
@@ -77,7 +77,7 @@ class _WorkerProcess:
         folder.mkdir(parents=True, exist_ok=True)
         with open(folder / WORKER_OUTPUT_FILE, "ab") as output:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "s3browser.core.transfer_worker", str(child_end.fileno())],
+                [sys.executable, "-m", "s3browser.core.transfers.worker", str(child_end.fileno())],
                 pass_fds=[child_end.fileno()], stdin=subprocess.DEVNULL, stdout=output, stderr=output)
         child_end.close()
         self.pipe = Pipe(parent_end.detach())

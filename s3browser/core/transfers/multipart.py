@@ -26,13 +26,12 @@ from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotoConnectionError
-from botocore.exceptions import HTTPClientError
 
-from s3browser.core.connection import Connection
-from s3browser.core.errors import S3BrowserError, describe
-from s3browser.core.upload_journal import JournalEntry, UploadJournal
+from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.errors import S3BrowserError, describe
+from s3browser.core.transfers.journal import JournalEntry, UploadJournal
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +112,7 @@ class MultipartUploader:
                options: dict[str, Any] | None = None, entry: JournalEntry | None = None) -> None:
         """Upload ``path`` (resuming ``entry`` when given); raises what stopped it.
 
-        ``handle`` is the caller's :class:`~s3browser.core.transfers.TransferHandle`: its
+        ``handle`` is the caller's :class:`~s3browser.core.transfers.engine.TransferHandle`: its
         ``cancelled`` / ``interrupted`` flags are read between parts, and ``upload_id`` and
         ``resumed_bytes`` are set here.
         """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from s3browser.core.connection import Connection
+from s3browser.core.s3.connection import Connection
 
 
 @dataclass(frozen=True)

@@ -12,15 +12,15 @@ import os
 import shutil
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
-from urllib.parse import urlsplit
 from typing import Mapping
+from urllib.parse import urlsplit
 
 import botocore.session
 
-from s3browser.core.atomic_files import write_atomic
-from s3browser.core.errors import S3BrowserError
-from s3browser.core.paths import config_dir
-from s3browser.core.secrets import Secrets, SecretStore
+from s3browser.core.s3.errors import S3BrowserError
+from s3browser.core.settings.atomic_files import write_atomic
+from s3browser.core.settings.dirs import config_dir
+from s3browser.core.settings.secrets import Secrets, SecretStore
 
 SOURCE_APP = "app"  # created in s3browser, editable
 SOURCE_AWS = "aws"  # a profile of ~/.aws/config or ~/.aws/credentials

@@ -9,11 +9,10 @@ learned from the server's answer, so a PermanentRedirect never reaches the user.
 from __future__ import annotations
 
 import logging
+import platform
 import threading
 from datetime import datetime, timezone
 from typing import Any, Callable, TypeVar
-
-import platform
 
 import boto3
 import botocore
@@ -24,10 +23,14 @@ from botocore.parsers import ResponseParserFactory
 from botocore.utils import parse_timestamp
 
 from s3browser import __version__
-from s3browser.core.fast_listing_parser import FastParserFactory, install_quick_200_check, missing_botocore_names
-from s3browser.core.profiles import SOURCE_AWS, SOURCE_ENV, Profile
-from s3browser.core.redaction import register_secret
-from s3browser.core.secrets import Secrets
+from s3browser.core.s3.listing_parser import (
+    FastParserFactory,
+    install_quick_200_check,
+    missing_botocore_names,
+)
+from s3browser.core.s3.redaction import register_secret
+from s3browser.core.settings.profiles import SOURCE_AWS, SOURCE_ENV, Profile
+from s3browser.core.settings.secrets import Secrets
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import enum
 import logging
-import mimetypes
 import os
 import threading
 import time
@@ -27,12 +26,18 @@ from botocore.exceptions import ClientError
 from s3transfer.manager import TransferConfig, TransferManager
 from s3transfer.subscribers import BaseSubscriber
 
-from s3browser.core.connection import Connection
-from s3browser.core.download_checks import ObjectFacts, verify_download
-from s3browser.core.errors import S3BrowserError
-from s3browser.core.local_writes import TargetFolder
-from s3browser.core.multipart_upload import MemoryBudget, MultipartUploader
-from s3browser.core.upload_journal import JournalEntry, PartialDownload, UploadJournal
+from s3browser.core.local.content_types import guess_content_type
+from s3browser.core.local.writes import TargetFolder
+from s3browser.core.ops.copy import copy_object, delete_source
+from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.errors import S3BrowserError
+from s3browser.core.transfers.journal import (
+    JournalEntry,
+    PartialDownload,
+    UploadJournal,
+)
+from s3browser.core.transfers.multipart import MemoryBudget, MultipartUploader
+from s3browser.core.transfers.verification import ObjectFacts, verify_download
 
 log = logging.getLogger(__name__)
 
@@ -87,10 +92,6 @@ class UploadOptions:
         if self.metadata:
             extra["Metadata"] = dict(self.metadata)
         return extra
-
-
-def guess_content_type(name: str) -> str:
-    return mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
 def validate_part_settings(part_size: int, parallel_parts: int, largest_file: int = 0) -> str | None:
@@ -362,8 +363,6 @@ class TransferEngine:
         handle = TransferHandle(bucket, key)
 
         def run() -> None:
-            from s3browser.core.object_ops import copy_object, delete_source
-
             if handle.stopping:
                 raise CancelledError()
             copy_object(self.connection, source_bucket, source_key, bucket, key, size,

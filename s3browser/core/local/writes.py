@@ -21,7 +21,7 @@ import stat
 from pathlib import Path
 from typing import BinaryIO
 
-from s3browser.core.errors import S3BrowserError
+from s3browser.core.s3.errors import S3BrowserError
 
 TEMP_PREFIX = ".s3b-"
 TEMP_SUFFIX = ".partial"

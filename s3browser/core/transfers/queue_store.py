@@ -20,7 +20,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from s3browser.core.paths import state_dir
+from s3browser.core.settings.dirs import state_dir
 
 log = logging.getLogger(__name__)
 QUEUE_FILE_NAME = "queue.sqlite3"

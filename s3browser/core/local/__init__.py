@@ -1,0 +1,1 @@
+"""The local side: safe key-to-path mapping, safe writes, content types."""

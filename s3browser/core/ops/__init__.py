@@ -1,0 +1,1 @@
+"""Server-side operations: copy, move, rename, delete, trash, buckets, versions, links, incomplete uploads."""
