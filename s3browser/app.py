@@ -10,8 +10,8 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Sequence
 
 from s3browser import __version__
 
@@ -101,7 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     QCoreApplication.setOrganizationName("s3browser")
     QCoreApplication.setApplicationName("s3browser")
     QCoreApplication.setApplicationVersion(__version__)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setWindowIcon(icons.app_icon())
     app.setDesktopFileName("s3browser")
     window_box: list = []

@@ -14,8 +14,8 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
 
 from s3browser.core.demo import start_demo_endpoint
-from s3browser.core.settings.profiles import ProfileStore
 from s3browser.core.s3.locations import Location
+from s3browser.core.settings.profiles import ProfileStore
 from s3browser.core.settings.secrets import SecretStore
 from s3browser.core.transfers.engine import Overwrite, UploadOptions
 from s3browser.ui import icons

@@ -65,10 +65,10 @@ def connect(endpoint_url: str = "", access_key_id: str = "", secret_access_key: 
 
 def list_objects(conn: Connection, bucket: str, prefix: str = "", recursive: bool = False) -> list[ObjectInfo]:
     """Objects under ``prefix``; one level (folders omitted) unless ``recursive``."""
-    result = []
+    result: list[ObjectInfo] = []
     for page in iter_pages(conn, bucket, prefix, delimiter="" if recursive else "/"):
         result.extend(ObjectInfo(k, s, m, c) for k, s, m, c in
-                      zip(page.keys, page.sizes, page.mtimes, page.storage_classes))
+                      zip(page.keys, page.sizes, page.mtimes, page.storage_classes, strict=True))
     return result
 
 

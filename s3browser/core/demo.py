@@ -10,6 +10,7 @@ import logging
 import struct
 import zlib
 from dataclasses import dataclass
+from typing import Any
 
 from s3browser.core.settings.profiles import SOURCE_DEMO, Profile
 from s3browser.core.settings.secrets import Secrets
@@ -58,7 +59,7 @@ def sample_objects() -> dict[str, dict[str, bytes]]:
 class DemoEndpoint:
     """A running demo server; ``stop()`` shuts it down."""
 
-    server: object
+    server: Any  # moto.server.ThreadedMotoServer (moto is an optional extra)
     endpoint_url: str
 
     def profile(self) -> Profile:

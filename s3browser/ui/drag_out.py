@@ -17,8 +17,9 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QEventLoop, QMimeData, QObject, QUrl, Signal
 
@@ -55,7 +56,7 @@ class DropFetch(QObject):
 
     finished = Signal()
 
-    def __init__(self, staging: Path, on_cancel: Callable[["DropFetch"], None] | None = None) -> None:
+    def __init__(self, staging: Path, on_cancel: Callable[[DropFetch], None] | None = None) -> None:
         super().__init__()
         self.staging = staging
         self.paths: list[Path] = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 from PySide6.QtGui import QIcon
@@ -23,7 +23,7 @@ def resource_path(name: str) -> str:
     return str(resources.files("s3browser.resources").joinpath(name))
 
 
-@lru_cache(maxsize=None)
+@cache
 def icon(name: str) -> QIcon:
     """A named icon from ``resources/icons`` (cached; call on the GUI thread only)."""
     return QIcon(resource_path(f"icons/{name}.svg"))

@@ -30,7 +30,8 @@ class Interaction:
                    box.addButton("Only if different", QMessageBox.ButtonRole.AcceptRole): Overwrite.IF_DIFFERENT}
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.exec()
-        return buttons.get(box.clickedButton())
+        clicked = box.clickedButton()
+        return next((choice for button, choice in buttons.items() if button is clicked), None)
 
     def choose_folder(self, parent: QWidget | None, title: str) -> Path | None:
         folder = QFileDialog.getExistingDirectory(parent, title)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import shutil
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QMimeData, QModelIndex, QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -55,7 +57,7 @@ from s3browser.ui.models.object_table import (
     ObjectTableModel,
 )
 from s3browser.ui.object_actions import ObjectActions
-from s3browser.ui.tasks import TaskRunner
+from s3browser.ui.tasks import Task, TaskRunner
 from s3browser.ui.transfer_controller import TransferController
 from s3browser.ui.widgets.drop_views import BucketTreeView, ObjectTableView
 from s3browser.ui.widgets.path_bar import PathBar
@@ -83,11 +85,11 @@ class MainWindow(QMainWindow):
         self.runner = runner or TaskRunner(self)
         self.connection: Connection | None = None
         self.history = History()
-        self._connect_task = None
+        self._connect_task: Task | None = None
         self._shut_down = False
         self.quit_without_asking = False  # set when the system asks us to quit (SIGTERM at logout)
         self.resume_without_asking = False  # --resume-transfers
-        self.connection_options: dict[str, float] = {}  # extra Connection settings (retries, timeouts)
+        self.connection_options: dict[str, Any] = {}  # extra Connection settings (retries, timeouts)
 
         self.tree_model = BucketTreeModel(self.runner, self)
         self.table_model = ObjectTableModel(self.runner, self)
@@ -102,7 +104,8 @@ class MainWindow(QMainWindow):
         self._update_navigation()
 
     # ---------------------------------------------------------------- construction
-    def _action(self, text: str, icon_name: str | None, shortcut: QKeySequence | str | None, slot) -> QAction:
+    def _action(self, text: str, icon_name: str | None,
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None, slot) -> QAction:
         action = QAction(text, self)
         if icon_name:
             action.setIcon(icons.icon(icon_name))
@@ -284,7 +287,7 @@ class MainWindow(QMainWindow):
             self._connect_task.cancel()
         self.show_message(f"Connecting to {profile.display_name}…")
         self._connect_task = self.runner.run(
-            f"connect {profile.name}", Connection, profile, secrets, **self.connection_options,
+            f"connect {profile.name}", partial(Connection, **self.connection_options), profile, secrets,
             on_result=lambda conn: self._on_connected(conn, remember),
             on_error=lambda exc: self.show_error(describe(exc).message))
 
@@ -599,7 +602,8 @@ class MainWindow(QMainWindow):
                 shutil.rmtree(fetch.staging, ignore_errors=True)  # anything written after the cancel
                 return
             staging = fetch.staging
-            tops = {staging / f.target.path.relative_to(staging).parts[0] for f in plans["plan"].files}
+            tops = {staging / f.target.path.relative_to(staging).parts[0] for f in plans["plan"].files
+                    if f.target.path is not None}
             fetch.complete(sorted(path for path in tops if path.exists()))
 
         self.transfers.batch_done.connect(batch_done)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog
 
 from s3browser.core.ops.copy import (
     CopyPlan,
@@ -58,7 +59,8 @@ class ObjectActions(QObject):
         self.delete_action = self._table_action("&Delete…", QKeySequence.StandardKey.Delete, self.delete_selected)
         self.delete_action.setIcon(icons.icon("delete"))
         self.rename_action = self._table_action("&Rename…", "F2", self.rename_selected)
-        self.cut_action = self._table_action("Cu&t", QKeySequence.StandardKey.Cut, lambda: self.copy_selection(cut=True))
+        self.cut_action = self._table_action("Cu&t", QKeySequence.StandardKey.Cut,
+                                             lambda: self.copy_selection(cut=True))
         self.copy_action = self._table_action("&Copy", QKeySequence.StandardKey.Copy, self.copy_selection)
         self.paste_action = self._table_action("&Paste", QKeySequence.StandardKey.Paste, self.paste)
         self.new_folder_action = window._action("New &folder…", "folder-new", "Ctrl+Shift+N", self.new_folder)
@@ -72,7 +74,8 @@ class ObjectActions(QObject):
                           self.paste_action])
         window.tree.objects_dropped.connect(self.drop_selection)
 
-    def _table_action(self, text: str, shortcut: QKeySequence | str, slot) -> QAction:  # noqa: ANN001
+    def _table_action(self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str,
+                      slot) -> QAction:  # noqa: ANN001
         """Shortcuts that act on the table only, so Del or Ctrl+C in a text field keep their meaning."""
         action = QAction(text, self.window)
         action.setShortcut(QKeySequence(shortcut))
@@ -100,16 +103,17 @@ class ObjectActions(QObject):
         return [window.table_model.key_at(r) for r in rows]
 
     # ---------------------------------------------------------------- delete
-    def delete_selected(self) -> DeleteDialog | None:
+    def delete_selected(self) -> QDialog | None:
         """Open the delete confirmation for the selection (or the delete-bucket dialog at the top)."""
         if not self.window.table_model.location.bucket:
             return self.open_delete_bucket_dialog()
         selection = self.selection()
-        if selection is None:
+        connection = self.window.connection
+        if selection is None or connection is None:
             self.window.show_error("Select objects or folders to delete.")
             return None
-        soft = self.window.connection.profile.soft_delete
-        dialog = DeleteDialog(self.window.runner, self.window.connection, selection.bucket, dict(selection.keys),
+        soft = connection.profile.soft_delete
+        dialog = DeleteDialog(self.window.runner, connection, selection.bucket, dict(selection.keys),
                               list(selection.folders), self.window, soft=soft)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished_deleting.connect(self._after_delete)
@@ -221,10 +225,11 @@ class ObjectActions(QObject):
     # ---------------------------------------------------------------- links, buckets
     def open_presign_dialog(self) -> PresignDialog | None:
         selection = self.selection()
-        if selection is None or len(selection.keys) != 1 or selection.folders:
+        connection = self.window.connection
+        if selection is None or connection is None or len(selection.keys) != 1 or selection.folders:
             self.window.show_error("Select one object to make a download link for.")
             return None
-        dialog = PresignDialog(self.window.runner, self.window.connection, selection.bucket,
+        dialog = PresignDialog(self.window.runner, connection, selection.bucket,
                                next(iter(selection.keys)), self.window)
         self._open(dialog)
         return dialog

@@ -17,9 +17,9 @@ import logging
 import threading
 import time
 from collections import deque
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
@@ -281,9 +281,11 @@ class TransferController(QObject):
         return batch
 
     def _add(self, items: list[TransferItem]) -> None:
+        engine = self._engine
+        assert engine is not None, "connect first"
         self.model.add(items)
         for item in items:
-            self._item_engine[id(item)] = self._engine
+            self._item_engine[id(item)] = engine
             self._batch_items.setdefault(item.batch, []).append(item)
             self._count(item, +1)
             self._mark_changed(item)
@@ -354,8 +356,11 @@ class TransferController(QObject):
             if item.direction.server_side:
                 item.future = engine.copy(item.source_bucket, item.source_key, item.bucket, item.key, item.size,
                                           item.direction == Direction.MOVE, item.progress, done)
+            elif item.local_path is None:
+                raise OSError(f"no local file for s3://{item.bucket}/{item.key}")
             elif item.direction == Direction.UPLOAD:
-                item.future = engine.upload(item.local_path, item.bucket, item.key, item.options, item.progress, done)
+                item.future = engine.upload(item.local_path, item.bucket, item.key, item.options or UploadOptions(),
+                                            item.progress, done)
             else:
                 item.future = engine.download(item.bucket, item.key, item.local_path, item.size, item.etag,
                                               item.mtime, item.progress, done, root=item.root)
@@ -575,7 +580,7 @@ class TransferController(QObject):
                     item.saved_id = None
         self.model.remove_finished()
         self.save_queue()
-        for batch, items in list(self._batch_items.items()):
+        for batch in list(self._batch_items):
             if self._batch_open.get(batch, 0) == 0:
                 del self._batch_items[batch]
                 self._batch_open.pop(batch, None)

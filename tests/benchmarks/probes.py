@@ -14,7 +14,8 @@ import resource
 import sys
 import tempfile
 import time
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -144,7 +145,7 @@ def _interaction_stalls(app, window, heartbeat: Heartbeat) -> dict[str, float]:
     for step in range(0, 101):
         bar.setValue(bar.maximum() * step // 100)
         app.processEvents()
-    for step in range(0, 60):  # then a fling of single-page scrolls
+    for _ in range(0, 60):  # then a fling of single-page scrolls
         bar.triggerAction(bar.SliderAction.SliderPageStepSub)
         app.processEvents()
     results["scroll_stall"] = heartbeat.stop()

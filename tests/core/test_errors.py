@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from botocore.exceptions import ClientError
 
 from s3browser.core.api import upload_bytes
 from s3browser.core.s3.connection import Connection
@@ -32,8 +33,9 @@ def test_access_denied_on_one_bucket_leaves_the_others_working(auth_moto_endpoin
     from s3browser.core.settings.secrets import Secrets
 
     conn = Connection(_profile(endpoint, key), Secrets(secret), **FAST_FAILING)
-    with pytest.raises(Exception):
+    with pytest.raises(ClientError) as denied:
         list(iter_pages(conn, "locked-bucket"))
+    assert describe(denied.value, bucket="locked-bucket").kind == "denied"
     pages = list(iter_pages(conn, "open-bucket"))
     assert pages[0].folders == ["folder/"]
 

@@ -147,7 +147,8 @@ def test_what_we_do_not_know_goes_to_botocore(extra: str) -> None:
 
 def test_empty_and_odd_but_valid_shapes_match() -> None:
     for extra in ("<CommonPrefixes></CommonPrefixes>", "<Contents></Contents>", "<Contents><Owner/></Contents>",
-                  "<EncodingType>url</EncodingType>", "<StartAfter/>", "<ContinuationToken>t&amp;k</ContinuationToken>"):
+                  "<EncodingType>url</EncodingType>", "<StartAfter/>",
+                  "<ContinuationToken>t&amp;k</ContinuationToken>"):
         for namespace in (True, False):
             assert_same(payload(["k"], namespace, ["Key"], extra=extra))
     for truncated in ("true", "True", "false", " true", ""):

@@ -117,8 +117,8 @@ def test_soft_delete_option_is_kept_per_profile(memory_keyring) -> None:
     assert reloaded.get("careful").soft_delete and not reloaded.get("plain").soft_delete
 
 
-@pytest.mark.parametrize("damage", [b'{"profiles": [{"name": "work", "endpoint_url": "http://a:1"', b"\xff\xfe\x00garbage",
-                                    b'{"something": "else"}', b'{"profiles": "not a list"}'])
+@pytest.mark.parametrize("damage", [b'{"profiles": [{"name": "work", "endpoint_url": "http://a:1"',
+                                    b"\xff\xfe\x00garbage", b'{"something": "else"}', b'{"profiles": "not a list"}'])
 def test_a_damaged_profiles_file_is_kept_and_never_overwritten(memory_keyring, damage: bytes) -> None:
     store = ProfileStore(SecretStore())
     store.save(Profile(name="home", access_key_id="AK"), None)

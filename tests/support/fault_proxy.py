@@ -10,9 +10,9 @@ from __future__ import annotations
 import http.client
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable
 from urllib.parse import urlsplit
 
 Rule = Callable[["Request"], "tuple[int, dict[str, str], bytes] | None"]

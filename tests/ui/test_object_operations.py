@@ -243,7 +243,8 @@ def test_rows_dropped_on_a_tree_bucket_are_copied_or_moved_with_shift(qtbot, con
         QApplication.sendEvent(viewport, QDropEvent(QPointF(target), Qt.DropAction.CopyAction
                                                     | Qt.DropAction.MoveAction, mime, buttons, modifier))
         assert mime.fetch_count == 0, "an internal drop never downloads"
-        qtbot.waitUntil(lambda: len(win.transfers.model.items) > before and win.transfers.active_count == 0,
+        qtbot.waitUntil(lambda before=before: len(win.transfers.model.items) > before
+                        and win.transfers.active_count == 0,
                         timeout=15000)
         assert win.transfers.model.items[-1].direction.value == expected
     assert keys(s3_admin, "drop-target") == ["a.txt", "b.txt"]

@@ -107,7 +107,8 @@ def test_renamed_keys_are_reported_in_the_row_and_the_summary(qtbot, connected, 
     assert details["docs/a"].startswith("Not downloaded: the key is both a file and a folder"), \
         "refused at planning, never attempted"
     assert "2 renamed to fit the local file system, 1 both a file and a folder (see the queue)" in summaries[-1]
-    assert (tmp_path / "out" / "docs" / "_CON.txt").exists() and (tmp_path / "out" / "docs" / "a" / "inner.txt").exists()
+    out = tmp_path / "out" / "docs"
+    assert (out / "_CON.txt").exists() and (out / "a" / "inner.txt").exists()
 
 
 def drag_of_one_object(qtbot, win, s3_admin, size: int) -> DeferredDownloadMime:  # noqa: ANN001

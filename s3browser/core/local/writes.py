@@ -182,7 +182,7 @@ class TargetFolder:
             os.close(self.fd)
             self.fd = -1
 
-    def __enter__(self) -> "TargetFolder":
+    def __enter__(self) -> TargetFolder:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from s3browser.core.ops.delete import delete_batches
 from s3browser.core.ops.versions import is_versioned, iter_versions

@@ -9,8 +9,9 @@ once the copy succeeded.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from botocore.exceptions import ClientError
@@ -139,7 +140,8 @@ def plan_copy(conn: Connection, source_bucket: str, base_prefix: str, keys: dict
     for folder in folders:
         for page in iter_pages(conn, source_bucket, folder, delimiter="", should_stop=should_stop,
                                include_marker=True):
-            plan.items.extend(CopyItem(k, prefix + k[len(base_prefix):], s) for k, s in zip(page.keys, page.sizes))
+            plan.items.extend(CopyItem(k, prefix + k[len(base_prefix):], s)
+                              for k, s in zip(page.keys, page.sizes, strict=True))
     if any(i.key == i.source_key for i in plan.items) and bucket == source_bucket:
         raise S3BrowserError("The source and the destination are the same.", kind="invalid")
     wanted = sorted({i.key for i in plan.items})

@@ -10,8 +10,8 @@ versions); deleting permanently removes each version by id.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
 
 from botocore.exceptions import ClientError
 
@@ -97,7 +97,7 @@ def iter_count_for_delete(conn: Connection, bucket: str, keys: dict[str, int], f
             for page in iter_pages(conn, bucket, folder, delimiter="", should_stop=should_stop, include_marker=True):
                 plan.targets.extend((key, None) for key in page.keys)
                 plan.total_size += sum(page.sizes)
-                plan.sizes.update(zip(page.keys, page.sizes))
+                plan.sizes.update(zip(page.keys, page.sizes, strict=True))
                 yield plan
     plan.complete = not should_stop()
     yield plan

@@ -9,9 +9,9 @@ as any delete does).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable, Iterator
 
 from s3browser.core.ops.copy import copy_object
 from s3browser.core.ops.delete import BatchResult, delete_batches
@@ -84,7 +84,7 @@ def list_trash(conn: Connection, bucket: str) -> list[TrashEntry]:
     """Everything in the bucket's trash, newest first."""
     entries = []
     for page in iter_pages(conn, bucket, TRASH_PREFIX, delimiter=""):
-        for key, size in zip(page.keys, page.sizes):
+        for key, size in zip(page.keys, page.sizes, strict=True):
             entry = parse_trash_key(key, size)
             if entry is not None:
                 entries.append(entry)

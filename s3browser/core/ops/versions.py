@@ -5,7 +5,7 @@ Deletion and bucket emptying both need these; keeping them here lets neither imp
 
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from s3browser.core.s3.connection import Connection
 

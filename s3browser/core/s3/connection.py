@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 import platform
 import threading
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 import boto3
 import botocore

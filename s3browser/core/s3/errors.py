@@ -109,7 +109,7 @@ def _root_cause(exc: BaseException) -> BaseException:
     return exc
 
 
-def _looks_like_dns(exc: BaseException) -> bool:
+def _looks_like_dns(exc: BaseException | None) -> bool:
     text = str(exc)
     while exc is not None:
         if isinstance(exc, socket.gaierror):
@@ -147,7 +147,8 @@ def describe(exc: BaseException, bucket: str | None = None, key: str | None = No
         if isinstance(cause, ssl.SSLError):
             result = UserError("tls", "The TLS handshake with the endpoint failed.")
         elif _looks_like_dns(exc) or _looks_like_dns(cause):
-            result = UserError("dns", f"The server name could not be resolved (DNS): {exc.kwargs.get('endpoint_url', '')}")
+            endpoint = exc.kwargs.get("endpoint_url", "")
+            result = UserError("dns", f"The server name could not be resolved (DNS): {endpoint}")
         else:
             result = UserError("unreachable", "Could not connect to the endpoint "
                                               f"{exc.kwargs.get('endpoint_url', '')}: is the server running "

@@ -7,8 +7,8 @@ million-object prefix costs a few lists of ints and strings instead of a million
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
 
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import S3BrowserError
@@ -150,7 +150,7 @@ def find_existing(conn: Connection, bucket: str, keys: list[str],
         for page in iter_pages(conn, bucket, folder, delimiter="/", should_stop=should_stop):
             subfolders.update(page.folders)
             for key, size, mtime, etag, storage_class in zip(page.keys, page.sizes, page.mtimes, page.etags,
-                                                             page.storage_classes):
+                                                             page.storage_classes, strict=True):
                 if key in wanted:
                     found[key] = ObjectInfo(size, mtime, etag, storage_class)
         listed[folder] = subfolders

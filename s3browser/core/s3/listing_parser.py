@@ -17,7 +17,8 @@ the page back to botocore's own parser.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from xml.etree import ElementTree
 
 from botocore import handlers

@@ -15,7 +15,7 @@ class Location:
     def uri(self) -> str:
         return f"s3://{self.bucket}/{self.prefix}" if self.bucket else "s3://"
 
-    def parent(self) -> "Location":
+    def parent(self) -> Location:
         if not self.bucket:
             return self
         if not self.prefix:
@@ -24,7 +24,7 @@ class Location:
         cut = trimmed.rfind("/")
         return Location(self.bucket, trimmed[: cut + 1] if cut >= 0 else "")
 
-    def child(self, folder_prefix: str) -> "Location":
+    def child(self, folder_prefix: str) -> Location:
         return Location(self.bucket, folder_prefix)
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
-from typing import Mapping
 from urllib.parse import urlsplit
 
 import botocore.session

@@ -43,7 +43,7 @@ class Secrets:
         return json.dumps({"secret_access_key": self.secret_access_key, "session_token": self.session_token})
 
     @classmethod
-    def from_json(cls, text: str) -> "Secrets":
+    def from_json(cls, text: str) -> Secrets:
         data = json.loads(text)
         return cls(data.get("secret_access_key", ""), data.get("session_token", ""))
 

@@ -1,1 +1,2 @@
-"""Moving bytes: the engine, the one multipart uploader, the journal, verification, worker processes, plans, the saved queue."""
+"""Moving bytes: the engine, the one multipart uploader, the journal, verification, worker processes,
+plans, the saved queue."""

@@ -17,10 +17,11 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import CancelledError, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from botocore.exceptions import ClientError
 from s3transfer.manager import TransferConfig, TransferManager
@@ -79,7 +80,7 @@ class UploadOptions:
                 "part_size": self.part_size, "parallel_parts": self.parallel_parts}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "UploadOptions":
+    def from_dict(cls, data: dict[str, Any]) -> UploadOptions:
         return cls(Overwrite(data.get("overwrite", Overwrite.OVERWRITE.value)), data.get("storage_class", ""),
                    data.get("content_type", ""), dict(data.get("metadata", {})),
                    int(data.get("part_size", DEFAULT_PART_SIZE)),
@@ -175,7 +176,7 @@ class TransferHandle:
 class _Completion:
     """Calls ``on_done`` exactly once, whatever path the transfer ends on."""
 
-    def __init__(self, engine: "TransferEngine", handle: TransferHandle,
+    def __init__(self, engine: TransferEngine, handle: TransferHandle,
                  on_done: Callable[[BaseException | None], None]) -> None:
         self._engine = engine
         self._handle = handle

@@ -83,13 +83,13 @@ def plan_downloads(conn: Connection, bucket: str, keys: list[str], folders: list
         sources.extend((key, info.size, info.mtime, info.etag) for key, info in found.items())
     for folder in folders:
         for page in iter_pages(conn, bucket, folder, delimiter=""):
-            sources.extend(zip(page.keys, page.sizes, page.mtimes, page.etags))
+            sources.extend(zip(page.keys, page.sizes, page.mtimes, page.etags, strict=True))
     seen: set[Path] = set()
     for key, size, mtime, etag in sources:
         target = local_target(root, key, base_prefix)
         if target.path is not None and target.path in seen:
             target = LocalTarget(key, None, "maps to the same local file as another key")
-        if target.refused:
+        if target.path is None:
             if key.endswith("/") and size == 0:
                 continue  # an empty "folder marker" object: nothing to download
             plan.refused.append(target)

@@ -17,10 +17,11 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import CancelledError
 from multiprocessing.connection import Connection as Pipe
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import S3BrowserError
@@ -43,7 +44,7 @@ def processes_supported() -> bool:
 class RemoteHandle:
     """A transfer running in a worker: cancel it, ask whether it is done."""
 
-    def __init__(self, worker: "_WorkerProcess", tid: int, bucket: str, key: str, progress: Progress,
+    def __init__(self, worker: _WorkerProcess, tid: int, bucket: str, key: str, progress: Progress,
                  on_done: Done) -> None:
         self.worker = worker
         self.tid = tid

@@ -5,8 +5,9 @@ connection it belongs to (``Connection.identity``: endpoint and access key, neve
 Rows are written in batches by the queue (a few times a second at most), on a writer thread of
 their own (:class:`QueueWriter`) so that saving thousands of new items never stalls the window,
 and deleted when a transfer finishes, is cancelled or is cleared.  Ids are handed out by the
-store at once (:meth:`QueueStore.new_id`), so the queue can refer to a row before it is written.  What a transfer needs to continue where it stopped
-is not here but in the transfer journal: multipart upload ids and partial download files.
+store at once (:meth:`QueueStore.new_id`), so the queue can refer to a row before it is written.
+What a transfer needs to continue where it stopped is not here but in the transfer journal:
+multipart upload ids and partial download files.
 """
 
 from __future__ import annotations

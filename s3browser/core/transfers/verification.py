@@ -4,7 +4,8 @@ A 32-hex ETag is the MD5 of the bytes only for objects stored without SSE-KMS or
 (and for multipart ETags, ``…-N``) it is something else, and checking it as an MD5 would fail good
 downloads.  So the engine notes each object's encryption and checksum headers from its GetObject
 answers (:class:`ObjectFacts`), and the check uses, in order: a full-object checksum header
-(CRC32, SHA-1, SHA-256), the ETag when it is an MD5, and always the size; and the ETag answered must be the one listed (the object did not change).
+(CRC32, SHA-1, SHA-256), the ETag when it is an MD5, and always the size; and the ETag answered
+must be the one listed (the object did not change).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ class ObjectFacts:
     etag: str = ""  # the ETag the server answered with
 
     @classmethod
-    def from_response(cls, parsed: dict, status: int) -> "ObjectFacts":
+    def from_response(cls, parsed: dict, status: int) -> ObjectFacts:
         checksums = {}
         whole = status == 200 and not parsed.get("ContentRange") and parsed.get("ChecksumType", "FULL_OBJECT") \
             == "FULL_OBJECT"

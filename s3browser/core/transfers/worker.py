@@ -49,7 +49,7 @@ class WorkerSpec:
 class _PipeLogHandler(logging.Handler):
     """Forwards log records to the parent, which owns the one log file."""
 
-    def __init__(self, worker: "_Worker") -> None:
+    def __init__(self, worker: _Worker) -> None:
         super().__init__(logging.INFO)
         self._worker = worker
 

@@ -210,7 +210,7 @@ class ConnectDialog(RememberingDialog):
 
     def _on_new(self) -> None:
         self.profile_list.clearSelection()
-        self.profile_list.setCurrentItem(None)
+        self.profile_list.setCurrentRow(-1)
         self._show_profile(None)
         self.name_edit.setFocus()
 

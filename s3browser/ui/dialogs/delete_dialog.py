@@ -172,20 +172,23 @@ class DeleteDialog(QDialog):
             self._task = self._runner.run_pages(
                 "move to trash", lambda should_stop: move_to_trash(self._connection, self._bucket, sizes,
                                                                    lambda: should_stop() or self._stop_requested),
-                pool=POOL_OPERATIONS, on_page=self._on_batch, on_error=self._on_error, on_finished=self._on_deleted, owner=self)
+                pool=POOL_OPERATIONS, on_page=self._on_batch, on_error=self._on_error, on_finished=self._on_deleted,
+                owner=self)
             return
         # Stop ends the generator between batches but keeps delivering its results, so the
         # counts shown stay exact (cancelling the task would drop the batch in flight).
         self._task = self._runner.run_pages(
             "delete", lambda should_stop: delete_batches(self._connection, self._bucket, targets,
                                                          lambda: should_stop() or self._stop_requested),
-            pool=POOL_OPERATIONS, on_page=self._on_batch, on_error=self._on_error, on_finished=self._on_deleted, owner=self)
+            pool=POOL_OPERATIONS, on_page=self._on_batch, on_error=self._on_error, on_finished=self._on_deleted,
+                owner=self)
 
     def _on_batch(self, result: BatchResult) -> None:
         self.deleted += result.deleted
         self.failures.extend(result.failures)
         self.progress.setValue(self.deleted + len(self.failures))
-        self.summary_label.setText(f"Deleting… {self.deleted:,} of {self.plan.count:,} done.")
+        total = self.plan.count if self.plan is not None else self.deleted
+        self.summary_label.setText(f"Deleting… {self.deleted:,} of {total:,} done.")
         for key, _code, message in result.failures:
             self.failures_list.addItem(f"{key}: {message}")
         self.failures_list.setVisible(bool(self.failures))

@@ -85,7 +85,8 @@ class PresignDialog(QDialog):
         self.link_edit.setText(url)
         QGuiApplication.clipboard().setText(url)
         amount, unit = self.amount_spin.value(), self.unit_combo.currentText()
-        self.status_label.setText(f"Copied to the clipboard; valid for {amount} {unit.rstrip('s') if amount == 1 else unit}.")
+        unit = unit.rstrip("s") if amount == 1 else unit
+        self.status_label.setText(f"Copied to the clipboard; valid for {amount} {unit}.")
         self.copy_button.setEnabled(True)
 
     def _failed(self, error: BaseException) -> None:

@@ -8,6 +8,7 @@ retried; its siblings keep working.
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
@@ -38,7 +39,7 @@ _Index = QModelIndex | QPersistentModelIndex
 class _Node:
     __slots__ = ("kind", "label", "location", "parent", "children", "row", "state", "error", "task")
 
-    def __init__(self, kind: int, label: str, location: Location, parent: "_Node | None", row: int) -> None:
+    def __init__(self, kind: int, label: str, location: Location, parent: _Node | None, row: int) -> None:
         self.kind = kind
         self.label = label
         self.location = location
@@ -127,16 +128,14 @@ class BucketTreeModel(QAbstractItemModel):
         if node.kind == KIND_CONNECTION:
             node.task = self._runner.run(
                 "tree: buckets", list_buckets, conn, pool=POOL_LISTING,
-                on_result=lambda buckets, n=node: self._add_buckets(n, buckets),
-                on_error=lambda exc, n=node: self._failed(n, exc),
-                on_finished=lambda n=node: self._finished(n), owner=self)
+                on_result=partial(self._add_buckets, node), on_error=partial(self._failed, node),
+                on_finished=partial(self._finished, node), owner=self)
         else:
             loc = node.location
             node.task = self._runner.run_pages(
                 f"tree: {loc.uri()}", iter_pages, conn, loc.bucket, loc.prefix,
-                on_page=lambda page, n=node: self._add_folders(n, page),
-                on_error=lambda exc, n=node: self._failed(n, exc),
-                on_finished=lambda n=node: self._finished(n), owner=self)
+                on_page=partial(self._add_folders, node), on_error=partial(self._failed, node),
+                on_finished=partial(self._finished, node), owner=self)
         self._changed(node)
 
     def _append_children(self, node: _Node, children: list[tuple[int, str, Location]]) -> None:

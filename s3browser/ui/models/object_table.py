@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 from array import array
-from typing import Any, Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
 
@@ -180,8 +181,9 @@ class ObjectTableModel(FlatTableModel):
             self._sizes.extend(page.sizes)
             self._mtimes.extend(page.mtimes)
             lookup = self._class_lookup
-            ids = [lookup.get(c) for c in page.storage_classes]
-            if None in ids:
+            known = [lookup.get(c) for c in page.storage_classes]
+            ids = [i for i in known if i is not None]
+            if len(ids) != len(known):  # a class not seen yet: give it an id
                 ids = [self._class_id(c) for c in page.storage_classes]
             self._class_ids.extend(ids)
             self._is_folder.extend(bytes(len(page.keys)))
@@ -276,6 +278,7 @@ class ObjectTableModel(FlatTableModel):
 
     def _rebuild_visible(self) -> None:
         is_folder = self._is_folder
+        rows: list[int] | range
         if self._filter:
             rows = [i for i in range(len(self._names)) if self._matches(i)]
         else:
@@ -298,7 +301,7 @@ class ObjectTableModel(FlatTableModel):
             wanted = set(old_storage)
             position = {s: row for row, s in enumerate(self._visible) if s in wanted}
             self.changePersistentIndexList(
-                persistent, [self.index(position[s], p.column()) for p, s in zip(persistent, old_storage)])
+                persistent, [self.index(position[s], p.column()) for p, s in zip(persistent, old_storage, strict=True)])
         self.layoutChanged.emit()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -343,7 +346,8 @@ class ObjectTableModel(FlatTableModel):
     def mimeTypes(self) -> list[str]:
         return ["text/uri-list"]
 
-    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData | None:
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData | None:  # type: ignore[override]
+        """None (no drag) when nothing draggable is selected: Qt takes a null QMimeData, its stubs do not."""
         rows = sorted({index.row() for index in indexes if index.isValid()})
         if not rows or self.drag_data_factory is None:
             return None

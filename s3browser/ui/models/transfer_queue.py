@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import enum
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
@@ -49,7 +50,7 @@ class State(enum.Enum):
 class _NotStarted(Progress):
     """The progress of every item that has not started: shared, so it refuses to change."""
 
-    @property  # type: ignore[override]
+    @property
     def done(self) -> int:
         return 0
 
@@ -100,7 +101,9 @@ class TransferItem:
 
     @property
     def fraction(self) -> float:
-        return 1.0 if self.size == 0 and self.state == State.DONE else (self.done_bytes / self.size if self.size else 0.0)
+        if self.size == 0:
+            return 1.0 if self.state == State.DONE else 0.0
+        return self.done_bytes / self.size
 
     def sample_speed(self, now: float) -> None:
         last_time, last_bytes = self._last_sample

@@ -63,7 +63,7 @@ class _AcceptsLocalFiles:
             event.ignore()
             return
         event.acceptProposedAction()
-        self.files_dropped.emit(paths, self._target(event))
+        self.files_dropped.emit(paths, self._target(event))  # type: ignore[attr-defined]  # each view's signal
 
 
 class ObjectTableView(_AcceptsLocalFiles, QTableView):
