@@ -1,4 +1,4 @@
-"""Human-readable sizes and local times, shared by the table, tooltips and status bar."""
+"""The one place for sizes, counts with their plurals, and local times in the window's text."""
 
 from __future__ import annotations
 
@@ -17,6 +17,16 @@ def human_size(size: int) -> str:
         if value < 1024 or unit == _UNITS[-1]:
             return f"{value:.1f} {unit}"
     return f"{size} bytes"  # pragma: no cover
+
+
+def count_of(count: int, noun: str, plural: str = "") -> str:
+    """'1 object', '1,234 objects' ('plural' when the noun does not just take an s)."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
+
+
+def agree(count: int, singular: str, plural: str) -> str:
+    """The verb form that goes with ``count``: agree(1, "was", "were") -> "was"."""
+    return singular if count == 1 else plural
 
 
 def exact_size(size: int) -> str:

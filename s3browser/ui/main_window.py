@@ -47,7 +47,7 @@ from s3browser.ui.dialogs.connect_dialog import ConnectDialog
 from s3browser.ui.dialogs.multipart_dialog import MultipartUploadsDialog
 from s3browser.ui.dialogs.upload_dialog import UploadDialog
 from s3browser.ui.drag_out import DeferredDownloadMime, DropFetch, new_staging_folder
-from s3browser.ui.formatting import human_size
+from s3browser.ui.formatting import agree, count_of, human_size
 from s3browser.ui.history import History
 from s3browser.ui.models.bucket_tree import LOCATION_ROLE, BucketTreeModel
 from s3browser.ui.models.object_table import (
@@ -326,7 +326,7 @@ class MainWindow(QMainWindow):
         names = "\n".join(lines) + ("\n…" if count > 5 else "")
         resume = self.resume_without_asking or interaction.confirm(
             self, "Resume unfinished transfers",
-            f"{count} transfer{'s were' if count != 1 else ' was'} not finished when s3browser last closed "
+            f"{count_of(count, 'transfer')} {agree(count, 'was', 'were')} not finished when s3browser last closed "
             f"({human_size(total)}):\n{names}\n\nResume them? Uploads continue from the parts already "
             "uploaded and large downloads from what was already saved. No discards them: uploaded parts "
             "are deleted from the server and partly downloaded files are removed.")
@@ -472,11 +472,11 @@ class MainWindow(QMainWindow):
         model = self.table_model
         objects, folders = model.object_count, model.folder_count
         if not model.location.bucket:
-            text = f"{folders:,} bucket{'s' if folders != 1 else ''}"
+            text = count_of(folders, "bucket")
         else:
-            text = f"{objects:,} object{'s' if objects != 1 else ''}"
+            text = count_of(objects, "object")
             if folders:
-                text += f", {folders:,} folder{'s' if folders != 1 else ''}"
+                text += f", {count_of(folders, 'folder')}"
         if model.is_loading:
             text += " (loading…)"
         if model.filter_text:
@@ -671,7 +671,7 @@ class MainWindow(QMainWindow):
         active = self.transfers.active_count
         if active and not self._shut_down and not self.quit_without_asking and not interaction.confirm(
                 self, "Transfers running",
-                f"{active} transfer{'s are' if active != 1 else ' is'} not finished. Quit anyway? "
+                f"{count_of(active, 'transfer')} {agree(active, 'is', 'are')} not finished. Quit anyway? "
                 "They are kept and offered to resume the next time you connect: uploads continue from "
                 "their uploaded parts, large downloads from what is already saved."):
             event.ignore()

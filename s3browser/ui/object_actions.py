@@ -29,6 +29,7 @@ from s3browser.ui.dialogs.delete_dialog import DeleteDialog
 from s3browser.ui.dialogs.name_dialog import NameDialog
 from s3browser.ui.dialogs.presign_dialog import PresignDialog
 from s3browser.ui.dialogs.trash_dialog import TrashDialog
+from s3browser.ui.formatting import count_of
 
 if TYPE_CHECKING:
     from s3browser.ui.main_window import MainWindow
@@ -122,7 +123,7 @@ class ObjectActions(QObject):
 
     def _after_delete(self, deleted: int, failed: int) -> None:
         soft = self.window.connection is not None and self.window.connection.profile.soft_delete
-        text = f"{'Moved to the trash' if soft else 'Deleted'} {deleted:,} object{'s' if deleted != 1 else ''}."
+        text = f"{'Moved to the trash' if soft else 'Deleted'} {count_of(deleted, 'object')}."
         if failed:
             text += f" {failed:,} could not be deleted (see the dialog)."
         self.window.show_message(text)
@@ -176,7 +177,7 @@ class ObjectActions(QObject):
         self.clipboard, self.clipboard_cut = selection, cut
         self.paste_action.setEnabled(True)
         verb = "Cut" if cut else "Copied"
-        self.window.show_message(f"{verb} {selection.count} item{'s' if selection.count != 1 else ''}; "
+        self.window.show_message(f"{verb} {count_of(selection.count, 'item')}; "
                                  "paste with Ctrl+V in another folder or bucket.")
 
     def paste(self) -> None:

@@ -45,7 +45,7 @@ from s3browser.core.transfers.process_engine import (
     processes_supported,
 )
 from s3browser.core.transfers.queue_store import QueueStore, QueueWriter, SavedTransfer
-from s3browser.ui.formatting import human_size
+from s3browser.ui.formatting import count_of, human_size
 from s3browser.ui.models.transfer_queue import (
     Direction,
     State,
@@ -479,7 +479,7 @@ class TransferController(QObject):
         cancelled = sum(1 for i in items if i.state == State.CANCELLED)
         verb = {Direction.UPLOAD: "uploaded", Direction.DOWNLOAD: "downloaded", Direction.COPY: "copied",
                 Direction.MOVE: "moved"}[direction]
-        text = f"{direction.value} finished: {len(done)} file{'s' if len(done) != 1 else ''} {verb} " \
+        text = f"{direction.value} finished: {count_of(len(done), 'file')} {verb} " \
                f"({human_size(sum(i.size for i in done))})"
         for count, word in ((failed, "failed"), (skipped, "skipped"), (cancelled, "cancelled")):
             if count:

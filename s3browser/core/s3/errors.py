@@ -171,3 +171,26 @@ def describe(exc: BaseException, bucket: str | None = None, key: str | None = No
     else:
         result = UserError("internal", f"Unexpected error: {type(exc).__name__}: {exc}")
     return UserError(result.kind, redact(result.message))
+
+
+_TRANSIENT_CODES = {"RequestTimeout", "SlowDown", "ServiceUnavailable", "InternalError", "Throttling",
+                    "RequestTimeTooSkewed", "ExpiredToken", "TokenRefreshRequired"}
+
+
+def is_resumable_failure(error: BaseException | None) -> bool:
+    """Whether work that failed this way is worth resuming: the network or the server, not the data.
+
+    Our own :class:`S3BrowserError` sentences (a file that changed, a name that cannot be held) and
+    lasting refusals (access denied, a bad request) are not.
+    """
+    if error is None:
+        return True
+    if isinstance(error, S3BrowserError):
+        return False
+    if isinstance(error, (bce.ConnectionError, bce.HTTPClientError, ConnectionError, TimeoutError)):
+        return True
+    if isinstance(error, bce.ClientError):
+        code = str(error.response.get("Error", {}).get("Code", ""))
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0
+        return code in _TRANSIENT_CODES or status >= 500
+    return False

@@ -27,11 +27,10 @@ from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
-from botocore.exceptions import ConnectionError as BotoConnectionError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import S3BrowserError, describe
+from s3browser.core.s3.errors import S3BrowserError, describe, is_resumable_failure
 from s3browser.core.transfers.journal import JournalEntry, UploadJournal
 
 log = logging.getLogger(__name__)
@@ -40,31 +39,12 @@ MiB = 1024 * 1024
 MAX_PARTS = 10_000
 REREAD_LIMIT = 64 * MiB  # files up to this size are re-read and compared before completing
 MEMORY_BUDGET = 1024 * MiB  # part data held in memory at once, over every upload of an engine
-_TRANSIENT_CODES = {"RequestTimeout", "SlowDown", "ServiceUnavailable", "InternalError", "Throttling",
-                    "RequestTimeTooSkewed", "ExpiredToken", "TokenRefreshRequired"}
-
-
 class FileChangedError(S3BrowserError):
     """The local file changed (edited, truncated, replaced) while it was being uploaded."""
 
     def __init__(self, path: Path, how: str = "changed") -> None:
         super().__init__(f"{path.name} {how} while it was being uploaded; the upload was stopped and the object "
                          "on the server was left as it was. Retry to upload the new version.", kind="changed")
-
-
-def is_resumable_failure(error: BaseException | None) -> bool:
-    """Whether an upload that failed this way is worth resuming (the network or server, not the data)."""
-    if error is None:
-        return True
-    if isinstance(error, FileChangedError):
-        return False
-    if isinstance(error, (BotoConnectionError, HTTPClientError, ConnectionError, TimeoutError)):
-        return True
-    if isinstance(error, ClientError):
-        code = str(error.response.get("Error", {}).get("Code", ""))
-        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0
-        return code in _TRANSIENT_CODES or status >= 500
-    return False
 
 
 def part_size_for(size: int, wanted: int) -> int:

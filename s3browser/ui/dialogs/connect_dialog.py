@@ -32,6 +32,7 @@ from s3browser.core.settings.profiles import (
 from s3browser.core.settings.secrets import Secrets
 from s3browser.ui import interaction
 from s3browser.ui.dialogs.remembering import RememberingDialog
+from s3browser.ui.formatting import count_of
 from s3browser.ui.tasks import Task, TaskRunner
 
 log = logging.getLogger(__name__)
@@ -291,7 +292,7 @@ class ConnectDialog(RememberingDialog):
         self._test_task = self._runner.run(
             "test connection", check_connection, profile, self.form_secrets(),
             on_result=lambda count: self._show_result(
-                f"Connected to {profile.describe_endpoint()}: {count} bucket{'s' if count != 1 else ''} visible.",
+                f"Connected to {profile.describe_endpoint()}: {count_of(count, 'bucket')} visible.",
                 ok=True),
             on_error=lambda exc: self._show_result(describe(exc).message, ok=False),
             on_finished=lambda: self.test_button.setEnabled(True), owner=self)

@@ -31,7 +31,7 @@ from s3browser.core.ops.delete import (
 from s3browser.core.ops.trash import TRASH_PREFIX, move_to_trash
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
-from s3browser.ui.formatting import human_size
+from s3browser.ui.formatting import count_of, human_size
 from s3browser.ui.tasks import POOL_OPERATIONS, Task, TaskRunner
 
 SHOWN_NAMES = 10
@@ -124,14 +124,13 @@ class DeleteDialog(QDialog):
     def _show_plan(self, plan: DeletePlan) -> None:
         counting = not plan.complete
         if self.soft:
-            what = f"{plan.count:,} object{'s' if plan.count != 1 else ''}"
+            what = count_of(plan.count, "object")
             verb = "move"
         elif plan.all_versions:
-            what = f"{plan.count:,} version{'s' if plan.count != 1 else ''} and delete markers of " \
-                   f"{plan.object_count:,} object{'s' if plan.object_count != 1 else ''}"
+            what = f"{count_of(plan.count, 'version')} and delete markers of {count_of(plan.object_count, 'object')}"
             verb = "permanently delete"
         else:
-            what = f"{plan.count:,} object{'s' if plan.count != 1 else ''}"
+            what = count_of(plan.count, "object")
             verb = "add delete markers to" if plan.versioned else "delete"
         size = human_size(plan.total_size)
         where = f"s3://{self._bucket}/"

@@ -24,7 +24,7 @@ from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
 from s3browser.ui import interaction
 from s3browser.ui.dialogs.remembering import RememberingDialog
-from s3browser.ui.formatting import exact_size, human_size
+from s3browser.ui.formatting import count_of, exact_size, human_size
 from s3browser.ui.tasks import TaskRunner
 
 
@@ -84,7 +84,7 @@ class MultipartUploadsDialog(RememberingDialog):
             item.setData(0, Qt.ItemDataRole.UserRole, upload)
             self.tree.addTopLevelItem(item)
         total = sum(u.size for u in uploads)
-        self.status_label.setText(f"{len(uploads)} incomplete upload{'s' if len(uploads) != 1 else ''}, "
+        self.status_label.setText(f"{count_of(len(uploads), 'incomplete upload')}, "
                                   f"{human_size(total)} stored in parts." if uploads else
                                   "No incomplete multipart uploads.")
         self.abort_all_button.setEnabled(bool(uploads))
@@ -97,7 +97,7 @@ class MultipartUploadsDialog(RememberingDialog):
 
     def _abort(self, uploads: list[IncompleteUpload]) -> None:
         if not uploads or not interaction.confirm(
-                self, "Abort uploads", f"Abort {len(uploads)} incomplete upload{'s' if len(uploads) != 1 else ''} "
+                self, "Abort uploads", f"Abort {count_of(len(uploads), 'incomplete upload')} "
                 f"and delete {human_size(sum(u.size for u in uploads))} of uploaded parts?"):
             return
         self.status_label.setText("Aborting…")

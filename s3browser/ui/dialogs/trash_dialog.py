@@ -21,7 +21,7 @@ from s3browser.core.ops.trash import TrashEntry, delete_from_trash, list_trash, 
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
 from s3browser.ui import interaction
-from s3browser.ui.formatting import human_size
+from s3browser.ui.formatting import count_of, human_size
 from s3browser.ui.tasks import TaskRunner
 
 
@@ -70,7 +70,7 @@ class TrashDialog(QDialog):
         for entry in entries:
             when = datetime.fromtimestamp(entry.deleted_at).strftime("%Y-%m-%d %H:%M")
             self.tree.addTopLevelItem(QTreeWidgetItem([entry.original_key, when, human_size(entry.size)]))
-        summary = (f"{len(entries):,} item{'s' if len(entries) != 1 else ''} in the trash "
+        summary = (f"{count_of(len(entries), 'item')} in the trash "
                    f"({human_size(sum(e.size for e in entries))})." if entries else "The trash is empty.")
         self.status_label.setText(f"{self._pending_text} {summary}".strip())
         self._pending_text = ""
@@ -99,7 +99,7 @@ class TrashDialog(QDialog):
             self.status_label.setText("Nothing selected.")
             return
         if not interaction.confirm(self, "Delete permanently",
-                                   f"Delete {len(chosen):,} item{'s' if len(chosen) != 1 else ''} "
+                                   f"Delete {count_of(len(chosen), 'item')} "
                                    f"({human_size(sum(e.size for e in chosen))}) from the trash for good?"):
             return
         self._busy(True)

@@ -33,7 +33,7 @@ from s3browser.core.transfers.engine import (
 )
 from s3browser.ui import interaction
 from s3browser.ui.dialogs.remembering import RememberingDialog
-from s3browser.ui.formatting import human_size
+from s3browser.ui.formatting import count_of, human_size
 from s3browser.ui.tasks import Task, TaskRunner
 
 
@@ -170,7 +170,7 @@ class UploadDialog(RememberingDialog):
         files, problems = result
         self._largest = max((f.size for f in files), default=0)
         self._counted = True
-        text = f"{len(files):,} file{'s' if len(files) != 1 else ''}, {human_size(sum(f.size for f in files))}"
+        text = f"{count_of(len(files), 'file')}, {human_size(sum(f.size for f in files))}"
         if problems:
             text += f" — {len(problems)} cannot be read"
         self.summary_label.setText(text)
