@@ -596,8 +596,7 @@ class MainWindow(QMainWindow):
         def batch_done(batch: int) -> None:
             if batch != fetch.batch:
                 return
-            self.transfers.batch_done.disconnect(batch_done)
-            self.transfers.totals_changed.disconnect(progress)
+            stop_listening()
             if fetch.cancelled:
                 shutil.rmtree(fetch.staging, ignore_errors=True)  # anything written after the cancel
                 return
@@ -606,8 +605,20 @@ class MainWindow(QMainWindow):
                     if f.target.path is not None}
             fetch.complete(sorted(path for path in tops if path.exists()))
 
+        def stop_listening() -> None:
+            if listening:
+                listening.clear()
+                self.transfers.batch_done.disconnect(batch_done)
+                self.transfers.totals_changed.disconnect(progress)
+
+        def finished_without_batch() -> None:
+            if fetch.batch is None:  # planning failed, nothing to drop, or cancelled before planning
+                stop_listening()
+
+        listening = [True]
         self.transfers.batch_done.connect(batch_done)
         self.transfers.totals_changed.connect(progress)
+        fetch.finished.connect(finished_without_batch)
         self.runner.run("plan drag-out", plan_downloads, self.connection, location.bucket, keys, folders,
                         location.prefix, fetch.staging, on_result=planned, on_error=failed, owner=self)
         return fetch

@@ -230,6 +230,16 @@ def test_a_file_truncated_during_upload_fails_at_once(proxied, fault_proxy, s3_a
     assert s3_admin.list_multipart_uploads(Bucket="edits").get("Uploads", []) == []
 
 
+def test_a_file_removed_during_upload_says_so(proxied, fault_proxy, s3_admin, tmp_path) -> None:
+    source = tmp_path / "doc.bin"
+    source.write_bytes(os.urandom(15 * MiB))
+    edit_after_first_part(fault_proxy, source.unlink)
+    error = upload_over_previous(proxied, s3_admin, source)
+    assert error is not None and "doc.bin was removed while it was being uploaded" in describe(error).message
+    assert s3_admin.get_object(Bucket="edits", Key="doc.bin")["Body"].read() == b"the previous, good version"
+    assert s3_admin.list_multipart_uploads(Bucket="edits").get("Uploads", []) == []
+
+
 # ---------------------------------------------------------------- 6. an abort that fails stays tracked
 def test_a_failed_abort_keeps_its_journal_row_until_the_next_connect(fault_proxy, s3_admin, tmp_path) -> None:
     s3_admin.create_bucket(Bucket="edits")

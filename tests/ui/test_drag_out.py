@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QPoint, QPointF, Qt
+from PySide6.QtCore import SIGNAL, QItemSelectionModel, QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -100,9 +100,13 @@ def test_dragging_out_a_missing_object_offers_nothing_and_says_why(qtbot, connec
     select_names(win, ["gone.txt"])
     mime = win.table_model.mimeData(win.table.selectionModel().selectedIndexes())
     s3_admin.delete_object(Bucket="dragsrc", Key="gone.txt")
+    listening = (win.transfers.receivers(SIGNAL("batch_done(int)")),
+                 win.transfers.receivers(SIGNAL("totals_changed()")))
     assert mime.urls() == []
     assert "no longer in the bucket" in win.message_label.text()
     assert not list(staging_root().rglob("gone.txt"))
+    assert (win.transfers.receivers(SIGNAL("batch_done(int)")),
+            win.transfers.receivers(SIGNAL("totals_changed()"))) == listening, "a finished drag stops listening"
 
 
 def test_old_staging_folders_are_cleaned(tmp_path) -> None:

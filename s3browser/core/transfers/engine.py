@@ -302,10 +302,11 @@ class TransferEngine:
         return self.journal.entries(self.connection.identity) if self.journal else []
 
     def discard(self, upload_id: str) -> None:
-        """Abort an interrupted upload the user chose not to resume, and forget it."""
+        """Abort an interrupted upload the user chose not to resume, and forget it (in the background:
+        the caller may be the GUI thread)."""
         entry = self.journal.get(upload_id) if self.journal else None
         if entry is not None:
-            self.uploader.discard(entry)
+            self._small_pool.submit(self.uploader.discard, entry)
 
     def _retry_pending_aborts(self) -> None:
         try:

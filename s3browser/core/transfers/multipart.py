@@ -180,16 +180,18 @@ class MultipartUploader:
                 offset, length = entry.part_range(number)
                 held = self._budget.acquire(length)
                 try:
-                    with open(path, "rb") as source:
-                        source.seek(offset)
-                        data = source.read(length)
+                    try:
+                        with open(path, "rb") as source:
+                            source.seek(offset)
+                            data = source.read(length)
+                    except FileNotFoundError:
+                        raise FileChangedError(path, "was removed") from None
                     if len(data) != length:
                         raise FileChangedError(path, "was truncated")
                     answer = client.upload_part(Bucket=entry.bucket, Key=entry.key, UploadId=entry.upload_id,
                                                 PartNumber=number, Body=data)
                     crc = zlib.crc32(data) if entry.size <= REREAD_LIMIT else 0
                 finally:
-                    del data
                     self._budget.release(held)
                 with lock:
                     etags[number] = answer["ETag"]
