@@ -109,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def quit_requested_by_system() -> None:
         if window_box:
-            window_box[0].quit_without_asking = True  # a logout does not wait for an answer
+            window_box[0].ctx.quit_without_asking = True  # a logout does not wait for an answer
         app.quit()
 
     _install_signal_handlers(app, quit_requested_by_system)
@@ -148,8 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             Profile(name=args.endpoint_url, endpoint_url=args.endpoint_url, source=SOURCE_ADHOC)
 
     window = MainWindow(store)
-    reporter.problem.connect(window.show_error)
-    window.resume_without_asking = args.resume_transfers
+    reporter.problem.connect(window.ctx.show_error)
+    window.ctx.resume_without_asking = args.resume_transfers
     window_box.append(window)
     app.aboutToQuit.connect(window.shutdown)
     if demo is not None:
@@ -166,22 +166,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     threading.Thread(target=clean_old_staging, name="s3b-clean-staging", daemon=True).start()
 
     if profile is not None:
-        window.connect_profile(profile, secrets, remember=profile.source not in {"demo", SOURCE_ADHOC})
+        window.connections.connect_profile(profile, secrets, remember=profile.source not in {"demo", SOURCE_ADHOC})
     else:
         from PySide6.QtCore import QSettings
 
         last = str(QSettings().value("connection/last_profile", "") or "")
         last_profile = store.get(last) if last else None
         if last_profile is not None:
-            window.connect_profile(last_profile,
+            window.connections.connect_profile(last_profile,
                                    store.secrets.load(last_profile.name) if not last_profile.read_only else None)
         else:
-            QTimer.singleShot(0, window.open_connect_dialog)
+            QTimer.singleShot(0, window.connections.open_connect_dialog)
 
     code = app.exec()
     log.info("s3browser quit with code %d", code)
     reporter.uninstall()
-    if not window.runner.drained:
+    if not window.ctx.runner.drained:
         # A worker is still stuck in a network call: Qt would wait for it while tearing down its
         # thread pools.  Everything is saved and the log flushed, so leave now.
         logging.shutdown()

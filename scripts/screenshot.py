@@ -34,7 +34,7 @@ def main(out: str) -> int:
 
     def browse() -> None:
         tree = window.tree_model
-        window.navigate(Location("demo-documents", "notes/"))
+        window.navigation.navigate(Location("demo-documents", "notes/"))
         conn_index = tree.connection_index()
         window.tree.expand(conn_index)
         QTimer.singleShot(800, lambda: expand_bucket(conn_index))
@@ -43,13 +43,13 @@ def main(out: str) -> int:
         docs = window.tree_model.find_child(conn_index, "demo-documents")
         window.tree.expand(docs)
         window.tree.setCurrentIndex(docs)
-        window.navigate(Location("demo-documents", ""))
+        window.navigation.navigate(Location("demo-documents", ""))
         # A small upload batch, so the transfer queue shows in the picture.
         folder = Path(tempfile.mkdtemp()) / "holiday photos"
         folder.mkdir()
         for i in range(1, 6):
             (folder / f"IMG_{i:04d}.jpg").write_bytes(os.urandom(150_000 * i))
-        window.upload_paths([folder], Location("demo-documents", ""),
+        window.transfer_actions.upload_paths([folder], Location("demo-documents", ""),
                             UploadOptions(overwrite=Overwrite.OVERWRITE))
         QTimer.singleShot(2500, shoot)
 
@@ -60,8 +60,8 @@ def main(out: str) -> int:
         demo.stop()
         app.quit()
 
-    window.connected.connect(lambda: QTimer.singleShot(300, browse))
-    window.connect_profile(demo.profile(), demo.secrets(), remember=False)
+    window.connections.connected.connect(lambda: QTimer.singleShot(300, browse))
+    window.connections.connect_profile(demo.profile(), demo.secrets(), remember=False)
     return app.exec()
 
 

@@ -1,28 +1,18 @@
-"""The main window: bucket tree | object table, path bar, navigation, filter, status bar."""
+"""The main window: lays out the views, toolbar, status bar and transfer dock, and wires them to
+the controllers.  What any action does lives in ``ui/controllers``; they are handed the
+application context, never this window.
+"""
 
 from __future__ import annotations
 
-import logging
-import shutil
-from functools import partial
-from pathlib import Path
-from typing import Any
-
-from PySide6.QtCore import QMimeData, QModelIndex, QPoint, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QAction,
-    QCloseEvent,
-    QGuiApplication,
-    QKeySequence,
-    QShowEvent,
-)
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMenu,
     QProgressBar,
     QSplitter,
     QToolBar,
@@ -31,49 +21,33 @@ from PySide6.QtWidgets import (
 
 from s3browser import __version__
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import describe
 from s3browser.core.s3.locations import Location
-from s3browser.core.settings.profiles import Profile, ProfileStore
-from s3browser.core.settings.secrets import Secrets
-from s3browser.core.transfers.engine import Overwrite, UploadOptions
-from s3browser.core.transfers.plans import (
-    DownloadPlan,
-    UploadPlan,
-    plan_downloads,
-    plan_uploads,
-)
-from s3browser.ui import icons, interaction
-from s3browser.ui.dialogs.connect_dialog import ConnectDialog
-from s3browser.ui.dialogs.multipart_dialog import MultipartUploadsDialog
-from s3browser.ui.dialogs.upload_dialog import UploadDialog
-from s3browser.ui.drag_out import DeferredDownloadMime, DropFetch, new_staging_folder
-from s3browser.ui.formatting import agree, count_of, human_size
-from s3browser.ui.history import History
-from s3browser.ui.models.bucket_tree import LOCATION_ROLE, BucketTreeModel
-from s3browser.ui.models.object_table import (
-    COL_MODIFIED,
-    COL_NAME,
-    COL_SIZE,
-    ObjectTableModel,
-)
-from s3browser.ui.object_actions import ObjectActions
-from s3browser.ui.tasks import Task, TaskRunner
-from s3browser.ui.transfer_controller import TransferController
+from s3browser.core.settings.profiles import ProfileStore
+from s3browser.ui import icons
+from s3browser.ui.actions import make_action
+from s3browser.ui.context import AppContext
+from s3browser.ui.controllers.connection import ConnectionController
+from s3browser.ui.controllers.context_menus import ContextMenus
+from s3browser.ui.controllers.drag_out import DragOutController
+from s3browser.ui.controllers.listing import ListingController
+from s3browser.ui.controllers.navigation import NavigationController
+from s3browser.ui.controllers.object_actions import ObjectActions
+from s3browser.ui.controllers.transfer_actions import TransferActions
+from s3browser.ui.models.bucket_tree import BucketTreeModel
+from s3browser.ui.models.object_table import COL_MODIFIED, COL_NAME, COL_SIZE, ObjectTableModel
+from s3browser.ui.tasks import TaskRunner
 from s3browser.ui.widgets.drop_views import BucketTreeView, ObjectTableView
 from s3browser.ui.widgets.path_bar import PathBar
+from s3browser.ui.widgets.status_message import StatusMessage
 from s3browser.ui.widgets.transfer_panel import TransferPanel
-
-log = logging.getLogger(__name__)
 
 SETTINGS_GEOMETRY = "main_window/geometry"
 SETTINGS_STATE = "main_window/state"
 SETTINGS_SPLITTER = "main_window/splitter"
 SETTINGS_HEADER = "main_window/table_header"
-SETTINGS_LAST_PROFILE = "connection/last_profile"
 
 
 class MainWindow(QMainWindow):
-    connected = Signal()
     shown = Signal()
 
     def __init__(self, store: ProfileStore, runner: TaskRunner | None = None, parent: QWidget | None = None) -> None:
@@ -81,75 +55,30 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle("s3browser")
         self.setWindowIcon(icons.app_icon())
-        self.store = store
-        self.runner = runner or TaskRunner(self)
-        self.connection: Connection | None = None
-        self.history = History()
-        self._connect_task: Task | None = None
-        self._shut_down = False
-        self.quit_without_asking = False  # set when the system asks us to quit (SIGTERM at logout)
-        self.resume_without_asking = False  # --resume-transfers
-        self.connection_options: dict[str, Any] = {}  # extra Connection settings (retries, timeouts)
-
-        self.tree_model = BucketTreeModel(self.runner, self)
-        self.table_model = ObjectTableModel(self.runner, self)
-        self.transfers = TransferController(self)
-        self._init_actions()
+        self.ctx = AppContext(store, runner, dialog_parent=self)
+        self.transfers = self.ctx.transfers
+        self.tree_model = BucketTreeModel(self.ctx.runner, self)
+        self.table_model = ObjectTableModel(self.ctx.runner, self)
         self._init_views()
-        self.objects = ObjectActions(self)
+        self._init_controllers()
         self._init_toolbar()
         self._init_status_bar()
-        self._init_transfers()
+        self._init_transfer_dock()
+        self._wire()
         self._restore_settings()
-        self._update_navigation()
 
-    # ---------------------------------------------------------------- construction
-    def _action(self, text: str, icon_name: str | None,
-                shortcut: QKeySequence | QKeySequence.StandardKey | str | None, slot) -> QAction:
-        action = QAction(text, self)
-        if icon_name:
-            action.setIcon(icons.icon(icon_name))
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
-    def _init_actions(self) -> None:
-        self.connect_action = self._action("&Connections…", "connect", "Ctrl+Shift+O", self.open_connect_dialog)
-        self.back_action = self._action("&Back", "go-back", QKeySequence.StandardKey.Back, self.go_back)
-        self.forward_action = self._action("&Forward", "go-forward", QKeySequence.StandardKey.Forward,
-                                           self.go_forward)
-        self.up_action = self._action("&Up", "go-up", "Alt+Up", self.go_up)
-        self.refresh_action = self._action("&Refresh", "refresh", QKeySequence.StandardKey.Refresh, self.refresh)
-        self.focus_path_action = self._action("Edit &path", None, "Ctrl+L", self._focus_path)
-        self.focus_filter_action = self._action("&Filter", None, QKeySequence.StandardKey.Find, self._focus_filter)
-        self.stop_action = self._action("&Stop loading", None, "Esc", self.table_model.cancel)
-        self.copy_uri_action = self._action("Copy S3 &URI", None, "Ctrl+Shift+C", self.copy_selected_uris)
-        self.upload_action = self._action("&Upload…", "upload", "Ctrl+U", self.open_upload_dialog)
-        self.download_action = self._action("&Download…", "download", "Ctrl+D", self.download_selected)
-        self.multipart_action = self._action("Incomplete &multipart uploads…", None, None,
-                                             self.open_multipart_dialog)
-        self.upload_action.setToolTip("Upload files and folders here (Ctrl+U); or drop them on the window")
-        self.download_action.setToolTip("Download the selection to a folder (Ctrl+D)")
-        self.connect_action.setToolTip("Manage and choose connections (Ctrl+Shift+O)")
-        self.refresh_action.setToolTip("Refresh (F5)")
-
+    # ---------------------------------------------------------------- layout
     def _init_views(self) -> None:
         self.tree = BucketTreeView()
         self.tree.setObjectName("bucketTree")
         self.tree.setModel(self.tree_model)
         self.tree.setHeaderHidden(True)
         self.tree.setUniformRowHeights(True)
-        self.tree.clicked.connect(self._on_tree_clicked)
-        self.tree.activated.connect(self._on_tree_clicked)
-        self.tree_model.error_occurred.connect(self.show_error)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
 
         self.table = ObjectTableView()
         self.table.setObjectName("objectTable")
         self.table.setModel(self.table_model)
-        self.table_model.drag_data_factory = self._drag_out_data
-        self.table.drag_ended.connect(self._on_drag_ended)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -157,6 +86,7 @@ class MainWindow(QMainWindow):
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
@@ -167,18 +97,6 @@ class MainWindow(QMainWindow):
         header.resizeSection(COL_SIZE, 100)
         header.resizeSection(COL_MODIFIED, 150)
         header.setHighlightSections(False)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.table.customContextMenuRequested.connect(self._show_table_menu)
-        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.tree.customContextMenuRequested.connect(self._show_tree_menu)
-        self.table.files_dropped.connect(self.upload_paths)
-        self.tree.files_dropped.connect(self.upload_paths)
-        self.table.doubleClicked.connect(self._on_table_activated)
-        self.table.activated.connect(self._on_table_activated)
-
-        self.table_model.loading_changed.connect(self._on_loading_changed)
-        self.table_model.stats_changed.connect(self._update_stats)
-        self.table_model.load_failed.connect(self.show_error)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
@@ -188,38 +106,50 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([260, 740])
         self.setCentralWidget(self.splitter)
 
+    def _init_controllers(self) -> None:
+        ctx = self.ctx
+        self.connections = ConnectionController(ctx)
+        self.listing = ListingController(ctx, self.table_model, self.table)
+        self.navigation = NavigationController(ctx, self.listing, self.tree_model)
+        self.objects = ObjectActions(ctx, self.listing, self.tree_model)
+        self.transfer_actions = TransferActions(ctx, self.listing, self.connections)
+        self.drag_out = DragOutController(ctx, self.listing)
+        self.menus = ContextMenus(ctx, self.listing, self.navigation, self.objects, self.transfer_actions)
+        self.focus_path_action = make_action(self, "Edit &path", self._focus_path, shortcut="Ctrl+L")
+        self.focus_filter_action = make_action(self, "&Filter", self._focus_filter,
+                                               shortcut=QKeySequence.StandardKey.Find)
+        self.addActions([self.connections.connect_action, *self.navigation.actions, self.focus_path_action,
+                         self.focus_filter_action, self.listing.stop_action, self.listing.copy_uri_action,
+                         self.transfer_actions.upload_action, self.transfer_actions.download_action,
+                         self.transfer_actions.multipart_action, *self.objects.window_actions])
+        self.table.addActions(self.objects.table_actions)
+
     def _init_toolbar(self) -> None:
         toolbar = QToolBar("Navigation")
         toolbar.setObjectName("navigationToolbar")
         toolbar.setMovable(False)
-        toolbar.addAction(self.connect_action)
+        toolbar.addAction(self.connections.connect_action)
         toolbar.addSeparator()
-        toolbar.addAction(self.back_action)
-        toolbar.addAction(self.forward_action)
-        toolbar.addAction(self.up_action)
-        toolbar.addAction(self.refresh_action)
+        for action in self.navigation.actions:
+            toolbar.addAction(action)
         toolbar.addSeparator()
-        toolbar.addAction(self.upload_action)
-        toolbar.addAction(self.download_action)
+        toolbar.addAction(self.transfer_actions.upload_action)
+        toolbar.addAction(self.transfer_actions.download_action)
         toolbar.addAction(self.objects.new_folder_action)
         toolbar.addAction(self.objects.delete_action)
         self.path_bar = PathBar()
-        self.path_bar.location_entered.connect(self.navigate)
         toolbar.addWidget(self.path_bar)
         self.filter_edit = QLineEdit()
         self.filter_edit.setObjectName("filterEdit")
         self.filter_edit.setPlaceholderText("Filter (Ctrl+F)")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setMaximumWidth(220)
-        self.filter_edit.textChanged.connect(self.table_model.set_filter)
         toolbar.addWidget(self.filter_edit)
         self.addToolBar(toolbar)
 
     def _init_status_bar(self) -> None:
         bar = self.statusBar()
-        self.message_label = QLabel()
-        self.message_label.setObjectName("messageLabel")
-        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message_label = StatusMessage()
         self.count_label = QLabel()
         self.count_label.setObjectName("countLabel")
         self.size_label = QLabel()
@@ -231,8 +161,6 @@ class MainWindow(QMainWindow):
         self.busy.setMaximumHeight(14)
         self.busy.setTextVisible(False)
         self.busy.setVisible(False)
-        bar.addWidget(self.message_label, 1)
-        bar.addPermanentWidget(self.busy)
         self.transfer_progress = QProgressBar()
         self.transfer_progress.setObjectName("transferProgress")
         self.transfer_progress.setMaximumWidth(180)
@@ -240,9 +168,75 @@ class MainWindow(QMainWindow):
         self.transfer_progress.setRange(0, 1000)
         self.transfer_progress.setFormat("Transfers %p%")
         self.transfer_progress.setVisible(False)
+        bar.addWidget(self.message_label, 1)
+        bar.addPermanentWidget(self.busy)
         bar.addPermanentWidget(self.transfer_progress)
         bar.addPermanentWidget(self.count_label)
         bar.addPermanentWidget(self.size_label)
+
+    def _init_transfer_dock(self) -> None:
+        self.transfer_panel = TransferPanel(self.transfers, self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.transfer_panel)
+        self.transfer_panel.hide()
+        self.toggle_transfers_action = self.transfer_panel.toggleViewAction()
+        self.toggle_transfers_action.setShortcut(QKeySequence("Ctrl+T"))
+        self.addAction(self.toggle_transfers_action)
+
+    # ---------------------------------------------------------------- wiring
+    def _wire(self) -> None:
+        ctx, navigation, listing = self.ctx, self.navigation, self.listing
+        ctx.message_posted.connect(self.message_label.show_message)
+        ctx.error_posted.connect(self.message_label.show_error)
+        ctx.transfers_requested.connect(self.transfer_panel.show)
+        ctx.connection_changed.connect(self._on_connection_changed)
+
+        self.tree.clicked.connect(navigation.open_tree_node)
+        self.tree.activated.connect(navigation.open_tree_node)
+        self.table.doubleClicked.connect(navigation.open_table_row)
+        self.table.activated.connect(navigation.open_table_row)
+        self.path_bar.location_entered.connect(navigation.navigate)
+        self.filter_edit.textChanged.connect(listing.set_filter)
+        navigation.location_shown.connect(self._on_location_shown)
+
+        listing.loading_changed.connect(self.busy.setVisible)
+        listing.stats_changed.connect(self._show_stats)
+
+        self.table.files_dropped.connect(self.transfer_actions.upload_paths)
+        self.tree.files_dropped.connect(self.transfer_actions.upload_paths)
+        self.tree.objects_dropped.connect(self.objects.drop_selection)
+        self.table_model.drag_data_factory = self.drag_out.mime_for_rows
+        self.table.drag_ended.connect(self.drag_out.drag_ended)
+        self.transfer_actions.progress_changed.connect(self._show_transfer_progress)
+
+        self.table.customContextMenuRequested.connect(lambda pos: self.menus.table_menu(self.table, pos))
+        self.tree.customContextMenuRequested.connect(
+            lambda pos: self.menus.tree_menu(self.tree, self.tree_model, pos))
+
+    def _on_connection_changed(self, connection: Connection) -> None:
+        self.setWindowTitle(f"{connection.profile.display_name} — s3browser")
+        self.tree.expand(self.tree_model.connection_index())
+
+    def _on_location_shown(self, location: Location) -> None:
+        self.filter_edit.blockSignals(True)  # the listing already dropped its filter
+        self.filter_edit.clear()
+        self.filter_edit.blockSignals(False)
+        self.path_bar.set_location(location)
+
+    def _show_stats(self, count_text: str, size_text: str) -> None:
+        self.count_label.setText(count_text)
+        self.size_label.setText(size_text)
+
+    def _show_transfer_progress(self, running: bool, thousandths: int) -> None:
+        self.transfer_progress.setVisible(running)
+        self.transfer_progress.setValue(thousandths)
+
+    def _focus_path(self) -> None:
+        self.path_bar.setFocus()
+        self.path_bar.selectAll()
+
+    def _focus_filter(self) -> None:
+        self.filter_edit.setFocus()
+        self.filter_edit.selectAll()
 
     # ---------------------------------------------------------------- settings
     def _restore_settings(self) -> None:
@@ -270,421 +264,20 @@ class MainWindow(QMainWindow):
         settings.setValue(SETTINGS_HEADER, self.table.horizontalHeader().saveState())
         settings.sync()
 
-    # ---------------------------------------------------------------- connecting
-    def open_connect_dialog(self) -> ConnectDialog:
-        """Open the profile manager without blocking; returns it (tests drive it)."""
-        last = str(QSettings().value(SETTINGS_LAST_PROFILE, "") or "")
-        dialog = ConnectDialog(self.store, self.runner, self, selected=last)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.connect_requested.connect(self.connect_profile)
-        dialog.open()
-        self.connect_dialog = dialog
-        return dialog
-
-    def connect_profile(self, profile: Profile, secrets: Secrets | None, remember: bool = True) -> None:
-        """Build the connection's client on a worker, then show its buckets."""
-        if self._connect_task is not None:
-            self._connect_task.cancel()
-        self.show_message(f"Connecting to {profile.display_name}…")
-        self._connect_task = self.runner.run(
-            f"connect {profile.name}", partial(Connection, **self.connection_options), profile, secrets,
-            on_result=lambda conn: self._on_connected(conn, remember),
-            on_error=lambda exc: self.show_error(describe(exc).message))
-
-    def _on_connected(self, connection: Connection, remember: bool) -> None:
-        self._connect_task = None
-        old = self.connection
-        self.connection = connection
-        profile = connection.profile
-        log.info("connected to %s (%s)", profile.display_name, profile.describe_endpoint())
-        if remember:
-            QSettings().setValue(SETTINGS_LAST_PROFILE, profile.name)
-        self.setWindowTitle(f"{profile.display_name} — s3browser")
-        self.tree_model.set_connection(connection, f"{profile.display_name} ({profile.describe_endpoint()})")
-        self.tree.expand(self.tree_model.connection_index())
-        self.table_model.set_connection(connection)
-        self.transfers.set_connection(connection)
-        self.history.reset()
-        self._show_location(Location())
-        self.show_message(f"Connected to {profile.display_name}.")
-        if old is not None:
-            QTimer.singleShot(0, old.close)
-        self.connected.emit()
-        QTimer.singleShot(0, self.offer_to_resume_uploads)
-
-    def offer_to_resume_uploads(self) -> None:
-        """Transfers an earlier run left unfinished (quit, crash, network) come back, or are discarded."""
-        if self._shut_down:
-            return
-        saved, entries = self.transfers.unfinished_from_last_time()
-        if not saved and not entries:
-            return
-        count = len(saved) + len(entries)
-        total = sum(s.size for s in saved) + sum(e.size for e in entries)
-        lines = [f"• {s.direction.lower()} s3://{s.bucket}/{s.key}" for s in saved[:5]]
-        lines += [f"• upload s3://{e.bucket}/{e.key}" for e in entries[:max(0, 5 - len(lines))]]
-        names = "\n".join(lines) + ("\n…" if count > 5 else "")
-        resume = self.resume_without_asking or interaction.confirm(
-            self, "Resume unfinished transfers",
-            f"{count_of(count, 'transfer')} {agree(count, 'was', 'were')} not finished when s3browser last closed "
-            f"({human_size(total)}):\n{names}\n\nResume them? Uploads continue from the parts already "
-            "uploaded and large downloads from what was already saved. No discards them: uploaded parts "
-            "are deleted from the server and partly downloaded files are removed.")
-        if self._shut_down:
-            return  # the app quit while asking: that is no answer, so everything is kept for next time
-        if resume:
-            self.transfers.restore(saved, entries)
-            self.transfer_panel.show()
-        else:
-            self.transfers.discard_saved(saved, entries)
-
-    # ---------------------------------------------------------------- navigation
-    def navigate(self, location: Location) -> None:
-        """Go to ``location``, recording it in the history."""
-        self.history.visit(location)
-        self._show_location(location)
-
-    def _show_location(self, location: Location) -> None:
-        self.show_message("")
-        self.table_model.load(location)  # clears the rows first, so dropping the filter costs nothing
-        self.filter_edit.blockSignals(True)
-        self.filter_edit.clear()
-        self.filter_edit.blockSignals(False)
-        self.table_model.set_filter("")
-        self.path_bar.set_location(location)
-        self._update_navigation()
-        log.info("browse %s", location.uri())
-
-    def go_back(self) -> None:
-        if self.history.can_go_back:
-            self._show_location(self.history.back())
-
-    def go_forward(self) -> None:
-        if self.history.can_go_forward:
-            self._show_location(self.history.forward())
-
-    def go_up(self) -> None:
-        location = self.history.current
-        if location.bucket:
-            self.navigate(location.parent())
-
-    def refresh(self) -> None:
-        self.show_message("")
-        self.table_model.refresh()
-
-    def _update_navigation(self) -> None:
-        self.back_action.setEnabled(self.history.can_go_back)
-        self.forward_action.setEnabled(self.history.can_go_forward)
-        self.up_action.setEnabled(bool(self.history.current.bucket))
-
-    def _on_table_activated(self, index: QModelIndex) -> None:
-        if index.isValid() and self.table_model.is_folder_at(index.row()):
-            self.navigate(self.table_model.location_for_row(index.row()))
-
-    def _on_tree_clicked(self, index: QModelIndex) -> None:
-        location = self.tree_model.data(index, LOCATION_ROLE)
-        if location is not None and self.connection is not None:
-            error = self.tree_model.node_error(index)
-            if error:
-                self.show_error(error)
-            self.navigate(location)
-
-    def selected_uris(self) -> list[str]:
-        """``s3://`` URIs of the selected rows (buckets, folders or objects), in view order."""
-        location = self.table_model.location
-        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
-        if not location.bucket:
-            return [f"s3://{self.table_model.key_at(r)}/" for r in rows]
-        return [f"s3://{location.bucket}/{self.table_model.key_at(r)}" for r in rows]
-
-    def copy_selected_uris(self) -> None:
-        uris = self.selected_uris() or [self.table_model.location.uri()]
-        QGuiApplication.clipboard().setText("\n".join(uris))
-        self.show_message(f"Copied {uris[0]}" if len(uris) == 1 else f"Copied {len(uris)} URIs")
-
-    def _show_table_menu(self, pos: QPoint) -> None:
-        index = self.table.indexAt(pos)
-        menu = QMenu(self)
-        if index.isValid() and self.table_model.is_folder_at(index.row()):
-            menu.addAction("&Open", lambda: self._on_table_activated(index))
-        objects = self.objects
-        menu.addAction(self.copy_uri_action)
-        if self.table_model.location.bucket:
-            menu.addAction(objects.presign_action)
-            menu.addSeparator()
-            menu.addAction(self.download_action)
-            menu.addAction(self.upload_action)
-            menu.addSeparator()
-            for action in (objects.cut_action, objects.copy_action, objects.paste_action, objects.rename_action,
-                           objects.new_folder_action, objects.delete_action):
-                menu.addAction(action)
-            objects.paste_action.setEnabled(objects.clipboard is not None)
-            menu.addSeparator()
-            menu.addAction(objects.trash_action)
-            menu.addAction(self.multipart_action)
-        else:
-            menu.addAction(objects.create_bucket_action)
-            if index.isValid():
-                menu.addAction(objects.delete_bucket_action)
-        menu.addSeparator()
-        menu.addAction(self.refresh_action)
-        menu.addAction(self.up_action)
-        menu.popup(self.table.viewport().mapToGlobal(pos))
-
-    def _show_tree_menu(self, pos: QPoint) -> None:
-        index = self.tree.indexAt(pos)
-        if not index.isValid():
-            return
-        menu = QMenu(self)
-        menu.addAction("&Open", lambda: self._on_tree_clicked(index))
-        menu.addAction("&Refresh", lambda: self.tree_model.refresh(index))
-        location = index.data(LOCATION_ROLE)
-        if location is not None and location.bucket and not location.prefix:
-            menu.addAction("Delete bucket…", lambda: self.objects.open_delete_bucket_dialog(location.bucket))
-        elif location is not None and not location.bucket:
-            menu.addAction(self.objects.create_bucket_action)
-        menu.popup(self.tree.viewport().mapToGlobal(pos))
-
-    def _focus_path(self) -> None:
-        self.path_bar.setFocus()
-        self.path_bar.selectAll()
-
-    def _focus_filter(self) -> None:
-        self.filter_edit.setFocus()
-        self.filter_edit.selectAll()
-
-    # ---------------------------------------------------------------- status
-    def show_message(self, text: str) -> None:
-        self.message_label.setStyleSheet("")
-        self.message_label.setText(text)
-
-    def show_error(self, text: str) -> None:
-        """Errors appear in the status bar, never as a traceback; the app keeps working."""
-        log.warning("error shown: %s", text)
-        self.message_label.setStyleSheet("color: #b00020;")
-        self.message_label.setText(text)
-
-    def _on_loading_changed(self, loading: bool) -> None:
-        self.busy.setVisible(loading)
-        self._update_stats()
-
-    def _update_stats(self) -> None:
-        model = self.table_model
-        objects, folders = model.object_count, model.folder_count
-        if not model.location.bucket:
-            text = count_of(folders, "bucket")
-        else:
-            text = count_of(objects, "object")
-            if folders:
-                text += f", {count_of(folders, 'folder')}"
-        if model.is_loading:
-            text += " (loading…)"
-        if model.filter_text:
-            text += f" — {model.rowCount():,} shown"
-        self.count_label.setText(text)
-        self.size_label.setText(human_size(model.total_size) if model.location.bucket else "")
-
-    # ---------------------------------------------------------------- transfers
-    def _init_transfers(self) -> None:
-        self.transfer_panel = TransferPanel(self.transfers, self)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.transfer_panel)
-        self.transfer_panel.hide()
-        self.toggle_transfers_action = self.transfer_panel.toggleViewAction()
-        self.toggle_transfers_action.setShortcut(QKeySequence("Ctrl+T"))
-        self.addAction(self.toggle_transfers_action)
-        self.transfers.totals_changed.connect(self._update_transfer_progress)
-        self.transfers.batch_finished.connect(self._on_batch_finished)
-
-    def open_upload_dialog(self, sources: list | None = None) -> UploadDialog | None:
-        """The upload dialog for the current folder (non-blocking; returns it for tests)."""
-        if self.connection is None:
-            self.show_error("Connect first.")
-            return None
-        dialog = UploadDialog(self.runner, self.table_model.location, self, sources=sources or [])
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self.upload_paths(dialog.sources(), dialog.destination(), dialog.options()))
-        dialog.open()
-        self.upload_dialog = dialog
-        return dialog
-
-    def upload_paths(self, paths: list, location: Location | None = None,
-                     options: UploadOptions | None = None) -> None:
-        """Plan an upload on a worker (one listing of the destination), then queue it."""
-        location = location or self.table_model.location
-        if self.connection is None or not location.bucket:
-            self.show_error("Open a bucket first: files are uploaded into the bucket and folder shown.")
-            return
-        options = options or UploadOptions()
-        self.show_message(f"Preparing upload to {location.uri()}…")
-        self.runner.run("plan upload", plan_uploads, self.connection, list(paths), location.bucket,
-                        location.prefix, on_result=lambda plan: self._queue_upload(plan, options),
-                        on_error=lambda exc: self.show_error(describe(exc, bucket=location.bucket).message), owner=self)
-
-    def _queue_upload(self, plan: UploadPlan, options: UploadOptions) -> None:
-        if options.overwrite == Overwrite.ASK:
-            conflicts = plan.conflicts()
-            if conflicts:
-                choice = interaction.choose_overwrite(self, [c.key for c in conflicts], len(plan.files))
-                if choice is None:
-                    self.show_message("Upload cancelled; nothing was changed.")
-                    return
-                options.overwrite = choice
-            else:
-                options.overwrite = Overwrite.OVERWRITE
-        self.transfers.add_uploads(plan, options)
-        self.transfer_panel.show()
-        self.show_message(f"Uploading {len(plan.files):,} files to s3://{plan.bucket}/{plan.prefix}…")
-
-    def download_selected(self, root: Path | None = None) -> None:
-        """Download the selected objects and folders (recursively) into a chosen folder."""
-        location = self.table_model.location
-        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
-        if self.connection is None or not location.bucket or not rows:
-            self.show_error("Select objects or folders to download.")
-            return
-        root = root or interaction.choose_folder(self, "Download to folder")
-        if root is None:
-            return
-        keys = [self.table_model.key_at(r) for r in rows if not self.table_model.is_folder_at(r)]
-        folders = [self.table_model.key_at(r) for r in rows if self.table_model.is_folder_at(r)]
-        self.show_message(f"Preparing download to {root}…")
-        self.runner.run("plan download", plan_downloads, self.connection, location.bucket, keys, folders,
-                        location.prefix, Path(root), on_result=self._queue_download,
-                        on_error=lambda exc: self.show_error(describe(exc, bucket=location.bucket).message), owner=self)
-
-    # ---------------------------------------------------------------- dragging out to the file manager
-    def _drag_out_data(self, rows: list[int]) -> QMimeData | None:
-        """The data of a drag out of the table; the objects download only when it is dropped."""
-        location = self.table_model.location
-        if self.connection is None or not location.bucket:
-            return None
-        keys = [self.table_model.key_at(r) for r in rows if not self.table_model.is_folder_at(r)]
-        folders = [self.table_model.key_at(r) for r in rows if self.table_model.is_folder_at(r)]
-        mime = DeferredDownloadMime(lambda: self._start_drop_fetch(location, keys, folders))
-        mime.selection = self.objects.selection()  # what a drop inside the window copies or moves
-        return mime
-
-    def _start_drop_fetch(self, location: Location, keys: list[str], folders: list[str]) -> DropFetch:
-        """Plan and queue the download of a drag's selection into a staging folder; the fetch
-        completes with the top-level files and folders once its batch is done."""
-        fetch = DropFetch(new_staging_folder(), on_cancel=self._cancel_drop_fetch)
-        self.show_message("Downloading the dragged objects for the drop…")
-        plans: dict[str, DownloadPlan] = {}
-
-        def planned(plan: DownloadPlan) -> None:
-            if fetch.cancelled:
-                return
-            plans["plan"] = plan
-            if not plan.files:
-                self.show_error("Nothing to drop: the dragged objects are no longer in the bucket"
-                                + (" or cannot be saved under their names." if plan.refused else "."))
-                fetch.complete([])
-                return
-            fetch.batch = self.transfers.add_downloads(plan)
-            self.transfer_panel.show()
-
-        def failed(exc: BaseException) -> None:
-            self.show_error(describe(exc, bucket=location.bucket).message)
-            fetch.complete([])
-
-        def progress() -> None:
-            if fetch.batch is not None and not fetch.done:
-                done, total = self.transfers.batch_totals(fetch.batch)
-                self.show_message(f"Downloading the dragged objects for the drop: {human_size(done)} of "
-                                  f"{human_size(total)}…")
-
-        def batch_done(batch: int) -> None:
-            if batch != fetch.batch:
-                return
-            stop_listening()
-            if fetch.cancelled:
-                shutil.rmtree(fetch.staging, ignore_errors=True)  # anything written after the cancel
-                return
-            staging = fetch.staging
-            tops = {staging / f.target.path.relative_to(staging).parts[0] for f in plans["plan"].files
-                    if f.target.path is not None}
-            fetch.complete(sorted(path for path in tops if path.exists()))
-
-        def stop_listening() -> None:
-            if listening:
-                listening.clear()
-                self.transfers.batch_done.disconnect(batch_done)
-                self.transfers.totals_changed.disconnect(progress)
-
-        def finished_without_batch() -> None:
-            if fetch.batch is None:  # planning failed, nothing to drop, or cancelled before planning
-                stop_listening()
-
-        listening = [True]
-        self.transfers.batch_done.connect(batch_done)
-        self.transfers.totals_changed.connect(progress)
-        fetch.finished.connect(finished_without_batch)
-        self.runner.run("plan drag-out", plan_downloads, self.connection, location.bucket, keys, folders,
-                        location.prefix, fetch.staging, on_result=planned, on_error=failed, owner=self)
-        return fetch
-
-    def _cancel_drop_fetch(self, fetch: DropFetch) -> None:
-        if fetch.batch is not None:
-            self.transfers.cancel_batch(fetch.batch)
-        self.show_message("Drag cancelled; nothing was saved.")
-
-    def _on_drag_ended(self, mime: QMimeData, dropped: bool) -> None:
-        if not dropped and isinstance(mime, DeferredDownloadMime):
-            mime.cancel()
-
-    def _queue_download(self, plan: DownloadPlan) -> None:
-        self.transfers.add_downloads(plan)
-        self.transfer_panel.show()
-        text = f"Downloading {len(plan.files):,} files to {plan.root}…"
-        if plan.refused:
-            text += f" {len(plan.refused)} keys cannot be saved safely (see the queue)."
-        self.show_message(text)
-
-    def open_multipart_dialog(self) -> MultipartUploadsDialog | None:
-        bucket = self.table_model.location.bucket
-        if self.connection is None or not bucket:
-            self.show_error("Open a bucket to see its incomplete multipart uploads.")
-            return None
-        dialog = MultipartUploadsDialog(self.runner, self.connection, bucket, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
-
-    def _update_transfer_progress(self) -> None:
-        done, total = self.transfers.totals()
-        active = self.transfers.active_count
-        self.transfer_progress.setVisible(bool(active))
-        if total:
-            self.transfer_progress.setValue(int(done * 1000 / total))
-
-    def _on_batch_finished(self, summary: str) -> None:
-        self.show_message(summary)
-        if self.table_model.location.bucket:
-            self.table_model.refresh()
-
     # ---------------------------------------------------------------- lifetime
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.shown.emit()
 
     def shutdown(self) -> None:
-        """Save state, cancel listings and drain the worker pools; safe to call twice."""
-        if self._shut_down:
+        """Save state, stop transfers and drain the worker pools; safe to call twice."""
+        if self.ctx.shutting_down:
             return
-        self._shut_down = True
         self.save_settings()
-        self.transfers.shutdown()
-        self.runner.shutdown()
-        if self.connection is not None:
-            self.connection.close()
+        self.ctx.shutdown()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        active = self.transfers.active_count
-        if active and not self._shut_down and not self.quit_without_asking and not interaction.confirm(
-                self, "Transfers running",
-                f"{count_of(active, 'transfer')} {agree(active, 'is', 'are')} not finished. Quit anyway? "
-                "They are kept and offered to resume the next time you connect: uploads continue from "
-                "their uploaded parts, large downloads from what is already saved."):
+        if not self.transfer_actions.may_quit():
             event.ignore()
             return
         self.shutdown()

@@ -182,13 +182,13 @@ def gui_list(endpoint: str, access_key: str, secret_key: str, bucket: str, prefi
 
     app, window = _app_and_window()
     conn = connection(endpoint, access_key, secret_key)
-    window._on_connected(conn, remember=False)
+    window.connections.use_connection(conn, remember=False)
     _wait(app, lambda: not window.table_model.is_loading)
     paint = FirstPaint(window)
     heartbeat = Heartbeat()
     heartbeat.start()
     start = time.perf_counter()
-    window.navigate(Location(bucket, prefix))
+    window.navigation.navigate(Location(bucket, prefix))
     _wait(app, lambda: not window.table_model.is_loading)
     loaded = time.perf_counter()
     load_stall = heartbeat.stop()
@@ -232,7 +232,7 @@ def synthetic(count: int) -> dict[str, Any]:
     heartbeat = Heartbeat()
     heartbeat.start()
     start = time.perf_counter()
-    window.navigate(Location("synthetic", "data/"))
+    window.navigation.navigate(Location("synthetic", "data/"))
     _wait(app, lambda: not window.table_model.is_loading)
     load_seconds = time.perf_counter() - start
     load_stall = heartbeat.stop()
@@ -258,7 +258,7 @@ def gui_transfer(mode: str, endpoint: str, access_key: str, secret_key: str, buc
 
     app, window = _app_and_window()
     conn = connection(endpoint, access_key, secret_key)
-    window._on_connected(conn, remember=False)
+    window.connections.use_connection(conn, remember=False)
     _wait(app, lambda: not window.table_model.is_loading)
     heartbeat = Heartbeat()
     plan = plan_downloads(conn, bucket, [remote], [], "", Path(local)) if mode == "download" else None
@@ -267,7 +267,8 @@ def gui_transfer(mode: str, endpoint: str, access_key: str, secret_key: str, buc
     if mode == "download":
         window.transfers.add_downloads(plan)
     else:
-        window.upload_paths([Path(local)], Location(bucket, remote), UploadOptions(overwrite=Overwrite.OVERWRITE))
+        window.transfer_actions.upload_paths([Path(local)], Location(bucket, remote),
+                                             UploadOptions(overwrite=Overwrite.OVERWRITE))
     _wait(app, lambda: bool(window.transfers.model.items) and window.transfers.active_count == 0, timeout=1800)
     seconds = time.perf_counter() - start
     stall = heartbeat.stop()

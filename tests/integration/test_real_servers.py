@@ -65,12 +65,12 @@ def test_gui_browse_flow(qtbot, window, real_server, bucket) -> None:
     client = real_server.client()
     for key in ("photos/2026/a.png", "photos/2026/b.png", "photos/readme.txt", "top.txt"):
         client.put_object(Bucket=bucket, Key=key, Body=b"data")
-    with qtbot.waitSignal(window.connected, timeout=15000):
-        window.connect_profile(*server_profile(real_server), remember=False)
+    with qtbot.waitSignal(window.connections.connected, timeout=15000):
+        window.connections.connect_profile(*server_profile(real_server), remember=False)
     wait_loaded(qtbot, window)
     assert bucket in table_names(window)
 
-    window.navigate(Location(bucket, ""))
+    window.navigation.navigate(Location(bucket, ""))
     wait_loaded(qtbot, window)
     assert table_names(window) == ["photos", "top.txt"]
     double_click_row(qtbot, window, "photos")
@@ -79,7 +79,7 @@ def test_gui_browse_flow(qtbot, window, real_server, bucket) -> None:
     assert table_names(window) == ["2026", "readme.txt"]
     qtbot.keyClicks(window.filter_edit, "read")
     assert table_names(window) == ["readme.txt"]
-    window.up_action.trigger()
+    window.navigation.up_action.trigger()
     wait_loaded(qtbot, window)
     assert window.path_bar.text() == f"s3://{bucket}/"
 
@@ -119,13 +119,13 @@ def test_bucket_policy_denial_shows_message_and_other_buckets_work(qtbot, window
         "Effect": "Deny", "Principal": "*", "Action": "s3:*",
         "Resource": [f"arn:aws:s3:::{locked}", f"arn:aws:s3:::{locked}/*"]}]}))
 
-    with qtbot.waitSignal(window.connected, timeout=15000):
-        window.connect_profile(*server_profile(seaweedfs_server), remember=False)
+    with qtbot.waitSignal(window.connections.connected, timeout=15000):
+        window.connections.connect_profile(*server_profile(seaweedfs_server), remember=False)
     wait_loaded(qtbot, window)
-    window.navigate(Location(locked, ""))
+    window.navigation.navigate(Location(locked, ""))
     qtbot.waitUntil(lambda: f"Access denied to bucket “{locked}”" in window.message_label.text(), timeout=15000)
     assert window.table_model.rowCount() == 0
-    window.navigate(Location(opened, ""))
+    window.navigation.navigate(Location(opened, ""))
     wait_loaded(qtbot, window)
     assert table_names(window) == ["inside"]
     assert window.message_label.text() == ""
@@ -190,9 +190,9 @@ def test_gui_upload_by_drop_and_download_by_drag_out(qtbot, window, real_server,
     files = {"album/a.txt": b"a" * 10, "album/raw/big.bin": os.urandom(12 * 1024 * 1024)}
     for relative, body in files.items():
         (tmp_path / relative).write_bytes(body)
-    with qtbot.waitSignal(window.connected, timeout=15000):
-        window.connect_profile(*server_profile(real_server), remember=False)
-    window.navigate(Location(bucket, ""))
+    with qtbot.waitSignal(window.connections.connected, timeout=15000):
+        window.connections.connect_profile(*server_profile(real_server), remember=False)
+    window.navigation.navigate(Location(bucket, ""))
     wait_loaded(qtbot, window)
     drop(window.table, [album], window.table.viewport().rect().center())
     wait_transfers(qtbot, window, timeout=60000)

@@ -69,9 +69,19 @@ def store(memory_keyring) -> ProfileStore:
 
 
 @pytest.fixture
+def context(runner, store):
+    """An application context with no window: what controllers and dialogs are handed."""
+    from s3browser.ui.context import AppContext
+
+    ctx = AppContext(store, runner)
+    yield ctx
+    ctx.transfers.shutdown()
+
+
+@pytest.fixture
 def window(qtbot, store):
     win = MainWindow(store)
-    win.connection_options = dict(FAST_FAILING)
+    win.ctx.connection_options = dict(FAST_FAILING)
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
@@ -88,8 +98,8 @@ def connected(qtbot, window, s3_endpoint):
     """The window connected to the moto server (buckets listed)."""
     from s3browser.core.settings.secrets import Secrets
 
-    with qtbot.waitSignal(window.connected, timeout=10000):
-        window.connect_profile(_profile(s3_endpoint), Secrets(SECRET_KEY), remember=False)
+    with qtbot.waitSignal(window.connections.connected, timeout=10000):
+        window.connections.connect_profile(_profile(s3_endpoint), Secrets(SECRET_KEY), remember=False)
     wait_loaded(qtbot, window)
     return window
 

@@ -46,7 +46,7 @@ def double_click_row(qtbot, win, name: str) -> None:
 def test_new_user_creates_profile_in_dialog_and_connects(qtbot, window, s3_endpoint, s3_admin, store,
                                                           memory_keyring) -> None:
     arrange_buckets(s3_admin)
-    dialog = window.open_connect_dialog()
+    dialog = window.connections.open_connect_dialog()
     qtbot.waitExposed(dialog)
     click(qtbot, dialog.new_button)
     qtbot.keyClicks(dialog.name_edit, "local moto")
@@ -60,7 +60,7 @@ def test_new_user_creates_profile_in_dialog_and_connects(qtbot, window, s3_endpo
     qtbot.waitUntil(lambda: "Connected to" in dialog.result_label.text(), timeout=10000)
     assert "2 buckets visible" in dialog.result_label.text()
 
-    with qtbot.waitSignal(window.connected, timeout=10000):
+    with qtbot.waitSignal(window.connections.connected, timeout=10000):
         click(qtbot, dialog.connect_button)
     wait_loaded(qtbot, window)
     assert table_names(window) == ["alpha", "beta"]
@@ -71,7 +71,7 @@ def test_new_user_creates_profile_in_dialog_and_connects(qtbot, window, s3_endpo
 
 
 def test_dialog_shows_precise_error_when_test_fails(qtbot, window, store) -> None:
-    dialog = window.open_connect_dialog()
+    dialog = window.connections.open_connect_dialog()
     qtbot.keyClicks(dialog.name_edit, "broken")
     qtbot.keyClicks(dialog.endpoint_edit, "http://127.0.0.1:9")
     qtbot.keyClicks(dialog.access_key_edit, "AK")
@@ -85,7 +85,7 @@ def test_dialog_shows_precise_error_when_test_fails(qtbot, window, store) -> Non
                                          ("http://127.0.0.1:99999", "from 1 to 65535"),
                                          ("not-a-url", "must start with http:// or https://")])
 def test_dialog_explains_a_bad_endpoint_url(qtbot, window, url, reason) -> None:
-    dialog = window.open_connect_dialog()
+    dialog = window.connections.open_connect_dialog()
     qtbot.keyClicks(dialog.name_edit, "typo")
     qtbot.keyClicks(dialog.endpoint_edit, url)
     click(qtbot, dialog.test_button)
@@ -100,7 +100,7 @@ def test_edit_and_delete_profile_removes_keyring_entry(qtbot, window, store, mem
     from s3browser.core.settings.secrets import Secrets
 
     store.save(Profile(name="temp", endpoint_url="http://127.0.0.1:1", access_key_id="AK"), Secrets("S1"))
-    dialog = window.open_connect_dialog()
+    dialog = window.connections.open_connect_dialog()
     assert dialog.profile_list.currentItem().text() == "temp"
     dialog.region_edit.setText("eu-central-1")
     click(qtbot, dialog.save_button)
@@ -120,7 +120,7 @@ def test_edit_and_delete_profile_removes_keyring_entry(qtbot, window, store, mem
 def test_browse_by_tree_double_click_path_bar_and_history(qtbot, connected, s3_admin) -> None:
     win = connected
     arrange_buckets(s3_admin)
-    win.refresh()
+    win.navigation.refresh()
     wait_loaded(qtbot, win)
     assert table_names(win) == ["alpha", "beta"]
 
@@ -153,31 +153,31 @@ def test_browse_by_tree_double_click_path_bar_and_history(qtbot, connected, s3_a
     assert win.path_bar.text() == "s3://alpha/photos/"
 
     # Back, forward, up (by keyboard shortcut and toolbar action).
-    win.back_action.trigger()
+    win.navigation.back_action.trigger()
     wait_loaded(qtbot, win)
     assert win.path_bar.text() == "s3://alpha/docs/guide/"
-    win.back_action.trigger()
+    win.navigation.back_action.trigger()
     wait_loaded(qtbot, win)
     assert win.path_bar.text() == "s3://alpha/docs/"
-    win.forward_action.trigger()
+    win.navigation.forward_action.trigger()
     wait_loaded(qtbot, win)
     assert win.path_bar.text() == "s3://alpha/docs/guide/"
-    win.up_action.trigger()
+    win.navigation.up_action.trigger()
     wait_loaded(qtbot, win)
     assert win.path_bar.text() == "s3://alpha/docs/"
-    assert win.forward_action.isEnabled() is False
-    win.up_action.trigger()
-    win.up_action.trigger()
+    assert win.navigation.forward_action.isEnabled() is False
+    win.navigation.up_action.trigger()
+    win.navigation.up_action.trigger()
     wait_loaded(qtbot, win)
     assert win.path_bar.text() == "s3://"
     assert table_names(win) == ["alpha", "beta"]
-    assert not win.up_action.isEnabled()
+    assert not win.navigation.up_action.isEnabled()
 
 
 def test_filter_sort_refresh_and_status_bar(qtbot, connected, s3_admin) -> None:
     win = connected
     arrange_buckets(s3_admin)
-    win.navigate(Location("alpha", ""))
+    win.navigation.navigate(Location("alpha", ""))
     wait_loaded(qtbot, win)
     assert table_names(win) == ["docs", "photos", "top.txt"]  # folders first
     assert win.count_label.text() == "1 object, 2 folders"
@@ -186,7 +186,7 @@ def test_filter_sort_refresh_and_status_bar(qtbot, connected, s3_admin) -> None:
     assert size_index.data() == "2.0 KiB"
     assert size_index.data(Qt.ItemDataRole.ToolTipRole) == "2,048 bytes"
 
-    win.navigate(Location("alpha", "photos/"))
+    win.navigation.navigate(Location("alpha", "photos/"))
     wait_loaded(qtbot, win)
     header = win.table.horizontalHeader()
     size_x = header.sectionViewportPosition(COL_SIZE) + 5
@@ -217,7 +217,7 @@ def test_large_prefix_shows_first_page_before_the_listing_ends(qtbot, connected,
     snapshots = []
     win.table_model.page_arrived.connect(
         lambda n: snapshots.append((win.table_model.rowCount(), win.table_model.is_loading)))
-    win.navigate(Location("big", "logs/"))
+    win.navigation.navigate(Location("big", "logs/"))
     wait_loaded(qtbot, win)
     assert snapshots[0] == (1000, True)  # rows were visible while more pages were still coming
     assert win.table_model.rowCount() == 2500
@@ -226,10 +226,10 @@ def test_large_prefix_shows_first_page_before_the_listing_ends(qtbot, connected,
 
     # Scroll and sort while it is loading, then navigate away mid-listing: late pages are dropped.
     snapshots.clear()
-    win.navigate(Location("big", "logs/"))
+    win.navigation.navigate(Location("big", "logs/"))
     qtbot.waitUntil(lambda: len(snapshots) >= 1, timeout=10000)
     win.table.scrollToBottom()
-    win.navigate(Location("big", "small/"))
+    win.navigation.navigate(Location("big", "small/"))
     wait_loaded(qtbot, win)
     qtbot.wait(300)  # give any late page of the old listing time to arrive (and be dropped)
     assert table_names(win) == ["00000.log", "00001.log", "00002.log"]
@@ -258,11 +258,11 @@ def test_error_messages_appear_in_window_and_app_keeps_working(qtbot, window, er
     from s3browser.core.settings.secrets import Secrets
     from tests.conftest import _profile
 
-    with qtbot.waitSignal(window.connected, timeout=10000):
-        window.connect_profile(error_scenario.profile, error_scenario.secrets, remember=False)
+    with qtbot.waitSignal(window.connections.connected, timeout=10000):
+        window.connections.connect_profile(error_scenario.profile, error_scenario.secrets, remember=False)
     if error_scenario.location.bucket:
         wait_loaded(qtbot, window)
-        window.navigate(error_scenario.location)
+        window.navigation.navigate(error_scenario.location)
     qtbot.waitUntil(lambda: error_scenario.text in window.message_label.text(), timeout=20000)
     assert "Traceback" not in window.message_label.text()
     logged = log_file.read_text()
@@ -270,8 +270,8 @@ def test_error_messages_appear_in_window_and_app_keeps_working(qtbot, window, er
     if error_scenario.secrets:
         assert error_scenario.secrets.secret_access_key not in logged
 
-    with qtbot.waitSignal(window.connected, timeout=10000):
-        window.connect_profile(_profile(s3_endpoint), Secrets("anything"), remember=False)
+    with qtbot.waitSignal(window.connections.connected, timeout=10000):
+        window.connections.connect_profile(_profile(s3_endpoint), Secrets("anything"), remember=False)
     wait_loaded(qtbot, window)
     assert window.message_label.text().startswith("Connected")
 
@@ -281,8 +281,8 @@ def test_denied_bucket_in_tree_shows_error_and_siblings_keep_working(qtbot, wind
     from tests.conftest import _profile
 
     endpoint, (key, secret) = auth_moto_endpoint
-    with qtbot.waitSignal(window.connected, timeout=10000):
-        window.connect_profile(_profile(endpoint, key), Secrets(secret), remember=False)
+    with qtbot.waitSignal(window.connections.connected, timeout=10000):
+        window.connections.connect_profile(_profile(endpoint, key), Secrets(secret), remember=False)
     conn_index = window.tree_model.connection_index()
     qtbot.waitUntil(lambda: window.tree_model.rowCount(conn_index) == 3, timeout=10000)
     locked = window.tree_model.find_child(conn_index, "locked-bucket")
@@ -296,7 +296,7 @@ def test_denied_bucket_in_tree_shows_error_and_siblings_keep_working(qtbot, wind
 
 
 def test_connect_dialog_buttons_exist_with_mnemonics(window) -> None:
-    dialog = window.open_connect_dialog()
+    dialog = window.connections.open_connect_dialog()
     texts = {b.text() for b in dialog.findChildren(QPushButton)}
     assert {"&Test connection", "Sa&ve", "&Connect", "&New", "&Delete", "Close"} <= texts
     dialog.reject()
@@ -308,7 +308,7 @@ def test_copy_s3_uri_of_selection_and_context_menu(qtbot, connected, s3_admin) -
 
     win = connected
     arrange_buckets(s3_admin)
-    win.navigate(Location("alpha", "photos/"))
+    win.navigation.navigate(Location("alpha", "photos/"))
     wait_loaded(qtbot, win)
     win.table.selectRow(0)
     qtbot.keyClick(win.table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
@@ -316,7 +316,7 @@ def test_copy_s3_uri_of_selection_and_context_menu(qtbot, connected, s3_admin) -
     assert win.message_label.text() == "Copied s3://alpha/photos/cat.png"
 
     rect = win.table.visualRect(win.table_model.index(1, 0))
-    win._show_table_menu(rect.center())
+    win.menus.table_menu(win.table, rect.center())
     menu = next(m for m in win.findChildren(QMenu) if m.isVisible())
     assert [a.text() for a in menu.actions() if a.text()] == [
         "Copy S3 &URI", "Copy download &link…", "&Download…", "&Upload…", "Cu&t", "&Copy", "&Paste", "&Rename…",
@@ -328,7 +328,7 @@ def test_copy_s3_uri_of_selection_and_context_menu(qtbot, connected, s3_admin) -
 def test_dialog_says_when_the_profiles_file_is_damaged(qtbot, window, store) -> None:
     store.path.parent.mkdir(parents=True, exist_ok=True)
     store.path.write_text('{"profiles": [')
-    dialog = window.open_connect_dialog()
+    dialog = window.connections.open_connect_dialog()
     assert dialog.profiles_label.isVisibleTo(dialog)
     assert "could not be used" in dialog.profiles_label.text()
     qtbot.keyClicks(dialog.name_edit, "another")

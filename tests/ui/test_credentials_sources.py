@@ -25,8 +25,8 @@ def write_aws_files(home: Path, endpoint: str) -> None:
 
 
 def connect_and_list(qtbot, win, profile) -> list[str]:
-    with qtbot.waitSignal(win.connected, timeout=10000):
-        win.connect_profile(profile, None, remember=False)
+    with qtbot.waitSignal(win.connections.connected, timeout=10000):
+        win.connections.connect_profile(profile, None, remember=False)
     wait_loaded(qtbot, win)
     return table_names(win)
 
@@ -69,7 +69,7 @@ def test_refused_keyring_warns_and_still_connects_with_memory_secret(qtbot, s3_a
         qtbot.addWidget(win)
         win.show()
         s3_admin.create_bucket(Bucket="memory-only")
-        dialog = win.open_connect_dialog()
+        dialog = win.connections.open_connect_dialog()
         assert dialog.keyring_label.isVisible()
         assert "no keyring service is running" in dialog.keyring_label.text()
         assert "gnome-keyring" in dialog.keyring_label.text()
@@ -80,7 +80,7 @@ def test_refused_keyring_warns_and_still_connects_with_memory_secret(qtbot, s3_a
         dialog.path_style_check.setChecked(True)
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
         assert "memory for this session only" in dialog.result_label.text()
-        with qtbot.waitSignal(win.connected, timeout=10000):
+        with qtbot.waitSignal(win.connections.connected, timeout=10000):
             qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
         wait_loaded(qtbot, win)
         assert table_names(win) == ["memory-only"]

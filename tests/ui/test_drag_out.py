@@ -66,7 +66,7 @@ def test_objects_and_folders_dragged_out_land_in_the_file_manager(qtbot, connect
     for key, body in contents.items():
         s3_admin.put_object(Bucket="dragsrc", Key=key, Body=body)
     win = connected
-    win.navigate(Location("dragsrc", "docs/"))
+    win.navigation.navigate(Location("dragsrc", "docs/"))
     wait_loaded(qtbot, win)
     assert sorted(table_names(win)) == ["other.txt", "photos", "readme.txt"]
     indexes = select_names(win, ["readme.txt", "photos"])
@@ -95,7 +95,7 @@ def test_dragging_out_a_missing_object_offers_nothing_and_says_why(qtbot, connec
     s3_admin.create_bucket(Bucket="dragsrc")
     s3_admin.put_object(Bucket="dragsrc", Key="gone.txt", Body=b"soon gone")
     win = connected
-    win.navigate(Location("dragsrc", ""))
+    win.navigation.navigate(Location("dragsrc", ""))
     wait_loaded(qtbot, win)
     select_names(win, ["gone.txt"])
     mime = win.table_model.mimeData(win.table.selectionModel().selectedIndexes())

@@ -78,7 +78,7 @@ def test_bucket_tree_model_passes_modeltester_with_data(qtmodeltester, qtbot, co
 
 def test_object_table_model_with_real_listing_passes_modeltester(qtmodeltester, qtbot, connected, s3_admin) -> None:
     arrange_buckets(s3_admin)
-    connected.navigate(Location("alpha", ""))
+    connected.navigation.navigate(Location("alpha", ""))
     wait_loaded(qtbot, connected)
     qtmodeltester.check(connected.table_model, force_py=True)
 

@@ -20,7 +20,7 @@ def keys(s3_admin, bucket: str) -> list[str]:
 
 
 def open_folder(qtbot, win, bucket: str, prefix: str = "") -> None:
-    win.navigate(Location(bucket, prefix))
+    win.navigation.navigate(Location(bucket, prefix))
     wait_loaded(qtbot, win)
 
 
@@ -305,7 +305,7 @@ def test_delete_bucket_needs_its_name_typed_and_removes_all_versions(qtbot, conn
     for body in (b"1", b"2"):
         s3_admin.put_object(Bucket="old-bucket", Key="f.txt", Body=body)
     win = connected
-    win.refresh()
+    win.navigation.refresh()
     wait_loaded(qtbot, win)
     select_names(win, ["old-bucket"])
     press_on_table(qtbot, win, Qt.Key.Key_Delete)
@@ -334,8 +334,9 @@ def test_soft_delete_profile_moves_to_trash_and_trash_view_restores_and_empties(
     s3_admin.create_bucket(Bucket="soft-bucket")
     for key in ("notes/a.txt", "notes/b.txt", "c.txt"):
         s3_admin.put_object(Bucket="soft-bucket", Key=key, Body=b"data")
-    with qtbot.waitSignal(window.connected, timeout=10000):
-        window.connect_profile(replace(_profile(s3_endpoint), soft_delete=True), Secrets(SECRET_KEY), remember=False)
+    with qtbot.waitSignal(window.connections.connected, timeout=10000):
+        window.connections.connect_profile(replace(_profile(s3_endpoint), soft_delete=True),
+                                           Secrets(SECRET_KEY), remember=False)
     open_folder(qtbot, window, "soft-bucket")
     select_names(window, ["notes", "c.txt"])
     dialog = window.objects.delete_selected()

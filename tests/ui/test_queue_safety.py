@@ -19,7 +19,7 @@ from tests.ui.test_resume_gui import open_window
 def download_plan_of(win, qtbot, location: Location, keys: list[str], root: Path):  # noqa: ANN001
     from s3browser.core.transfers.plans import plan_downloads
 
-    return plan_downloads(win.connection, location.bucket, keys, [], location.prefix, root)
+    return plan_downloads(win.ctx.connection, location.bucket, keys, [], location.prefix, root)
 
 
 def test_pending_paused_and_failed_transfers_come_back_after_a_restart(qtbot, store, s3_endpoint, s3_admin,
@@ -37,7 +37,7 @@ def test_pending_paused_and_failed_transfers_come_back_after_a_restart(qtbot, st
     root = tmp_path / "downloads"
     first.transfers.add_downloads(download_plan_of(first, qtbot, Location("later", ""), ["a.txt", "b.txt", "c.txt"],
                                                    root))
-    first.upload_paths(sources, Location("later", "in/"), UploadOptions(overwrite=Overwrite.OVERWRITE))
+    first.transfer_actions.upload_paths(sources, Location("later", "in/"), UploadOptions(overwrite=Overwrite.OVERWRITE))
     qtbot.waitUntil(lambda: len(first.transfers.model.items) == 5, timeout=10000)
     items = {i.key: i for i in first.transfers.model.items}
     first.transfers.pause([items["b.txt"]])
@@ -97,8 +97,8 @@ def test_renamed_keys_are_reported_in_the_row_and_the_summary(qtbot, connected, 
     win.transfers.batch_finished.connect(summaries.append)
     from s3browser.core.transfers.plans import plan_downloads
 
-    plan = plan_downloads(win.connection, "oddnames", [], ["docs/"], "", tmp_path / "out")
-    win._queue_download(plan)
+    plan = plan_downloads(win.ctx.connection, "oddnames", [], ["docs/"], "", tmp_path / "out")
+    win.transfer_actions.queue_download(plan)
     qtbot.waitUntil(lambda: bool(summaries), timeout=20000)
     details = {i.key: win.transfers.model.index(i.row, COL_ERROR).data() for i in win.transfers.model.items}
     assert details["docs/CON.txt"] == "Saved as “_CON.txt”: a name the OS reserves was prefixed with _."
@@ -115,7 +115,7 @@ def drag_of_one_object(qtbot, win, s3_admin, size: int) -> DeferredDownloadMime:
     """The data of a drag of ``big.bin`` out of the table, as the table view starts it."""
     s3_admin.create_bucket(Bucket="dragsrc")
     s3_admin.put_object(Bucket="dragsrc", Key="big.bin", Body=b"z" * size)
-    win.navigate(Location("dragsrc", ""))
+    win.navigation.navigate(Location("dragsrc", ""))
     wait_loaded(qtbot, win)
     select_names(win, ["big.bin"])
     mime = win.table_model.mimeData(win.table.selectionModel().selectedIndexes())
@@ -168,8 +168,8 @@ def test_switching_connections_stops_the_idle_workers(qtbot, window, s3_endpoint
 
     engines = []
     for _ in range(4):
-        with qtbot.waitSignal(window.connected, timeout=10000):
-            window.connect_profile(_profile(s3_endpoint), Secrets(SECRET_KEY), remember=False)
+        with qtbot.waitSignal(window.connections.connected, timeout=10000):
+            window.connections.connect_profile(_profile(s3_endpoint), Secrets(SECRET_KEY), remember=False)
         engine = window.transfers._engine
         qtbot.waitUntil(lambda e=engine: any(w.alive for w in e._workers), timeout=20000)  # started on connect
         engines.append(engine)
@@ -197,7 +197,7 @@ def test_totals_follow_the_queue_without_walking_it(qtbot, connected, s3_admin, 
         files[-1].write_bytes(b"x" * (1000 * (i + 1)))
     win = connected
     win.transfers.max_active = 0
-    win.upload_paths(files, Location("tally", ""), UploadOptions(overwrite=Overwrite.OVERWRITE))
+    win.transfer_actions.upload_paths(files, Location("tally", ""), UploadOptions(overwrite=Overwrite.OVERWRITE))
     qtbot.waitUntil(lambda: len(win.transfers.model.items) == 6, timeout=10000)
     items = win.transfers.model.items
     win.transfers.model.items = _CountingList(items)

@@ -34,11 +34,11 @@ def slow_link(fault_proxy, s3_admin):
 
 def open_window(qtbot, store, endpoint: str) -> MainWindow:
     win = MainWindow(store)
-    win.connection_options = dict(FAST_FAILING)
+    win.ctx.connection_options = dict(FAST_FAILING)
     qtbot.addWidget(win)
     win.show()
-    with qtbot.waitSignal(win.connected, timeout=10000):
-        win.connect_profile(_profile(endpoint), Secrets(SECRET_KEY), remember=False)
+    with qtbot.waitSignal(win.connections.connected, timeout=10000):
+        win.connections.connect_profile(_profile(endpoint), Secrets(SECRET_KEY), remember=False)
     return win
 
 
@@ -57,10 +57,10 @@ def parts_on_server(s3_admin) -> int:
 
 
 def test_pause_keeps_parts_and_resume_continues(qtbot, window, slow_link, s3_admin, tmp_path) -> None:
-    with qtbot.waitSignal(window.connected, timeout=10000):
-        window.connect_profile(_profile(slow_link.url), Secrets(SECRET_KEY), remember=False)
+    with qtbot.waitSignal(window.connections.connected, timeout=10000):
+        window.connections.connect_profile(_profile(slow_link.url), Secrets(SECRET_KEY), remember=False)
     source = big_file(tmp_path)
-    window.upload_paths([source], Location("uplink", ""), OPTIONS)
+    window.transfer_actions.upload_paths([source], Location("uplink", ""), OPTIONS)
     item = None
     qtbot.waitUntil(lambda: bool(window.transfers.model.items), timeout=10000)
     item = window.transfers.model.items[0]
@@ -87,7 +87,7 @@ def test_upload_interrupted_by_quitting_is_offered_after_restart(qtbot, store, s
                                                                  tmp_path, resume) -> None:
     source = big_file(tmp_path)
     first = open_window(qtbot, store, slow_link.url)
-    first.upload_paths([source], Location("uplink", ""), OPTIONS)
+    first.transfer_actions.upload_paths([source], Location("uplink", ""), OPTIONS)
     qtbot.waitUntil(lambda: bool(first.transfers.model.items), timeout=10000)
     qtbot.waitUntil(lambda: first.transfers.model.items[0].progress.done >= 10 * MiB, timeout=30000)
     answers.answers = [True]  # "transfers are not finished; quit anyway?"

@@ -33,7 +33,8 @@ def test_a_result_after_its_dialog_closed_is_dropped(qtbot, runner) -> None:
     assert delivered == []
 
 
-def test_closing_incomplete_uploads_while_it_lists_raises_nothing(qtbot, runner, fault_proxy, s3_admin) -> None:
+def test_closing_incomplete_uploads_while_it_lists_raises_nothing(qtbot, runner, context, fault_proxy,
+                                                                  s3_admin) -> None:
     s3_admin.create_bucket(Bucket="slowlist")
     upload = s3_admin.create_multipart_upload(Bucket="slowlist", Key="big.bin")
 
@@ -45,7 +46,7 @@ def test_closing_incomplete_uploads_while_it_lists_raises_nothing(qtbot, runner,
     fault_proxy.rules.append(slow_listing)
     conn = Connection(_profile(fault_proxy.url), Secrets(SECRET_KEY))
     try:
-        dialog = MultipartUploadsDialog(runner, conn, "slowlist")
+        dialog = MultipartUploadsDialog(context, conn, "slowlist")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         dialog.close()  # before the listing answers: its results must not reach the deleted widgets
@@ -97,7 +98,7 @@ def reporter(tmp_path):
 
 @pytest.mark.qt_no_exception_capture
 def test_an_exception_in_a_slot_reaches_the_log_and_the_window(qtbot, connected, reporter, logged) -> None:
-    reporter.problem.connect(connected.show_error)
+    reporter.problem.connect(connected.ctx.show_error)
 
     def broken_slot() -> None:
         raise ValueError("a bug in a slot")
@@ -110,7 +111,7 @@ def test_an_exception_in_a_slot_reaches_the_log_and_the_window(qtbot, connected,
 
 
 def test_an_exception_in_a_worker_thread_reaches_the_log_and_the_window(qtbot, connected, reporter, logged) -> None:
-    reporter.problem.connect(connected.show_error)
+    reporter.problem.connect(connected.ctx.show_error)
 
     def broken_worker() -> None:
         raise RuntimeError("a bug in a thread")

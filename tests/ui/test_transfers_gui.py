@@ -45,7 +45,7 @@ def start_slow_upload(win, folder: Path) -> None:
 
     big = folder / "big.bin"
     big.write_bytes(os.urandom(40 * MiB))
-    win.upload_paths([big], options=UploadOptions(overwrite=Overwrite.OVERWRITE, part_size=5 * MiB,
+    win.transfer_actions.upload_paths([big], options=UploadOptions(overwrite=Overwrite.OVERWRITE, part_size=5 * MiB,
                                                   parallel_parts=1))
 
 
@@ -61,7 +61,7 @@ def make_tree(root: Path) -> Path:
 def bucket_open(qtbot, connected, s3_admin):
     s3_admin.create_bucket(Bucket="files")
     s3_admin.put_object(Bucket="files", Key="inbox/keep.txt", Body=b"keep")
-    connected.navigate(Location("files", "inbox/"))
+    connected.navigation.navigate(Location("files", "inbox/"))
     wait_loaded(qtbot, connected)
     return connected
 
@@ -71,7 +71,7 @@ def test_upload_dialog_counts_validates_and_uploads_with_options(qtbot, bucket_o
     album = make_tree(tmp_path)
     single = tmp_path / "notes.md"
     single.write_bytes(b"# notes")
-    dialog = win.open_upload_dialog()
+    dialog = win.transfer_actions.open_upload_dialog()
     dialog.add_sources([album, single])
     qtbot.waitUntil(lambda: dialog.summary_label.text() == "3 files, 307 bytes", timeout=5000)
     assert dialog.destination_edit.text() == "s3://files/inbox/"
@@ -98,7 +98,7 @@ def test_upload_dialog_counts_validates_and_uploads_with_options(qtbot, bucket_o
 
 
 def test_cancelled_upload_dialog_changes_nothing(qtbot, bucket_open, s3_admin, tmp_path) -> None:
-    dialog = bucket_open.open_upload_dialog()
+    dialog = bucket_open.transfer_actions.open_upload_dialog()
     dialog.add_sources([make_tree(tmp_path)])
     qtbot.waitUntil(lambda: "2 files" in dialog.summary_label.text(), timeout=5000)
     dialog.reject()
@@ -154,12 +154,12 @@ def test_download_selection_recursively_with_hostile_keys_reported(qtbot, connec
     for key, body in {"set/a.txt": b"aaa", "set/deep/b.txt": b"bb", "set/../../evil.txt": b"x",
                       "single.bin": b"1234"}.items():
         s3_admin.put_object(Bucket="dl-src", Key=key, Body=body)
-    win.navigate(Location("dl-src", ""))
+    win.navigation.navigate(Location("dl-src", ""))
     wait_loaded(qtbot, win)
     win.table.selectAll()
     ask.folder = tmp_path / "downloads"
     ask.folder.mkdir()
-    win.download_selected()
+    win.transfer_actions.download_selected()
     wait_transfers(qtbot, win)
     got = sorted(p.relative_to(ask.folder).as_posix() for p in ask.folder.rglob("*") if p.is_file())
     assert got == ["set/a.txt", "set/deep/b.txt", "single.bin"]
@@ -182,9 +182,9 @@ def slow_window(qtbot, window, s3_admin, fault_proxy):
 
     s3_admin.create_bucket(Bucket="files")
     fault_proxy.rules.append(slow_parts)
-    with qtbot.waitSignal(window.connected, timeout=10000):
-        window.connect_profile(_profile(fault_proxy.url), Secrets(SECRET_KEY), remember=False)
-    window.navigate(Location("files", "inbox/"))
+    with qtbot.waitSignal(window.connections.connected, timeout=10000):
+        window.connections.connect_profile(_profile(fault_proxy.url), Secrets(SECRET_KEY), remember=False)
+    window.navigation.navigate(Location("files", "inbox/"))
     wait_loaded(qtbot, window)
     return window
 
@@ -208,9 +208,9 @@ def test_server_gone_mid_transfer_then_retry_succeeds(qtbot, window, s3_admin, f
     from tests.conftest import SECRET_KEY, _profile
 
     s3_admin.create_bucket(Bucket="flaky-net")
-    with qtbot.waitSignal(window.connected, timeout=10000):
-        window.connect_profile(_profile(fault_proxy.url), Secrets(SECRET_KEY), remember=False)
-    window.navigate(Location("flaky-net", ""))
+    with qtbot.waitSignal(window.connections.connected, timeout=10000):
+        window.connections.connect_profile(_profile(fault_proxy.url), Secrets(SECRET_KEY), remember=False)
+    window.navigation.navigate(Location("flaky-net", ""))
     wait_loaded(qtbot, window)
     outage = {"on": True}
 
@@ -222,7 +222,7 @@ def test_server_gone_mid_transfer_then_retry_succeeds(qtbot, window, s3_admin, f
     fault_proxy.rules.append(server_down)
     payload = tmp_path / "report.pdf"
     payload.write_bytes(b"%PDF" * 1000)
-    window.upload_paths([payload])
+    window.transfer_actions.upload_paths([payload])
     wait_transfers(qtbot, window)
     item = window.transfers.model.items[0]
     assert item.state == State.FAILED and item.error
@@ -251,7 +251,7 @@ def test_incomplete_multipart_uploads_listed_with_size_and_aborted(qtbot, bucket
     upload = s3_admin.create_multipart_upload(Bucket="files", Key="inbox/orphan.bin")
     s3_admin.upload_part(Bucket="files", Key="inbox/orphan.bin", UploadId=upload["UploadId"], PartNumber=1,
                          Body=b"z" * (5 * MiB))
-    dialog = bucket_open.open_multipart_dialog()
+    dialog = bucket_open.transfer_actions.open_multipart_dialog()
     qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1, timeout=10000)
     row = dialog.tree.topLevelItem(0)
     assert [row.text(0), row.text(2), row.text(3)] == ["inbox/orphan.bin", "1", "5.0 MiB"]
@@ -272,14 +272,16 @@ def test_access_denied_at_destination_fails_item_and_keeps_queue(qtbot, window, 
     from tests.conftest import _profile
 
     endpoint, (key, secret) = auth_moto_endpoint
-    with qtbot.waitSignal(window.connected, timeout=10000):
-        window.connect_profile(_profile(endpoint, key), Secrets(secret), remember=False)
+    with qtbot.waitSignal(window.connections.connected, timeout=10000):
+        window.connections.connect_profile(_profile(endpoint, key), Secrets(secret), remember=False)
     source = tmp_path / "denied.txt"
     source.write_bytes(b"nope")
     from s3browser.core.transfers.engine import UploadOptions
 
-    window.upload_paths([source], Location("readonly-bucket", ""), UploadOptions(overwrite=Overwrite.OVERWRITE))
-    window.upload_paths([source], Location("open-bucket", "ok/"), UploadOptions(overwrite=Overwrite.OVERWRITE))
+    window.transfer_actions.upload_paths([source], Location("readonly-bucket", ""),
+                                         UploadOptions(overwrite=Overwrite.OVERWRITE))
+    window.transfer_actions.upload_paths([source], Location("open-bucket", "ok/"),
+                                         UploadOptions(overwrite=Overwrite.OVERWRITE))
     qtbot.waitUntil(lambda: len(window.transfers.model.items) == 2 and window.transfers.active_count == 0,
                     timeout=20000)
     by_bucket = {i.bucket: i for i in window.transfers.model.items}

@@ -19,7 +19,7 @@ from s3transfer.manager import TransferConfig, TransferManager
 
 from s3browser.core.ops.objects import exists
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import S3BrowserError
+from s3browser.core.s3.errors import S3BrowserError, is_unsupported
 from s3browser.core.s3.listing import find_existing, iter_pages
 
 GiB = 1024 ** 3
@@ -81,7 +81,7 @@ def _tagging(conn: Connection, bucket: str, key: str) -> str:
     try:
         tags = conn.call(bucket, lambda c: c.get_object_tagging(Bucket=bucket, Key=key)).get("TagSet", [])
     except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") in ("NotImplemented", "MethodNotAllowed"):
+        if is_unsupported(exc):
             return ""
         raise
     return urlencode([(t["Key"], t["Value"]) for t in tags])

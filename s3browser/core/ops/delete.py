@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 
 from s3browser.core.ops.versions import Target, is_versioned, list_versions
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import describe
+from s3browser.core.s3.errors import describe, error_code
 from s3browser.core.s3.listing import iter_pages
 
 BATCH_SIZE = 1000  # DeleteObjects' limit
@@ -129,7 +129,7 @@ def _delete_one_batch(conn: Connection, bucket: str, batch: list[Target]) -> Bat
             Bucket=bucket, Delete={"Objects": objects, "Quiet": True}))
     except ClientError as exc:
         message = describe(exc, bucket=bucket).message
-        code = str(exc.response.get("Error", {}).get("Code", "Error"))
+        code = error_code(exc) or "Error"
         return BatchResult(0, [(key, code, message) for key, _ in batch])
     failures = [(e.get("Key", ""), e.get("Code", ""), _failure_text(e)) for e in response.get("Errors", [])]
     return BatchResult(len(batch) - len(failures), failures)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from botocore.exceptions import ClientError
 
 from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.errors import is_missing_bucket, is_missing_key
 
 
 def exists(conn: Connection, bucket: str, key: str) -> bool:
@@ -12,13 +13,13 @@ def exists(conn: Connection, bucket: str, key: str) -> bool:
     try:
         conn.call(bucket, lambda c: c.head_object(Bucket=bucket, Key=key))
     except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") not in {"404", "NoSuchKey", "NotFound"}:
+        if not is_missing_key(exc):
             raise
         # A HEAD 404 has no body, so a missing bucket looks like a missing key: ask the bucket.
         try:
             conn.call(bucket, lambda c: c.head_bucket(Bucket=bucket))
         except ClientError as bucket_exc:
-            if bucket_exc.response.get("Error", {}).get("Code") in {"404", "NoSuchBucket", "NotFound"}:
+            if is_missing_bucket(bucket_exc):
                 raise ClientError({"Error": {"Code": "NoSuchBucket", "Message": "The bucket does not exist",
                                              "BucketName": bucket}}, "HeadObject") from exc
             raise

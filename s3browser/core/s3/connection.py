@@ -24,6 +24,7 @@ from botocore.parsers import ResponseParserFactory
 from botocore.utils import parse_timestamp
 
 from s3browser import __version__
+from s3browser.core.s3.errors import is_region_error
 from s3browser.core.s3.listing_parser import (
     FastParserFactory,
     install_quick_200_check,
@@ -37,7 +38,6 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 DEFAULT_REGION = "us-east-1"
-_REGION_ERRORS = {"PermanentRedirect", "AuthorizationHeaderMalformed", "IllegalLocationConstraintException", "301"}
 
 
 def fast_timestamp(value: Any) -> datetime:
@@ -143,8 +143,7 @@ class Connection:
 
     def learn_region(self, bucket: str, error: ClientError) -> bool:
         """Record the region a redirect/region error names; True if a retry may now succeed."""
-        code = str(error.response.get("Error", {}).get("Code", ""))
-        if code not in _REGION_ERRORS:
+        if not is_region_error(error):
             return False
         headers = error.response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
         region = headers.get("x-amz-bucket-region") or error.response.get("Error", {}).get("Region")

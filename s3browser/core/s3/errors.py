@@ -51,6 +51,43 @@ _THROTTLED = {"SlowDown", "Throttling", "ThrottlingException", "RequestLimitExce
 _REGION = {"PermanentRedirect", "AuthorizationHeaderMalformed", "IllegalLocationConstraintException", "301"}
 
 
+_MISSING_KEY = {"404", "NoSuchKey", "NotFound"}
+_MISSING_BUCKET = {"404", "NoSuchBucket", "NotFound"}
+_MISSING_UPLOAD = {"404", "NoSuchUpload"}
+_UNSUPPORTED = {"NotImplemented", "MethodNotAllowed", "501"}
+
+
+def error_code(exc: BaseException) -> str:
+    """The S3 error code of a ClientError ("" for anything else)."""
+    if isinstance(exc, bce.ClientError):
+        return str(exc.response.get("Error", {}).get("Code", ""))
+    return ""
+
+
+def is_missing_key(exc: BaseException) -> bool:
+    """The object is not there (a HEAD 404 has no body, so this may also be a missing bucket)."""
+    return error_code(exc) in _MISSING_KEY
+
+
+def is_missing_bucket(exc: BaseException) -> bool:
+    return error_code(exc) in _MISSING_BUCKET
+
+
+def is_missing_upload(exc: BaseException) -> bool:
+    """The multipart upload is gone (completed or aborted elsewhere, or expired by a lifecycle rule)."""
+    return error_code(exc) in _MISSING_UPLOAD
+
+
+def is_unsupported(exc: BaseException) -> bool:
+    """The server does not implement this request (S3-compatible stores support different subsets)."""
+    return error_code(exc) in _UNSUPPORTED
+
+
+def is_region_error(exc: BaseException) -> bool:
+    """The bucket lives in another region than the request went to."""
+    return error_code(exc) in _REGION
+
+
 def _where(bucket: str | None, key: str | None) -> str:
     if bucket and key:
         return f"s3://{bucket}/{key}"
@@ -190,7 +227,7 @@ def is_resumable_failure(error: BaseException | None) -> bool:
     if isinstance(error, (bce.ConnectionError, bce.HTTPClientError, ConnectionError, TimeoutError)):
         return True
     if isinstance(error, bce.ClientError):
-        code = str(error.response.get("Error", {}).get("Code", ""))
+        code = error_code(error)
         status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0
         return code in _TRANSIENT_CODES or status >= 500
     return False

@@ -30,7 +30,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import S3BrowserError, describe, is_resumable_failure
+from s3browser.core.s3.errors import S3BrowserError, describe, is_missing_upload, is_resumable_failure
 from s3browser.core.transfers.journal import JournalEntry, UploadJournal
 
 log = logging.getLogger(__name__)
@@ -154,7 +154,7 @@ class MultipartUploader:
                     if 1 <= number <= entry.part_count and part.get("Size") == entry.part_range(number)[1]:
                         etags[number] = part["ETag"]
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") not in ("NoSuchUpload", "404"):
+            if not is_missing_upload(exc):
                 raise
             log.info("interrupted upload of s3://%s/%s is gone from the server; starting over", entry.bucket,
                      entry.key)
@@ -253,7 +253,7 @@ class MultipartUploader:
             self.connection.client.abort_multipart_upload(Bucket=entry.bucket, Key=entry.key,
                                                           UploadId=entry.upload_id)
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") not in ("NoSuchUpload", "404"):
+            if not is_missing_upload(exc):
                 return self._abort_failed(entry, exc)
         except BotoCoreError as exc:
             return self._abort_failed(entry, exc)

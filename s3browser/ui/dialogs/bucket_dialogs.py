@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QVBoxLayout,
-    QWidget,
 )
 
 from s3browser.core.ops.buckets import (
@@ -23,7 +22,8 @@ from s3browser.core.ops.buckets import (
 )
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
-from s3browser.ui.tasks import Task, TaskRunner
+from s3browser.ui.context import AppContext
+from s3browser.ui.tasks import Task
 
 REGIONS = ("us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1", "eu-west-2",
            "eu-west-3", "eu-central-1", "eu-north-1", "eu-south-1", "ap-south-1", "ap-northeast-1",
@@ -33,11 +33,11 @@ REGIONS = ("us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "
 class CreateBucketDialog(QDialog):
     created = Signal(str)
 
-    def __init__(self, runner: TaskRunner, connection: Connection, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, ctx: AppContext, connection: Connection) -> None:
+        super().__init__(ctx.dialog_parent)
         self.setWindowTitle("New bucket")
         self.setMinimumWidth(460)
-        self._runner = runner
+        self._runner = ctx.runner
         self._connection = connection
         self._task: Task | None = None
         self.name_edit = QLineEdit()
@@ -97,11 +97,11 @@ class DeleteBucketDialog(QDialog):
 
     deleted = Signal(str)
 
-    def __init__(self, runner: TaskRunner, connection: Connection, bucket: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, ctx: AppContext, connection: Connection, bucket: str) -> None:
+        super().__init__(ctx.dialog_parent)
         self.setWindowTitle("Delete bucket")
         self.setMinimumWidth(480)
-        self._runner = runner
+        self._runner = ctx.runner
         self._connection = connection
         self.bucket = bucket
         self._task: Task | None = None

@@ -25,15 +25,15 @@ from s3browser.core.s3.listing import list_buckets
 from s3browser.core.settings.profiles import (
     SOURCE_APP,
     Profile,
-    ProfileStore,
     endpoint_problem,
     validate_profile,
 )
 from s3browser.core.settings.secrets import Secrets
 from s3browser.ui import interaction
+from s3browser.ui.context import AppContext
 from s3browser.ui.dialogs.remembering import RememberingDialog
 from s3browser.ui.formatting import count_of
-from s3browser.ui.tasks import Task, TaskRunner
+from s3browser.ui.tasks import Task
 
 log = logging.getLogger(__name__)
 
@@ -54,12 +54,11 @@ class ConnectDialog(RememberingDialog):
 
     connect_requested = Signal(object, object)
 
-    def __init__(self, store: ProfileStore, runner: TaskRunner, parent: QWidget | None = None,
-                 selected: str = "") -> None:
-        super().__init__("connect_dialog", parent)
+    def __init__(self, ctx: AppContext, selected: str = "") -> None:
+        super().__init__("connect_dialog", ctx.dialog_parent)
         self.setWindowTitle("Connections")
-        self._store = store
-        self._runner = runner
+        self._store = ctx.store
+        self._runner = ctx.runner
         self._test_task: Task | None = None
         self._current: Profile | None = None
         self._build()

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QVBoxLayout,
-    QWidget,
 )
 
 from s3browser.core.ops.delete import (
@@ -31,8 +30,9 @@ from s3browser.core.ops.delete import (
 from s3browser.core.ops.trash import TRASH_PREFIX, move_to_trash
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
+from s3browser.ui.context import AppContext
 from s3browser.ui.formatting import count_of, human_size
-from s3browser.ui.tasks import POOL_OPERATIONS, Task, TaskRunner
+from s3browser.ui.tasks import POOL_OPERATIONS, Task
 
 SHOWN_NAMES = 10
 
@@ -40,14 +40,14 @@ SHOWN_NAMES = 10
 class DeleteDialog(QDialog):
     finished_deleting = Signal(int, int)  # deleted, failed
 
-    def __init__(self, runner: TaskRunner, connection: Connection, bucket: str, keys: dict[str, int],
-                 folders: list[str], parent: QWidget | None = None, soft: bool = False) -> None:
-        super().__init__(parent)
+    def __init__(self, ctx: AppContext, connection: Connection, bucket: str, keys: dict[str, int],
+                 folders: list[str], soft: bool = False) -> None:
+        super().__init__(ctx.dialog_parent)
         self.setObjectName("deleteDialog")
         self.setWindowTitle("Move to trash" if soft else "Delete")
         self.soft = soft
         self.setMinimumWidth(520)
-        self._runner = runner
+        self._runner = ctx.runner
         self._connection = connection
         self._bucket = bucket
         self._keys = keys

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
-    QWidget,
 )
 
 from s3browser.core.ops.incomplete_uploads import (
@@ -23,9 +22,9 @@ from s3browser.core.ops.incomplete_uploads import (
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
 from s3browser.ui import interaction
+from s3browser.ui.context import AppContext
 from s3browser.ui.dialogs.remembering import RememberingDialog
 from s3browser.ui.formatting import count_of, exact_size, human_size
-from s3browser.ui.tasks import TaskRunner
 
 
 def format_age(seconds: float) -> str:
@@ -37,11 +36,10 @@ def format_age(seconds: float) -> str:
 
 
 class MultipartUploadsDialog(RememberingDialog):
-    def __init__(self, runner: TaskRunner, connection: Connection, bucket: str,
-                 parent: QWidget | None = None) -> None:
-        super().__init__("multipart_dialog", parent)
+    def __init__(self, ctx: AppContext, connection: Connection, bucket: str) -> None:
+        super().__init__("multipart_dialog", ctx.dialog_parent)
         self.setWindowTitle(f"Incomplete multipart uploads — {bucket}")
-        self._runner, self._connection, self._bucket = runner, connection, bucket
+        self._runner, self._connection, self._bucket = ctx.runner, connection, bucket
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Key", "Age", "Parts", "Size"])
         self.tree.setRootIsDecorated(False)

@@ -13,24 +13,22 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QVBoxLayout,
-    QWidget,
 )
 
 from s3browser.core.ops.links import MAX_PRESIGN_SECONDS, presigned_url
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
-from s3browser.ui.tasks import TaskRunner
+from s3browser.ui.context import AppContext
 
 UNITS = (("minutes", 60), ("hours", 3600), ("days", 86400))
 
 
 class PresignDialog(QDialog):
-    def __init__(self, runner: TaskRunner, connection: Connection, bucket: str, key: str,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, ctx: AppContext, connection: Connection, bucket: str, key: str) -> None:
+        super().__init__(ctx.dialog_parent)
         self.setWindowTitle("Download link")
         self.setMinimumWidth(560)
-        self._runner = runner
+        self._runner = ctx.runner
         self._connection = connection
         self.bucket, self.key = bucket, key
         self.amount_spin = QSpinBox()

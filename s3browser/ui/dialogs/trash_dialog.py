@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
-    QWidget,
 )
 
 from s3browser.core.ops.delete import BatchResult
@@ -21,16 +20,16 @@ from s3browser.core.ops.trash import TrashEntry, delete_from_trash, list_trash, 
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
 from s3browser.ui import interaction
+from s3browser.ui.context import AppContext
 from s3browser.ui.formatting import count_of, human_size
-from s3browser.ui.tasks import TaskRunner
 
 
 class TrashDialog(QDialog):
-    def __init__(self, runner: TaskRunner, connection: Connection, bucket: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, ctx: AppContext, connection: Connection, bucket: str) -> None:
+        super().__init__(ctx.dialog_parent)
         self.setWindowTitle(f"Trash of {bucket}")
         self.resize(720, 420)
-        self._runner = runner
+        self._runner = ctx.runner
         self._connection = connection
         self.bucket = bucket
         self.entries: list[TrashEntry] = []

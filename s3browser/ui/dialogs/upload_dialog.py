@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QVBoxLayout,
-    QWidget,
 )
 
 from s3browser.core.local.paths import plan_upload
@@ -32,9 +31,10 @@ from s3browser.core.transfers.engine import (
     validate_part_settings,
 )
 from s3browser.ui import interaction
+from s3browser.ui.context import AppContext
 from s3browser.ui.dialogs.remembering import RememberingDialog
 from s3browser.ui.formatting import count_of, human_size
-from s3browser.ui.tasks import Task, TaskRunner
+from s3browser.ui.tasks import Task
 
 
 def parse_metadata(text: str) -> dict[str, str]:
@@ -54,11 +54,11 @@ def parse_metadata(text: str) -> dict[str, str]:
 
 
 class UploadDialog(RememberingDialog):
-    def __init__(self, runner: TaskRunner, destination: Location, parent: QWidget | None = None,
+    def __init__(self, ctx: AppContext, destination: Location,
                  sources: list[Path] | None = None) -> None:
-        super().__init__("upload_dialog", parent)
+        super().__init__("upload_dialog", ctx.dialog_parent)
         self.setWindowTitle("Upload")
-        self._runner = runner
+        self._runner = ctx.runner
         self._count_task: Task | None = None
         self._largest = 0
         self._counted = False

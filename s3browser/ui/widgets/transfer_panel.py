@@ -26,7 +26,7 @@ from s3browser.ui.models.transfer_queue import (
     PROGRESS_ROLE,
     TransferItem,
 )
-from s3browser.ui.transfer_controller import TransferController
+from s3browser.ui.transfer_runner import TransferController
 
 
 class ProgressDelegate(QStyledItemDelegate):

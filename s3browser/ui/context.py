@@ -1,0 +1,70 @@
+"""The application context: what controllers, actions and dialogs are handed instead of the window.
+
+It holds the shared services (profile store, task runner, transfer queue), the current
+connection, the flags of how the app was started and is ending, and the two ways to tell the
+user something (the status line's message and error).  Nothing in it knows the window's layout,
+so a controller or dialog can be built and tested with a context and a bare parent widget.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+from s3browser.core.s3.connection import Connection
+from s3browser.core.settings.profiles import ProfileStore
+from s3browser.ui.tasks import TaskRunner
+from s3browser.ui.transfer_runner import TransferController
+
+log = logging.getLogger(__name__)
+
+
+class AppContext(QObject):
+    connection_changed = Signal(object)  # the new Connection
+    message_posted = Signal(str)
+    error_posted = Signal(str)
+    transfers_requested = Signal()  # something was queued: show the transfer queue
+
+    def __init__(self, store: ProfileStore, runner: TaskRunner | None = None,
+                 dialog_parent: QWidget | None = None) -> None:
+        super().__init__(dialog_parent)
+        self.store = store
+        self.runner = runner or TaskRunner(self)
+        self.dialog_parent = dialog_parent  # the parent (and modality anchor) of every dialog
+        self.connection: Connection | None = None
+        self.connection_options: dict[str, Any] = {}  # extra Connection settings (retries, timeouts)
+        self.transfers = TransferController(self)
+        self.connection_changed.connect(self.transfers.set_connection)
+        self.quit_without_asking = False  # the system asked us to quit (SIGTERM at logout)
+        self.resume_without_asking = False  # --resume-transfers
+        self.shutting_down = False
+
+    def set_connection(self, connection: Connection) -> Connection | None:
+        """Make ``connection`` current and tell every listener; returns the previous one."""
+        old, self.connection = self.connection, connection
+        self.connection_changed.emit(connection)
+        return old
+
+    def show_message(self, text: str) -> None:
+        self.message_posted.emit(text)
+
+    def show_error(self, text: str) -> None:
+        """Errors appear in the status bar, never as a traceback; the app keeps working."""
+        log.warning("error shown: %s", text)
+        self.error_posted.emit(text)
+
+    def reveal_transfers(self) -> None:
+        self.transfers_requested.emit()
+
+    def shutdown(self) -> None:
+        """Stop the transfers, drain the worker pools and close the connection; safe to call twice."""
+        if self.shutting_down:
+            return
+        self.shutting_down = True
+        self.transfers.shutdown()
+        self.runner.shutdown()
+        if self.connection is not None:
+            self.connection.close()

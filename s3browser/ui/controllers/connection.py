@@ -1,0 +1,72 @@
+"""Choosing and opening a connection: the Connections dialog, connecting on a worker, remembering.
+
+A connection's client is built on a worker (it may look up a region or read a credentials
+file); the context then makes it current, and the navigation, listing and transfer controllers
+follow through ``AppContext.connection_changed``.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
+
+from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.errors import describe
+from s3browser.core.settings.profiles import Profile
+from s3browser.core.settings.secrets import Secrets
+from s3browser.ui.actions import make_action
+from s3browser.ui.context import AppContext
+from s3browser.ui.dialogs.connect_dialog import ConnectDialog
+from s3browser.ui.tasks import Task
+
+log = logging.getLogger(__name__)
+
+SETTINGS_LAST_PROFILE = "connection/last_profile"
+
+
+class ConnectionController(QObject):
+    connected = Signal()
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        self.ctx = ctx
+        self._task: Task | None = None
+        self.dialog: ConnectDialog | None = None  # the last Connections dialog opened (tests drive it)
+        self.connect_action = make_action(self, "&Connections…", self.open_connect_dialog, icon="connect",
+                                          shortcut="Ctrl+Shift+O",
+                                          tooltip="Manage and choose connections (Ctrl+Shift+O)")
+
+    def open_connect_dialog(self) -> ConnectDialog:
+        """Open the profile manager without blocking; returns it (tests drive it)."""
+        last = str(QSettings().value(SETTINGS_LAST_PROFILE, "") or "")
+        dialog = ConnectDialog(self.ctx, selected=last)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.connect_requested.connect(self.connect_profile)
+        dialog.open()
+        self.dialog = dialog
+        return dialog
+
+    def connect_profile(self, profile: Profile, secrets: Secrets | None, remember: bool = True) -> None:
+        """Build the connection's client on a worker, then make it current."""
+        if self._task is not None:
+            self._task.cancel()
+        self.ctx.show_message(f"Connecting to {profile.display_name}…")
+        self._task = self.ctx.runner.run(
+            f"connect {profile.name}", partial(Connection, **self.ctx.connection_options), profile, secrets,
+            on_result=lambda conn: self.use_connection(conn, remember),
+            on_error=lambda exc: self.ctx.show_error(describe(exc).message), owner=self)
+
+    def use_connection(self, connection: Connection, remember: bool = False) -> None:
+        """Make an open connection current (also used by benchmarks that build one themselves)."""
+        self._task = None
+        profile = connection.profile
+        log.info("connected to %s (%s)", profile.display_name, profile.describe_endpoint())
+        if remember:
+            QSettings().setValue(SETTINGS_LAST_PROFILE, profile.name)
+        old = self.ctx.set_connection(connection)
+        self.ctx.show_message(f"Connected to {profile.display_name}.")
+        if old is not None:
+            QTimer.singleShot(0, old.close)
+        self.connected.emit()

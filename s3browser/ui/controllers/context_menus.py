@@ -1,0 +1,74 @@
+"""The right-click menus of the table and the tree, built from the controllers' actions."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QPoint
+from PySide6.QtWidgets import QAbstractItemView, QMenu
+
+from s3browser.ui.context import AppContext
+from s3browser.ui.controllers.listing import ListingController
+from s3browser.ui.controllers.navigation import NavigationController
+from s3browser.ui.controllers.object_actions import ObjectActions
+from s3browser.ui.controllers.transfer_actions import TransferActions
+from s3browser.ui.models.bucket_tree import LOCATION_ROLE, BucketTreeModel
+
+
+class ContextMenus(QObject):
+    def __init__(self, ctx: AppContext, listing: ListingController, navigation: NavigationController,
+                 objects: ObjectActions, transfers: TransferActions) -> None:
+        super().__init__(ctx)
+        self.ctx = ctx
+        self.listing = listing
+        self.navigation = navigation
+        self.objects = objects
+        self.transfers = transfers
+        self.menu: QMenu | None = None  # the last menu shown (tests read it)
+
+    def table_menu(self, view: QAbstractItemView, pos: QPoint) -> QMenu:
+        index = view.indexAt(pos)
+        model = self.listing.model
+        menu = QMenu(self.ctx.dialog_parent)
+        if index.isValid() and model.is_folder_at(index.row()):
+            menu.addAction("&Open", lambda: self.navigation.open_table_row(index))
+        objects = self.objects
+        menu.addAction(self.listing.copy_uri_action)
+        if self.listing.location.bucket:
+            menu.addAction(objects.presign_action)
+            menu.addSeparator()
+            menu.addAction(self.transfers.download_action)
+            menu.addAction(self.transfers.upload_action)
+            menu.addSeparator()
+            for action in (objects.cut_action, objects.copy_action, objects.paste_action, objects.rename_action,
+                           objects.new_folder_action, objects.delete_action):
+                menu.addAction(action)
+            objects.paste_action.setEnabled(objects.clipboard is not None)
+            menu.addSeparator()
+            menu.addAction(objects.trash_action)
+            menu.addAction(self.transfers.multipart_action)
+        else:
+            menu.addAction(objects.create_bucket_action)
+            if index.isValid():
+                menu.addAction(objects.delete_bucket_action)
+        menu.addSeparator()
+        menu.addAction(self.navigation.refresh_action)
+        menu.addAction(self.navigation.up_action)
+        return self._show(menu, view, pos)
+
+    def tree_menu(self, view: QAbstractItemView, tree_model: BucketTreeModel, pos: QPoint) -> QMenu | None:
+        index = view.indexAt(pos)
+        if not index.isValid():
+            return None
+        menu = QMenu(self.ctx.dialog_parent)
+        menu.addAction("&Open", lambda: self.navigation.open_tree_node(index))
+        menu.addAction("&Refresh", lambda: tree_model.refresh(index))
+        location = index.data(LOCATION_ROLE)
+        if location is not None and location.bucket and not location.prefix:
+            menu.addAction("Delete bucket…", lambda: self.objects.open_delete_bucket_dialog(location.bucket))
+        elif location is not None and not location.bucket:
+            menu.addAction(self.objects.create_bucket_action)
+        return self._show(menu, view, pos)
+
+    def _show(self, menu: QMenu, view: QAbstractItemView, pos: QPoint) -> QMenu:
+        self.menu = menu
+        menu.popup(view.viewport().mapToGlobal(pos))
+        return menu

@@ -1,0 +1,177 @@
+"""What the user asks of the transfer queue: upload here, download the selection, resume or
+discard what an earlier run left, look at incomplete multipart uploads, and quit with transfers
+running.
+
+Plans are made on a worker (one listing of the destination); the queue itself is the
+:class:`~s3browser.ui.transfer_runner.TransferController` on the context.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+
+from s3browser.core.s3.errors import describe
+from s3browser.core.s3.locations import Location
+from s3browser.core.transfers.engine import Overwrite, UploadOptions
+from s3browser.core.transfers.plans import DownloadPlan, UploadPlan, plan_downloads, plan_uploads
+from s3browser.ui import interaction
+from s3browser.ui.actions import make_action
+from s3browser.ui.context import AppContext
+from s3browser.ui.controllers.connection import ConnectionController
+from s3browser.ui.controllers.listing import ListingController
+from s3browser.ui.dialogs.multipart_dialog import MultipartUploadsDialog
+from s3browser.ui.dialogs.upload_dialog import UploadDialog
+from s3browser.ui.formatting import agree, count_of, human_size
+
+log = logging.getLogger(__name__)
+
+
+class TransferActions(QObject):
+    progress_changed = Signal(bool, int)  # transfers running, progress in thousandths
+
+    def __init__(self, ctx: AppContext, listing: ListingController, connections: ConnectionController) -> None:
+        super().__init__(ctx)
+        self.ctx = ctx
+        self.listing = listing
+        self.upload_dialog: UploadDialog | None = None  # the last one opened (tests drive it)
+        self.upload_action = make_action(
+            self, "&Upload…", self.open_upload_dialog, icon="upload", shortcut="Ctrl+U",
+            tooltip="Upload files and folders here (Ctrl+U); or drop them on the window")
+        self.download_action = make_action(self, "&Download…", self.download_selected, icon="download",
+                                           shortcut="Ctrl+D", tooltip="Download the selection to a folder (Ctrl+D)")
+        self.multipart_action = make_action(self, "Incomplete &multipart uploads…", self.open_multipart_dialog)
+        ctx.transfers.totals_changed.connect(self._on_totals_changed)
+        ctx.transfers.batch_finished.connect(self._on_batch_finished)
+        connections.connected.connect(lambda: QTimer.singleShot(0, self.offer_to_resume))
+
+    # ---------------------------------------------------------------- uploads
+    def open_upload_dialog(self, sources: list | None = None) -> UploadDialog | None:
+        """The upload dialog for the current folder (non-blocking; returns it for tests)."""
+        if self.ctx.connection is None:
+            self.ctx.show_error("Connect first.")
+            return None
+        dialog = UploadDialog(self.ctx, self.listing.location, sources=sources or [])
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.upload_paths(dialog.sources(), dialog.destination(), dialog.options()))
+        dialog.open()
+        self.upload_dialog = dialog
+        return dialog
+
+    def upload_paths(self, paths: list, location: Location | None = None,
+                     options: UploadOptions | None = None) -> None:
+        """Plan an upload on a worker (one listing of the destination), then queue it."""
+        location = location or self.listing.location
+        if self.ctx.connection is None or not location.bucket:
+            self.ctx.show_error("Open a bucket first: files are uploaded into the bucket and folder shown.")
+            return
+        options = options or UploadOptions()
+        self.ctx.show_message(f"Preparing upload to {location.uri()}…")
+        self.ctx.runner.run("plan upload", plan_uploads, self.ctx.connection, list(paths), location.bucket,
+                            location.prefix, on_result=lambda plan: self._queue_upload(plan, options),
+                            on_error=lambda exc: self.ctx.show_error(describe(exc, bucket=location.bucket).message),
+                            owner=self)
+
+    def _queue_upload(self, plan: UploadPlan, options: UploadOptions) -> None:
+        if options.overwrite == Overwrite.ASK:
+            conflicts = plan.conflicts()
+            if conflicts:
+                choice = interaction.choose_overwrite(self.ctx.dialog_parent, [c.key for c in conflicts],
+                                                      len(plan.files))
+                if choice is None:
+                    self.ctx.show_message("Upload cancelled; nothing was changed.")
+                    return
+                options.overwrite = choice
+            else:
+                options.overwrite = Overwrite.OVERWRITE
+        self.ctx.transfers.add_uploads(plan, options)
+        self.ctx.reveal_transfers()
+        self.ctx.show_message(f"Uploading {len(plan.files):,} files to s3://{plan.bucket}/{plan.prefix}…")
+
+    # ---------------------------------------------------------------- downloads
+    def download_selected(self, root: Path | None = None) -> None:
+        """Download the selected objects and folders (recursively) into a chosen folder."""
+        location = self.listing.location
+        keys, folders = self.listing.selected_keys_and_folders()
+        if self.ctx.connection is None or not location.bucket or not (keys or folders):
+            self.ctx.show_error("Select objects or folders to download.")
+            return
+        root = root or interaction.choose_folder(self.ctx.dialog_parent, "Download to folder")
+        if root is None:
+            return
+        self.ctx.show_message(f"Preparing download to {root}…")
+        self.ctx.runner.run("plan download", plan_downloads, self.ctx.connection, location.bucket, keys, folders,
+                            location.prefix, Path(root), on_result=self.queue_download,
+                            on_error=lambda exc: self.ctx.show_error(describe(exc, bucket=location.bucket).message),
+                            owner=self)
+
+    def queue_download(self, plan: DownloadPlan) -> None:
+        self.ctx.transfers.add_downloads(plan)
+        self.ctx.reveal_transfers()
+        text = f"Downloading {len(plan.files):,} files to {plan.root}…"
+        if plan.refused:
+            text += f" {len(plan.refused)} keys cannot be saved safely (see the queue)."
+        self.ctx.show_message(text)
+
+    # ---------------------------------------------------------------- incomplete uploads
+    def open_multipart_dialog(self) -> MultipartUploadsDialog | None:
+        bucket = self.listing.location.bucket
+        if self.ctx.connection is None or not bucket:
+            self.ctx.show_error("Open a bucket to see its incomplete multipart uploads.")
+            return None
+        dialog = MultipartUploadsDialog(self.ctx, self.ctx.connection, bucket)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    # ---------------------------------------------------------------- an earlier run's transfers
+    def offer_to_resume(self) -> None:
+        """Transfers an earlier run left unfinished (quit, crash, network) come back, or are discarded."""
+        ctx = self.ctx
+        if ctx.shutting_down:
+            return
+        saved, entries = ctx.transfers.unfinished_from_last_time()
+        if not saved and not entries:
+            return
+        count = len(saved) + len(entries)
+        total = sum(s.size for s in saved) + sum(e.size for e in entries)
+        lines = [f"• {s.direction.lower()} s3://{s.bucket}/{s.key}" for s in saved[:5]]
+        lines += [f"• upload s3://{e.bucket}/{e.key}" for e in entries[:max(0, 5 - len(lines))]]
+        names = "\n".join(lines) + ("\n…" if count > 5 else "")
+        resume = ctx.resume_without_asking or interaction.confirm(
+            ctx.dialog_parent, "Resume unfinished transfers",
+            f"{count_of(count, 'transfer')} {agree(count, 'was', 'were')} not finished when s3browser last closed "
+            f"({human_size(total)}):\n{names}\n\nResume them? Uploads continue from the parts already "
+            "uploaded and large downloads from what was already saved. No discards them: uploaded parts "
+            "are deleted from the server and partly downloaded files are removed.")
+        if ctx.shutting_down:
+            return  # the app quit while asking: that is no answer, so everything is kept for next time
+        if resume:
+            ctx.transfers.restore(saved, entries)
+            ctx.reveal_transfers()
+        else:
+            ctx.transfers.discard_saved(saved, entries)
+
+    # ---------------------------------------------------------------- progress and quitting
+    def _on_totals_changed(self) -> None:
+        done, total = self.ctx.transfers.totals()
+        self.progress_changed.emit(bool(self.ctx.transfers.active_count), int(done * 1000 / total) if total else 0)
+
+    def _on_batch_finished(self, summary: str) -> None:
+        self.ctx.show_message(summary)
+        if self.listing.location.bucket:
+            self.listing.refresh()
+
+    def may_quit(self) -> bool:
+        """Whether quitting may go on: asks first while transfers run, unless the system is quitting."""
+        ctx = self.ctx
+        active = ctx.transfers.active_count
+        if not active or ctx.shutting_down or ctx.quit_without_asking:
+            return True
+        return interaction.confirm(
+            ctx.dialog_parent, "Transfers running",
+            f"{count_of(active, 'transfer')} {agree(active, 'is', 'are')} not finished. Quit anyway? "
+            "They are kept and offered to resume the next time you connect: uploads continue from "
+            "their uploaded parts, large downloads from what is already saved.")
