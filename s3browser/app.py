@@ -22,7 +22,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="s3browser",
         description="A desktop file browser for Amazon S3 and S3-compatible stores "
-                    "(MinIO, Ceph, SeaweedFS, Cloudflare R2, Backblaze B2, Wasabi).")
+                    "(MinIO, Ceph, SeaweedFS, Cloudflare R2, Backblaze B2, Wasabi).",
+        epilog="s3browser sync LOCAL s3://BUCKET/PREFIX --mode MODE ...: sync a folder from the command line "
+               "(s3browser sync --help).")
     parser.add_argument("--demo", action="store_true",
                         help="start a built-in S3 endpoint on 127.0.0.1 with sample data and connect to it")
     parser.add_argument("--profile", metavar="NAME",
@@ -80,7 +82,12 @@ def freeze_startup_objects() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["sync"]:
+        from s3browser.sync_command import main as sync_main
+
+        return sync_main(arguments[1:])
+    args = build_parser().parse_args(arguments)
     _catch_quit_signals()
 
     from PySide6.QtCore import QCoreApplication, QTimer

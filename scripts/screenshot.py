@@ -1,6 +1,8 @@
 """Render the real main window on the demo endpoint and save a PNG (used for the README).
 
-    xvfb-run -s "-screen 0 1280x800x24" python scripts/screenshot.py docs/screenshot.png
+    xvfb-run -s "-screen 0 1280x800x24" python scripts/screenshot.py docs/screenshot.png [--dark]
+
+``--dark`` renders in a dark palette (Fusion style), to check contrast there too.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from s3browser.core.demo import start_demo_endpoint
@@ -22,11 +25,29 @@ from s3browser.ui import icons
 from s3browser.ui.main_window import MainWindow
 
 
-def main(out: str) -> int:
+def dark_palette() -> QPalette:
+    palette = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: "#2b2b2b", QPalette.ColorRole.WindowText: "#e6e6e6",
+        QPalette.ColorRole.Base: "#1e1e1e", QPalette.ColorRole.AlternateBase: "#262626",
+        QPalette.ColorRole.Text: "#e6e6e6", QPalette.ColorRole.Button: "#353535",
+        QPalette.ColorRole.ButtonText: "#e6e6e6", QPalette.ColorRole.Highlight: "#3d6fb4",
+        QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#353535",
+        QPalette.ColorRole.ToolTipText: "#e6e6e6", QPalette.ColorRole.PlaceholderText: "#8a8a8a",
+    }
+    for role, color in roles.items():
+        palette.setColor(role, QColor(color))
+    return palette
+
+
+def main(out: str, dark: bool = False) -> int:
     QCoreApplication.setOrganizationName("s3browser-screenshot")
     QCoreApplication.setApplicationName("s3browser-screenshot")
     app = QApplication(sys.argv[:1])
     app.setWindowIcon(icons.app_icon())
+    if dark:
+        app.setStyle("Fusion")
+        app.setPalette(dark_palette())
     demo = start_demo_endpoint()
     window = MainWindow(ProfileStore(SecretStore(), include_aws=False))
     window.resize(1180, 760)
@@ -50,7 +71,7 @@ def main(out: str) -> int:
         for i in range(1, 6):
             (folder / f"IMG_{i:04d}.jpg").write_bytes(os.urandom(150_000 * i))
         window.transfer_actions.upload_paths([folder], Location("demo-documents", ""),
-                            UploadOptions(overwrite=Overwrite.OVERWRITE))
+                                             UploadOptions(overwrite=Overwrite.OVERWRITE))
         QTimer.singleShot(2500, shoot)
 
     def shoot() -> None:
@@ -66,4 +87,5 @@ def main(out: str) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1] if len(sys.argv) > 1 else "screenshot.png"))
+    paths = [a for a in sys.argv[1:] if a != "--dark"]
+    raise SystemExit(main(paths[0] if paths else "screenshot.png", dark="--dark" in sys.argv[1:]))

@@ -57,3 +57,16 @@ def test_an_unusable_keyring_backend_still_starts_the_app(app_env, isolated_home
         err = terminate(process)
     assert "Traceback" not in err
     assert f"the keyring backend '{backend}' (PYTHON_KEYRING_BACKEND) cannot be loaded" in content
+
+
+def test_library_warnings_go_to_the_log_not_to_stderr(app_env) -> None:  # noqa: F811
+    """keyring 24.0 warns on every start when no keyringrc.cfg exists; no library talks to an unseen stderr."""
+    code = ("import logging\nfrom s3browser.core.settings.logs import setup_logging\npath = setup_logging()\n"
+            "logging.getLogger('keyring').warning('keyring has something to say')\n"
+            "logging.getLogger('urllib3.connectionpool').warning('a pool is full')\n"
+            "logging.getLogger('botocore.credentials').info('found credentials')\nprint(path)")
+    result = subprocess.run([sys.executable, "-c", code], env=app_env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stderr == ""
+    content = Path(result.stdout.strip()).read_text()
+    assert "keyring has something to say" in content and "a pool is full" in content
+    assert "found credentials" not in content, "library details below WARNING stay out"

@@ -13,6 +13,9 @@ LOG_FILE_NAME = "s3browser.log"
 _handler: logging.Handler | None = None
 
 
+LIBRARY_LOGGERS = ("keyring", "botocore", "boto3", "s3transfer", "urllib3")
+
+
 def setup_logging(level: int = logging.INFO) -> Path:
     """Attach one rotating file handler (1 MB x 5) to the ``s3browser`` logger; idempotent."""
     global _handler
@@ -23,7 +26,8 @@ def setup_logging(level: int = logging.INFO) -> Path:
     if _handler is not None and Path(getattr(_handler, "baseFilename", "")) == path:
         return path
     if _handler is not None:
-        logger.removeHandler(_handler)
+        for name in ("s3browser", *LIBRARY_LOGGERS):
+            logging.getLogger(name).removeHandler(_handler)
         _handler.close()
     handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -31,6 +35,10 @@ def setup_logging(level: int = logging.INFO) -> Path:
     logger.addHandler(handler)
     logger.setLevel(level)
     _handler = handler
-    # botocore logs request details at DEBUG; keep it at WARNING so headers never reach the file.
-    logging.getLogger("botocore").setLevel(logging.WARNING)
+    # The libraries' warnings go to the same file instead of an unseen stderr (keyring 24.0 warns there
+    # on every start when no keyringrc.cfg exists).  WARNING only: botocore logs request headers at DEBUG.
+    for name in LIBRARY_LOGGERS:
+        library = logging.getLogger(name)
+        library.addHandler(handler)
+        library.setLevel(logging.WARNING)
     return path

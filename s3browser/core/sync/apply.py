@@ -1,0 +1,323 @@
+"""Carrying out a sync plan, one item at a time, each checked against the plan just before it runs.
+
+An item whose source or destination changed since the plan (size and mtime locally, ETag on S3)
+is skipped and reported, never overwritten.  Local files a sync deletes or replaces go to the
+desktop trash (send2trash), never unlinked; objects go to the profile's trash prefix when soft
+delete is on, otherwise DeleteObject (a delete marker in a versioned bucket).  The baseline row of
+an item is written as soon as it succeeds.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from botocore.exceptions import ClientError
+from send2trash import send2trash
+
+from s3browser.core.local.content_types import guess_content_type
+from s3browser.core.local.writes import TargetFolder
+from s3browser.core.ops.trash import move_to_trash
+from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.errors import S3BrowserError, describe, is_missing_key
+from s3browser.core.sync.baseline import Baseline, BaselineEntry
+from s3browser.core.sync.plan import Action, Resolution, SyncItem, SyncPlan
+from s3browser.core.sync.scan import LocalEntry, RemoteEntry
+from s3browser.core.transfers.engine import DEFAULT_PARALLEL_PARTS, DEFAULT_PART_SIZE, SINGLE_PUT_LIMIT
+
+log = logging.getLogger(__name__)
+
+MTIME_METADATA = "mtime"  # seconds since the epoch with a fraction, as rclone writes it
+
+
+class ChangedSincePlan(S3BrowserError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message, kind="changed")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    item: SyncItem
+    status: str  # "done", "skipped" (changed since the plan) or "failed"
+    message: str = ""
+
+
+@dataclass
+class ApplyReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+    cancelled: bool = False
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def failed(self) -> int:
+        return self.count("failed")
+
+    @property
+    def skipped(self) -> int:
+        return self.count("skipped")
+
+    @property
+    def done(self) -> int:
+        return self.count("done")
+
+
+@dataclass
+class SyncTarget:
+    """Where a plan is carried out."""
+
+    conn: Connection
+    bucket: str
+    prefix: str
+    root: Path
+    baseline: Baseline
+    soft_delete: bool = False
+
+    def key(self, path: str) -> str:
+        return self.prefix + path
+
+    def local_path(self, path: str) -> Path:
+        return self.root.joinpath(*path.split("/"))
+
+
+# ---------------------------------------------------------------- checks against the plan
+def _local_now(target: SyncTarget, path: str) -> LocalEntry | None:
+    try:
+        info = os.stat(target.local_path(path), follow_symlinks=False)
+    except FileNotFoundError:
+        return None
+    return LocalEntry(info.st_size, info.st_mtime_ns)
+
+
+def _remote_now(target: SyncTarget, path: str) -> dict | None:
+    key = target.key(path)
+    try:
+        return target.conn.call(target.bucket, lambda c: c.head_object(Bucket=target.bucket, Key=key))
+    except ClientError as exc:
+        if is_missing_key(exc):
+            return None
+        raise
+
+
+def _check_local(target: SyncTarget, path: str, planned: LocalEntry | None) -> None:
+    now = _local_now(target, path)
+    if now != planned:
+        raise ChangedSincePlan("changed locally since the plan was made; skipped, nothing overwritten")
+
+
+def _check_remote(target: SyncTarget, path: str, planned: RemoteEntry | None) -> None:
+    head = _remote_now(target, path)
+    if planned is None:
+        if head is not None:
+            raise ChangedSincePlan("appeared on S3 since the plan was made; skipped, nothing overwritten")
+        return
+    if head is None or head.get("ETag", "") != planned.etag or head.get("ContentLength") != planned.size:
+        raise ChangedSincePlan("changed on S3 since the plan was made; skipped, nothing overwritten")
+
+
+# ---------------------------------------------------------------- steps
+def _upload(target: SyncTarget, path: str, planned_local: LocalEntry | None,
+            planned_remote: RemoteEntry | None) -> None:
+    _check_local(target, path, planned_local)
+    _check_remote(target, path, planned_remote)
+    source = target.local_path(path)
+    key = target.key(path)
+    before = os.stat(source, follow_symlinks=False)
+    extra = {"ContentType": guess_content_type(path),
+             "Metadata": {MTIME_METADATA: f"{before.st_mtime_ns / 1e9:.9f}"}}
+    if before.st_size <= SINGLE_PUT_LIMIT:
+        body = source.read_bytes()
+        if len(body) != before.st_size or os.stat(source).st_mtime_ns != before.st_mtime_ns:
+            raise ChangedSincePlan("changed while it was read; skipped")
+        response = target.conn.call(target.bucket, lambda c: c.put_object(Bucket=target.bucket, Key=key,
+                                                                          Body=body, **extra))
+        etag, version = response.get("ETag", ""), response.get("VersionId", "")
+    else:
+        from s3browser.core.transfers.engine import TransferHandle
+        from s3browser.core.transfers.multipart import MultipartUploader
+
+        with ThreadPoolExecutor(DEFAULT_PARALLEL_PARTS, thread_name_prefix="s3b-sync-part") as pool:
+            MultipartUploader(target.conn, None, pool).upload(source, target.bucket, key, extra, DEFAULT_PART_SIZE,
+                                                              DEFAULT_PARALLEL_PARTS, lambda n: None,
+                                                              TransferHandle(target.bucket, key))
+        head = _remote_now(target, path) or {}
+        etag, version = head.get("ETag", ""), head.get("VersionId", "")
+    target.baseline.record(path, BaselineEntry(before.st_size, before.st_mtime_ns, etag, before.st_size,
+                                               time.time(), version or ""))
+
+
+def _download(target: SyncTarget, path: str, planned_remote: RemoteEntry, planned_local: LocalEntry | None,
+              save_as: str | None = None, record: bool = True) -> None:
+    """Download the object at ``path`` to ``save_as`` (default: the same path), replacing a file
+    only if it is still what the plan saw; the replaced file goes to the trash."""
+    local_name = save_as or path
+    _check_local(target, local_name, planned_local)
+    destination = target.local_path(local_name)
+    key = target.key(path)
+    with TargetFolder(target.root, destination) as folder:
+        temp, handle = folder.create_temp()
+        try:
+            with handle:
+                response = target.conn.call(target.bucket, lambda c: c.get_object(
+                    Bucket=target.bucket, Key=key, IfMatch=planned_remote.etag))
+                body = response["Body"]
+                for chunk in iter(lambda: body.read(1024 * 1024), b""):
+                    handle.write(chunk)
+                size = handle.tell()
+                if size != planned_remote.size:
+                    raise S3BrowserError(f"{path}: {size:,} bytes arrived, {planned_remote.size:,} expected.",
+                                         kind="verify")
+                handle.flush()
+                os.fsync(handle.fileno())
+                stamp = _remote_mtime(response.get("Metadata", {}), planned_remote.mtime)
+                os.utime(handle.fileno(), ns=(time.time_ns(), int(stamp * 1e9)))
+            if planned_local is not None:
+                _check_local(target, local_name, planned_local)
+                send2trash(destination)  # replaced files stay recoverable
+            folder.commit(temp, size)
+        except BaseException:
+            folder.remove(temp)
+            raise
+    if record:
+        now = _local_now(target, local_name)
+        assert now is not None
+        target.baseline.record(local_name, BaselineEntry(now.size, now.mtime_ns, planned_remote.etag,
+                                                         planned_remote.size, planned_remote.mtime,
+                                                         response.get("VersionId", "") or ""))
+
+
+def _remote_mtime(metadata: dict, last_modified: float) -> float:
+    try:
+        return float(metadata[MTIME_METADATA])
+    except (KeyError, ValueError):
+        return last_modified
+
+
+def _delete_local(target: SyncTarget, path: str, planned: LocalEntry) -> None:
+    _check_local(target, path, planned)
+    send2trash(target.local_path(path))
+    target.baseline.forget([path])
+
+
+def _delete_remote(target: SyncTarget, path: str, planned: RemoteEntry) -> None:
+    _check_remote(target, path, planned)
+    key = target.key(path)
+    if target.soft_delete:
+        for result in move_to_trash(target.conn, target.bucket, {key: planned.size}):
+            if result.failures:
+                raise S3BrowserError(result.failures[0][2])
+    else:
+        target.conn.call(target.bucket, lambda c: c.delete_object(Bucket=target.bucket, Key=key))
+    target.baseline.forget([path])
+
+
+def conflict_name(path: str, when: float) -> str:
+    """``docs/a.txt`` -> ``docs/a (S3 conflict 2026-11-21 0830).txt`` (local time of the S3 copy)."""
+    folder, _, name = path.rpartition("/")
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or not stem:
+        stem, suffix = name, ""
+    stamp = datetime.fromtimestamp(when).strftime("%Y-%m-%d %H%M")
+    renamed = f"{stem} (S3 conflict {stamp})" + (f".{suffix}" if suffix else "")
+    return f"{folder}/{renamed}" if folder else renamed
+
+
+def _keep_both(target: SyncTarget, item: SyncItem) -> str:
+    if item.remote is not None and item.local is not None:
+        copy = conflict_name(item.path, item.remote.mtime)
+        if _local_now(target, copy) is not None:
+            raise ChangedSincePlan(f"“{copy}” already exists; resolve this conflict by hand")
+        _download(target, item.path, item.remote, None, save_as=copy, record=False)
+        _upload(target, item.path, item.local, item.remote)
+        now = _local_now(target, copy)
+        _upload(target, copy, now, None)
+        return f"the S3 version was kept as “{copy.rpartition('/')[2]}”"
+    if item.local is not None:  # changed locally, deleted on S3: the changed side is kept
+        _upload(target, item.path, item.local, None)
+        return "uploaded again"
+    assert item.remote is not None  # changed on S3, deleted locally
+    _download(target, item.path, item.remote, None)
+    return "downloaded again"
+
+
+def apply_item(target: SyncTarget, item: SyncItem) -> str:
+    """Carry out one item; returns a note for the log ("" when there is nothing to add)."""
+    action = item.action
+    if action == Action.CONFLICT:
+        resolution = item.resolution or Resolution.KEEP_BOTH
+        if resolution == Resolution.SKIP:
+            return "skipped as chosen"
+        if resolution == Resolution.KEEP_BOTH:
+            return _keep_both(target, item)
+        if resolution == Resolution.LOCAL:
+            action = Action.UPLOAD if item.local is not None else Action.DELETE_REMOTE
+        else:
+            action = Action.DOWNLOAD if item.remote is not None else Action.DELETE_LOCAL
+    if action == Action.UPLOAD:
+        _upload(target, item.path, item.local, item.remote)
+    elif action == Action.DOWNLOAD:
+        assert item.remote is not None
+        _download(target, item.path, item.remote, item.local)
+    elif action == Action.DELETE_LOCAL:
+        assert item.local is not None
+        _delete_local(target, item.path, item.local)
+    elif action == Action.DELETE_REMOTE:
+        assert item.remote is not None
+        _delete_remote(target, item.path, item.remote)
+    return ""
+
+
+def adopt_in_step(target: SyncTarget, plan: SyncPlan) -> None:
+    """Paths found equal on both sides (no baseline yet) and paths gone from both join the baseline."""
+    target.baseline.record_many(
+        (path, BaselineEntry(local.size, local.mtime_ns, remote.etag, remote.size, remote.mtime))
+        for path, (local, remote) in plan.in_step.items())
+    target.baseline.forget(plan.stale)
+
+
+def make_folders(target: SyncTarget, plan: SyncPlan) -> None:
+    for folder in plan.folders:
+        try:
+            with TargetFolder(target.root, target.local_path(folder + "/.keep")):
+                pass  # opening it makes every folder on the way, links not followed
+        except S3BrowserError as exc:
+            log.warning("folder marker %s not made: %s", folder, exc)
+
+
+def apply_plan(target: SyncTarget, plan: SyncPlan, workers: int = 8,
+               on_outcome: Callable[[Outcome], None] | None = None,
+               should_stop: Callable[[], bool] | None = None) -> ApplyReport:
+    """Run the selected items of ``plan``, ``workers`` at a time; a failed item never stops the others."""
+    report = ApplyReport()
+    lock = threading.Lock()
+    adopt_in_step(target, plan)
+    make_folders(target, plan)
+
+    def run(item: SyncItem) -> None:
+        if should_stop is not None and should_stop():
+            report.cancelled = True
+            return
+        try:
+            note = apply_item(target, item)
+            outcome = Outcome(item, "done", note)
+        except ChangedSincePlan as exc:
+            outcome = Outcome(item, "skipped", exc.message)
+        except Exception as exc:  # noqa: BLE001 - reported per item; the rest goes on
+            log.info("sync item %s failed", item.path, exc_info=True)
+            outcome = Outcome(item, "failed", describe(exc, bucket=target.bucket, key=target.key(item.path)).message)
+        with lock:
+            report.outcomes.append(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
+
+    with ThreadPoolExecutor(max(1, workers), thread_name_prefix="s3b-sync") as pool:
+        list(pool.map(run, plan.selected()))
+    return report

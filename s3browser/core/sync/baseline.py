@@ -1,0 +1,118 @@
+"""What both sides looked like after the last successful sync of each path, per pair, in SQLite.
+
+With it a two-way sync tells a deletion from a creation.  A row is written as soon as its item
+succeeds (each in its own transaction), so a cancelled or crashed run leaves a baseline that is
+right for every item that finished and says nothing of the others.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from s3browser.core.settings.dirs import state_dir
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineEntry:
+    local_size: int
+    local_mtime_ns: int
+    remote_etag: str
+    remote_size: int
+    remote_mtime: float  # LastModified, epoch seconds (0 when not known)
+    version_id: str = ""
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS baseline (
+    pair TEXT NOT NULL,
+    path TEXT NOT NULL,
+    local_size INTEGER NOT NULL,
+    local_mtime_ns INTEGER NOT NULL,
+    remote_etag TEXT NOT NULL,
+    remote_size INTEGER NOT NULL,
+    remote_mtime REAL NOT NULL,
+    version_id TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (pair, path)
+) WITHOUT ROWID;
+"""
+
+
+def default_baseline_path() -> Path:
+    return state_dir() / "sync" / "baseline.sqlite3"
+
+
+class Baseline:
+    """The baseline of one pair.  Safe to share between threads (one connection, one lock)."""
+
+    def __init__(self, pair_id: str, path: Path | None = None) -> None:
+        self.pair_id = pair_id
+        self.path = path or default_baseline_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> Baseline:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def load(self) -> dict[str, BaselineEntry]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT path, local_size, local_mtime_ns, remote_etag, remote_size, remote_mtime, version_id "
+                "FROM baseline WHERE pair = ?", (self.pair_id,)).fetchall()
+        return {row[0]: BaselineEntry(*row[1:]) for row in rows}
+
+    def count(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM baseline WHERE pair = ?", (self.pair_id,)).fetchone()[0])
+
+    def record(self, path: str, entry: BaselineEntry) -> None:
+        self.record_many([(path, entry)])
+
+    def record_many(self, items: Iterable[tuple[str, BaselineEntry]]) -> None:
+        rows = [(self.pair_id, path, e.local_size, e.local_mtime_ns, e.remote_etag, e.remote_size, e.remote_mtime,
+                 e.version_id) for path, e in items]
+        if not rows:
+            return
+        with self._lock, self._transaction():
+            self._db.executemany("INSERT OR REPLACE INTO baseline VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+    def forget(self, paths: Iterable[str]) -> None:
+        rows = [(self.pair_id, p) for p in paths]
+        if not rows:
+            return
+        with self._lock, self._transaction():
+            self._db.executemany("DELETE FROM baseline WHERE pair = ? AND path = ?", rows)
+
+    def reset(self) -> None:
+        """Forget everything about this pair: the next two-way run carries no deletions."""
+        with self._lock, self._transaction():
+            self._db.execute("DELETE FROM baseline WHERE pair = ?", (self.pair_id,))
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        self._db.execute("ROLLBACK" if exc_type else "COMMIT")
+

@@ -1,0 +1,55 @@
+"""The deletion guard: refuse runs that look like an unmounted drive, hold back mass deletions.
+
+A run is refused outright (exit code 3 on the command line; nothing is deleted, whatever
+``--max-delete`` says) when one side is missing or empty while the baseline says it had files:
+that is what an unmounted drive, a wrong path or a wiped prefix look like.  A run that would
+delete more than 50 files, or more than 25% of a side's files, needs an explicit review.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from s3browser.core.sync.plan import SyncPlan
+from s3browser.core.sync.scan import LocalScan, RemoteScan
+
+MASS_DELETE_COUNT = 50
+MASS_DELETE_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class GuardVerdict:
+    refusal: str | None  # the run may not start at all, and why
+    deletions: int  # local + remote deletions the selected items would make
+    needs_review: bool  # over the mass-deletion limits: an explicit "I have reviewed these N deletions"
+
+    def allows(self, reviewed: bool = False, max_delete: int | None = None) -> bool:
+        if self.refusal is not None:
+            return False
+        if not self.needs_review:
+            return True
+        return reviewed or (max_delete is not None and self.deletions <= max_delete)
+
+
+def check_guard(plan: SyncPlan, local: LocalScan, remote: RemoteScan) -> GuardVerdict:
+    deletions = plan.local_deletions() + plan.remote_deletions()
+    refusal = None
+    if plan.baseline_count:
+        if not local.exists:
+            refusal = (f"The local folder {local.root} is missing (unmounted or moved?), but the last sync saw "
+                       f"{plan.baseline_count:,} files there. Nothing was changed.")
+        elif not local.files and not local.problems:
+            refusal = (f"The local folder {local.root} is empty, but the last sync saw {plan.baseline_count:,} "
+                       "files there (an unmounted drive looks like this). Nothing was changed; if the files "
+                       "were removed on purpose, forget the pair's sync state first.")
+        elif not remote.files:
+            refusal = (f"s3://{remote.bucket}/{remote.prefix} is empty, but the last sync saw "
+                       f"{plan.baseline_count:,} files there. Nothing was changed; if the objects were removed on "
+                       "purpose, forget the pair's sync state first.")
+    needs_review = _over_limit(plan.local_deletions(), len(local.files)) or _over_limit(
+        plan.remote_deletions(), len(remote.files))
+    return GuardVerdict(refusal, deletions, needs_review)
+
+
+def _over_limit(deletions: int, files: int) -> bool:
+    return deletions > MASS_DELETE_COUNT or (files > 0 and deletions > MASS_DELETE_SHARE * files)

@@ -1,0 +1,291 @@
+"""The decision table: what a run of a pair would do to each path, as data.
+
+For each path seen on either side or in the baseline, :func:`plan_sync` decides one action
+(upload, download, delete on S3, delete locally, conflict) with a reason in words, or nothing.
+Local changes are size or mtime against the baseline; remote changes are ETag or size against
+it.  Without a baseline (first run, or after a reset) two present files are compared by content:
+the ETag against the file's bytes (*checksum*, multipart ETags included), or size and time.
+
+Conflicts are never resolved silently: each carries a resolution (keep both by default) that the
+preview may change.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from s3browser.core.sync.baseline import BaselineEntry
+from s3browser.core.sync.etags import file_matches_etag
+from s3browser.core.sync.scan import LocalEntry, LocalScan, RemoteEntry, RemoteScan
+
+
+class Mode(str, enum.Enum):
+    UPLOAD = "upload"
+    DOWNLOAD = "download"
+    MIRROR_TO_S3 = "mirror-to-s3"
+    MIRROR_TO_LOCAL = "mirror-to-local"
+    TWO_WAY = "two-way"
+
+    @property
+    def label(self) -> str:
+        return {"upload": "Upload", "download": "Download", "mirror-to-s3": "Mirror to S3",
+                "mirror-to-local": "Mirror to local", "two-way": "Two-way"}[self.value]
+
+
+class Compare(str, enum.Enum):
+    SIZE_TIME = "size-time"
+    CHECKSUM = "checksum"
+
+
+class Action(str, enum.Enum):
+    UPLOAD = "upload"
+    DOWNLOAD = "download"
+    DELETE_REMOTE = "delete-remote"
+    DELETE_LOCAL = "delete-local"
+    CONFLICT = "conflict"
+
+    @property
+    def label(self) -> str:
+        return {"upload": "Upload", "download": "Download", "delete-remote": "Delete on S3",
+                "delete-local": "Delete locally", "conflict": "Conflict"}[self.value]
+
+
+class Resolution(str, enum.Enum):
+    KEEP_BOTH = "keep-both"
+    LOCAL = "local"
+    S3 = "s3"
+    SKIP = "skip"
+
+
+@dataclass(slots=True)
+class SyncItem:
+    action: Action
+    path: str
+    reason: str
+    local: LocalEntry | None
+    remote: RemoteEntry | None
+    resolution: Resolution | None = None  # conflicts only
+    selected: bool = True
+
+    @property
+    def size(self) -> int:
+        """The bytes this item moves or removes."""
+        if self.action in (Action.UPLOAD, Action.DELETE_LOCAL):
+            return self.local.size if self.local else 0
+        if self.action in (Action.DOWNLOAD, Action.DELETE_REMOTE):
+            return self.remote.size if self.remote else 0
+        return max(self.local.size if self.local else 0, self.remote.size if self.remote else 0)
+
+    @property
+    def deletes_local(self) -> bool:
+        return self.action == Action.DELETE_LOCAL or (
+            self.action == Action.CONFLICT and self.resolution == Resolution.S3 and self.remote is None)
+
+    @property
+    def deletes_remote(self) -> bool:
+        return self.action == Action.DELETE_REMOTE or (
+            self.action == Action.CONFLICT and self.resolution == Resolution.LOCAL and self.local is None)
+
+    def as_json(self) -> dict:
+        data: dict = {"action": self.action.value, "path": self.path, "size": self.size, "reason": self.reason}
+        if self.resolution is not None:
+            data["resolution"] = self.resolution.value
+        return data
+
+
+@dataclass
+class SyncPlan:
+    mode: Mode
+    items: list[SyncItem] = field(default_factory=list)
+    in_step: dict[str, tuple[LocalEntry, RemoteEntry]] = field(default_factory=dict)  # same on both, no baseline
+    stale: list[str] = field(default_factory=list)  # in the baseline, gone from both sides
+    problems: dict[str, str] = field(default_factory=dict)  # path -> why it is left out
+    folders: list[str] = field(default_factory=list)  # folder markers to make locally (download modes)
+    local_count: int = 0
+    remote_count: int = 0
+    baseline_count: int = 0
+
+    def selected(self) -> list[SyncItem]:
+        return [item for item in self.items if item.selected and item.resolution != Resolution.SKIP]
+
+    def totals(self, selected_only: bool = True) -> dict[Action, tuple[int, int]]:
+        """Per action: (count, bytes)."""
+        totals = {action: (0, 0) for action in Action}
+        for item in self.selected() if selected_only else self.items:
+            count, size = totals[item.action]
+            totals[item.action] = (count + 1, size + item.size)
+        return totals
+
+    def local_deletions(self) -> int:
+        return sum(1 for item in self.selected() if item.deletes_local)
+
+    def remote_deletions(self) -> int:
+        return sum(1 for item in self.selected() if item.deletes_remote)
+
+    def summary(self) -> dict:
+        totals = self.totals()
+        return {
+            "mode": self.mode.value,
+            **{action.value: {"count": count, "bytes": size} for action, (count, size) in totals.items()},
+            "unchanged_local_files": self.local_count - sum(1 for i in self.items if i.local is not None),
+            "problems": len(self.problems),
+        }
+
+    def as_json(self) -> dict:
+        return {"actions": [item.as_json() for item in self.items], "summary": self.summary(),
+                "problems": [{"path": path, "reason": reason} for path, reason in sorted(self.problems.items())]}
+
+
+# ---------------------------------------------------------------- content comparison
+RemoteTime = Callable[[str], float | None]  # the object's `mtime` metadata (a HEAD), or None
+
+
+def local_changed(local: LocalEntry, base: BaselineEntry) -> bool:
+    return local.size != base.local_size or local.mtime_ns != base.local_mtime_ns
+
+
+def remote_changed(remote: RemoteEntry, base: BaselineEntry) -> bool:
+    return remote.etag != base.remote_etag or remote.size != base.remote_size
+
+
+@dataclass
+class ContentCheck:
+    """Whether a local file and an object hold the same bytes, when no baseline can say."""
+
+    root: Path
+    method: Compare
+    remote_time: RemoteTime | None = None  # asked only for same-size pairs without a baseline
+
+    def same(self, path: str, local: LocalEntry, remote: RemoteEntry) -> bool:
+        if local.size != remote.size:
+            return False
+        if self.method == Compare.CHECKSUM:
+            try:
+                matches = file_matches_etag(self.root / path, remote.etag)
+            except OSError:
+                return False
+            if matches is not None:
+                return matches
+        local_seconds = local.mtime_ns / 1e9
+        metadata_time = self.remote_time(path) if self.remote_time is not None else None
+        if metadata_time is not None:
+            return abs(local_seconds - metadata_time) < 1.0
+        return local_seconds <= remote.mtime + 1.0  # written to S3 after the file last changed
+
+
+# ---------------------------------------------------------------- the table
+_IN_STEP = "in-step"
+Decision = tuple[Action, str] | str | None
+
+
+def _two_way(path: str, local: LocalEntry | None, remote: RemoteEntry | None, base: BaselineEntry | None,
+             check: ContentCheck) -> Decision:
+    if base is None:
+        if local is not None and remote is None:
+            return Action.UPLOAD, "new locally"
+        if remote is not None and local is None:
+            return Action.DOWNLOAD, "new on S3"
+        assert local is not None and remote is not None
+        if check.same(path, local, remote):
+            return _IN_STEP
+        return Action.CONFLICT, "new on both sides, contents differ"
+    lc = local is not None and local_changed(local, base)
+    rc = remote is not None and remote_changed(remote, base)
+    if local is not None and remote is not None:
+        if lc and rc:
+            return _IN_STEP if check.same(path, local, remote) else (
+                Action.CONFLICT, "changed on both sides since last sync")
+        if lc:
+            return Action.UPLOAD, "changed locally since last sync"
+        if rc:
+            return Action.DOWNLOAD, "changed on S3 since last sync"
+        return None
+    if local is not None:
+        return (Action.CONFLICT, "changed locally, deleted on S3 since last sync") if lc else (
+            Action.DELETE_LOCAL, "deleted on S3 since last sync")
+    if remote is not None:
+        return (Action.CONFLICT, "changed on S3, deleted locally since last sync") if rc else (
+            Action.DELETE_REMOTE, "deleted locally since last sync")
+    return None
+
+
+def _one_way(path: str, source_is_local: bool, mirror: bool, local: LocalEntry | None,
+             remote: RemoteEntry | None, base: BaselineEntry | None, check: ContentCheck) -> Decision:
+    source, destination = (local, remote) if source_is_local else (remote, local)
+    copy = Action.UPLOAD if source_is_local else Action.DOWNLOAD
+    here, there = ("locally", "on S3") if source_is_local else ("on S3", "locally")
+    if source is None:
+        if destination is not None and mirror:
+            delete = Action.DELETE_REMOTE if source_is_local else Action.DELETE_LOCAL
+            return delete, f"not {here}" + (" (deleted since last sync)" if base is not None else "")
+        return None
+    if destination is None:
+        return copy, f"new {here}" if base is None else f"missing {there}"
+    assert local is not None and remote is not None
+    if base is None:
+        return _IN_STEP if check.same(path, local, remote) else (copy, f"differs {there}")
+    source_changed = local_changed(local, base) if source_is_local else remote_changed(remote, base)
+    destination_changed = remote_changed(remote, base) if source_is_local else local_changed(local, base)
+    if not source_changed and not destination_changed:
+        return None
+    if source_changed and destination_changed and not mirror:
+        return _IN_STEP if check.same(path, local, remote) else (
+            Action.CONFLICT, "changed on both sides since last sync")
+    if source_changed:
+        return copy, f"changed {here} since last sync"
+    if mirror:
+        return copy, f"changed {there} since last sync; the {'local' if source_is_local else 'S3'} copy wins"
+    return None  # only the destination changed: not this mode's business
+
+
+def decide(mode: Mode, path: str, local: LocalEntry | None, remote: RemoteEntry | None,
+           base: BaselineEntry | None, check: ContentCheck) -> Decision:
+    """One cell of the decision table: an (action, reason), "in-step", or None for nothing to do."""
+    if mode == Mode.TWO_WAY:
+        return _two_way(path, local, remote, base, check)
+    source_is_local = mode in (Mode.UPLOAD, Mode.MIRROR_TO_S3)
+    mirror = mode in (Mode.MIRROR_TO_S3, Mode.MIRROR_TO_LOCAL)
+    return _one_way(path, source_is_local, mirror, local, remote, base, check)
+
+
+def plan_sync(mode: Mode, local: LocalScan, remote: RemoteScan, baseline: dict[str, BaselineEntry],
+              check: ContentCheck, conflict: Resolution = Resolution.KEEP_BOTH) -> SyncPlan:
+    """Decide every path; the plan is data (shown by the preview, printed by the command line)."""
+    plan = SyncPlan(mode, local_count=len(local.files), remote_count=len(remote.files),
+                    baseline_count=len(baseline))
+    plan.problems.update(local.problems)
+    plan.problems.update(remote.problems)
+    deletes_allowed = mode in (Mode.MIRROR_TO_S3, Mode.MIRROR_TO_LOCAL, Mode.TWO_WAY)
+    for path in sorted(local.files.keys() | remote.files.keys() | baseline.keys()):
+        if path in plan.problems:
+            continue  # a side cannot hold it as it is: neither copy nor delete it
+        local_entry = local.files.get(path)
+        remote_entry = remote.files.get(path)
+        base = baseline.get(path)
+        if local_entry is None and remote_entry is None:
+            plan.stale.append(path)
+            continue
+        decision = decide(mode, path, local_entry, remote_entry, base, check)
+        if decision is None:
+            continue
+        if decision == _IN_STEP:
+            assert local_entry is not None and remote_entry is not None
+            plan.in_step[path] = (local_entry, remote_entry)
+            continue
+        assert isinstance(decision, tuple)
+        action, reason = decision
+        if action in (Action.DELETE_LOCAL, Action.DELETE_REMOTE) and not deletes_allowed:
+            continue
+        item = SyncItem(action, path, reason, local_entry, remote_entry)
+        if action == Action.CONFLICT:
+            item.resolution = conflict
+        plan.items.append(item)
+    if mode in (Mode.DOWNLOAD, Mode.MIRROR_TO_LOCAL, Mode.TWO_WAY):
+        plan.folders = sorted(f for f in remote.folders if not (local.root / f).is_dir())
+    order = {Action.CONFLICT: 0, Action.UPLOAD: 1, Action.DOWNLOAD: 2, Action.DELETE_REMOTE: 3,
+             Action.DELETE_LOCAL: 4}
+    plan.items.sort(key=lambda item: (order[item.action], item.path))
+    return plan

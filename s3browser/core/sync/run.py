@@ -1,0 +1,76 @@
+"""One run of a pair, from both scans to the guard's verdict: what the preview and the command line share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from botocore.exceptions import ClientError
+
+from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.errors import is_missing_key
+from s3browser.core.sync.apply import MTIME_METADATA
+from s3browser.core.sync.baseline import Baseline
+from s3browser.core.sync.guard import GuardVerdict, check_guard
+from s3browser.core.sync.ignore import IgnoreRules
+from s3browser.core.sync.pairs import SyncPair
+from s3browser.core.sync.plan import Compare, ContentCheck, SyncPlan, plan_sync
+from s3browser.core.sync.scan import LocalScan, RemoteScan, scan_local, scan_remote
+
+
+@dataclass
+class PreparedRun:
+    pair: SyncPair
+    plan: SyncPlan
+    verdict: GuardVerdict
+    local: LocalScan
+    remote: RemoteScan
+    deletes_permanently: bool  # no soft delete and no versioning: an S3 deletion cannot be undone
+
+
+def remote_mtime_reader(conn: Connection, bucket: str, prefix: str) -> Callable[[str], float | None]:
+    """The ``mtime`` metadata of one object (a HEAD): asked only for same-size files with no baseline."""
+    def read(path: str) -> float | None:
+        try:
+            head = conn.call(bucket, lambda c: c.head_object(Bucket=bucket, Key=prefix + path))
+        except ClientError as exc:
+            if is_missing_key(exc):
+                return None
+            raise
+        try:
+            return float(head.get("Metadata", {})[MTIME_METADATA])
+        except (KeyError, ValueError):
+            return None
+    return read
+
+
+def bucket_is_versioned(conn: Connection, bucket: str) -> bool:
+    try:
+        status = conn.call(bucket, lambda c: c.get_bucket_versioning(Bucket=bucket)).get("Status", "")
+    except ClientError:
+        return False  # not allowed to ask, or not supported: assume deletions are permanent
+    return status == "Enabled"
+
+
+def prepare_run(conn: Connection, pair: SyncPair, baseline: Baseline, soft_delete: bool = False,
+                local_progress: Callable[[int], None] | None = None,
+                remote_progress: Callable[[int], None] | None = None,
+                should_stop: Callable[[], bool] | None = None) -> PreparedRun:
+    """Walk the folder and list the prefix side by side, then plan and check the guard."""
+    ignore = IgnoreRules(pair.ignore)
+    root = Path(pair.local).expanduser()
+    with ThreadPoolExecutor(2, thread_name_prefix="s3b-sync-scan") as pool:
+        local_future = pool.submit(scan_local, root, ignore, local_progress, should_stop)
+        remote_future = pool.submit(scan_remote, conn, pair.bucket, pair.prefix, ignore, remote_progress,
+                                    should_stop)
+        local, remote = local_future.result(), remote_future.result()
+    entries = baseline.load()
+    check = ContentCheck(root, pair.compare,
+                         remote_mtime_reader(conn, pair.bucket, pair.prefix) if pair.compare == Compare.SIZE_TIME
+                         else None)
+    plan = plan_sync(pair.mode, local, remote, entries, check, pair.conflict)
+    verdict = check_guard(plan, local, remote)
+    permanent = not soft_delete and bool(plan.remote_deletions()) and not bucket_is_versioned(conn, pair.bucket)
+    return PreparedRun(pair, plan, verdict, local, remote, permanent)
