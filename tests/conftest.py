@@ -85,6 +85,7 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         if name.startswith("AWS_") and name not in {"AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE",
                                                      "AWS_EC2_METADATA_DISABLED"}:
             monkeypatch.delenv(name)
+    _isolate_desktop_trash(monkeypatch, home / "data")
     try:
         from PySide6.QtCore import QCoreApplication, QSettings
     except ImportError:  # pragma: no cover
@@ -94,6 +95,19 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(home / "config"))
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(home / "config"))
     return home
+
+
+def _isolate_desktop_trash(monkeypatch: pytest.MonkeyPatch, data_home: Path) -> None:
+    """send2trash reads XDG_DATA_HOME once, at import: point it at the test's home (test plumbing only)."""
+    try:
+        import send2trash.plat_other as trash
+    except ImportError:  # pragma: no cover - not Linux
+        return
+    data = os.fsencode(data_home)
+    if hasattr(trash, "HOMETRASH_B"):
+        monkeypatch.setattr(trash, "XDG_DATA_HOME", data)
+        monkeypatch.setattr(trash, "HOMETRASH_B", os.path.join(data, b"Trash"))
+        monkeypatch.setattr(trash, "HOMETRASH", os.fsdecode(os.path.join(data, b"Trash")))
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ class FixedContent(ContentCheck):
         super().__init__(Path("/nonexistent"), Compare.SIZE_TIME)
         self.answer = same
 
-    def same(self, path, local, remote) -> bool:  # noqa: ANN001
+    def same(self, path, local, remote, source="") -> bool:  # noqa: ANN001
         return self.answer
 
 

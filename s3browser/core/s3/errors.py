@@ -83,6 +83,11 @@ def is_unsupported(exc: BaseException) -> bool:
     return error_code(exc) in _UNSUPPORTED
 
 
+def is_precondition_failed(exc: BaseException) -> bool:
+    """An If-Match (or If-None-Match) condition did not hold: the object changed meanwhile."""
+    return error_code(exc) in {"PreconditionFailed", "412"}
+
+
 def is_region_error(exc: BaseException) -> bool:
     """The bucket lives in another region than the request went to."""
     return error_code(exc) in _REGION

@@ -26,7 +26,7 @@ from s3browser.core.local.content_types import guess_content_type
 from s3browser.core.local.writes import TargetFolder
 from s3browser.core.ops.trash import move_to_trash
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import S3BrowserError, describe, is_missing_key
+from s3browser.core.s3.errors import S3BrowserError, describe, is_missing_key, is_precondition_failed
 from s3browser.core.sync.baseline import Baseline, BaselineEntry
 from s3browser.core.sync.plan import Action, Resolution, SyncItem, SyncPlan
 from s3browser.core.sync.scan import LocalEntry, RemoteEntry
@@ -166,8 +166,13 @@ def _download(target: SyncTarget, path: str, planned_remote: RemoteEntry, planne
         temp, handle = folder.create_temp()
         try:
             with handle:
-                response = target.conn.call(target.bucket, lambda c: c.get_object(
-                    Bucket=target.bucket, Key=key, IfMatch=planned_remote.etag))
+                try:
+                    response = target.conn.call(target.bucket, lambda c: c.get_object(
+                        Bucket=target.bucket, Key=key, IfMatch=planned_remote.etag))
+                except ClientError as exc:
+                    if is_precondition_failed(exc) or is_missing_key(exc):
+                        raise ChangedSincePlan("changed on S3 since the plan was made; skipped") from None
+                    raise
                 body = response["Body"]
                 for chunk in iter(lambda: body.read(1024 * 1024), b""):
                     handle.write(chunk)

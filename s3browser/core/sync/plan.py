@@ -159,7 +159,9 @@ class ContentCheck:
     method: Compare
     remote_time: RemoteTime | None = None  # asked only for same-size pairs without a baseline
 
-    def same(self, path: str, local: LocalEntry, remote: RemoteEntry) -> bool:
+    def same(self, path: str, local: LocalEntry, remote: RemoteEntry, source: str = "") -> bool:
+        """``source`` ("local", "s3" or "" for two-way) decides, with size and time and no ``mtime``
+        metadata, which side counts as newer: as ``aws s3 sync``, a copy is made when the source is newer."""
         if local.size != remote.size:
             return False
         if self.method == Compare.CHECKSUM:
@@ -173,6 +175,8 @@ class ContentCheck:
         metadata_time = self.remote_time(path) if self.remote_time is not None else None
         if metadata_time is not None:
             return abs(local_seconds - metadata_time) < 1.0
+        if source == "s3":
+            return remote.mtime <= local_seconds + 1.0  # the object is not newer than the local copy
         return local_seconds <= remote.mtime + 1.0  # written to S3 after the file last changed
 
 
@@ -226,13 +230,14 @@ def _one_way(path: str, source_is_local: bool, mirror: bool, local: LocalEntry |
         return copy, f"new {here}" if base is None else f"missing {there}"
     assert local is not None and remote is not None
     if base is None:
-        return _IN_STEP if check.same(path, local, remote) else (copy, f"differs {there}")
+        return _IN_STEP if check.same(path, local, remote, "local" if source_is_local else "s3") else (
+            copy, f"differs {there}")
     source_changed = local_changed(local, base) if source_is_local else remote_changed(remote, base)
     destination_changed = remote_changed(remote, base) if source_is_local else local_changed(local, base)
     if not source_changed and not destination_changed:
         return None
     if source_changed and destination_changed and not mirror:
-        return _IN_STEP if check.same(path, local, remote) else (
+        return _IN_STEP if check.same(path, local, remote, "local" if source_is_local else "s3") else (
             Action.CONFLICT, "changed on both sides since last sync")
     if source_changed:
         return copy, f"changed {here} since last sync"
