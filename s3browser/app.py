@@ -11,7 +11,6 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import replace
 
 from s3browser import __version__
 
@@ -98,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         SOURCE_ADHOC,
         Profile,
         ProfileStore,
-        endpoint_problem,
+        profile_for_command_line,
     )
     from s3browser.core.settings.secrets import SecretStore
     from s3browser.ui import icons
@@ -139,20 +138,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         demo = start_demo_endpoint()
         profile, secrets = demo.profile(), demo.secrets()
         log.info("demo endpoint at %s", demo.endpoint_url)
-    elif args.profile:
-        profile = store.get(args.profile) or store.get("aws:" + args.profile)
-        if profile is None:
-            print(f"s3browser: no profile named {args.profile!r}", file=sys.stderr)
+    elif args.profile or args.endpoint_url:
+        try:
+            profile, secrets = profile_for_command_line(store, args.profile, args.endpoint_url)
+        except ValueError as exc:
+            print(f"s3browser: {exc}", file=sys.stderr)
             return 2
-        secrets = store.secrets.load(profile.name) if not profile.read_only else None
-    if args.endpoint_url and not args.demo:
-        problem = endpoint_problem(args.endpoint_url)
-        if problem:
-            print(f"s3browser: --endpoint-url {args.endpoint_url!r}: {problem}", file=sys.stderr)
-            return 2
-        # With a profile, only its endpoint changes (an AWS-config profile keeps its credentials).
-        profile = replace(profile, endpoint_url=args.endpoint_url) if profile else \
-            Profile(name=args.endpoint_url, endpoint_url=args.endpoint_url, source=SOURCE_ADHOC)
 
     window = MainWindow(store)
     reporter.problem.connect(window.ctx.show_error)

@@ -17,7 +17,7 @@ from pathlib import Path
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
 from s3browser.core.settings.logs import setup_logging
-from s3browser.core.settings.profiles import SOURCE_ADHOC, Profile, ProfileStore, endpoint_problem
+from s3browser.core.settings.profiles import Profile, ProfileStore, profile_for_command_line
 from s3browser.core.settings.secrets import SecretStore
 from s3browser.core.sync.apply import Outcome, SyncTarget, apply_plan
 from s3browser.core.sync.baseline import Baseline
@@ -62,24 +62,9 @@ def _error(text: str) -> None:
     print(f"s3browser sync: {text}", file=sys.stderr)
 
 
-def _connect(args: argparse.Namespace) -> tuple[Connection, Profile] | None:
-    if args.endpoint_url:
-        problem = endpoint_problem(args.endpoint_url)
-        if problem:
-            _error(f"--endpoint-url {args.endpoint_url!r}: {problem}")
-            return None
-        profile = Profile(name=args.endpoint_url, endpoint_url=args.endpoint_url, source=SOURCE_ADHOC)
-        return Connection(profile, None), profile
-    store = ProfileStore(SecretStore())
-    if args.profile:
-        found = store.get(args.profile) or store.get("aws:" + args.profile)
-        if found is None:
-            _error(f"no profile named {args.profile!r}")
-            return None
-        profile = found
-    else:
-        profile = Profile(name="default", source=SOURCE_ADHOC)  # the environment / AWS config
-    secrets = store.secrets.load(profile.name) if not profile.read_only else None
+def _connect(args: argparse.Namespace) -> tuple[Connection, Profile]:
+    """Raises ValueError (one sentence) for a bad --profile or --endpoint-url."""
+    profile, secrets = profile_for_command_line(ProfileStore(SecretStore()), args.profile, args.endpoint_url)
     return Connection(profile, secrets), profile
 
 
@@ -118,13 +103,13 @@ def main(argv: Sequence[str]) -> int:
     bucket, prefix = target
     local = Path(args.local).expanduser().absolute()
     try:
-        connected = _connect(args)
+        conn, profile = _connect(args)
+    except ValueError as exc:
+        _error(str(exc))
+        return EXIT_USAGE
     except Exception as exc:  # noqa: BLE001 - one sentence, never a traceback
         _error(describe(exc).message)
         return EXIT_USAGE
-    if connected is None:
-        return EXIT_USAGE
-    conn, profile = connected
     store = PairStore()
     pair = SyncPair(name=local.name or str(local), profile=profile.name, local=str(local), bucket=bucket,
                     prefix=prefix, mode=Mode(args.mode),

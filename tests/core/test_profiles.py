@@ -152,3 +152,19 @@ def test_profiles_are_written_atomically(memory_keyring, monkeypatch) -> None:
         store.save(Profile(name="second", access_key_id="AK"), None)
     assert store.path.read_bytes() == before, "a failed write leaves the old file whole"
     assert [p.name for p in store.path.parent.iterdir()] == ["profiles.json"], "no temporary file is left"
+
+
+def test_command_line_profile_lookup_is_shared_by_the_window_and_sync(memory_keyring) -> None:
+    from s3browser.core.settings.profiles import SOURCE_ADHOC, profile_for_command_line
+    from s3browser.core.settings.secrets import Secrets
+
+    store = ProfileStore(SecretStore())
+    store.save(Profile(name="work", endpoint_url="https://s3.example.com", access_key_id="AK"), Secrets("SK"))
+    profile, secrets = profile_for_command_line(store, "work", "http://127.0.0.1:9000")
+    assert (profile.name, profile.endpoint_url, secrets) == ("work", "http://127.0.0.1:9000", Secrets("SK"))
+    alone, none = profile_for_command_line(store, None, "http://127.0.0.1:9000")
+    assert (alone.source, alone.endpoint_url, none) == (SOURCE_ADHOC, "http://127.0.0.1:9000", None)
+    with pytest.raises(ValueError, match="no profile named 'nobody'"):
+        profile_for_command_line(store, "nobody", None)
+    with pytest.raises(ValueError, match="--endpoint-url 'ftp://x'"):
+        profile_for_command_line(store, "work", "ftp://x")

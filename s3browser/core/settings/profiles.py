@@ -207,3 +207,25 @@ class ProfileStore:
         profiles = self._read_app_profiles()
         self._write_app_profiles([p for p in profiles if p.name != name])
         self.secrets.delete(name)
+
+
+def profile_for_command_line(store: ProfileStore, name: str | None,
+                             endpoint_url: str | None) -> tuple[Profile, Secrets | None]:
+    """The profile ``--profile NAME`` and ``--endpoint-url URL`` ask for (the window's and ``sync``'s).
+
+    With a profile, the URL only replaces its endpoint (an AWS-config profile keeps its
+    credentials); the URL alone, or neither, uses credentials from the environment / AWS config.
+    Raises ValueError with one sentence for an unknown profile or an unusable URL.
+    """
+    if endpoint_url:
+        problem = endpoint_problem(endpoint_url)
+        if problem:
+            raise ValueError(f"--endpoint-url {endpoint_url!r}: {problem}")
+    if not name:
+        url = endpoint_url or ""
+        return Profile(name=url or "default", endpoint_url=url, source=SOURCE_ADHOC), None
+    profile = store.get(name) or store.get("aws:" + name)
+    if profile is None:
+        raise ValueError(f"no profile named {name!r}")
+    secrets = store.secrets.load(profile.name) if not profile.read_only else None
+    return (replace(profile, endpoint_url=endpoint_url) if endpoint_url else profile), secrets

@@ -7,13 +7,13 @@ right for every item that finished and says nothing of the others.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from s3browser.core.settings.dirs import state_dir
+from s3browser.core.settings.state_db import open_state_db, transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,12 +51,8 @@ class Baseline:
     def __init__(self, pair_id: str, path: Path | None = None) -> None:
         self.pair_id = pair_id
         self.path = path or default_baseline_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        self._db = open_state_db(self.path, _SCHEMA, durable=False)
 
     def close(self) -> None:
         with self._lock:
@@ -87,32 +83,18 @@ class Baseline:
                  e.version_id) for path, e in items]
         if not rows:
             return
-        with self._lock, self._transaction():
+        with self._lock, transaction(self._db):
             self._db.executemany("INSERT OR REPLACE INTO baseline VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     def forget(self, paths: Iterable[str]) -> None:
         rows = [(self.pair_id, p) for p in paths]
         if not rows:
             return
-        with self._lock, self._transaction():
+        with self._lock, transaction(self._db):
             self._db.executemany("DELETE FROM baseline WHERE pair = ? AND path = ?", rows)
 
     def reset(self) -> None:
         """Forget everything about this pair: the next two-way run carries no deletions."""
-        with self._lock, self._transaction():
+        with self._lock, transaction(self._db):
             self._db.execute("DELETE FROM baseline WHERE pair = ?", (self.pair_id,))
-
-    def _transaction(self) -> _Transaction:
-        return _Transaction(self._db)
-
-
-class _Transaction:
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self._db = db
-
-    def __enter__(self) -> None:
-        self._db.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, exc_type: object, *exc: object) -> None:
-        self._db.execute("ROLLBACK" if exc_type else "COMMIT")
 

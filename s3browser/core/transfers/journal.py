@@ -14,13 +14,13 @@ complete, so a download resumes with a ranged GET guarded by ``If-Match``.
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from s3browser.core.settings.dirs import state_dir
+from s3browser.core.settings.state_db import open_state_db
 
 JOURNAL_FILE_NAME = "uploads.sqlite3"
 _SCHEMA = """
@@ -96,11 +96,8 @@ class UploadJournal:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or default_journal_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=10, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(_SCHEMA)
+        self._db = open_state_db(self.path, _SCHEMA)
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(uploads)")}
         if "abort_pending" not in columns:  # journals written before aborts were tracked
             self._db.execute("ALTER TABLE uploads ADD COLUMN abort_pending INTEGER NOT NULL DEFAULT 0")

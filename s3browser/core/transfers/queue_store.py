@@ -16,12 +16,12 @@ import itertools
 import json
 import logging
 import queue
-import sqlite3
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from s3browser.core.settings.dirs import state_dir
+from s3browser.core.settings.state_db import open_state_db, transaction
 
 log = logging.getLogger(__name__)
 QUEUE_FILE_NAME = "queue.sqlite3"
@@ -86,12 +86,8 @@ class QueueStore:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or default_queue_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=10, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(_SCHEMA)
+        self._db = open_state_db(self.path, _SCHEMA, durable=False)
         highest = self._db.execute("SELECT MAX(id) FROM transfers").fetchone()[0] or 0
         self._ids = itertools.count(highest + 1)
 
@@ -105,17 +101,11 @@ class QueueStore:
         for item in save:
             if item.id is None:
                 item.id = self.new_id()
-        with self._lock:
-            self._db.execute("BEGIN")
-            try:
-                self._db.executemany(
-                    f"INSERT OR REPLACE INTO transfers (id, {', '.join(_COLUMNS)}) "
-                    f"VALUES ({', '.join('?' * (len(_COLUMNS) + 1))})", [(item.id, *item._row()) for item in save])
-                self._db.executemany("DELETE FROM transfers WHERE id = ?", [(i,) for i in delete])
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+        with self._lock, transaction(self._db):
+            self._db.executemany(
+                f"INSERT OR REPLACE INTO transfers (id, {', '.join(_COLUMNS)}) "
+                f"VALUES ({', '.join('?' * (len(_COLUMNS) + 1))})", [(item.id, *item._row()) for item in save])
+            self._db.executemany("DELETE FROM transfers WHERE id = ?", [(i,) for i in delete])
 
     def load(self, connection: str) -> list[SavedTransfer]:
         with self._lock:
