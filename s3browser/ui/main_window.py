@@ -32,6 +32,7 @@ from s3browser.ui.controllers.drag_out import DragOutController
 from s3browser.ui.controllers.listing import ListingController
 from s3browser.ui.controllers.navigation import NavigationController
 from s3browser.ui.controllers.object_actions import ObjectActions
+from s3browser.ui.controllers.sync import SyncController
 from s3browser.ui.controllers.transfer_actions import TransferActions
 from s3browser.ui.models.bucket_tree import BucketTreeModel
 from s3browser.ui.models.object_table import COL_MODIFIED, COL_NAME, COL_SIZE, ObjectTableModel
@@ -39,6 +40,7 @@ from s3browser.ui.tasks import TaskRunner
 from s3browser.ui.widgets.drop_views import BucketTreeView, ObjectTableView
 from s3browser.ui.widgets.path_bar import PathBar
 from s3browser.ui.widgets.status_message import StatusMessage
+from s3browser.ui.widgets.sync_panel import SyncPanel
 from s3browser.ui.widgets.transfer_panel import TransferPanel
 
 SETTINGS_GEOMETRY = "main_window/geometry"
@@ -64,6 +66,8 @@ class MainWindow(QMainWindow):
         self._init_toolbar()
         self._init_status_bar()
         self._init_transfer_dock()
+        self._init_sync_dock()
+        self._init_menus()
         self._wire()
         self._restore_settings()
 
@@ -114,7 +118,10 @@ class MainWindow(QMainWindow):
         self.objects = ObjectActions(ctx, self.listing, self.tree_model)
         self.transfer_actions = TransferActions(ctx, self.listing, self.connections)
         self.drag_out = DragOutController(ctx, self.listing)
-        self.menus = ContextMenus(ctx, self.listing, self.navigation, self.objects, self.transfer_actions)
+        self.sync_panel = SyncPanel(self)
+        self.sync = SyncController(ctx, self.listing, self.sync_panel)
+        self.menus = ContextMenus(ctx, self.listing, self.navigation, self.objects, self.transfer_actions,
+                                  self.sync)
         self.focus_path_action = make_action(self, "Edit &path", self._focus_path, shortcut="Ctrl+L")
         self.focus_filter_action = make_action(self, "&Filter", self._focus_filter,
                                                shortcut=QKeySequence.StandardKey.Find)
@@ -181,6 +188,24 @@ class MainWindow(QMainWindow):
         self.toggle_transfers_action = self.transfer_panel.toggleViewAction()
         self.toggle_transfers_action.setShortcut(QKeySequence("Ctrl+T"))
         self.addAction(self.toggle_transfers_action)
+
+    def _init_sync_dock(self) -> None:
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.sync_panel)
+        self.tabifyDockWidget(self.transfer_panel, self.sync_panel)
+        self.sync_panel.hide()
+        self.toggle_sync_action = self.sync_panel.toggleViewAction()
+        self.toggle_sync_action.setText("&Sync panel")
+        self.toggle_sync_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        self.addAction(self.toggle_sync_action)
+
+    def _init_menus(self) -> None:
+        view = self.menuBar().addMenu("&View")
+        view.setObjectName("viewMenu")
+        self.toggle_transfers_action.setText("&Transfers")
+        view.addAction(self.toggle_transfers_action)
+        view.addAction(self.toggle_sync_action)
+        view.addSeparator()
+        view.addAction(self.sync.sync_here_action)
 
     # ---------------------------------------------------------------- wiring
     def _wire(self) -> None:

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from s3browser.core.local.paths import LocalTarget
 from s3browser.core.ops.copy import CopyPlan
@@ -48,6 +48,7 @@ from s3browser.core.transfers.queue_store import QueueStore, QueueWriter, SavedT
 from s3browser.ui.formatting import count_of, human_size
 from s3browser.ui.models.transfer_queue import (
     Direction,
+    QueueJob,
     State,
     TransferItem,
     TransferQueueModel,
@@ -57,6 +58,11 @@ log = logging.getLogger(__name__)
 
 
 SAVE_CHUNK = 1000  # queue items saved per tick at most
+JOB_WORKERS = 8  # queue jobs (sync items) running at once, on the queue's own threads
+
+
+class JobNotRun(Exception):
+    """A job cancelled before its thread picked it up: nothing was done."""
 
 
 def _renamed_note(target: LocalTarget) -> str:
@@ -68,6 +74,34 @@ def _renamed_note(target: LocalTarget) -> str:
 
 class _Relay(QObject):
     finished = Signal(object, object)  # item, error or None
+
+
+class _JobRunnable(QRunnable):
+    """Runs one queue job on the job pool; the item's ``future`` while it is queued or running."""
+
+    def __init__(self, item: TransferItem, relay: _Relay) -> None:
+        super().__init__()
+        self.setAutoDelete(False)  # the item holds it as its future
+        self.item = item
+        self.relay = relay
+        self.cancelled = False
+        self.note = ""
+
+    def cancel(self) -> None:
+        self.cancelled = True  # a job that already started runs to its end (each is one short step)
+
+    interrupt = cancel
+
+    def run(self) -> None:  # on a job thread
+        error: BaseException | None = None
+        try:
+            if self.cancelled:
+                raise JobNotRun()
+            assert self.item.job is not None
+            self.note = self.item.job.run()
+        except BaseException as exc:  # noqa: BLE001 - reported on the item
+            error = exc
+        self.relay.finished.emit(self.item, error)
 
 
 class TransferController(QObject):
@@ -85,6 +119,9 @@ class TransferController(QObject):
         self._engine: TransferEngine | ProcessTransferEngine | None = None
         self._next_batch = 1
         self._pending: deque[TransferItem] = deque()  # QUEUED items in order (stale entries skipped)
+        self._pending_jobs: deque[TransferItem] = deque()  # the same for queue jobs
+        self._job_pool = QThreadPool(self)
+        self._job_pool.setMaxThreadCount(JOB_WORKERS)
         self._running: set[TransferItem] = set()
         self._batch_open: dict[int, int] = {}  # batch -> items not finished yet
         self._batch_items: dict[int, list[TransferItem]] = {}
@@ -280,19 +317,27 @@ class TransferController(QObject):
         self._next_batch += 1
         return batch
 
+    def add_jobs(self, jobs: Sequence[tuple[QueueJob, Direction, str, str, Path | None, int]]) -> int:
+        """Queue jobs the queue runs itself (sync items): each (job, direction, bucket, key, local path, size)."""
+        batch = self._new_batch()
+        self._add([TransferItem(direction, bucket, key, path, size, batch, job=job)
+                   for job, direction, bucket, key, path, size in jobs])
+        return batch
+
     def _add(self, items: list[TransferItem]) -> None:
         engine = self._engine
-        assert engine is not None, "connect first"
+        assert engine is not None or all(i.job is not None for i in items), "connect first"
         self.model.add(items)
         for item in items:
-            self._item_engine[id(item)] = engine
+            if engine is not None:
+                self._item_engine[id(item)] = engine
             self._batch_items.setdefault(item.batch, []).append(item)
             self._count(item, +1)
             self._mark_changed(item)
             if not item.state.finished:
                 self._batch_open[item.batch] = self._batch_open.get(item.batch, 0) + 1
             if item.state == State.QUEUED:
-                self._pending.append(item)
+                self._enqueue(item)
         self._pump()
         self._check_batches({item.batch for item in items})
         self.totals_changed.emit()
@@ -325,17 +370,36 @@ class TransferController(QObject):
         else:
             self._running.discard(item)
         if state == State.QUEUED:
-            self._pending.append(item)
+            self._enqueue(item)
         if was_finished != state.finished:
             self._batch_open[item.batch] = self._batch_open.get(item.batch, 0) + (1 if was_finished else -1)
 
+    def _enqueue(self, item: TransferItem) -> None:
+        (self._pending if item.job is None else self._pending_jobs).append(item)
+
     def _pump(self) -> None:
-        while len(self._running) < self.max_active and self._pending:
+        jobs_running = sum(1 for i in self._running if i.job is not None)
+        while len(self._running) - jobs_running < self.max_active and self._pending:
             item = self._pending.popleft()
             if item.state == State.QUEUED:
                 self._start(item)
+        while jobs_running < JOB_WORKERS and self._pending_jobs:
+            item = self._pending_jobs.popleft()
+            if item.state == State.QUEUED:
+                self._start_job(item)
+                jobs_running += 1
         if self._running and not self._timer.isActive():
             self._timer.start()
+
+    def _start_job(self, item: TransferItem) -> None:
+        self._set_state(item, State.RUNNING)
+        item.error = ""
+        item.progress = Progress(item.size)
+        item.started_at = time.monotonic()
+        runnable = _JobRunnable(item, self._relay)
+        item.future = runnable
+        self._job_pool.start(runnable)
+        self.model.item_changed(item)
 
     def _start(self, item: TransferItem) -> None:
         engine = self._engine_for(item)
@@ -371,6 +435,10 @@ class TransferController(QObject):
 
     @Slot(object, object)
     def _on_item_done(self, item: TransferItem, error: BaseException | None) -> None:
+        if item.job is not None and item.state in (State.PAUSED, State.CANCELLED) and not isinstance(
+                error, JobNotRun):
+            self._finish(item, error)  # it had started and ran to its end: say what really happened
+            return
         if item.state != State.RUNNING:  # cancelled or paused by the user: keep that state
             item.future = None
             self.model.item_changed(item)
@@ -380,9 +448,14 @@ class TransferController(QObject):
 
     def _finish(self, item: TransferItem, error: BaseException | None) -> None:
         item.resumed_bytes = getattr(item.future, "resumed_bytes", 0)
+        if item.job is not None and isinstance(item.future, _JobRunnable):
+            item.note = item.future.note
         item.future = None
         item.finished_at = time.monotonic()
-        if error is None:
+        if error is not None and item.job is not None and getattr(error, "kind", "") == "changed":
+            item.error = str(getattr(error, "message", error))
+            self._set_state(item, State.SKIPPED)
+        elif error is None:
             item.error = ""
             self._set_state(item, State.DONE)
             log.info("%s done: s3://%s/%s", item.direction.value.lower(), item.bucket, item.key)
@@ -410,6 +483,8 @@ class TransferController(QObject):
             self._save_timer.start()
 
     def _should_save(self, item: TransferItem) -> bool:
+        if item.job is not None:
+            return False  # a sync item belongs to its plan: after a restart the pair is planned again
         if item.state in (State.QUEUED, State.RUNNING, State.PAUSED):
             return True
         # Failed at planning (refused name, unreadable file): there is nothing to retry later.
@@ -472,6 +547,8 @@ class TransferController(QObject):
 
     @staticmethod
     def _summary(items: list[TransferItem]) -> str:
+        if items[0].job is not None:
+            return TransferController._job_summary(items[0].job.batch_title, items)
         direction = items[0].direction
         done = [i for i in items if i.state == State.DONE]
         failed = sum(1 for i in items if i.state == State.FAILED)
@@ -494,6 +571,19 @@ class TransferController(QObject):
         if notes:
             text += f"; {', '.join(notes)} (see the queue)"
         return text + "."
+
+    @staticmethod
+    def _job_summary(title: str, items: list[TransferItem]) -> str:
+        done = [i for i in items if i.state == State.DONE]
+        text = f"{title} finished: {count_of(len(done), 'item')} done"
+        for state, word in ((State.FAILED, "failed"), (State.SKIPPED, "skipped"), (State.CANCELLED, "cancelled")):
+            count = sum(1 for i in items if i.state == state)
+            if count:
+                text += f", {count} {word}"
+        return text + "."
+
+    def batch_items(self, batch: int) -> list[TransferItem]:
+        return list(self._batch_items.get(batch, []))
 
     # ---------------------------------------------------------------- user actions
     def cancel(self, items: Iterable[TransferItem]) -> None:
@@ -535,7 +625,7 @@ class TransferController(QObject):
     def retry(self, items: Iterable[TransferItem]) -> None:
         for item in items:
             if item.state in (State.FAILED, State.CANCELLED) and item.size >= 0 and (
-                    item.local_path or item.direction.server_side):
+                    item.local_path or item.direction.server_side or item.job is not None):
                 if item.error.startswith(("Not downloaded", "Cannot read")):
                     continue  # refused at planning time: nothing to retry
                 self._set_state(item, State.QUEUED)
@@ -564,7 +654,8 @@ class TransferController(QObject):
         """Remove finished rows; failed uploads that kept parts for a retry have those parts aborted."""
         for item in self.model.items:
             path = item.local_path
-            engine = self._engine_for(item) if item.state == State.FAILED and path is not None else None
+            engine = self._engine_for(item) if (item.state == State.FAILED and path is not None
+                                                 and item.job is None) else None
             if engine is None or path is None:
                 continue
             if item.direction == Direction.UPLOAD:
@@ -609,6 +700,11 @@ class TransferController(QObject):
         self._closing = True
         for item in list(self._running):
             self._set_state(item, State.CANCELLED)
+            if isinstance(item.future, _JobRunnable):
+                item.future.cancel()
+        self._job_pool.clear()  # queued jobs never start; running ones finish their one step
+        if not self._job_pool.waitForDone(2000):
+            log.warning("sync items were still running at quit; not waiting for them")
         for engine in self._engines.values():
             engine.shutdown(cancel=True, keep_multipart=True)
         self._engines.clear()

@@ -220,3 +220,53 @@ def test_command_line_json_dry_run_and_exit_codes(s3_endpoint: str, s3_admin, tm
     assert unreachable.returncode == 2 and "Traceback" not in unreachable.stderr
     assert len(unreachable.stderr.strip().splitlines()) == 1, unreachable.stderr
     time.sleep(0)
+
+
+def test_server_stopped_mid_run_then_rerun_finishes_with_nothing_duplicated_or_lost(
+        s3_admin, fault_proxy, s3_endpoint: str, tmp_path: Path) -> None:
+    """The server goes away after a third of the items (connection refused); the rerun, against the
+    server again, carries out exactly what is left, and a third run has nothing to do."""
+    s3_admin.create_bucket(Bucket="midrun")
+    root = tmp_path / "midrun"
+    for n in range(30):
+        write(root, f"up/{n:02}.txt", f"local {n}".encode())
+        s3_admin.put_object(Bucket="midrun", Key=f"team/down/{n:02}.txt", Body=f"remote {n}".encode())
+    through_proxy = Connection(_profile(fault_proxy.url), Secrets(SECRET_KEY), **FAST_FAILING)
+    pair = SyncPair(name="midrun", profile="scenario", local=str(root), bucket="midrun", prefix="team/",
+                    mode=Mode.TWO_WAY)
+    outcomes = []
+
+    def stop_server_after_twenty(outcome) -> None:  # noqa: ANN001
+        outcomes.append(outcome)
+        if len(outcomes) == 20:
+            fault_proxy.go_down()
+
+    try:
+        with Baseline(pair.id) as baseline:
+            run = prepare_run(through_proxy, pair, baseline)
+            assert len(run.plan.items) == 60
+            report = apply_plan(SyncTarget(through_proxy, "midrun", "team/", root, baseline), run.plan, workers=1,
+                                on_outcome=stop_server_after_twenty)
+    finally:
+        through_proxy.close()
+    assert report.done == 20 and report.failed == 40, [o.message for o in report.outcomes if o.status != "done"][:3]
+
+    direct = Connection(_profile(s3_endpoint), Secrets(SECRET_KEY), **FAST_FAILING)
+    try:
+        rerun, rerun_report = sync(direct, root, "midrun")
+        assert rerun.verdict.refusal is None
+        assert len(rerun.plan.items) == 40  # exactly what failed: nothing done twice
+        assert {item.action for item in rerun.plan.items} <= {Action.UPLOAD, Action.DOWNLOAD}
+        assert rerun_report is not None and rerun_report.failed == 0
+        third, _ = sync(direct, root, "midrun")
+        assert third.plan.items == []
+    finally:
+        direct.close()
+
+    expected = {f"up/{n:02}.txt" for n in range(30)} | {f"down/{n:02}.txt" for n in range(30)}
+    local_files = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+    assert local_files == expected  # no temp files left, no conflict copies
+    remote = remote_keys(s3_admin, "midrun")
+    assert set(remote) == {f"team/{path}" for path in expected}
+    assert all(remote[f"team/up/{n:02}.txt"] == f"local {n}".encode() for n in range(30))
+    assert all((root / f"down/{n:02}.txt").read_bytes() == f"remote {n}".encode() for n in range(30))

@@ -71,6 +71,7 @@ class FaultProxy:
     rules: list[Rule] = field(default_factory=list)  # may also change ``request.headers`` before forwarding
     rewriters: list[Rewriter] = field(default_factory=list)
     hits: int = 0
+    down: bool = False  # the server is gone: new connections refused, open ones dropped without an answer
 
     def start(self) -> str:
         proxy = self
@@ -86,6 +87,9 @@ class FaultProxy:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 request = Request(self.command, self.path, {k: v for k, v in self.headers.items()})
+                if proxy.down:
+                    self.close_connection = True
+                    return
                 for rule in proxy.rules:
                     answer = rule(request)
                     if answer is not None:
@@ -126,6 +130,11 @@ class FaultProxy:
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
         return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def go_down(self) -> None:
+        """As if the server stopped: what is open is dropped, and nothing new is accepted."""
+        self.down = True
+        self.stop()
 
     def stop(self) -> None:
         self._server.shutdown()

@@ -46,9 +46,14 @@ def check_guard(plan: SyncPlan, local: LocalScan, remote: RemoteScan) -> GuardVe
             refusal = (f"s3://{remote.bucket}/{remote.prefix} is empty, but the last sync saw "
                        f"{plan.baseline_count:,} files there. Nothing was changed; if the objects were removed on "
                        "purpose, forget the pair's sync state first.")
-    needs_review = _over_limit(plan.local_deletions(), len(local.files)) or _over_limit(
-        plan.remote_deletions(), len(remote.files))
+    needs_review = review_needed(plan.local_deletions(), plan.remote_deletions(), len(local.files),
+                                 len(remote.files))
     return GuardVerdict(refusal, deletions, needs_review)
+
+
+def review_needed(local_deletions: int, remote_deletions: int, local_files: int, remote_files: int) -> bool:
+    """Whether these deletions are a mass deletion on either side (the preview asks again as boxes are ticked)."""
+    return _over_limit(local_deletions, local_files) or _over_limit(remote_deletions, remote_files)
 
 
 def _over_limit(deletions: int, files: int) -> bool:

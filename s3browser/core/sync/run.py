@@ -74,3 +74,27 @@ def prepare_run(conn: Connection, pair: SyncPair, baseline: Baseline, soft_delet
     verdict = check_guard(plan, local, remote)
     permanent = not soft_delete and bool(plan.remote_deletions()) and not bucket_is_versioned(conn, pair.bucket)
     return PreparedRun(pair, plan, verdict, local, remote, permanent)
+
+
+@dataclass
+class ScanProgress:
+    """Files walked and objects listed so far: written by the scan threads, read by whoever shows it."""
+
+    walked: int = 0
+    listed: int = 0
+    planning: bool = False  # both scans are done; deciding each path
+
+    def set_walked(self, count: int) -> None:
+        self.walked = count
+
+    def set_listed(self, count: int) -> None:
+        self.listed = count
+
+
+def plan_pair(conn: Connection, pair: SyncPair, soft_delete: bool = False, progress: ScanProgress | None = None,
+              should_stop: Callable[[], bool] | None = None) -> PreparedRun:
+    """Plan one run of ``pair`` with its own baseline: what the preview runs on a worker."""
+    with Baseline(pair.id) as baseline:
+        return prepare_run(conn, pair, baseline, soft_delete,
+                           progress.set_walked if progress is not None else None,
+                           progress.set_listed if progress is not None else None, should_stop)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
@@ -14,15 +15,23 @@ def run_log_folder(pair_id: str) -> Path:
     return log_dir() / "sync" / pair_id
 
 
+def latest_run_log(pair_id: str) -> Path | None:
+    """The newest log of a pair (what the Sync panel opens), or None before its first run."""
+    folder = run_log_folder(pair_id)
+    logs = sorted(folder.glob("*.log")) if folder.is_dir() else []
+    return logs[-1] if logs else None
+
+
 class RunLog:
-    """Written as the run goes, so a crash leaves what happened up to it."""
+    """Written line by line as the run goes (each line appended and flushed), so a crash leaves what
+    happened up to it, and items retried after the end still get their line.  Safe across threads."""
 
     def __init__(self, pair_id: str, local: str, uri: str, plan: SyncPlan, dry_run: bool = False) -> None:
         folder = run_log_folder(pair_id)
         folder.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%d-%H%M%S")
         self.path = folder / f"{stamp}{'-dry-run' if dry_run else ''}.log"
-        self._file = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - closed by finish()
+        self._lock = threading.Lock()
         totals = ", ".join(f"{action.value} {count}" for action, (count, _size) in plan.totals().items() if count)
         self._line(f"start {plan.mode.value} {local} <-> {uri}" + (" (dry run)" if dry_run else ""))
         self._line(f"planned: {totals or 'nothing to do'}; {len(plan.problems)} left out")
@@ -30,13 +39,16 @@ class RunLog:
             self._line(f"left out {path}: {reason}")
 
     def _line(self, text: str) -> None:
-        self._file.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {text}\n")
-        self._file.flush()
+        with self._lock, open(self.path, "a", encoding="utf-8") as file:
+            file.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {text}\n")
 
     def outcome(self, outcome: Outcome) -> None:
         item = outcome.item
         note = f": {outcome.message}" if outcome.message else ""
         self._line(f"{outcome.status} {item.action.value} {item.path}{note}")
+
+    def note(self, text: str) -> None:
+        self._line(text)
 
     def finish(self, report: ApplyReport | None) -> None:
         if report is None:
@@ -44,4 +56,3 @@ class RunLog:
         else:
             self._line(f"end: {report.done} done, {report.skipped} skipped, {report.failed} failed"
                        + (" (cancelled)" if report.cancelled else ""))
-        self._file.close()

@@ -9,19 +9,21 @@ from s3browser.ui.context import AppContext
 from s3browser.ui.controllers.listing import ListingController
 from s3browser.ui.controllers.navigation import NavigationController
 from s3browser.ui.controllers.object_actions import ObjectActions
+from s3browser.ui.controllers.sync import SyncController
 from s3browser.ui.controllers.transfer_actions import TransferActions
 from s3browser.ui.models.bucket_tree import LOCATION_ROLE, BucketTreeModel
 
 
 class ContextMenus(QObject):
     def __init__(self, ctx: AppContext, listing: ListingController, navigation: NavigationController,
-                 objects: ObjectActions, transfers: TransferActions) -> None:
+                 objects: ObjectActions, transfers: TransferActions, sync: SyncController) -> None:
         super().__init__(ctx)
         self.ctx = ctx
         self.listing = listing
         self.navigation = navigation
         self.objects = objects
         self.transfers = transfers
+        self.sync = sync
         self.menu: QMenu | None = None  # the last menu shown (tests read it)
 
     def table_menu(self, view: QAbstractItemView, pos: QPoint) -> QMenu:
@@ -45,10 +47,12 @@ class ContextMenus(QObject):
             menu.addSeparator()
             menu.addAction(objects.trash_action)
             menu.addAction(self.transfers.multipart_action)
+            menu.addAction(self.sync.sync_here_action)
         else:
             menu.addAction(objects.create_bucket_action)
             if index.isValid():
                 menu.addAction(objects.delete_bucket_action)
+                menu.addAction(self.sync.sync_here_action)
         menu.addSeparator()
         menu.addAction(self.navigation.refresh_action)
         menu.addAction(self.navigation.up_action)
@@ -62,6 +66,8 @@ class ContextMenus(QObject):
         menu.addAction("&Open", lambda: self.navigation.open_tree_node(index))
         menu.addAction("&Refresh", lambda: tree_model.refresh(index))
         location = index.data(LOCATION_ROLE)
+        if location is not None and location.bucket:
+            menu.addAction("S&ync with local folder…", lambda: self.sync.sync_here(location))
         if location is not None and location.bucket and not location.prefix:
             menu.addAction("Delete bucket…", lambda: self.objects.open_delete_bucket_dialog(location.bucket))
         elif location is not None and not location.bucket:

@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
@@ -27,10 +27,25 @@ class Direction(enum.Enum):
     DOWNLOAD = "Download"
     COPY = "Copy"  # server-side
     MOVE = "Move"  # server-side copy, then the source is deleted
+    DELETE_REMOTE = "Delete on S3"  # sync items
+    DELETE_LOCAL = "Delete locally"
+    CONFLICT = "Conflict"
 
     @property
     def server_side(self) -> bool:
         return self in (Direction.COPY, Direction.MOVE)
+
+
+class QueueJob(Protocol):
+    """Work the queue runs on its own threads instead of the transfer engine (a sync item).
+
+    ``run`` returns a note for the queue row; raising an error whose ``kind`` is "changed"
+    marks the row skipped (the item changed since it was planned), any other error failed.
+    """
+
+    batch_title: str  # e.g. "Sync “Photos”": the batch's finished message starts with it
+
+    def run(self) -> str: ...
 
 
 class State(enum.Enum):
@@ -77,6 +92,7 @@ class TransferItem:
     mtime: float = 0.0  # downloads: LastModified to set locally
     root: Path | None = None  # downloads: the folder the user chose (nothing is written outside it)
     note: str = ""  # what was changed to make it fit, e.g. a key renamed for the local file system
+    job: QueueJob | None = None  # run by the queue's own threads, not the engine (sync items)
     saved_id: int | None = None  # its row in the saved queue
     counted_done: int = 0  # its bytes in the controller's settled total
     state: State = State.QUEUED
@@ -216,6 +232,8 @@ class TransferQueueModel(FlatTableModel):
             resumed = f"\nResumed: {human_size(item.resumed_bytes)} were already uploaded" if item.resumed_bytes else ""
             if item.direction.server_side:
                 return f"s3://{item.source_bucket}/{item.source_key}\n→ s3://{item.bucket}/{item.key}"
+            if item.job is not None:
+                return f"{item.direction.value}\n{item.local_path}\ns3://{item.bucket}/{item.key}"
             return f"s3://{item.bucket}/{item.key}\n{item.local_path}{resumed}"
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL_SIZE, COL_SPEED, COL_ETA):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -1,0 +1,325 @@
+"""The sync preview: plans a pair on a worker, shows every planned change, and starts nothing
+until the user presses the start button, whose label says what it will do.
+
+Planning shows files walked and objects listed as it goes; closing the dialog cancels it.  The
+plan is shown grouped by action with a box per item and per group; conflicts can be set to keep
+both, use local, use S3 or skip.  Deletions are red.  A run over the mass-deletion limits keeps
+the start button disabled until "I have reviewed these N deletions" is ticked; a run the guard
+refuses (an empty or missing side with a baseline) cannot start at all and says why.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.errors import describe
+from s3browser.core.sync.guard import review_needed
+from s3browser.core.sync.pairs import SyncPair
+from s3browser.core.sync.plan import Action
+from s3browser.core.sync.run import PreparedRun, ScanProgress, plan_pair
+from s3browser.ui.context import AppContext
+from s3browser.ui.dialogs.remembering import RememberingDialog
+from s3browser.ui.formatting import count_of, human_size
+from s3browser.ui.models.sync_preview import (
+    COL_ACTION,
+    COL_LOCAL_TIME,
+    COL_PATH,
+    COL_REASON,
+    COL_S3_TIME,
+    COL_SIZE,
+    RESOLUTION_LABELS,
+    SyncPreviewModel,
+    deletion_color,
+    start_label,
+)
+from s3browser.ui.tasks import Task
+
+_Index = QModelIndex | QPersistentModelIndex
+ALL_ACTIONS = "all"
+
+
+class ResolutionDelegate(QStyledItemDelegate):
+    """A conflict's resolution, chosen from a list in the Action column."""
+
+    open_editor: QComboBox | None = None
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: _Index) -> QWidget:
+        combo = QComboBox(parent)
+        combo.setObjectName("resolutionEditor")
+        for resolution, label in RESOLUTION_LABELS.items():
+            combo.addItem(label[0].upper() + label[1:], resolution.value)
+        # A choice counts as soon as it is made: the totals and the start button follow at once.
+        # (-1 is the box being emptied as it is destroyed, after the editor closed: not a choice.)
+        combo.currentIndexChanged.connect(lambda row: self.commitData.emit(combo) if row >= 0 else None)
+        self.open_editor = combo
+        combo.destroyed.connect(lambda *_: setattr(self, "open_editor", None))
+        return combo
+
+    def close_open_editor(self) -> None:
+        """Close an editor still open (the dialog is closing): its choice was already counted."""
+        if self.open_editor is not None:
+            self.closeEditor.emit(self.open_editor, QAbstractItemDelegate.EndEditHint.NoHint)
+            self.open_editor = None
+
+    def setEditorData(self, editor: QWidget, index: _Index) -> None:
+        assert isinstance(editor, QComboBox)
+        editor.blockSignals(True)  # showing the current choice is not a new choice
+        editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
+        editor.blockSignals(False)
+
+    def setModelData(self, editor: QWidget, model: Any, index: _Index) -> None:
+        assert isinstance(editor, QComboBox)
+        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+
+
+class SyncPreviewDialog(RememberingDialog):
+    start_requested = Signal(object)  # the PreparedRun, its items ticked and resolved as chosen
+
+    def __init__(self, ctx: AppContext, connection: Connection, pair: SyncPair) -> None:
+        super().__init__("sync_preview", ctx.dialog_parent)
+        self.setObjectName("syncPreviewDialog")
+        self.setWindowTitle(f"Sync “{pair.name}”")
+        self.resize(980, 600)
+        self.ctx = ctx
+        self.connection = connection
+        self.pair = pair
+        self.run: PreparedRun | None = None
+        self.progress = ScanProgress()
+        self._stop = threading.Event()
+        self._task: Task | None = None
+        self.model = SyncPreviewModel(self)
+
+        heading = QLabel(f"<b>{pair.mode.label}</b>: {pair.local} ↔ {pair.uri}")
+        heading.setTextFormat(Qt.TextFormat.RichText)
+        heading.setWordWrap(True)
+        heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self._planning_page())
+        self.stack.addWidget(self._preview_page())
+
+        self.buttons = QDialogButtonBox()
+        self.start_button = QPushButton("Planning…")
+        self.start_button.setObjectName("startSync")
+        self.start_button.setEnabled(False)
+        self.start_button.setAutoDefault(False)
+        self.buttons.addButton(self.start_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._start)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.buttons)
+
+        self._poll = QTimer(self)
+        self._poll.setInterval(100)
+        self._poll.timeout.connect(self._show_progress)
+        self.finished.connect(lambda _result: self._stop.set())
+
+    def done(self, result: int) -> None:
+        self.resolution_delegate.close_open_editor()
+        super().done(result)
+
+    # ---------------------------------------------------------------- pages
+    def _planning_page(self) -> QWidget:
+        page = QWidget()
+        self.progress_label = QLabel("Starting…")
+        self.progress_label.setObjectName("planningProgress")
+        bar = QProgressBar()
+        bar.setRange(0, 0)
+        bar.setTextVisible(False)
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        layout.addWidget(self.progress_label, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(bar)
+        layout.addStretch(1)
+        return page
+
+    def _preview_page(self) -> QWidget:
+        page = QWidget()
+        self.filter_combo = QComboBox()
+        self.filter_combo.setObjectName("actionFilter")
+        self.filter_combo.addItem("All actions", ALL_ACTIONS)
+        for action in Action:
+            self.filter_combo.addItem(action.label, action.value)
+        self.filter_combo.currentIndexChanged.connect(self._apply_filter)
+        tick_all = QPushButton("Tick all")
+        tick_all.setAutoDefault(False)
+        tick_all.clicked.connect(lambda: self.model.set_all_checked(True))
+        tick_none = QPushButton("Tick none")
+        tick_none.setAutoDefault(False)
+        tick_none.clicked.connect(lambda: self.model.set_all_checked(False))
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Show:"))
+        bar.addWidget(self.filter_combo)
+        bar.addStretch(1)
+        bar.addWidget(tick_all)
+        bar.addWidget(tick_none)
+
+        self.model.selection_changed.connect(self._update_summary)
+        self.view = QTreeView()
+        self.view.setObjectName("syncPreviewView")
+        self.view.setModel(self.model)
+        self.view.setUniformRowHeights(True)
+        self.view.setAlternatingRowColors(True)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                  | QAbstractItemView.EditTrigger.SelectedClicked)
+        self.resolution_delegate = ResolutionDelegate(self.view)
+        self.view.setItemDelegateForColumn(COL_ACTION, self.resolution_delegate)
+        header = self.view.header()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in ((COL_PATH, 330), (COL_ACTION, 150), (COL_SIZE, 80), (COL_LOCAL_TIME, 130),
+                              (COL_S3_TIME, 130), (COL_REASON, 200)):
+            header.resizeSection(column, width)
+
+        self.totals_label = QLabel()
+        self.totals_label.setObjectName("syncTotals")
+        self.totals_label.setWordWrap(True)
+        self.problems_label = QLabel()
+        self.problems_label.setObjectName("syncProblems")
+        self.problems_label.setWordWrap(True)
+        self.problems_label.hide()
+        self.guard_label = QLabel()
+        self.guard_label.setObjectName("syncGuard")
+        self.guard_label.setWordWrap(True)
+        self.guard_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.guard_label.hide()
+        self.review_check = QCheckBox()
+        self.review_check.setObjectName("reviewedDeletions")
+        self.review_check.hide()
+        self.review_check.toggled.connect(self._update_start)
+
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.totals_label)
+        layout.addWidget(self.problems_label)
+        layout.addWidget(self.guard_label)
+        layout.addWidget(self.review_check)
+        return page
+
+    # ---------------------------------------------------------------- planning
+    def start_planning(self) -> None:
+        """Plan on a worker (owned by this dialog: closing it cancels the plan and drops its result)."""
+        profile = self.connection.profile
+        self._poll.start()
+        self._task = self.ctx.runner.run(
+            "plan sync", plan_pair, self.connection, self.pair, profile.soft_delete, self.progress,
+            self._stop.is_set, on_result=self._show_plan, on_error=self._planning_failed, owner=self)
+
+    def _show_progress(self) -> None:
+        self.progress_label.setText(f"Walked {count_of(self.progress.walked, 'file')} · listed "
+                                    f"{count_of(self.progress.listed, 'object')}…")
+
+    def _planning_failed(self, error: BaseException) -> None:
+        self._poll.stop()
+        self.progress_label.setText(describe(error, bucket=self.pair.bucket).message)
+        self.progress_label.setStyleSheet(f"color: {deletion_color().name()};")
+        self.progress_label.setWordWrap(True)
+        self.start_button.setText("Cannot sync")
+
+    def _show_plan(self, run: PreparedRun) -> None:
+        self._poll.stop()
+        self.run = run
+        self.model.set_plan(run.plan)
+        self.view.expandAll()
+        self.stack.setCurrentIndex(1)
+        problems = run.plan.problems
+        if problems:
+            shown = sorted(problems.items())[:20]
+            self.problems_label.setText(f"{count_of(len(problems), 'path')} left out (they cannot be copied as "
+                                        "they are); hover for the list, the run log has all of them.")
+            self.problems_label.setToolTip("\n".join(f"{path}: {why}" for path, why in shown))
+            self.problems_label.show()
+        self._update_summary()
+
+    # ---------------------------------------------------------------- summary and guard
+    def _apply_filter(self) -> None:
+        wanted = self.filter_combo.currentData()
+        for row, group in enumerate(self.model.groups):
+            self.view.setRowHidden(row, QModelIndex(), wanted not in (ALL_ACTIONS, group.action.value))
+
+    def _update_summary(self) -> None:
+        run = self.run
+        if run is None:
+            return
+        totals = self.model.totals()
+        parts = [f"{action.label}: {count:,} ({human_size(size)})" for action, (count, size) in totals.items()
+                 if count]
+        unchanged = run.plan.summary()["unchanged_local_files"]
+        self.totals_label.setText(("  ·  ".join(parts) if parts else "Everything is in step; nothing to do.")
+                                  + f"  ·  {count_of(unchanged, 'file')} unchanged")
+        local_deletions, remote_deletions = self.model.deletions()
+        deletions = local_deletions + remote_deletions
+        color = deletion_color().name()
+        if run.verdict.refusal is not None:
+            self.guard_label.setText(run.verdict.refusal)
+            self.guard_label.setStyleSheet(f"color: {color};")
+            self.guard_label.show()
+            self.review_check.hide()
+        else:
+            notes = []
+            if remote_deletions and run.deletes_permanently:
+                notes.append(f"{count_of(remote_deletions, 'deletion')} on S3 will be permanent: the bucket is "
+                             "not versioned and soft delete is off for this connection.")
+            elif remote_deletions:
+                notes.append("Objects deleted on S3 can be restored (trash or older versions).")
+            if local_deletions:
+                notes.append("Local files deleted or replaced go to the desktop trash.")
+            self.guard_label.setText(" ".join(notes))
+            self.guard_label.setStyleSheet(f"color: {color};" if run.deletes_permanently and remote_deletions
+                                           else "")
+            self.guard_label.setVisible(bool(notes))
+            over = review_needed(local_deletions, remote_deletions, run.plan.local_count, run.plan.remote_count)
+            self.review_check.setText(f"I have reviewed these {deletions:,} deletions")
+            self.review_check.setVisible(over)
+            if not over:
+                self.review_check.setChecked(False)
+        self.start_button.setText(start_label(totals))
+        self._update_start()
+
+    def _update_start(self) -> None:
+        run = self.run
+        if run is None:
+            self.start_button.setEnabled(False)
+            return
+        totals = self.model.totals()
+        anything = any(count for count, _size in totals.values()) or bool(run.plan.in_step) or bool(
+            run.plan.stale) or bool(run.plan.folders)
+        reviewed = self.review_check.isHidden() or self.review_check.isChecked()
+        self.start_button.setEnabled(run.verdict.refusal is None and anything and reviewed)
+        if not any(count for count, _size in totals.values()) and anything:
+            self.start_button.setText("Record as in step")
+
+    def _start(self) -> None:
+        if self.run is None or not self.start_button.isEnabled():
+            return
+        self.start_requested.emit(self.run)
+        self.accept()

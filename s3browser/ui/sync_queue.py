@@ -1,0 +1,102 @@
+"""A confirmed sync plan carried out through the transfer queue: one queue row per item.
+
+Each row is a :class:`SyncItemJob` the queue runs on its own threads with the core's
+``apply_item`` (checked against the plan just before it runs, baseline row written as it
+succeeds), so the queue's pause, cancel and retry apply to sync items as to any transfer.
+Every outcome goes to the pair's run log as it happens; when the batch ends the log gets its
+end line and the pair its *last run*.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.errors import describe
+from s3browser.core.sync.apply import ApplyReport, ChangedSincePlan, Outcome, SyncTarget, apply_item
+from s3browser.core.sync.baseline import Baseline
+from s3browser.core.sync.pairs import LastRun, SyncPair
+from s3browser.core.sync.plan import Action, SyncItem
+from s3browser.core.sync.run import PreparedRun
+from s3browser.core.sync.runlog import RunLog
+from s3browser.ui.models.transfer_queue import Direction, State, TransferItem
+
+DIRECTIONS = {Action.UPLOAD: Direction.UPLOAD, Action.DOWNLOAD: Direction.DOWNLOAD,
+              Action.DELETE_REMOTE: Direction.DELETE_REMOTE, Action.DELETE_LOCAL: Direction.DELETE_LOCAL,
+              Action.CONFLICT: Direction.CONFLICT}
+
+
+class QueuedSyncRun:
+    """One confirmed run of a pair: its target (connection, baseline), its log, its queue batch."""
+
+    def __init__(self, run: PreparedRun, target: SyncTarget) -> None:
+        self.pair: SyncPair = run.pair
+        self.prepared = run
+        self.target = target
+        self.title = f"Sync “{run.pair.name}”"
+        self.log = RunLog(run.pair.id, run.pair.local, run.pair.uri, run.plan)
+        self.items = run.plan.selected()
+        self.batch = 0
+
+    def jobs(self) -> list[tuple[SyncItemJob, Direction, str, str, Path | None, int]]:
+        target = self.target
+        return [(SyncItemJob(self, item), DIRECTIONS[item.action], target.bucket, target.key(item.path),
+                 target.local_path(item.path), item.size) for item in self.items]
+
+    def record(self, outcome: Outcome) -> None:
+        self.log.outcome(outcome)
+
+    def finish(self, rows: list[TransferItem]) -> LastRun:
+        """Close the log's account of the run and say what it did (rows: this run's queue rows)."""
+        report = ApplyReport()
+        for row in rows:
+            if row.job is None or not isinstance(row.job, SyncItemJob):
+                continue
+            status = {State.DONE: "done", State.SKIPPED: "skipped"}.get(row.state, "failed")
+            if row.state == State.CANCELLED:
+                report.cancelled = True
+                continue
+            report.outcomes.append(Outcome(row.job.item, status, row.error))
+        self.log.finish(report)
+        parts = [f"{report.done:,} done"]
+        if report.skipped:
+            parts.append(f"{report.skipped:,} skipped")
+        if report.failed:
+            parts.append(f"{report.failed:,} failed")
+        if report.cancelled:
+            parts.append("cancelled")
+        return LastRun(time.time(), report.done, report.skipped, report.failed, ", ".join(parts))
+
+    def close(self) -> None:
+        self.target.baseline.close()
+
+
+class SyncItemJob:
+    """One sync item as a queue job."""
+
+    def __init__(self, run: QueuedSyncRun, item: SyncItem) -> None:
+        self.run_of = run
+        self.item = item
+        self.batch_title = run.title
+
+    def run(self) -> str:  # on a queue thread
+        run, item = self.run_of, self.item
+        try:
+            note = apply_item(run.target, item)
+        except ChangedSincePlan as exc:
+            run.record(Outcome(item, "skipped", exc.message))
+            raise
+        except Exception as exc:
+            run.record(Outcome(item, "failed", describe(exc, bucket=run.target.bucket,
+                                                        key=run.target.key(item.path)).message))
+            raise
+        run.record(Outcome(item, "done", note))
+        return note
+
+
+def open_target(run: PreparedRun, conn: Connection, soft_delete: bool) -> SyncTarget:
+    """Where the run is carried out, with the pair's baseline opened for it (closed by ``close``)."""
+    pair = run.pair
+    return SyncTarget(conn, pair.bucket, pair.prefix, Path(pair.local).expanduser(), Baseline(pair.id),
+                      soft_delete)
