@@ -28,6 +28,7 @@ from s3browser.core.ops.trash import move_to_trash
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import S3BrowserError, describe, is_missing_key, is_precondition_failed
 from s3browser.core.sync.baseline import Baseline, BaselineEntry
+from s3browser.core.sync.etags import metadata_value, same_etag
 from s3browser.core.sync.plan import Action, Resolution, SyncItem, SyncPlan
 from s3browser.core.sync.scan import LocalEntry, RemoteEntry
 from s3browser.core.transfers.engine import DEFAULT_PARALLEL_PARTS, DEFAULT_PART_SIZE, SINGLE_PUT_LIMIT
@@ -119,7 +120,7 @@ def _check_remote(target: SyncTarget, path: str, planned: RemoteEntry | None) ->
         if head is not None:
             raise ChangedSincePlan("appeared on S3 since the plan was made; skipped, nothing overwritten")
         return
-    if head is None or head.get("ETag", "") != planned.etag or head.get("ContentLength") != planned.size:
+    if head is None or not same_etag(head.get("ETag", ""), planned.etag) or head.get("ContentLength") != planned.size:
         raise ChangedSincePlan("changed on S3 since the plan was made; skipped, nothing overwritten")
 
 
@@ -201,8 +202,8 @@ def _download(target: SyncTarget, path: str, planned_remote: RemoteEntry, planne
 
 def _remote_mtime(metadata: dict, last_modified: float) -> float:
     try:
-        return float(metadata[MTIME_METADATA])
-    except (KeyError, ValueError):
+        return float(metadata_value(metadata, MTIME_METADATA) or "")
+    except ValueError:
         return last_modified
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from s3browser.core.sync.baseline import BaselineEntry
-from s3browser.core.sync.etags import file_matches_etag
+from s3browser.core.sync.etags import file_matches_etag, same_etag
 from s3browser.core.sync.scan import LocalEntry, LocalScan, RemoteEntry, RemoteScan
 
 
@@ -148,7 +148,7 @@ def local_changed(local: LocalEntry, base: BaselineEntry) -> bool:
 
 
 def remote_changed(remote: RemoteEntry, base: BaselineEntry) -> bool:
-    return remote.etag != base.remote_etag or remote.size != base.remote_size
+    return not same_etag(remote.etag, base.remote_etag) or remote.size != base.remote_size
 
 
 @dataclass

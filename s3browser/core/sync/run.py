@@ -13,6 +13,7 @@ from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import is_missing_key
 from s3browser.core.sync.apply import MTIME_METADATA
 from s3browser.core.sync.baseline import Baseline
+from s3browser.core.sync.etags import metadata_value
 from s3browser.core.sync.guard import GuardVerdict, check_guard
 from s3browser.core.sync.ignore import IgnoreRules
 from s3browser.core.sync.pairs import SyncPair
@@ -40,8 +41,8 @@ def remote_mtime_reader(conn: Connection, bucket: str, prefix: str) -> Callable[
                 return None
             raise
         try:
-            return float(head.get("Metadata", {})[MTIME_METADATA])
-        except (KeyError, ValueError):
+            return float(metadata_value(head.get("Metadata", {}), MTIME_METADATA) or "")
+        except ValueError:
             return None
     return read
 
