@@ -200,6 +200,88 @@ def run_transfer_benchmarks(server: RunningServer, tools: dict[str, str], env: d
                 raw.setdefault(f"{kind} | {name}", []).append({"seconds": seconds, "peak_rss_kb": rss})
 
 
+def _many_files(root: Path, count: int) -> None:
+    for i in range(count):
+        folder = root / f"d{i // 1000:03d}"
+        if i % 1000 == 0:
+            folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"f{i:06d}.txt").write_bytes(b"s" * (i % 200 + 1))
+
+
+def run_sync_benchmarks(server: RunningServer, tools: dict[str, str], env: dict[str, str], work: Path,
+                        args: argparse.Namespace, raw: dict[str, Any]) -> None:
+    """S1: plan 20,000 unchanged files after a first sync, beside aws s3 sync --dryrun and rclone sync
+    --dry-run (HEAD requests counted); S2: plan 100,000 new files (time, peak RSS); S3: the longest
+    GUI stall from Sync now… to the filled preview of those 100,000."""
+    client = server.client()
+    client.create_bucket(Bucket=BUCKET)
+    unchanged = work / "sync-unchanged"
+    _many_files(unchanged, args.sync_files)
+    uri = f"s3://{BUCKET}/sync-unchanged/"
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "s3browser", "sync", str(unchanged), uri, "--mode", "upload",
+                    "--endpoint-url", server.endpoint, "--yes"], env=env, check=True, stdout=subprocess.DEVNULL)
+    raw["S0 first sync"] = [{"seconds": time.perf_counter() - start}]
+    print(f"first sync of {args.sync_files:,} files: {raw['S0 first sync'][0]['seconds']:.1f} s", flush=True)
+    rclone_conf = work / "rclone-sync.conf"
+    rclone_conf.write_text(f"[sw]\ntype = s3\nprovider = SeaweedFS\naccess_key_id = {server.access_key}\n"
+                           f"secret_access_key = {server.secret_key}\nendpoint = {server.endpoint}\n")
+    peers = {
+        "s3browser sync --dry-run": [sys.executable, "-m", "s3browser", "sync", str(unchanged), uri, "--mode",
+                                     "upload", "--endpoint-url", server.endpoint, "--dry-run", "--json"],
+        "aws s3 sync --dryrun": [tools["aws"], "--endpoint-url", server.endpoint, "s3", "sync", "--dryrun",
+                                 str(unchanged), uri],
+        "rclone sync --dry-run": [tools["rclone"], "--config", str(rclone_conf), "sync", "--dry-run",
+                                  str(unchanged), f"sw:{BUCKET}/sync-unchanged"],
+    }
+    large = work / "sync-large"
+    _many_files(large, args.sync_large)
+    large_args = [server.endpoint, server.access_key, server.secret_key, BUCKET, "sync-large/", str(large), "upload"]
+    for run in range(args.runs):
+        print(f"sync run {run + 1}/{args.runs}", flush=True)
+        raw.setdefault("S1 s3browser plan", []).append(
+            probe(env, "sync-plan", server.endpoint, server.access_key, server.secret_key, BUCKET,
+                  "sync-unchanged/", str(unchanged), "upload"))
+        for name, argv in peers.items():
+            seconds, rss, out = run_with_rusage(argv, env)
+            raw.setdefault(f"S1 {name}", []).append({"seconds": seconds, "peak_rss_kb": rss,
+                                                     "lines": out.count(b"\n")})
+        raw.setdefault("S2 s3browser plan 100k", []).append(probe(env, "sync-plan", *large_args))
+        raw.setdefault("S3 preview 100k", []).append(probe(env, "sync-preview", *large_args))
+
+
+def report_sync(raw: dict[str, Any], results: dict[str, Any], args: argparse.Namespace) -> str:
+    def med(name: str, field: str) -> float:
+        return median([r[field] for r in raw[name]])
+
+    plan = raw["S1 s3browser plan"]
+    assert all(r["items"] == 0 and r["head_requests"] == 0 for r in plan), plan
+    ours_cli = med("S1 s3browser sync --dry-run", "seconds")
+    rows = [(f"S1: plan {args.sync_files:,} unchanged files", "wall s", "peak RSS MiB", "s3browser CLI / peer")]
+    summary: dict[str, Any] = {}
+    for name in ("s3browser sync --dry-run", "aws s3 sync --dryrun", "rclone sync --dry-run"):
+        seconds, rss = med(f"S1 {name}", "seconds"), med(f"S1 {name}", "peak_rss_kb") / 1024
+        summary[f"S1 {name}"] = {"seconds": seconds, "peak_rss_mib": rss}
+        rows.append((name, f"{seconds:.2f}", f"{rss:.0f}", "" if name.startswith("s3b") else
+                     f"{ours_cli / seconds:.2f}"))
+    in_process = med("S1 s3browser plan", "seconds")
+    rows.append(("s3browser plan (in process, no startup)", f"{in_process:.2f}",
+                 f"{med('S1 s3browser plan', 'peak_rss_kb') / 1024:.0f}",
+                 f"HEAD requests: {plan[0]['head_requests']}; requests: {sum(plan[0]['calls'].values())}"))
+    large = raw["S2 s3browser plan 100k"]
+    rows.append((f"S2: plan {args.sync_large:,} new files", f"{med('S2 s3browser plan 100k', 'seconds'):.2f}",
+                 f"{med('S2 s3browser plan 100k', 'peak_rss_kb') / 1024:.0f}", f"items: {large[0]['items']:,}"))
+    stall = med("S3 preview 100k", "stall")
+    rows.append((f"S3: longest GUI stall, Sync now… to filled preview of {args.sync_large:,}",
+                 f"{med('S3 preview 100k', 'seconds'):.2f}", f"{med('S3 preview 100k', 'peak_rss_kb') / 1024:.0f}",
+                 f"stall {stall * 1000:.0f} ms (target ≤ 50 ms)"))
+    summary["S1 s3browser plan in process"] = in_process
+    summary["S2 plan 100k seconds"] = med("S2 s3browser plan 100k", "seconds")
+    summary["S3 preview stall"] = stall
+    results["sync_summary"] = summary
+    return table(rows)
+
+
 def name_tag(run: int) -> str:
     return f"peer-r{run}"
 
@@ -244,6 +326,9 @@ def main() -> int:
     parser.add_argument("--small-files", type=int, default=5000)
     parser.add_argument("--skip-transfers", action="store_true")
     parser.add_argument("--skip-listing", action="store_true")
+    parser.add_argument("--sync-files", type=int, default=20_000)
+    parser.add_argument("--sync-large", type=int, default=100_000)
+    parser.add_argument("--only-sync", action="store_true", help="run only the sync benchmarks (S1-S3)")
     args = parser.parse_args()
 
     tools = ensure_peers()
@@ -260,6 +345,9 @@ def main() -> int:
     raw = results["raw"]
     try:
         creds = [server.endpoint, server.access_key, server.secret_key, BUCKET, PREFIX]
+        if args.only_sync:
+            run_sync_benchmarks(server, tools, env, work, args, raw)
+            raise _Done()
         if not args.skip_transfers:
             run_transfer_benchmarks(server, tools, env, work, args, raw)
         if args.skip_listing:
@@ -288,6 +376,12 @@ def main() -> int:
     def med(name: str, field: str) -> float:
         return median([r[field] for r in raw[name]])
 
+    if args.only_sync:
+        sync_table = report_sync(raw, results, args)
+        Path(args.json).write_text(json.dumps(results, indent=2))
+        print(f"\n{results['machine']}; SeaweedFS on loopback; medians of {args.runs} runs\n")
+        print(sync_table)
+        return 0
     transfer_table = report_transfers(raw, results)
     if args.skip_listing:
         Path(args.json).write_text(json.dumps(results, indent=2))

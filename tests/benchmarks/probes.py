@@ -284,6 +284,60 @@ def gui_transfer(mode: str, endpoint: str, access_key: str, secret_key: str, buc
             "workers_rss_kb": workers_rss_kb}
 
 
+def _count_calls(conn) -> dict[str, int]:  # noqa: ANN001
+    """Every S3 request the connection's client makes, by operation (HeadObject must stay at zero)."""
+    calls: dict[str, int] = {}
+
+    def count(model, **kwargs) -> None:  # noqa: ANN001
+        calls[model.name] = calls.get(model.name, 0) + 1
+
+    conn.client.meta.events.register("before-call.s3", count)
+    return calls
+
+
+def sync_plan(endpoint: str, access_key: str, secret_key: str, bucket: str, prefix: str, local: str,
+              mode: str) -> dict[str, Any]:
+    """S1/S2: one plan of a pair (the scans, the decision table and the guard), as the preview makes it."""
+    from s3browser.core.sync.pairs import SyncPair
+    from s3browser.core.sync.plan import Mode
+    from s3browser.core.sync.run import plan_pair
+
+    conn = connection(endpoint, access_key, secret_key)
+    calls = _count_calls(conn)
+    # The pair as ``s3browser sync --endpoint-url`` names it, so the first sync's baseline is found.
+    pair = SyncPair("bench", endpoint, local, bucket, prefix, mode=Mode(mode))
+    start = time.perf_counter()
+    run = plan_pair(conn, pair)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "items": len(run.plan.items), "in_step": len(run.plan.in_step),
+            "local": run.plan.local_count, "remote": run.plan.remote_count, "calls": calls,
+            "head_requests": calls.get("HeadObject", 0), "peak_rss_kb": peak_rss_kb()}
+
+
+def sync_preview(endpoint: str, access_key: str, secret_key: str, bucket: str, prefix: str, local: str,
+                 mode: str) -> dict[str, Any]:
+    """S3: the longest the window's event loop is blocked from Sync now… to the filled preview."""
+    from s3browser.core.sync.pairs import PairStore, SyncPair
+    from s3browser.core.sync.plan import Mode
+
+    app, window = _app_and_window()
+    conn = connection(endpoint, access_key, secret_key)
+    window.connections.use_connection(conn)
+    pair = SyncPair("bench", window.ctx.connection.profile.name, local, bucket, prefix, mode=Mode(mode))
+    PairStore().save(pair)
+    heartbeat = Heartbeat()
+    heartbeat.start()
+    start = time.perf_counter()
+    preview = window.sync.sync_pair(pair)
+    _wait(app, lambda: preview.run is not None)
+    for _ in range(20):  # the first paints of the filled tree
+        app.processEvents()
+        time.sleep(0.005)
+    stall = heartbeat.stop()
+    return {"seconds": time.perf_counter() - start, "stall": stall, "items": len(preview.run.plan.items),
+            "peak_rss_kb": peak_rss_kb()}
+
+
 def main(argv: list[str]) -> None:
     command, *args = argv
     if command == "core-list":
@@ -292,6 +346,10 @@ def main(argv: list[str]) -> None:
         result = gui_list(*args)
     elif command == "gui-transfer":
         result = gui_transfer(*args)
+    elif command == "sync-plan":
+        result = sync_plan(*args)
+    elif command == "sync-preview":
+        result = sync_preview(*args)
     elif command == "synthetic":
         result = synthetic(int(args[0]))
     else:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox
 
 from s3browser.core.s3.locations import Location
@@ -14,7 +14,7 @@ from s3browser.core.sync.pairs import PairStore, SyncPair
 from s3browser.core.sync.plan import Action, Mode, Resolution, SyncItem, SyncPlan
 from s3browser.core.sync.runlog import latest_run_log
 from s3browser.core.sync.scan import LocalEntry, RemoteEntry
-from s3browser.ui.models.sync_preview import COL_ACTION, COL_PATH, SyncPreviewModel, start_label
+from s3browser.ui.models.sync_preview import COL_ACTION, COL_PATH, HEADING_ROLE, SyncPreviewModel, start_label
 from s3browser.ui.models.transfer_queue import Direction, State
 
 
@@ -36,34 +36,43 @@ def test_preview_model_passes_modeltester_and_keeps_totals_as_boxes_are_ticked(q
     model.set_plan(plan)
     qtmodeltester.check(model, force_py=True)
     assert [g.action for g in model.groups] == [Action.CONFLICT, Action.UPLOAD, Action.DELETE_REMOTE]
-    uploads = model.index(model.group_row(Action.UPLOAD), COL_PATH)
-    assert model.rowCount(uploads) == 3
-    assert uploads.data() == "Upload (3 items)"
+    assert model.rowCount() == 3 + 7  # a heading per group, then its items
+    row = model.group_row(Action.UPLOAD)
+    uploads = model.index(row, COL_PATH)
+    assert uploads.data() == "Upload (3 items)" and uploads.data(HEADING_ROLE)
+    assert [model.index(row + n, COL_PATH).data() for n in (1, 2, 3)] == ["u0.txt", "u1.txt", "u2.txt"]
     assert start_label(model.totals()) == "Upload 3, delete 2 on S3, resolve 2 conflicts"
 
-    model.setData(model.index(1, COL_PATH, uploads), Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole)
+    model.setData(model.index(row + 2, COL_PATH), Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole)
     assert uploads.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.PartiallyChecked
     assert model.totals()[Action.UPLOAD] == (2, 20)
     assert not plan.items[3].selected  # the plan itself is what the run carries out
 
-    deletions = model.index(model.group_row(Action.DELETE_REMOTE), COL_PATH)
+    row = model.group_row(Action.DELETE_REMOTE)
+    deletions = model.index(row, COL_PATH)
     model.setData(deletions, Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole)
     assert deletions.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
-    assert all(not model.index(r, COL_PATH, deletions).data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
-               for r in range(2))
+    assert [model.index(row + n, COL_PATH).data(Qt.ItemDataRole.CheckStateRole) for n in (1, 2)] == [
+        Qt.CheckState.Unchecked] * 2
     assert model.deletions() == (0, 0)
 
-    conflicts = model.index(model.group_row(Action.CONFLICT), COL_PATH)
-    gone = model.index(1, COL_ACTION, conflicts)
+    conflicts = model.group_row(Action.CONFLICT)
+    gone = model.index(conflicts + 2, COL_ACTION)
     assert gone.data() == "Conflict: keep both"
     assert model.flags(gone) & Qt.ItemFlag.ItemIsEditable
     model.setData(gone, Resolution.LOCAL.value)  # the local file wins: the object is already gone, nothing deleted
     assert model.deletions() == (0, 0)
     model.setData(gone, Resolution.S3.value)  # S3 wins: the local file is deleted
     assert model.deletions() == (1, 0) and gone.data() == "Conflict: use S3"
-    model.setData(model.index(0, COL_ACTION, conflicts), Resolution.SKIP.value)
+    model.setData(model.index(conflicts + 1, COL_ACTION), Resolution.SKIP.value)
     assert model.totals()[Action.CONFLICT][0] == 1
     assert start_label(model.totals()) == "Upload 2, resolve 1 conflict"
+
+    model.show_only(Action.DELETE_REMOTE)  # the filter: one group, its heading first
+    assert model.rowCount() == 3 and model.group_row(Action.UPLOAD) == -1
+    assert model.index(1, COL_PATH).data() == "d0.txt"
+    model.show_only(None)
+    assert model.rowCount() == 10
     model.set_all_checked(False)
     assert start_label(model.totals()) == "Nothing to do"
 
@@ -109,11 +118,10 @@ def test_mirror_preview_guards_mass_deletion_then_runs_through_the_queue(qtbot, 
     assert "permanent" in preview.guard_label.text()
 
     preview.filter_combo.setCurrentIndex(preview.filter_combo.findData(Action.DELETE_REMOTE.value))
-    upload_row = preview.model.group_row(Action.UPLOAD)
-    delete_row = preview.model.group_row(Action.DELETE_REMOTE)
-    assert preview.view.isRowHidden(upload_row, QModelIndex())
-    assert not preview.view.isRowHidden(delete_row, QModelIndex())
+    assert preview.model.group_row(Action.UPLOAD) == -1 and preview.model.rowCount() == 61
     preview.filter_combo.setCurrentIndex(0)
+    assert preview.model.rowCount() == 63
+    delete_row = preview.model.group_row(Action.DELETE_REMOTE)
 
     # Space on a group's row unticks the whole group, as a click on its box would.
     preview.view.setFocus()
@@ -201,8 +209,7 @@ def test_conflict_resolution_chosen_in_the_preview_is_what_runs(qtbot, connected
     write(local, "notes.txt", b"the local one")
     preview = make_pair_from_the_tree(qtbot, win, Location("clash", ""), local, Mode.TWO_WAY)
     assert preview.start_button.text() == "Resolve 1 conflict"
-    conflicts = preview.model.index(preview.model.group_row(Action.CONFLICT), COL_PATH)
-    cell = preview.model.index(0, COL_ACTION, conflicts)
+    cell = preview.model.index(preview.model.group_row(Action.CONFLICT) + 1, COL_ACTION)
     assert cell.data() == "Conflict: keep both"
     preview.view.setCurrentIndex(cell)
     preview.view.edit(cell)

@@ -11,6 +11,7 @@ refuses (an empty or missing side with a baseline) cannot start at all and says 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QTreeView,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -50,14 +51,23 @@ from s3browser.ui.models.sync_preview import (
     COL_S3_TIME,
     COL_SIZE,
     RESOLUTION_LABELS,
+    Group,
     SyncPreviewModel,
     deletion_color,
+    group_plan,
     start_label,
 )
 from s3browser.ui.tasks import Task
 
 _Index = QModelIndex | QPersistentModelIndex
 ALL_ACTIONS = "all"
+
+
+def plan_and_group(conn: Connection, pair: SyncPair, soft_delete: bool, progress: ScanProgress,
+                   should_stop: Callable[[], bool]) -> tuple[PreparedRun, list[Group]]:
+    """On the worker: the plan, and its groups for the preview (one walk of the items, off the GUI thread)."""
+    run = plan_pair(conn, pair, soft_delete, progress, should_stop)
+    return run, group_plan(run.plan)
 
 
 class ResolutionDelegate(QStyledItemDelegate):
@@ -181,17 +191,23 @@ class SyncPreviewDialog(RememberingDialog):
         bar.addWidget(tick_none)
 
         self.model.selection_changed.connect(self._update_summary)
-        self.view = QTreeView()
+        self.view = QTableView()
         self.view.setObjectName("syncPreviewView")
         self.view.setModel(self.model)
-        self.view.setUniformRowHeights(True)
+        self.view.setShowGrid(False)
+        self.view.setWordWrap(False)
         self.view.setAlternatingRowColors(True)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        rows = self.view.verticalHeader()
+        rows.setVisible(False)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                   | QAbstractItemView.EditTrigger.SelectedClicked)
         self.resolution_delegate = ResolutionDelegate(self.view)
         self.view.setItemDelegateForColumn(COL_ACTION, self.resolution_delegate)
-        header = self.view.header()
+        header = self.view.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, width in ((COL_PATH, 330), (COL_ACTION, 150), (COL_SIZE, 80), (COL_LOCAL_TIME, 130),
@@ -231,7 +247,7 @@ class SyncPreviewDialog(RememberingDialog):
         profile = self.connection.profile
         self._poll.start()
         self._task = self.ctx.runner.run(
-            "plan sync", plan_pair, self.connection, self.pair, profile.soft_delete, self.progress,
+            "plan sync", plan_and_group, self.connection, self.pair, profile.soft_delete, self.progress,
             self._stop.is_set, on_result=self._show_plan, on_error=self._planning_failed, owner=self)
 
     def _show_progress(self) -> None:
@@ -245,11 +261,11 @@ class SyncPreviewDialog(RememberingDialog):
         self.progress_label.setWordWrap(True)
         self.start_button.setText("Cannot sync")
 
-    def _show_plan(self, run: PreparedRun) -> None:
+    def _show_plan(self, result: tuple[PreparedRun, list[Group]]) -> None:
         self._poll.stop()
+        run, groups = result
         self.run = run
-        self.model.set_plan(run.plan)
-        self.view.expandAll()
+        self.model.set_plan(run.plan, groups)
         self.stack.setCurrentIndex(1)
         problems = run.plan.problems
         if problems:
@@ -263,8 +279,7 @@ class SyncPreviewDialog(RememberingDialog):
     # ---------------------------------------------------------------- summary and guard
     def _apply_filter(self) -> None:
         wanted = self.filter_combo.currentData()
-        for row, group in enumerate(self.model.groups):
-            self.view.setRowHidden(row, QModelIndex(), wanted not in (ALL_ACTIONS, group.action.value))
+        self.model.show_only(None if wanted == ALL_ACTIONS else Action(wanted))
 
     def _update_summary(self) -> None:
         run = self.run

@@ -1,29 +1,36 @@
 """The sync preview: a plan's items grouped by action, each with a checkbox, over the plan itself.
 
-The plan's items are already sorted by action, so a group is a range of that list and no row is
-copied: the model stays cheap at 100,000 items.  Each group keeps its count and bytes of ticked
-items, so ticking a box or a whole group updates the totals and the start button without a walk
-of the plan (conflicts, usually few, are counted afresh since their resolution decides what they do).
+A flat table: each group is a heading row (its own box ticks the whole group) followed by its
+items.  The plan's items are already sorted by action, so a group is a range of that list and no
+row is copied; a row is found from its number by a bisection over the few groups.  A flat table
+keeps a 100,000-item preview cheap for the view too (a tree view would lay out every expanded
+child through Python calls: two seconds at 100,000).  The groups with their counts are computed
+by :func:`group_plan` on the planning worker, so showing a plan costs the GUI thread nothing per item.
 
-Top-level rows are the groups (internal id 0); a child's internal id is its group's row + 1.
+Each group keeps its count and bytes of ticked items, so ticking a box or a whole group updates the
+totals and the start button without a walk of the plan (conflicts, usually few, are counted afresh
+since their resolution decides what they do).
 """
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 
 from s3browser.core.sync.plan import Action, Resolution, SyncItem, SyncPlan
 from s3browser.ui.formatting import count_of, exact_size, human_size, local_time
+from s3browser.ui.models.flat_table import FlatTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 
 COL_PATH, COL_ACTION, COL_SIZE, COL_LOCAL_TIME, COL_S3_TIME, COL_REASON = range(6)
 HEADERS = ("Path", "Action", "Size", "Local modified", "S3 modified", "Reason")
 ACTION_ROLE = Qt.ItemDataRole.UserRole + 30  # the group's or item's Action
+HEADING_ROLE = Qt.ItemDataRole.UserRole + 31  # True on a group's heading row
 RESOLUTION_LABELS = {Resolution.KEEP_BOTH: "keep both", Resolution.LOCAL: "use local", Resolution.S3: "use S3",
                      Resolution.SKIP: "skip"}
 _DELETIONS = (Action.DELETE_REMOTE, Action.DELETE_LOCAL)
@@ -36,57 +43,101 @@ def deletion_color() -> QColor:
 
 
 @dataclass
-class _Group:
+class Group:
     action: Action
     start: int  # its items are plan.items[start:end]
     end: int
     ticked: int = 0
     ticked_bytes: int = 0
+    first_row: int = -1  # its heading's row in the table (-1: filtered out)
 
     @property
     def size(self) -> int:
         return self.end - self.start
 
 
-class SyncPreviewModel(QAbstractItemModel):
+def group_plan(plan: SyncPlan) -> list[Group]:
+    """The plan's groups with their ticked counts: one walk, meant for the planning worker."""
+    groups: list[Group] = []
+    items = plan.items
+    start = 0
+    while start < len(items):
+        action = items[start].action
+        end = start
+        ticked = ticked_bytes = 0
+        while end < len(items) and items[end].action == action:
+            if items[end].selected:
+                ticked += 1
+                ticked_bytes += items[end].size
+            end += 1
+        groups.append(Group(action, start, end, ticked, ticked_bytes))
+        start = end
+    return groups
+
+
+class SyncPreviewModel(FlatTableModel):
+    headers = HEADERS
     selection_changed = Signal()  # a box was ticked or a conflict's resolution changed
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.plan: SyncPlan | None = None
-        self.groups: list[_Group] = []
+        self.groups: list[Group] = []
+        self.shown: Action | None = None  # the one action shown, or None for all
+        self._visible: list[Group] = []
+        self._first_rows: list[int] = []
+        self._rows = 0
         self._bold = QFont()
         self._bold.setBold(True)
 
     # ---------------------------------------------------------------- the plan
-    def set_plan(self, plan: SyncPlan) -> None:
+    def set_plan(self, plan: SyncPlan, groups: list[Group] | None = None) -> None:
+        """Show ``plan``; ``groups`` (from :func:`group_plan` on a worker) saves a walk of it here."""
         self.beginResetModel()
         self.plan = plan
-        self.groups = []
-        items = plan.items
-        start = 0
-        while start < len(items):
-            action = items[start].action
-            end = start
-            ticked = ticked_bytes = 0
-            while end < len(items) and items[end].action == action:
-                if items[end].selected:
-                    ticked += 1
-                    ticked_bytes += items[end].size
-                end += 1
-            self.groups.append(_Group(action, start, end, ticked, ticked_bytes))
-            start = end
+        self.groups = groups if groups is not None else group_plan(plan)
+        self._lay_out()
         self.endResetModel()
         self.selection_changed.emit()
 
+    def show_only(self, action: Action | None) -> None:
+        """Filter: the rows of one action only (None: all)."""
+        self.beginResetModel()
+        self.shown = action
+        self._lay_out()
+        self.endResetModel()
+
+    def _lay_out(self) -> None:
+        row = 0
+        self._visible, self._first_rows = [], []
+        for group in self.groups:
+            if self.shown is not None and group.action != self.shown:
+                group.first_row = -1
+                continue
+            group.first_row = row
+            self._visible.append(group)
+            self._first_rows.append(row)
+            row += 1 + group.size
+        self._rows = row
+
+    def _locate(self, row: int) -> tuple[Group, int]:
+        """The group of a row and the row's place in it (0: the heading, n: its n-th item)."""
+        at = bisect.bisect_right(self._first_rows, row) - 1
+        group = self._visible[at]
+        return group, row - group.first_row
+
     def item_at(self, index: _Index) -> SyncItem | None:
-        if self.plan is None or not index.isValid() or index.internalId() == 0:
+        if self.plan is None or not index.isValid():
             return None
-        group = self.groups[index.internalId() - 1]
-        return self.plan.items[group.start + index.row()]
+        group, offset = self._locate(index.row())
+        return None if offset == 0 else self.plan.items[group.start + offset - 1]
 
     def group_row(self, action: Action) -> int:
-        return next((row for row, g in enumerate(self.groups) if g.action == action), -1)
+        """The heading row of an action's group (-1 when there is none, or it is filtered out)."""
+        return next((g.first_row for g in self.groups if g.action == action), -1)
+
+    def _row_count(self) -> int:
+        return self._rows
 
     def totals(self) -> dict[Action, tuple[int, int]]:
         """Per action: ticked (count, bytes); conflicts set to *skip* do not count."""
@@ -111,90 +162,49 @@ class SyncPreviewModel(QAbstractItemModel):
                         remote += item.action == Action.CONFLICT and item.deletes_remote
         return local, remote
 
-    def _items(self, group: _Group) -> list[SyncItem]:
+    def _items(self, group: Group) -> list[SyncItem]:
         assert self.plan is not None
         return self.plan.items[group.start:group.end]
 
-    def set_group_checked(self, row: int, checked: bool) -> None:
-        group = self.groups[row]
+    def set_group_checked(self, group: Group, checked: bool) -> None:
         assert self.plan is not None
         for item in self._items(group):
             item.selected = checked
         group.ticked = group.size if checked else 0
         group.ticked_bytes = sum(i.size for i in self._items(group)) if checked else 0
-        parent = self.index(row, 0)
-        if group.size:
-            self.dataChanged.emit(self.index(0, COL_PATH, parent), self.index(group.size - 1, COL_PATH, parent),
-                                  [Qt.ItemDataRole.CheckStateRole])
-        self.dataChanged.emit(parent, self.index(row, COL_PATH), [Qt.ItemDataRole.CheckStateRole,
-                                                                   Qt.ItemDataRole.DisplayRole])
+        if group.first_row >= 0:
+            self.dataChanged.emit(self.index(group.first_row, COL_PATH),
+                                  self.index(group.first_row + group.size, COL_SIZE),
+                                  [Qt.ItemDataRole.CheckStateRole, Qt.ItemDataRole.DisplayRole])
         self.selection_changed.emit()
 
     def set_all_checked(self, checked: bool) -> None:
-        for row in range(len(self.groups)):
-            self.set_group_checked(row, checked)
+        for group in self.groups:
+            self.set_group_checked(group, checked)
 
-    # ---------------------------------------------------------------- structure
-    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:
-        if column < 0 or column >= len(HEADERS) or row < 0:
-            return QModelIndex()
-        if not parent.isValid():
-            return self.createIndex(row, column, 0) if row < len(self.groups) else QModelIndex()
-        if parent.internalId() != 0 or parent.column() != 0 or parent.row() >= len(self.groups):
-            return QModelIndex()
-        if row >= self.groups[parent.row()].size:
-            return QModelIndex()
-        return self.createIndex(row, column, parent.row() + 1)
-
-    def parent(self, child: _Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]
-        if not child.isValid() or child.internalId() == 0:
-            return QModelIndex()
-        return self.createIndex(child.internalId() - 1, 0, 0)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        if not parent.isValid():
-            return len(self.groups)
-        if parent.internalId() == 0 and parent.column() == 0 and parent.row() < len(self.groups):
-            return self.groups[parent.row()].size
-        return 0
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return len(HEADERS)
-
-    def hasChildren(self, parent: _Index = QModelIndex()) -> bool:
-        return self.rowCount(parent) > 0
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(HEADERS):
-            return HEADERS[section]
-        return None
-
+    # ---------------------------------------------------------------- data
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        flags = super().flags(index)
         if index.column() == COL_PATH:
             flags |= Qt.ItemFlag.ItemIsUserCheckable
         item = self.item_at(index)
         if item is None:
             return flags
-        flags |= Qt.ItemFlag.ItemNeverHasChildren
         if index.column() == COL_ACTION and item.action == Action.CONFLICT:
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
-    # ---------------------------------------------------------------- data
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or self.plan is None:
+        if not index.isValid() or self.plan is None or index.row() >= self._rows:
             return None
-        if index.internalId() == 0:
-            return self._group_data(self.groups[index.row()], index.column(), role)
-        item = self.item_at(index)
-        assert item is not None
-        return self._item_data(item, index.column(), role)
+        group, offset = self._locate(index.row())
+        if offset == 0:
+            return self._group_data(group, index.column(), role)
+        return self._item_data(self.plan.items[group.start + offset - 1], index.column(), role)
 
-    def _group_data(self, group: _Group, column: int, role: int) -> Any:
+    def _group_data(self, group: Group, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             if column == COL_PATH:
                 return f"{group.action.label} ({count_of(group.size, 'item')})"
@@ -209,8 +219,12 @@ class SyncPreviewModel(QAbstractItemModel):
             return self._bold
         if role == Qt.ItemDataRole.ForegroundRole and group.action in _DELETIONS:
             return deletion_color()
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_SIZE:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == ACTION_ROLE:
             return group.action
+        if role == HEADING_ROLE:
+            return True
         return None
 
     def _item_data(self, item: SyncItem, column: int, role: int) -> Any:
@@ -253,19 +267,17 @@ class SyncPreviewModel(QAbstractItemModel):
             return False
         if role == Qt.ItemDataRole.CheckStateRole and index.column() == COL_PATH:
             checked = Qt.CheckState(value) != Qt.CheckState.Unchecked
-            if index.internalId() == 0:
-                self.set_group_checked(index.row(), checked)
+            group, offset = self._locate(index.row())
+            if offset == 0:
+                self.set_group_checked(group, checked)
                 return True
-            item = self.item_at(index)
-            assert item is not None
-            if item.selected != checked:
-                group = self.groups[index.internalId() - 1]
-                item.selected = checked
+            ticked = self.plan.items[group.start + offset - 1]
+            if ticked.selected != checked:
+                ticked.selected = checked
                 group.ticked += 1 if checked else -1
-                group.ticked_bytes += item.size if checked else -item.size
+                group.ticked_bytes += ticked.size if checked else -ticked.size
                 self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
-                group_index = self.index(index.internalId() - 1, 0)
-                self.dataChanged.emit(group_index, self.index(group_index.row(), COL_SIZE),
+                self.dataChanged.emit(self.index(group.first_row, COL_PATH), self.index(group.first_row, COL_SIZE),
                                       [Qt.ItemDataRole.CheckStateRole, Qt.ItemDataRole.DisplayRole])
                 self.selection_changed.emit()
             return True
@@ -277,8 +289,7 @@ class SyncPreviewModel(QAbstractItemModel):
                 item.resolution = Resolution(value)
             except ValueError:
                 return False
-            self.dataChanged.emit(self.index(index.row(), COL_PATH, index.parent()),
-                                  self.index(index.row(), COL_REASON, index.parent()))
+            self.dataChanged.emit(self.index(index.row(), COL_PATH), self.index(index.row(), COL_REASON))
             self.selection_changed.emit()
             return True
         return False

@@ -1,0 +1,80 @@
+"""Render the Sync panel and a sync preview on the demo endpoint and save two PNGs.
+
+    xvfb-run -s "-screen 0 1280x800x24" python scripts/screenshot_sync.py OUT_PREFIX [--dark]
+
+Saves OUT_PREFIX-panel.png (the window with the Sync panel after a run) and
+OUT_PREFIX-preview.png (a two-way preview with uploads, downloads, a conflict and deletions).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtWidgets import QApplication
+
+from s3browser.core.demo import start_demo_endpoint
+from s3browser.core.sync.pairs import PairStore, SyncPair
+from s3browser.core.sync.plan import Mode
+from s3browser.core.settings.profiles import ProfileStore
+from s3browser.core.settings.secrets import SecretStore
+from s3browser.ui import icons
+from s3browser.ui.main_window import MainWindow
+from scripts.screenshot import dark_palette
+
+
+def main(prefix: str, dark: bool = False) -> int:
+    QCoreApplication.setOrganizationName("s3browser-screenshot")
+    QCoreApplication.setApplicationName("s3browser-screenshot")
+    app = QApplication(sys.argv[:1])
+    app.setWindowIcon(icons.app_icon())
+    if dark:
+        app.setStyle("Fusion")
+        app.setPalette(dark_palette())
+    demo = start_demo_endpoint()
+    window = MainWindow(ProfileStore(SecretStore(), include_aws=False))
+    window.resize(1180, 760)
+    window.show()
+    folder = Path(tempfile.mkdtemp()) / "Notes"
+    folder.mkdir()
+    for name in ("meeting 2026-11-20.md", "todo.txt", "ideas/app.md", "ideas/garden.md"):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(f"local copy of {name}\n" * 20)
+    state: dict = {}
+
+    def connected() -> None:
+        profile = window.ctx.connection.profile.name
+        pair = SyncPair("Notes", profile, str(folder), "demo-documents", "notes/", mode=Mode.TWO_WAY)
+        PairStore().save(pair)
+        window.sync.reload()
+        window.sync_panel.show()
+        window.sync_panel.raise_()
+        state["preview"] = window.sync.sync_pair(pair)
+        QTimer.singleShot(2500, shoot_preview)
+
+    def shoot_preview() -> None:
+        preview = state["preview"]
+        preview.resize(1000, 560)
+        preview.grab().save(f"{prefix}-preview.png")
+        print(f"saved {prefix}-preview.png")
+        preview.start_button.click()
+        QTimer.singleShot(4000, shoot_panel)
+
+    def shoot_panel() -> None:
+        window.sync_panel.raise_()
+        window.grab().save(f"{prefix}-panel.png")
+        print(f"saved {prefix}-panel.png")
+        window.shutdown()
+        demo.stop()
+        app.quit()
+
+    window.connections.connected.connect(lambda: QTimer.singleShot(300, connected))
+    window.connections.connect_profile(demo.profile(), demo.secrets(), remember=False)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    paths = [a for a in sys.argv[1:] if a != "--dark"]
+    raise SystemExit(main(paths[0] if paths else "sync", dark="--dark" in sys.argv[1:]))
