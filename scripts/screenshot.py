@@ -37,6 +37,8 @@ def dark_palette() -> QPalette:
     }
     for role, color in roles.items():
         palette.setColor(role, QColor(color))
+    for role in (QPalette.ColorRole.ButtonText, QPalette.ColorRole.Text, QPalette.ColorRole.WindowText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7a7a7a"))  # disabled must look disabled
     return palette
 
 

@@ -3,7 +3,8 @@
     xvfb-run -s "-screen 0 1280x800x24" python scripts/screenshot_sync.py OUT_PREFIX [--dark]
 
 Saves OUT_PREFIX-panel.png (the window with the Sync panel after a run) and
-OUT_PREFIX-preview.png (a two-way preview with uploads, downloads, a conflict and deletions).
+OUT_PREFIX-preview.png (a two-way preview with uploads and downloads) and OUT_PREFIX-mirror.png
+(a mirror to S3 that would delete: deletions in red, the permanent-deletion note).
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
 
 from s3browser.core.demo import start_demo_endpoint
-from s3browser.core.sync.pairs import PairStore, SyncPair
-from s3browser.core.sync.plan import Mode
 from s3browser.core.settings.profiles import ProfileStore
 from s3browser.core.settings.secrets import SecretStore
+from s3browser.core.sync.pairs import PairStore, SyncPair
+from s3browser.core.sync.plan import Mode
 from s3browser.ui import icons
 from s3browser.ui.main_window import MainWindow
 from scripts.screenshot import dark_palette
@@ -66,6 +67,17 @@ def main(prefix: str, dark: bool = False) -> int:
         window.sync_panel.raise_()
         window.grab().save(f"{prefix}-panel.png")
         print(f"saved {prefix}-panel.png")
+        mirror = SyncPair("Docs mirror", window.ctx.connection.profile.name, str(folder), "demo-documents", "",
+                          mode=Mode.MIRROR_TO_S3)
+        state["mirror"] = window.sync.sync_pair(mirror)
+        QTimer.singleShot(2500, shoot_mirror)
+
+    def shoot_mirror() -> None:
+        preview = state["mirror"]
+        preview.resize(1000, 560)
+        preview.grab().save(f"{prefix}-mirror.png")
+        print(f"saved {prefix}-mirror.png")
+        preview.reject()
         window.shutdown()
         demo.stop()
         app.quit()
