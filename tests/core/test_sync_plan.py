@@ -206,3 +206,11 @@ def test_etags_with_and_without_quotes_are_the_same_and_metadata_names_ignore_ca
     assert remote_changed(RemoteEntry(5, "674f3c2c1a8a6f90461e8a66fb5550ba", 0.0), base)
     assert metadata_value({"Mtime": "1700000000.5"}, "mtime") == "1700000000.5"
     assert metadata_value({}, "mtime") is None
+
+
+def test_paths_sorted_in_slices_come_out_as_one_sorted_list() -> None:
+    from s3browser.core.sync.plan import sorted_in_slices
+
+    paths = [f"d{n % 7}/f{(n * 7919) % 1000:04d}.txt" for n in range(1000)]
+    assert list(sorted_in_slices(set(paths), slice_size=64)) == sorted(set(paths))
+    assert list(sorted_in_slices([])) == []

@@ -13,13 +13,14 @@ preview may change.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+import heapq
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from s3browser.core.sync.baseline import BaselineEntry
 from s3browser.core.sync.etags import file_matches_etag, same_etag
-from s3browser.core.sync.scan import LocalEntry, LocalScan, RemoteEntry, RemoteScan
+from s3browser.core.sync.scan import LocalEntry, LocalScan, RemoteEntry, RemoteScan, let_others_run
 
 
 class Mode(str, enum.Enum):
@@ -107,6 +108,7 @@ class SyncPlan:
     local_count: int = 0
     remote_count: int = 0
     baseline_count: int = 0
+    unchanged_local: int = 0  # local files no item touches (counted once, when planned)
 
     def selected(self) -> list[SyncItem]:
         return [item for item in self.items if item.selected and item.resolution != Resolution.SKIP]
@@ -130,7 +132,7 @@ class SyncPlan:
         return {
             "mode": self.mode.value,
             **{action.value: {"count": count, "bytes": size} for action, (count, size) in totals.items()},
-            "unchanged_local_files": self.local_count - sum(1 for i in self.items if i.local is not None),
+            "unchanged_local_files": self.unchanged_local,
             "problems": len(self.problems),
         }
 
@@ -256,6 +258,17 @@ def decide(mode: Mode, path: str, local: LocalEntry | None, remote: RemoteEntry 
     return _one_way(path, source_is_local, mirror, local, remote, base, check)
 
 
+def sorted_in_slices(paths: Iterable[str], slice_size: int = 20_000) -> Iterator[str]:
+    """``sorted(paths)``, but never one long sort holding the GIL (30 ms at 100,000 paths): slices
+    are sorted one at a time, other threads get a turn in between, and the slices are merged."""
+    everything = list(paths)
+    slices = []
+    for start in range(0, len(everything), slice_size):
+        slices.append(sorted(everything[start:start + slice_size]))
+        let_others_run()
+    return heapq.merge(*slices)
+
+
 def plan_sync(mode: Mode, local: LocalScan, remote: RemoteScan, baseline: dict[str, BaselineEntry],
               check: ContentCheck, conflict: Resolution = Resolution.KEEP_BOTH) -> SyncPlan:
     """Decide every path; the plan is data (shown by the preview, printed by the command line)."""
@@ -264,7 +277,11 @@ def plan_sync(mode: Mode, local: LocalScan, remote: RemoteScan, baseline: dict[s
     plan.problems.update(local.problems)
     plan.problems.update(remote.problems)
     deletes_allowed = mode in (Mode.MIRROR_TO_S3, Mode.MIRROR_TO_LOCAL, Mode.TWO_WAY)
-    for path in sorted(local.files.keys() | remote.files.keys() | baseline.keys()):
+    # One list per action, filled in path order: the plan comes out grouped without a sort of its items.
+    by_action: dict[Action, list[SyncItem]] = {action: [] for action in _ORDER}
+    for count, path in enumerate(sorted_in_slices(local.files.keys() | remote.files.keys() | baseline.keys())):
+        if count % 2000 == 1999:
+            let_others_run()
         if path in plan.problems:
             continue  # a side cannot hold it as it is: neither copy nor delete it
         local_entry = local.files.get(path)
@@ -287,10 +304,13 @@ def plan_sync(mode: Mode, local: LocalScan, remote: RemoteScan, baseline: dict[s
         item = SyncItem(action, path, reason, local_entry, remote_entry)
         if action == Action.CONFLICT:
             item.resolution = conflict
-        plan.items.append(item)
+        by_action[action].append(item)
     if mode in (Mode.DOWNLOAD, Mode.MIRROR_TO_LOCAL, Mode.TWO_WAY):
         plan.folders = sorted(f for f in remote.folders if not (local.root / f).is_dir())
-    order = {Action.CONFLICT: 0, Action.UPLOAD: 1, Action.DOWNLOAD: 2, Action.DELETE_REMOTE: 3,
-             Action.DELETE_LOCAL: 4}
-    plan.items.sort(key=lambda item: (order[item.action], item.path))
+    plan.items = [item for action in _ORDER for item in by_action[action]]
+    plan.unchanged_local = plan.local_count - sum(1 for item in plan.items if item.local is not None)
     return plan
+
+
+# The order of the groups in a plan (and in the preview): conflicts first, they need a decision.
+_ORDER = (Action.CONFLICT, Action.UPLOAD, Action.DOWNLOAD, Action.DELETE_REMOTE, Action.DELETE_LOCAL)

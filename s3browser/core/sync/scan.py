@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +54,12 @@ class RemoteScan:
 Progress = Callable[[int], None]
 
 
+def let_others_run() -> None:
+    """Hand the GIL over for a moment: long scans and plans on a worker must leave the GUI thread
+    (and the other scan) room, or the window stalls while a preview is being planned."""
+    time.sleep(0)
+
+
 def scan_local(root: Path, ignore: IgnoreRules, progress: Progress | None = None,
                should_stop: Callable[[], bool] | None = None) -> LocalScan:
     """Every regular file under ``root`` (not ignored), with its size and mtime in nanoseconds."""
@@ -93,8 +100,10 @@ def scan_local(root: Path, ignore: IgnoreRules, progress: Progress | None = None
                 continue
             result.files[relative] = LocalEntry(info.st_size, info.st_mtime_ns)
             seen += 1
-            if progress is not None and seen % 1000 == 0:
-                progress(seen)
+            if seen % 1000 == 0:
+                let_others_run()
+                if progress is not None:
+                    progress(seen)
     if progress is not None:
         progress(seen)
     return result
@@ -121,6 +130,7 @@ def scan_remote(conn: Connection, bucket: str, prefix: str, ignore: IgnoreRules,
                 continue
             result.files[relative] = RemoteEntry(size, etag, mtime)
         seen += len(page.keys)
+        let_others_run()
         if progress is not None:
             progress(seen)
     return result

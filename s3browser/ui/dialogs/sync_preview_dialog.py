@@ -43,6 +43,7 @@ from s3browser.core.sync.run import PreparedRun, ScanProgress, plan_pair
 from s3browser.ui.context import AppContext
 from s3browser.ui.dialogs.remembering import RememberingDialog
 from s3browser.ui.formatting import count_of, human_size
+from s3browser.ui.gc_pause import collections_paused
 from s3browser.ui.models.sync_preview import (
     COL_ACTION,
     COL_LOCAL_TIME,
@@ -66,8 +67,9 @@ ALL_ACTIONS = "all"
 def plan_and_group(conn: Connection, pair: SyncPair, soft_delete: bool, progress: ScanProgress,
                    should_stop: Callable[[], bool]) -> tuple[PreparedRun, list[Group]]:
     """On the worker: the plan, and its groups for the preview (one walk of the items, off the GUI thread)."""
-    run = plan_pair(conn, pair, soft_delete, progress, should_stop)
-    return run, group_plan(run.plan)
+    with collections_paused():
+        run = plan_pair(conn, pair, soft_delete, progress, should_stop)
+        return run, group_plan(run.plan)
 
 
 class ResolutionDelegate(QStyledItemDelegate):
@@ -288,7 +290,7 @@ class SyncPreviewDialog(RememberingDialog):
         totals = self.model.totals()
         parts = [f"{action.label}: {count:,} ({human_size(size)})" for action, (count, size) in totals.items()
                  if count]
-        unchanged = run.plan.summary()["unchanged_local_files"]
+        unchanged = run.plan.unchanged_local
         self.totals_label.setText(("  ·  ".join(parts) if parts else "Everything is in step; nothing to do.")
                                   + f"  ·  {count_of(unchanged, 'file')} unchanged")
         local_deletions, remote_deletions = self.model.deletions()

@@ -1,0 +1,99 @@
+"""Queue jobs (how sync items run in the transfer queue): at most JOB_WORKERS at a time, skipped when
+they report a change, cancel and pause honest about work that already ran, retry runs again."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from s3browser.core.s3.errors import S3BrowserError
+from s3browser.ui.models.transfer_queue import Direction, State
+from s3browser.ui.transfer_runner import JOB_WORKERS, TransferController
+
+
+class GatedJob:
+    batch_title = "Sync “test”"
+    running = 0
+    most = 0
+    lock = threading.Lock()
+
+    def __init__(self, gate: threading.Event, outcome: str = "done") -> None:
+        self.gate = gate
+        self.outcome = outcome
+        self.runs = 0
+
+    def run(self) -> str:
+        with GatedJob.lock:
+            GatedJob.running += 1
+            GatedJob.most = max(GatedJob.most, GatedJob.running)
+        try:
+            self.gate.wait(10)
+            self.runs += 1
+            if self.outcome == "changed":
+                raise S3BrowserError("changed locally since the plan was made; skipped", kind="changed")
+            if self.outcome == "fail-once" and self.runs == 1:
+                raise OSError("disk full")
+            return ""
+        finally:
+            with GatedJob.lock:
+                GatedJob.running -= 1
+
+
+def test_jobs_run_at_most_job_workers_at_once_and_report_each_outcome(qtbot) -> None:
+    controller = TransferController()
+    gate = threading.Event()
+    jobs = [GatedJob(gate) for _ in range(20)] + [GatedJob(gate, "changed"), GatedJob(gate, "fail-once")]
+    GatedJob.most = 0
+    summaries: list[str] = []
+    controller.batch_finished.connect(summaries.append)
+    batch = controller.add_jobs([(job, Direction.UPLOAD, "b", f"k{n}", Path(f"/tmp/f{n}"), 1)
+                                 for n, job in enumerate(jobs)])
+    rows = controller.batch_items(batch)
+    qtbot.waitUntil(lambda: GatedJob.running == JOB_WORKERS, timeout=5000)
+    assert sum(1 for r in rows if r.state == State.RUNNING) == JOB_WORKERS  # the rest wait, shown as queued
+    gate.set()
+    qtbot.waitUntil(lambda: all(r.state.finished for r in rows), timeout=10000)
+    assert GatedJob.most == JOB_WORKERS
+    assert [r.state for r in rows].count(State.DONE) == 20
+    assert rows[20].state == State.SKIPPED and "changed locally" in rows[20].error
+    assert rows[21].state == State.FAILED and rows[21].error
+    assert summaries == ["Sync “test” finished: 20 items done, 1 failed, 1 skipped."]
+    assert controller.active_count == 0
+
+    controller.retry([rows[21]])  # retry runs the job again
+    qtbot.waitUntil(lambda: rows[21].state.finished, timeout=5000)
+    assert rows[21].state == State.DONE and jobs[21].runs == 2
+    controller.shutdown()
+
+
+def test_cancel_and_pause_say_what_really_happened(qtbot) -> None:
+    controller = TransferController()
+    gate = threading.Event()
+    jobs = [GatedJob(gate) for _ in range(JOB_WORKERS + 2)]
+    batch = controller.add_jobs([(job, Direction.DELETE_REMOTE, "b", f"k{n}", None, 1)
+                                 for n, job in enumerate(jobs)])
+    rows = controller.batch_items(batch)
+    qtbot.waitUntil(lambda: GatedJob.running == JOB_WORKERS, timeout=5000)
+    waiting = rows[JOB_WORKERS:]
+    controller.cancel(waiting)  # never started: cancelled, and never run
+    controller.cancel([rows[0]])  # already running: it runs to its end, and says so
+    controller.pause([rows[1]])
+    gate.set()
+    qtbot.waitUntil(lambda: all(r.state.finished for r in rows), timeout=10000)
+    assert [r.state for r in waiting] == [State.CANCELLED, State.CANCELLED]
+    assert all(job.runs == 0 for job in jobs[JOB_WORKERS:])
+    assert rows[0].state == State.DONE and rows[1].state == State.DONE
+    controller.shutdown()
+
+
+def test_collections_paused_nests_and_turns_collection_back_on() -> None:
+    import gc
+
+    from s3browser.ui.gc_pause import collections_paused
+
+    assert gc.isenabled()
+    with collections_paused():
+        with collections_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer build is still running
+    assert gc.isenabled()
