@@ -75,7 +75,10 @@ def plan_and_group(conn: Connection, pair: SyncPair, soft_delete: bool, progress
 class ResolutionDelegate(QStyledItemDelegate):
     """A conflict's resolution, chosen from a list in the Action column."""
 
-    open_editor: QComboBox | None = None
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.open_editor: QComboBox | None = None  # the editor the view has open, if any
+        self.closeEditor.connect(lambda editor, _hint=None: self._forget_editor(editor))
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: _Index) -> QWidget:
         combo = QComboBox(parent)
@@ -86,8 +89,11 @@ class ResolutionDelegate(QStyledItemDelegate):
         # (-1 is the box being emptied as it is destroyed, after the editor closed: not a choice.)
         combo.currentIndexChanged.connect(lambda row: self.commitData.emit(combo) if row >= 0 else None)
         self.open_editor = combo
-        combo.destroyed.connect(lambda *_: setattr(self, "open_editor", None))
         return combo
+
+    def _forget_editor(self, editor: QWidget) -> None:
+        if editor is self.open_editor:
+            self.open_editor = None  # the view closed it (Enter, focus moved away)
 
     def close_open_editor(self) -> None:
         """Close an editor still open (the dialog is closing): its choice was already counted."""
