@@ -16,7 +16,7 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
-from s3browser.core.demo import start_demo_endpoint
+from s3browser.core.demo import DemoEndpoint, start_demo_endpoint
 from s3browser.core.s3.locations import Location
 from s3browser.core.settings.profiles import ProfileStore
 from s3browser.core.settings.secrets import SecretStore
@@ -42,7 +42,8 @@ def dark_palette() -> QPalette:
     return palette
 
 
-def main(out: str, dark: bool = False) -> int:
+def app_window_and_demo(dark: bool) -> tuple[QApplication, MainWindow, DemoEndpoint]:
+    """The application (light, or dark with Fusion), the demo endpoint, and the main window shown."""
     QCoreApplication.setOrganizationName("s3browser-screenshot")
     QCoreApplication.setApplicationName("s3browser-screenshot")
     app = QApplication(sys.argv[:1])
@@ -54,6 +55,11 @@ def main(out: str, dark: bool = False) -> int:
     window = MainWindow(ProfileStore(SecretStore(), include_aws=False))
     window.resize(1180, 760)
     window.show()
+    return app, window, demo
+
+
+def main(out: str, dark: bool = False) -> int:
+    app, window, demo = app_window_and_demo(dark)
 
     def browse() -> None:
         tree = window.tree_model

@@ -1,6 +1,6 @@
 """Render the Sync panel and a sync preview on the demo endpoint and save two PNGs.
 
-    xvfb-run -s "-screen 0 1280x800x24" python scripts/screenshot_sync.py OUT_PREFIX [--dark]
+    PYTHONPATH=. xvfb-run -s "-screen 0 1280x800x24" python scripts/screenshot_sync.py OUT_PREFIX [--dark]
 
 Saves OUT_PREFIX-panel.png (the window with the Sync panel after a run) and
 OUT_PREFIX-preview.png (a two-way preview with uploads and downloads) and OUT_PREFIX-mirror.png
@@ -13,31 +13,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QTimer
 
-from s3browser.core.demo import start_demo_endpoint
-from s3browser.core.settings.profiles import ProfileStore
-from s3browser.core.settings.secrets import SecretStore
 from s3browser.core.sync.pairs import PairStore, SyncPair
 from s3browser.core.sync.plan import Mode
-from s3browser.ui import icons
-from s3browser.ui.main_window import MainWindow
-from scripts.screenshot import dark_palette
+from scripts.screenshot import app_window_and_demo
 
 
 def main(prefix: str, dark: bool = False) -> int:
-    QCoreApplication.setOrganizationName("s3browser-screenshot")
-    QCoreApplication.setApplicationName("s3browser-screenshot")
-    app = QApplication(sys.argv[:1])
-    app.setWindowIcon(icons.app_icon())
-    if dark:
-        app.setStyle("Fusion")
-        app.setPalette(dark_palette())
-    demo = start_demo_endpoint()
-    window = MainWindow(ProfileStore(SecretStore(), include_aws=False))
-    window.resize(1180, 760)
-    window.show()
+    app, window, demo = app_window_and_demo(dark)
     folder = Path(tempfile.mkdtemp()) / "Notes"
     folder.mkdir()
     for name in ("meeting 2026-11-20.md", "todo.txt", "ideas/app.md", "ideas/garden.md"):

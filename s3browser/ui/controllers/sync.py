@@ -102,17 +102,15 @@ class SyncController(QObject):
             return None
         if not uri and self.listing.location.bucket:
             uri = self.listing.location.uri()
-        dialog = SyncPairDialog(self.ctx.dialog_parent, self.profile_name, uri=uri)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._pair_saved(dialog.pair(), None, then_sync))
-        dialog.open()
-        self.pair_dialog = dialog
-        return dialog
+        return self._open_pair_dialog(SyncPairDialog(self.ctx.dialog_parent, self.profile_name, uri=uri), None,
+                                      then_sync)
 
     def edit_pair(self, pair: SyncPair) -> SyncPairDialog:
-        dialog = SyncPairDialog(self.ctx.dialog_parent, pair.profile, pair=pair)
+        return self._open_pair_dialog(SyncPairDialog(self.ctx.dialog_parent, pair.profile, pair=pair), pair, False)
+
+    def _open_pair_dialog(self, dialog: SyncPairDialog, old: SyncPair | None, then_sync: bool) -> SyncPairDialog:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._pair_saved(dialog.pair(), pair, False))
+        dialog.accepted.connect(lambda: self._pair_saved(dialog.pair(), old, then_sync))
         dialog.open()
         self.pair_dialog = dialog
         return dialog
