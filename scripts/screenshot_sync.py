@@ -1,4 +1,4 @@
-"""Render the Sync panel and a sync preview on the demo endpoint and save two PNGs.
+"""Render the Sync panel and a sync preview on the demo endpoint and save three PNGs.
 
     PYTHONPATH=. xvfb-run -s "-screen 0 1280x800x24" python scripts/screenshot_sync.py OUT_PREFIX [--dark]
 
