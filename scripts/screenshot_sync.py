@@ -29,6 +29,10 @@ def main(prefix: str, dark: bool = False) -> int:
         (folder / name).write_text(f"local copy of {name}\n" * 20)
     state: dict = {}
 
+    def save(widget, name: str) -> None:  # noqa: ANN001
+        widget.grab().save(f"{prefix}-{name}.png")
+        print(f"saved {prefix}-{name}.png")
+
     def connected() -> None:
         profile = window.ctx.connection.profile.name
         pair = SyncPair("Notes", profile, str(folder), "demo-documents", "notes/", mode=Mode.TWO_WAY)
@@ -42,15 +46,13 @@ def main(prefix: str, dark: bool = False) -> int:
     def shoot_preview() -> None:
         preview = state["preview"]
         preview.resize(1000, 560)
-        preview.grab().save(f"{prefix}-preview.png")
-        print(f"saved {prefix}-preview.png")
+        save(preview, "preview")
         preview.start_button.click()
         QTimer.singleShot(4000, shoot_panel)
 
     def shoot_panel() -> None:
         window.sync_panel.raise_()
-        window.grab().save(f"{prefix}-panel.png")
-        print(f"saved {prefix}-panel.png")
+        save(window, "panel")
         mirror = SyncPair("Docs mirror", window.ctx.connection.profile.name, str(folder), "demo-documents", "",
                           mode=Mode.MIRROR_TO_S3)
         state["mirror"] = window.sync.sync_pair(mirror)
@@ -59,8 +61,7 @@ def main(prefix: str, dark: bool = False) -> int:
     def shoot_mirror() -> None:
         preview = state["mirror"]
         preview.resize(1000, 560)
-        preview.grab().save(f"{prefix}-mirror.png")
-        print(f"saved {prefix}-mirror.png")
+        save(preview, "mirror")
         preview.reject()
         window.shutdown()
         demo.stop()

@@ -37,7 +37,6 @@ class QueuedSyncRun:
         self.title = f"Sync “{run.pair.name}”"
         self.log = RunLog(run.pair.id, run.pair.local, run.pair.uri, run.plan)
         self.items = run.plan.selected()
-        self.batch = 0
 
     def jobs(self) -> list[tuple[SyncItemJob, Direction, str, str, Path | None, int]]:
         target = self.target

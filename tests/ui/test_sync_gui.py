@@ -3,7 +3,6 @@ start label, conflicts), runs through the transfer queue, the Sync panel, logs a
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -225,7 +224,7 @@ def test_conflict_resolution_chosen_in_the_preview_is_what_runs(qtbot, connected
     assert sorted(p.name for p in local.iterdir()) == ["notes.txt"]  # no conflict copy: local was chosen
 
 
-def test_sync_panel_lists_pairs_per_profile_and_refuses_other_profiles(qtbot, connected, answers,
+def test_sync_panel_lists_pairs_per_profile_and_refuses_other_profiles(qtbot, connected, answers, isolated_home,
                                                                        tmp_path: Path) -> None:
     win = connected
     store = PairStore()
@@ -255,4 +254,4 @@ def test_sync_panel_lists_pairs_per_profile_and_refuses_other_profiles(qtbot, co
     assert win.sync_panel.model.pairs == []
     assert win.sync_panel.empty_label.isVisibleTo(win.sync_panel)
     assert [p.name for p in PairStore().pairs()] == ["Elsewhere"]
-    assert os.environ.get("HOME")  # the store wrote inside the isolated home
+    assert PairStore().path.is_relative_to(isolated_home)  # the store wrote inside the test's home

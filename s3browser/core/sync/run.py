@@ -83,7 +83,6 @@ class ScanProgress:
 
     walked: int = 0
     listed: int = 0
-    planning: bool = False  # both scans are done; deciding each path
 
     def set_walked(self, count: int) -> None:
         self.walked = count

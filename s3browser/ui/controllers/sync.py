@@ -198,7 +198,6 @@ class SyncController(QObject):
             queued.close()
             return
         batch = self.ctx.transfers.add_jobs(jobs)
-        queued.batch = batch
         self.runs[batch] = queued
         self.ctx.reveal_transfers()
         self.ctx.show_message(f"Syncing “{queued.pair.name}”: {count_of(len(jobs), 'item')} queued.")

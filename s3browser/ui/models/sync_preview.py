@@ -29,7 +29,6 @@ _Index = QModelIndex | QPersistentModelIndex
 
 COL_PATH, COL_ACTION, COL_SIZE, COL_LOCAL_TIME, COL_S3_TIME, COL_REASON = range(6)
 HEADERS = ("Path", "Action", "Size", "Local modified", "S3 modified", "Reason")
-ACTION_ROLE = Qt.ItemDataRole.UserRole + 30  # the group's or item's Action
 HEADING_ROLE = Qt.ItemDataRole.UserRole + 31  # True on a group's heading row
 RESOLUTION_LABELS = {Resolution.KEEP_BOTH: "keep both", Resolution.LOCAL: "use local", Resolution.S3: "use S3",
                      Resolution.SKIP: "skip"}
@@ -221,8 +220,6 @@ class SyncPreviewModel(FlatTableModel):
             return deletion_color()
         if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_SIZE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == ACTION_ROLE:
-            return group.action
         if role == HEADING_ROLE:
             return True
         return None
@@ -258,8 +255,6 @@ class SyncPreviewModel(FlatTableModel):
             return item.path if column == COL_PATH else None
         if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_SIZE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == ACTION_ROLE:
-            return item.action
         return None
 
     def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
