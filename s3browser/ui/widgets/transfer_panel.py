@@ -30,7 +30,11 @@ from s3browser.ui.transfer_runner import TransferController
 
 
 class ProgressDelegate(QStyledItemDelegate):
-    """Paints the progress column as a progress bar."""
+    """Paints the progress column as a horizontal progress bar filling left to right.
+
+    Qt 6 dropped ``QStyleOptionProgressBar.orientation``: a bar is horizontal only when its state
+    carries ``State_Horizontal``; without it styles fill the bar from the bottom up.
+    """
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
@@ -44,8 +48,12 @@ class ProgressDelegate(QStyledItemDelegate):
         bar.progress = int(fraction * 1000)
         bar.text = f"{fraction * 100:.0f}%"
         bar.textVisible = True
-        bar.state = option.state
-        QApplication.style().drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
+        bar.state = option.state | QStyle.StateFlag.State_Horizontal
+        bar.direction = option.direction
+        bar.palette = option.palette
+        bar.fontMetrics = option.fontMetrics
+        style = option.widget.style() if option.widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, option.widget)
 
 
 class TransferPanel(QDockWidget):

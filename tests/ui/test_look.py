@@ -1,0 +1,65 @@
+"""What the window looks like, checked in pixels: the queue's progress bars, message contrast."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QColor, QImage, QPainter, QStandardItemModel
+from PySide6.QtWidgets import QStyleOptionViewItem, QTableView
+
+from s3browser.ui.models.transfer_queue import COL_PROGRESS, PROGRESS_ROLE
+from s3browser.ui.widgets.transfer_panel import ProgressDelegate
+
+
+def render_progress(qtbot, fraction: float | None, width: int = 200, height: int = 24) -> QImage:  # noqa: ANN001
+    view = QTableView()
+    qtbot.addWidget(view)
+    delegate = ProgressDelegate(view)
+    image = QImage(width, height, QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    option = QStyleOptionViewItem()
+    option.initFrom(view)
+    option.rect = QRect(0, 0, width, height)
+    option.widget = view
+    painter = QPainter(image)
+    model = QStandardItemModel(1, COL_PROGRESS + 1)
+    model.setData(model.index(0, COL_PROGRESS), fraction, PROGRESS_ROLE)
+    delegate.paint(painter, option, model.index(0, COL_PROGRESS))
+    painter.end()
+    return image
+
+
+def _distance(a: QColor, b: QColor) -> int:
+    return abs(a.red() - b.red()) + abs(a.green() - b.green()) + abs(a.blue() - b.blue())
+
+
+@pytest.mark.parametrize("fraction", [0.3, 0.7])
+def test_progress_bar_fills_left_to_right(qtbot, fraction: float) -> None:
+    image = render_progress(qtbot, fraction)
+    width, height = image.width(), image.height()
+    highlight = QTableView().palette().color(QTableView().palette().ColorRole.Highlight)
+    filled_x = int(width * fraction * 0.5)  # well inside the filled part
+    empty_x = int(width * (fraction + (1 - fraction) * 0.6))  # well inside the empty part
+    # Away from the centred percentage text, near the top and the bottom of the bar.
+    for y in (7, height - 8):
+        filled = image.pixelColor(filled_x, y)
+        empty = image.pixelColor(empty_x, y)
+        assert _distance(filled, highlight) < _distance(empty, highlight), (fraction, y, filled.name(),
+                                                                              empty.name())
+        assert _distance(filled, empty) > 60
+    # Top and bottom of the filled part are the same colour: the bar is not filled bottom-up.
+    assert _distance(image.pixelColor(filled_x, 7), image.pixelColor(filled_x, height - 8)) < 60
+
+
+def test_progress_bar_grows_with_the_fraction(qtbot) -> None:
+    def filled_columns(image: QImage) -> int:
+        highlight = QColor(QTableView().palette().color(QTableView().palette().ColorRole.Highlight))
+        y = 7
+        return sum(1 for x in range(image.width()) if _distance(image.pixelColor(x, y), highlight) < 90)
+
+    assert filled_columns(render_progress(qtbot, 0.2)) < filled_columns(render_progress(qtbot, 0.8))
+
+
+def test_progress_cell_without_a_fraction_paints_no_bar(qtbot) -> None:
+    image = render_progress(qtbot, None)
+    assert image.pixelColor(100, 12) == QColor("white")
