@@ -6,7 +6,7 @@ application context, never this window.
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from s3browser import __version__
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.locations import Location
 from s3browser.core.settings.profiles import ProfileStore
@@ -29,11 +28,14 @@ from s3browser.ui.context import AppContext
 from s3browser.ui.controllers.connection import ConnectionController
 from s3browser.ui.controllers.context_menus import ContextMenus
 from s3browser.ui.controllers.drag_out import DragOutController
+from s3browser.ui.controllers.enablement import ActionEnabler
+from s3browser.ui.controllers.help import HelpActions
 from s3browser.ui.controllers.listing import ListingController
 from s3browser.ui.controllers.navigation import NavigationController
 from s3browser.ui.controllers.object_actions import ObjectActions
 from s3browser.ui.controllers.sync import SyncController
 from s3browser.ui.controllers.transfer_actions import TransferActions
+from s3browser.ui.menu_bar import fill_menu_bar
 from s3browser.ui.models.bucket_tree import BucketTreeModel
 from s3browser.ui.models.object_table import COL_MODIFIED, COL_NAME, COL_SIZE, ObjectTableModel
 from s3browser.ui.tasks import TaskRunner
@@ -47,6 +49,7 @@ SETTINGS_GEOMETRY = "main_window/geometry"
 SETTINGS_STATE = "main_window/state"
 SETTINGS_SPLITTER = "main_window/splitter"
 SETTINGS_HEADER = "main_window/table_header"
+SETTINGS_ICONS_ONLY = "main_window/toolbar_icons_only"
 
 
 class MainWindow(QMainWindow):
@@ -122,19 +125,33 @@ class MainWindow(QMainWindow):
         self.sync = SyncController(ctx, self.listing, self.sync_panel)
         self.menus = ContextMenus(ctx, self.listing, self.navigation, self.objects, self.transfer_actions,
                                   self.sync)
+        self.enabler = ActionEnabler(ctx, self.listing, self.navigation, self.objects, self.transfer_actions,
+                                     self.sync)
         self.focus_path_action = make_action(self, "Edit &path", self._focus_path, shortcut="Ctrl+L")
         self.focus_filter_action = make_action(self, "&Filter", self._focus_filter,
                                                shortcut=QKeySequence.StandardKey.Find)
-        self.addActions([self.connections.connect_action, *self.navigation.actions, self.focus_path_action,
+        self.select_all_action = make_action(self, "Select &all", self.table.selectAll,
+                                             shortcut=QKeySequence.StandardKey.SelectAll, widget_only=True)
+        self.quit_action = make_action(self, "&Quit", self.close, shortcut=QKeySequence("Ctrl+Q"))
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.help = HelpActions(ctx, self.menuBar())
+        self.up_key_action = make_action(self, "Up", self.navigation.go_up, shortcut="Backspace", widget_only=True)
+        self.addActions([self.connections.connect_action, *self.navigation.window_actions, self.focus_path_action,
                          self.focus_filter_action, self.listing.stop_action, self.listing.copy_uri_action,
                          self.transfer_actions.upload_action, self.transfer_actions.download_action,
-                         self.transfer_actions.multipart_action, *self.objects.window_actions])
-        self.table.addActions(self.objects.table_actions)
+                         self.transfer_actions.multipart_action, *self.objects.window_actions, self.quit_action,
+                         *self.help.actions])
+        self.table.addActions([*self.objects.table_actions, self.select_all_action, self.up_key_action])
+        self.tree.addAction(self.up_key_action)
 
     def _init_toolbar(self) -> None:
         toolbar = QToolBar("Navigation")
         toolbar.setObjectName("navigationToolbar")
         toolbar.setMovable(False)
+        self.toolbar = toolbar
+        self.icons_only_action = QAction("Toolbar &icons only", self)
+        self.icons_only_action.setCheckable(True)
+        self.icons_only_action.toggled.connect(self._set_toolbar_icons_only)
         toolbar.addAction(self.connections.connect_action)
         toolbar.addSeparator()
         for action in self.navigation.actions:
@@ -199,13 +216,25 @@ class MainWindow(QMainWindow):
         self.addAction(self.toggle_sync_action)
 
     def _init_menus(self) -> None:
-        view = self.menuBar().addMenu("&View")
-        view.setObjectName("viewMenu")
         self.toggle_transfers_action.setText("&Transfers")
-        view.addAction(self.toggle_transfers_action)
-        view.addAction(self.toggle_sync_action)
-        view.addSeparator()
-        view.addAction(self.sync.sync_here_action)
+        nav, objects, transfers, listing, sync = (self.navigation, self.objects, self.transfer_actions, self.listing,
+                                                  self.sync)
+        self.menu_bar_menus = fill_menu_bar(self.menuBar(), [
+            ("fileMenu", "&File", [self.connections.connect_action, None, transfers.upload_action,
+                                   transfers.download_action, objects.new_folder_action, None, self.quit_action]),
+            ("editMenu", "&Edit", [objects.cut_action, objects.copy_action, objects.paste_action, None,
+                                   objects.rename_action, objects.delete_action, None, self.select_all_action,
+                                   listing.copy_uri_action, objects.presign_action, None, self.focus_filter_action]),
+            ("viewMenu", "&View", [self.toggle_transfers_action, self.toggle_sync_action, None,
+                                   self.icons_only_action, None, nav.refresh_action, listing.stop_action]),
+            ("goMenu", "&Go", [nav.back_action, nav.forward_action, nav.up_action, nav.top_action, None,
+                               self.focus_path_action]),
+            ("bucketMenu", "&Bucket", [objects.create_bucket_action, objects.delete_bucket_action, None,
+                                       objects.trash_action, transfers.multipart_action]),
+            ("toolsMenu", "&Tools", [sync.sync_here_action, sync.new_pair_action, None,
+                                     self.help.open_logs_action]),
+            ("helpMenu", "&Help", [self.help.shortcuts_action, None, self.help.about_action]),
+        ])
 
     # ---------------------------------------------------------------- wiring
     def _wire(self) -> None:
@@ -236,6 +265,10 @@ class MainWindow(QMainWindow):
         self.table.customContextMenuRequested.connect(lambda pos: self.menus.table_menu(self.table, pos))
         self.tree.customContextMenuRequested.connect(
             lambda pos: self.menus.tree_menu(self.tree, self.tree_model, pos))
+
+    def _set_toolbar_icons_only(self, icons_only: bool) -> None:
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly if icons_only
+                                        else Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
 
     def _on_connection_changed(self, connection: Connection) -> None:
         self.setWindowTitle(f"{connection.profile.display_name} — s3browser")
@@ -280,6 +313,9 @@ class MainWindow(QMainWindow):
         header = settings.value(SETTINGS_HEADER)
         if header is not None:
             self.table.horizontalHeader().restoreState(header)
+        icons_only = settings.value(SETTINGS_ICONS_ONLY, False, type=bool)
+        self.icons_only_action.setChecked(bool(icons_only))
+        self._set_toolbar_icons_only(bool(icons_only))
 
     def save_settings(self) -> None:
         settings = QSettings()
@@ -287,6 +323,7 @@ class MainWindow(QMainWindow):
         settings.setValue(SETTINGS_STATE, self.saveState())
         settings.setValue(SETTINGS_SPLITTER, self.splitter.saveState())
         settings.setValue(SETTINGS_HEADER, self.table.horizontalHeader().saveState())
+        settings.setValue(SETTINGS_ICONS_ONLY, self.icons_only_action.isChecked())
         settings.sync()
 
     # ---------------------------------------------------------------- lifetime
@@ -307,7 +344,3 @@ class MainWindow(QMainWindow):
             return
         self.shutdown()
         super().closeEvent(event)
-
-    @staticmethod
-    def about_text() -> str:
-        return f"s3browser {__version__}"

@@ -43,7 +43,6 @@ class ContextMenus(QObject):
             for action in (objects.cut_action, objects.copy_action, objects.paste_action, objects.rename_action,
                            objects.new_folder_action, objects.delete_action):
                 menu.addAction(action)
-            objects.paste_action.setEnabled(objects.clipboard is not None)
             menu.addSeparator()
             menu.addAction(objects.trash_action)
             menu.addAction(self.transfers.multipart_action)

@@ -33,9 +33,21 @@ class Selection:
         return len(self.keys) + len(self.folders)
 
 
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted inclusive row spans with overlaps joined (a row's cells may sit in several ranges)."""
+    merged: list[tuple[int, int]] = []
+    for top, bottom in spans:
+        if merged and top <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], bottom))
+        else:
+            merged.append((top, bottom))
+    return merged
+
+
 class ListingController(QObject):
     stats_changed = Signal(str, str)  # the count text, the size text
     loading_changed = Signal(bool)
+    selection_changed = Signal()
 
     def __init__(self, ctx: AppContext, model: ObjectTableModel, view: QAbstractItemView) -> None:
         super().__init__(ctx)
@@ -48,6 +60,7 @@ class ListingController(QObject):
         model.stats_changed.connect(self.update_stats)
         model.load_failed.connect(ctx.show_error)
         ctx.connection_changed.connect(model.set_connection)
+        view.selectionModel().selectionChanged.connect(lambda *_args: self.selection_changed.emit())
 
     @property
     def location(self) -> Location:
@@ -63,6 +76,16 @@ class ListingController(QObject):
     def selected_rows(self) -> list[int]:
         selection_model = self.view.selectionModel()
         return sorted({index.row() for index in selection_model.selectedRows()}) if selection_model else []
+
+    def selected_row_count(self) -> int:
+        """How many rows are selected, counted from the selection's ranges (cheap at a million rows)."""
+        selection_model = self.view.selectionModel()
+        if selection_model is None:
+            return 0
+        rows: set[tuple[int, int]] = set()
+        for selection_range in selection_model.selection():
+            rows.add((selection_range.top(), selection_range.bottom()))
+        return sum(bottom - top + 1 for top, bottom in _merged(sorted(rows)))
 
     def selected_keys_and_folders(self) -> tuple[list[str], list[str]]:
         """The selected objects' keys and the selected folders' prefixes, in view order."""

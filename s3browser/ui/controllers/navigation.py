@@ -37,15 +37,20 @@ class NavigationController(QObject):
         self.forward_action = make_action(self, "&Forward", self.go_forward, icon="go-forward",
                                           shortcut=QKeySequence.StandardKey.Forward)
         self.up_action = make_action(self, "&Up", self.go_up, icon="go-up", shortcut="Alt+Up")
+        self.top_action = make_action(self, "Bucket &list", self.go_to_bucket_list, shortcut="Alt+Home")
         self.refresh_action = make_action(self, "&Refresh", self.refresh, icon="refresh",
                                           shortcut=QKeySequence.StandardKey.Refresh, tooltip="Refresh (F5)")
         tree_model.error_occurred.connect(ctx.show_error)
         ctx.connection_changed.connect(self._on_connection_changed)
-        self._update_actions()
 
     @property
     def actions(self) -> list:
         return [self.back_action, self.forward_action, self.up_action, self.refresh_action]
+
+    @property
+    def window_actions(self) -> list:
+        """The toolbar's four and the ones only in menus."""
+        return [*self.actions, self.top_action]
 
     def _on_connection_changed(self, connection: Connection) -> None:
         profile = connection.profile
@@ -64,7 +69,6 @@ class NavigationController(QObject):
         self.listing.model.load(location)  # clears the rows first, so dropping the filter costs nothing
         self.listing.set_filter("")
         self.location_shown.emit(location)
-        self._update_actions()
         log.info("browse %s", location.uri())
 
     def go_back(self) -> None:
@@ -80,14 +84,13 @@ class NavigationController(QObject):
         if location.bucket:
             self.navigate(location.parent())
 
+    def go_to_bucket_list(self) -> None:
+        if self.history.current.bucket:
+            self.navigate(Location())
+
     def refresh(self) -> None:
         self.ctx.show_message("")
         self.listing.refresh()
-
-    def _update_actions(self) -> None:
-        self.back_action.setEnabled(self.history.can_go_back)
-        self.forward_action.setEnabled(self.history.can_go_forward)
-        self.up_action.setEnabled(bool(self.history.current.bucket))
 
     # ---------------------------------------------------------------- views
     def open_table_row(self, index: QModelIndex) -> None:

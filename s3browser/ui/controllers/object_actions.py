@@ -6,7 +6,7 @@ non-modally and returned, so callers (and tests) can drive them.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog
 
@@ -33,6 +33,8 @@ from s3browser.ui.models.bucket_tree import BucketTreeModel
 
 
 class ObjectActions(QObject):
+    clipboard_changed = Signal()
+
     def __init__(self, ctx: AppContext, listing: ListingController, tree_model: BucketTreeModel) -> None:
         super().__init__(ctx)
         self.ctx = ctx
@@ -148,7 +150,7 @@ class ObjectActions(QObject):
             self.ctx.show_error("Select objects or folders to copy.")
             return
         self.clipboard, self.clipboard_cut = selection, cut
-        self.paste_action.setEnabled(True)
+        self.clipboard_changed.emit()
         verb = "Cut" if cut else "Copied"
         self.ctx.show_message(f"{verb} {count_of(selection.count, 'item')}; "
                                  "paste with Ctrl+V in another folder or bucket.")
@@ -165,6 +167,7 @@ class ObjectActions(QObject):
         self.transfer(self.clipboard, location, move)
         if move:
             self.clipboard = None  # a cut is pasted once
+            self.clipboard_changed.emit()
 
     def drop_selection(self, selection: Selection, location: Location, move: bool) -> None:
         self.transfer(selection, location, move)

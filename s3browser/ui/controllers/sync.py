@@ -59,6 +59,7 @@ class SyncController(QObject):
         self.preview: SyncPreviewDialog | None = None
         self.sync_here_action = make_action(self, "S&ync with local folder…", self.sync_here,
                                             tooltip="Keep a local folder and this bucket or folder in step")
+        self.new_pair_action = make_action(self, "New sync &pair…", lambda: self.new_pair())
         panel.new_requested.connect(lambda: self.new_pair())
         panel.sync_requested.connect(self.sync_pair)
         panel.edit_requested.connect(self.edit_pair)

@@ -1,0 +1,193 @@
+"""The menu bar, the toolbar, Help, Quit and which actions are enabled, in the real window."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QToolButton, QWidgetAction
+
+from s3browser.core.s3.locations import Location
+from s3browser.ui.controllers.enablement import BrowseState, enabled_actions
+from tests.ui.conftest import table_names, wait_loaded
+from tests.ui.test_drag_out import select_names
+
+MENUS = ["File", "Edit", "View", "Go", "Bucket", "Tools", "Help"]
+
+
+def menu_actions(win) -> dict[str, list[QAction]]:  # noqa: ANN001
+    menus = {}
+    for top in win.menuBar().actions():
+        menu = top.menu()
+        assert isinstance(menu, QMenu)
+        menus[top.text().replace("&", "")] = [a for a in menu.actions() if not a.isSeparator()]
+    return menus
+
+
+def texts(actions: list[QAction]) -> list[str]:
+    return [a.text().replace("&", "") for a in actions]
+
+
+def test_menu_bar_holds_every_feature_with_its_shortcut(window) -> None:
+    menus = menu_actions(window)
+    assert list(menus) == MENUS
+    everything = [a for actions in menus.values() for a in actions]
+    found = texts(everything)
+    for wanted in ("Connections…", "Upload…", "Download…", "New folder…", "Quit", "Cut", "Copy", "Paste",
+                   "Rename…", "Delete…", "Copy S3 URI", "Copy download link…", "Transfers", "Sync panel",
+                   "Back", "Forward", "Up", "Refresh", "New bucket…", "Delete bucket…", "Trash…",
+                   "Incomplete multipart uploads…", "Sync with local folder…", "Keyboard shortcuts",
+                   "About s3browser"):
+        assert wanted in found, wanted
+    # Every action of the context menus and the toolbar is in a menu too.
+    for action in window.toolbar.actions():
+        if not action.isSeparator() and not isinstance(action, QWidgetAction):
+            assert action in everything, action.text()
+    by_text = {a.text().replace("&", ""): a for a in everything}
+    assert by_text["Quit"].shortcut() == QKeySequence("Ctrl+Q")
+    assert by_text["Upload…"].shortcut() == QKeySequence("Ctrl+U")
+    assert by_text["Keyboard shortcuts"].shortcut() == QKeySequence(QKeySequence.StandardKey.HelpContents)
+
+
+def test_quit_asks_while_transfers_run_and_stays_on_no(qtbot, window, answers, monkeypatch) -> None:
+    monkeypatch.setattr(type(window.ctx.transfers), "active_count", property(lambda self: 2))
+    answers.answers = [False]
+    qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    assert answers.questions and "2 transfers are not finished" in answers.questions[0]
+    assert window.isVisible()
+    answers.answers = [True]
+    window.quit_action.trigger()
+    qtbot.waitUntil(lambda: not window.isVisible())
+
+
+def test_toolbar_shows_text_under_icons_unless_icons_only_is_chosen(qtbot, store, window) -> None:
+    button = window.toolbar.widgetForAction(window.transfer_actions.upload_action)
+    assert isinstance(button, QToolButton)
+    assert window.toolbar.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextUnderIcon
+    assert button.text() == "Upload"
+    window.icons_only_action.trigger()
+    assert window.toolbar.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonIconOnly
+    window.save_settings()
+    assert QSettings().value("main_window/toolbar_icons_only", type=bool) is True
+    from s3browser.ui.main_window import MainWindow
+
+    again = MainWindow(store)
+    qtbot.addWidget(again)
+    assert again.icons_only_action.isChecked()
+    assert again.toolbar.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonIconOnly
+    again.icons_only_action.trigger()
+    again.save_settings()
+    again.shutdown()
+
+
+def test_about_lists_versions_keyring_and_log_folder(qtbot, window) -> None:
+    import boto3
+    from PySide6.QtCore import qVersion
+
+    from s3browser import __version__
+    from s3browser.core.settings.dirs import log_dir
+
+    window.help.about_action.trigger()
+    dialog = window.help.dialog
+    qtbot.waitExposed(dialog)
+    values = {label: field.text() for label, field in dialog.values.items()}
+    assert values["s3browser"] == __version__
+    assert values["Qt"].startswith(qVersion())
+    assert values["boto3"] == boto3.__version__
+    assert values["Keyring"] == window.ctx.store.secrets.backend_name
+    assert values["Log folder"] == str(log_dir())
+    assert dialog.open_logs_button.text() == "Open log folder"
+    dialog.close()
+
+
+def test_shortcuts_dialog_lists_the_menus_shortcuts(qtbot, window) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    dialog = window.help.dialog
+    assert dialog is not None and dialog.objectName() == "shortcutsDialog"
+    table = dialog.table
+    rows = [tuple(table.item(r, c).text() for c in range(3)) for r in range(table.rowCount())]
+    assert ("File", "Quit", "Ctrl+Q") in rows
+    assert ("Go", "Back", QKeySequence(QKeySequence.StandardKey.Back).toString(
+        QKeySequence.SequenceFormat.NativeText)) in rows
+    assert ("Edit", "Rename", "F2") in rows
+    dialog.close()
+
+
+# ---------------------------------------------------------------- enablement
+def test_rules_at_the_bucket_list_and_in_a_bucket() -> None:
+    top = enabled_actions(BrowseState(connected=True))
+    assert not top["upload"] and not top["new_folder"] and not top["rename"] and not top["delete"]
+    assert not top["trash"] and not top["paste"] and top["create_bucket"] and not top["up"]
+    one_bucket = enabled_actions(BrowseState(connected=True, selected=1))
+    assert one_bucket["delete"] and one_bucket["delete_bucket"] and one_bucket["sync_here"]
+    assert not one_bucket["rename"] and not one_bucket["download"]
+    inside = enabled_actions(BrowseState(connected=True, in_bucket=True))
+    assert inside["upload"] and inside["new_folder"] and inside["trash"] and inside["up"]
+    assert not inside["rename"] and not inside["delete"] and not inside["download"] and not inside["presign"]
+    two = enabled_actions(BrowseState(connected=True, in_bucket=True, selected=2))
+    assert two["delete"] and two["download"] and two["copy"] and not two["rename"] and not two["presign"]
+    folder = enabled_actions(BrowseState(connected=True, in_bucket=True, selected=1))
+    assert folder["rename"] and not folder["presign"]
+    assert enabled_actions(BrowseState(connected=True, in_bucket=True, selected=1, one_object=True))["presign"]
+    assert enabled_actions(BrowseState(connected=True, in_bucket=True, clipboard=True))["paste"]
+    offline = enabled_actions(BrowseState())
+    assert not any(enabled for name, enabled in offline.items())
+
+
+def test_actions_follow_selection_and_location_in_the_window(qtbot, connected, s3_admin) -> None:
+    win = connected
+    s3_admin.create_bucket(Bucket="enable-bucket")
+    for key in ("a.txt", "b.txt", "dir/c.txt"):
+        s3_admin.put_object(Bucket="enable-bucket", Key=key, Body=b"x")
+    objects, transfers = win.objects, win.transfer_actions
+    win.navigation.refresh()
+    wait_loaded(qtbot, win)
+    assert not transfers.upload_action.isEnabled() and not objects.new_folder_action.isEnabled()
+    assert not objects.delete_action.isEnabled() and not objects.rename_action.isEnabled()
+    select_names(win, ["enable-bucket"])
+    assert objects.delete_bucket_action.isEnabled() and objects.delete_action.isEnabled()
+    win.navigation.navigate(Location("enable-bucket"))
+    wait_loaded(qtbot, win)
+    assert table_names(win) == ["dir", "a.txt", "b.txt"]
+    assert transfers.upload_action.isEnabled() and objects.new_folder_action.isEnabled()
+    assert not objects.rename_action.isEnabled() and not objects.delete_action.isEnabled()
+    assert not objects.paste_action.isEnabled()
+    select_names(win, ["a.txt"])
+    assert objects.rename_action.isEnabled() and objects.presign_action.isEnabled()
+    win.table.clearSelection()
+    select_names(win, ["a.txt", "b.txt"])
+    assert not objects.rename_action.isEnabled() and objects.delete_action.isEnabled()
+    assert not objects.presign_action.isEnabled()
+    win.table.clearSelection()
+    select_names(win, ["dir"])
+    assert objects.rename_action.isEnabled() and not objects.presign_action.isEnabled()
+    objects.copy_action.trigger()
+    assert objects.paste_action.isEnabled()
+    win.table.selectAll()
+    assert objects.delete_action.isEnabled()
+    win.navigation.refresh()  # a new listing clears the selection
+    wait_loaded(qtbot, win)
+    assert not objects.delete_action.isEnabled()
+
+
+def test_backspace_goes_up_from_the_table(qtbot, connected, s3_admin) -> None:
+    win = connected
+    s3_admin.create_bucket(Bucket="up-bucket")
+    s3_admin.put_object(Bucket="up-bucket", Key="deep/er/file.txt", Body=b"x")
+    win.navigation.navigate(Location("up-bucket", "deep/er/"))
+    wait_loaded(qtbot, win)
+    win.table.setFocus()
+    qtbot.keyClick(win.table, Qt.Key.Key_Backspace)
+    assert win.listing.location == Location("up-bucket", "deep/")
+    # In the path bar Backspace edits text and does not navigate.
+    win.path_bar.setFocus()
+    win.path_bar.end(False)
+    qtbot.keyClick(win.path_bar, Qt.Key.Key_Backspace)
+    assert win.listing.location == Location("up-bucket", "deep/")
+    assert win.path_bar.text() == "s3://up-bucket/deep"
+
+
+@pytest.mark.parametrize("name", MENUS)
+def test_each_menu_opens_with_its_mnemonic(qtbot, window, name: str) -> None:
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert f"&{name}" in titles
