@@ -13,7 +13,6 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QTimer
-from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from s3browser.core.demo import DemoEndpoint, start_demo_endpoint
@@ -22,24 +21,8 @@ from s3browser.core.settings.profiles import ProfileStore
 from s3browser.core.settings.secrets import SecretStore
 from s3browser.core.transfers.engine import Overwrite, UploadOptions
 from s3browser.ui import icons
+from s3browser.ui.colors import sample_dark_palette
 from s3browser.ui.main_window import MainWindow
-
-
-def dark_palette() -> QPalette:
-    palette = QPalette()
-    roles = {
-        QPalette.ColorRole.Window: "#2b2b2b", QPalette.ColorRole.WindowText: "#e6e6e6",
-        QPalette.ColorRole.Base: "#1e1e1e", QPalette.ColorRole.AlternateBase: "#262626",
-        QPalette.ColorRole.Text: "#e6e6e6", QPalette.ColorRole.Button: "#353535",
-        QPalette.ColorRole.ButtonText: "#e6e6e6", QPalette.ColorRole.Highlight: "#3d6fb4",
-        QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#353535",
-        QPalette.ColorRole.ToolTipText: "#e6e6e6", QPalette.ColorRole.PlaceholderText: "#8a8a8a",
-    }
-    for role, color in roles.items():
-        palette.setColor(role, QColor(color))
-    for role in (QPalette.ColorRole.ButtonText, QPalette.ColorRole.Text, QPalette.ColorRole.WindowText):
-        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7a7a7a"))  # disabled must look disabled
-    return palette
 
 
 def app_window_and_demo(dark: bool) -> tuple[QApplication, MainWindow, DemoEndpoint]:
@@ -50,7 +33,7 @@ def app_window_and_demo(dark: bool) -> tuple[QApplication, MainWindow, DemoEndpo
     app.setWindowIcon(icons.app_icon())
     if dark:
         app.setStyle("Fusion")
-        app.setPalette(dark_palette())
+        app.setPalette(sample_dark_palette())
     demo = start_demo_endpoint()
     window = MainWindow(ProfileStore(SecretStore(), include_aws=False))
     window.resize(1180, 760)

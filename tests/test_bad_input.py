@@ -23,6 +23,9 @@ BAD_ENDPOINTS = {
     "https://minio.local?x=1": "cannot have a query",
     "https://user:pw@minio.local": "cannot contain a user name or password",
     "http://minio local:9000": "cannot contain spaces",
+    "http://under_score:9000": "“under_score” is not valid",
+    "http://-bad.example.com": "is not valid",
+    "http://[::1:9000": "check the brackets",
 }
 
 

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.errors import describe
 from s3browser.core.settings.profiles import ProfileStore
 from s3browser.ui.tasks import TaskRunner
 from s3browser.ui.transfer_runner import TransferController
@@ -25,7 +26,8 @@ log = logging.getLogger(__name__)
 class AppContext(QObject):
     connection_changed = Signal(object)  # the new Connection
     message_posted = Signal(str)
-    error_posted = Signal(str)
+    error_posted = Signal(str, str)  # one sentence, and the technical detail ("" when none)
+    messages_cleared = Signal()
     transfers_requested = Signal()  # something was queued: show the transfer queue
 
     def __init__(self, store: ProfileStore, runner: TaskRunner | None = None,
@@ -51,10 +53,20 @@ class AppContext(QObject):
     def show_message(self, text: str) -> None:
         self.message_posted.emit(text)
 
-    def show_error(self, text: str) -> None:
-        """Errors appear in the status bar, never as a traceback; the app keeps working."""
-        log.warning("error shown: %s", text)
-        self.error_posted.emit(text)
+    def show_error(self, text: str, detail: str = "") -> None:
+        """A failure in one sentence (in the banner above the table), never a traceback; the app keeps working."""
+        log.warning("error shown: %s%s", text, f" ({detail})" if detail else "")
+        self.error_posted.emit(text, detail)
+
+    def report(self, exc: BaseException, bucket: str | None = None, key: str | None = None) -> None:
+        """Show what went wrong in ``exc`` as the error translator words it, with its detail."""
+        error = describe(exc, bucket=bucket, key=key)
+        self.show_error(error.message, error.detail)
+
+    def clear_messages(self) -> None:
+        """The user moved on (another folder, a refresh): old news and old failures go."""
+        self.message_posted.emit("")
+        self.messages_cleared.emit()
 
     def reveal_transfers(self) -> None:
         self.transfers_requested.emit()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QSplitter,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -40,6 +41,7 @@ from s3browser.ui.models.bucket_tree import BucketTreeModel
 from s3browser.ui.models.object_table import COL_MODIFIED, COL_NAME, COL_SIZE, ObjectTableModel
 from s3browser.ui.tasks import TaskRunner
 from s3browser.ui.widgets.drop_views import BucketTreeView, ObjectTableView
+from s3browser.ui.widgets.message_banner import MessageBanner
 from s3browser.ui.widgets.path_bar import PathBar
 from s3browser.ui.widgets.status_message import StatusMessage
 from s3browser.ui.widgets.sync_panel import SyncPanel
@@ -105,10 +107,19 @@ class MainWindow(QMainWindow):
         header.resizeSection(COL_MODIFIED, 150)
         header.setHighlightSections(False)
 
+        self.banner = MessageBanner()
+        table_pane = QWidget()
+        table_pane.setObjectName("tablePane")
+        pane_layout = QVBoxLayout(table_pane)
+        pane_layout.setContentsMargins(0, 0, 0, 0)
+        pane_layout.setSpacing(4)
+        pane_layout.addWidget(self.banner)
+        pane_layout.addWidget(self.table, 1)
+
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.tree)
-        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(table_pane)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([260, 740])
         self.setCentralWidget(self.splitter)
@@ -240,7 +251,8 @@ class MainWindow(QMainWindow):
     def _wire(self) -> None:
         ctx, navigation, listing = self.ctx, self.navigation, self.listing
         ctx.message_posted.connect(self.message_label.show_message)
-        ctx.error_posted.connect(self.message_label.show_error)
+        ctx.error_posted.connect(self.banner.show_error)
+        ctx.messages_cleared.connect(self.banner.clear)
         ctx.transfers_requested.connect(self.transfer_panel.show)
         ctx.connection_changed.connect(self._on_connection_changed)
 
@@ -249,6 +261,7 @@ class MainWindow(QMainWindow):
         self.table.doubleClicked.connect(navigation.open_table_row)
         self.table.activated.connect(navigation.open_table_row)
         self.path_bar.location_entered.connect(navigation.navigate)
+        self.path_bar.problem_entered.connect(ctx.show_error)
         self.filter_edit.textChanged.connect(listing.set_filter)
         navigation.location_shown.connect(self._on_location_shown)
 

@@ -123,12 +123,12 @@ def test_bucket_policy_denial_shows_message_and_other_buckets_work(qtbot, window
         window.connections.connect_profile(*server_profile(seaweedfs_server), remember=False)
     wait_loaded(qtbot, window)
     window.navigation.navigate(Location(locked, ""))
-    qtbot.waitUntil(lambda: f"Access denied to bucket “{locked}”" in window.message_label.text(), timeout=15000)
+    qtbot.waitUntil(lambda: f"Access denied to bucket “{locked}”" in window.banner.text(), timeout=15000)
     assert window.table_model.rowCount() == 0
     window.navigation.navigate(Location(opened, ""))
     wait_loaded(qtbot, window)
     assert table_names(window) == ["inside"]
-    assert window.message_label.text() == ""
+    assert window.banner.text() == ""
 
 
 def test_transfer_engine_multipart_cancel_and_download(conn, bucket, real_server, tmp_path) -> None:

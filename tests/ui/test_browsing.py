@@ -263,10 +263,10 @@ def test_error_messages_appear_in_window_and_app_keeps_working(qtbot, window, er
     if error_scenario.location.bucket:
         wait_loaded(qtbot, window)
         window.navigation.navigate(error_scenario.location)
-    qtbot.waitUntil(lambda: error_scenario.text in window.message_label.text(), timeout=20000)
-    assert "Traceback" not in window.message_label.text()
+    qtbot.waitUntil(lambda: error_scenario.text in window.banner.text(), timeout=20000)
+    assert "Traceback" not in window.banner.text()
     logged = log_file.read_text()
-    assert f"error shown: {window.message_label.text()}" in logged
+    assert f"error shown: {window.banner.text()}" in logged
     if error_scenario.secrets:
         assert error_scenario.secrets.secret_access_key not in logged
 
@@ -274,6 +274,7 @@ def test_error_messages_appear_in_window_and_app_keeps_working(qtbot, window, er
         window.connections.connect_profile(_profile(s3_endpoint), Secrets("anything"), remember=False)
     wait_loaded(qtbot, window)
     assert window.message_label.text().startswith("Connected")
+    assert window.banner.isHidden(), "a new connection clears the old failure"
 
 
 def test_denied_bucket_in_tree_shows_error_and_siblings_keep_working(qtbot, window, auth_moto_endpoint) -> None:
@@ -288,7 +289,7 @@ def test_denied_bucket_in_tree_shows_error_and_siblings_keep_working(qtbot, wind
     locked = window.tree_model.find_child(conn_index, "locked-bucket")
     opened = window.tree_model.find_child(conn_index, "open-bucket")
     window.tree.expand(locked)
-    qtbot.waitUntil(lambda: "Access denied" in window.message_label.text(), timeout=10000)
+    qtbot.waitUntil(lambda: "Access denied" in window.banner.text(), timeout=10000)
     assert "Access denied" in locked.data(Qt.ItemDataRole.ToolTipRole)
     window.tree.expand(opened)
     qtbot.waitUntil(lambda: window.tree_model.rowCount(opened) == 1, timeout=10000)

@@ -43,7 +43,7 @@ def test_controllers_browse_and_select_without_a_window(qtbot, context, s3_endpo
     messages: list[str] = []
     errors: list[str] = []
     context.message_posted.connect(messages.append)
-    context.error_posted.connect(errors.append)
+    context.error_posted.connect(lambda text, _detail: errors.append(text))
     stats: list[tuple[str, str]] = []
     listing.stats_changed.connect(lambda count, size: stats.append((count, size)))
 
@@ -73,7 +73,7 @@ def test_controllers_browse_and_select_without_a_window(qtbot, context, s3_endpo
 def test_actions_refuse_with_one_sentence_through_the_context(qtbot, context, s3_endpoint) -> None:
     connections, _listing, _navigation, objects, transfers, _table = build(qtbot, context)
     errors: list[str] = []
-    context.error_posted.connect(errors.append)
+    context.error_posted.connect(lambda text, _detail: errors.append(text))
     transfers.download_selected()
     assert errors == ["Select objects or folders to download."]
     with qtbot.waitSignal(connections.connected, timeout=10000):

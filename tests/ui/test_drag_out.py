@@ -103,7 +103,7 @@ def test_dragging_out_a_missing_object_offers_nothing_and_says_why(qtbot, connec
     listening = (win.transfers.receivers(SIGNAL("batch_done(int)")),
                  win.transfers.receivers(SIGNAL("totals_changed()")))
     assert mime.urls() == []
-    assert "no longer in the bucket" in win.message_label.text()
+    assert "no longer in the bucket" in win.banner.text()
     assert not list(staging_root().rglob("gone.txt"))
     assert (win.transfers.receivers(SIGNAL("batch_done(int)")),
             win.transfers.receivers(SIGNAL("totals_changed()"))) == listening, "a finished drag stops listening"

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QRect
-from PySide6.QtGui import QColor, QImage, QPainter, QStandardItemModel
+from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QStandardItemModel
 from PySide6.QtWidgets import QStyleOptionViewItem, QTableView
 
+from s3browser.ui.colors import contrast_ratio, message_color, sample_dark_palette
 from s3browser.ui.models.transfer_queue import COL_PROGRESS, PROGRESS_ROLE
+from s3browser.ui.widgets.message_banner import banner_colors
 from s3browser.ui.widgets.transfer_panel import ProgressDelegate
 
 
@@ -63,3 +65,32 @@ def test_progress_bar_grows_with_the_fraction(qtbot) -> None:
 def test_progress_cell_without_a_fraction_paints_no_bar(qtbot) -> None:
     image = render_progress(qtbot, None)
     assert image.pixelColor(100, 12) == QColor("white")
+
+
+# ---------------------------------------------------------------- message colours
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+@pytest.mark.parametrize("name", ["error", "warning", "success"])
+def test_message_colours_reach_4_5_to_1_on_window_and_base(qapp, dark: bool, name: str) -> None:
+    palette = sample_dark_palette() if dark else QPalette(qapp.palette())
+    for background in (QPalette.ColorRole.Window, QPalette.ColorRole.Base):
+        color = message_color(name, palette, background)
+        assert contrast_ratio(color, palette.color(background)) >= 4.5, (name, background)
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_banner_text_reaches_4_5_to_1(qapp, dark: bool) -> None:
+    palette = sample_dark_palette() if dark else QPalette(qapp.palette())
+    background, text = banner_colors(palette)
+    assert contrast_ratio(text, background) >= 4.5
+
+
+def test_the_old_fixed_red_failed_on_dark() -> None:
+    """Why the colours are chosen per palette: the fixed red measured about 1.7:1 on the dark window."""
+    window = sample_dark_palette().color(QPalette.ColorRole.Window)
+    assert contrast_ratio(QColor("#b00020"), window) < 2.0
+    assert contrast_ratio(message_color("error", sample_dark_palette()), window) >= 4.5
+
+
+def test_contrast_ratio_matches_wcag_extremes() -> None:
+    assert round(contrast_ratio(QColor("black"), QColor("white")), 1) == 21.0
+    assert contrast_ratio(QColor("#777777"), QColor("#777777")) == 1.0

@@ -239,7 +239,7 @@ def test_sync_panel_lists_pairs_per_profile_and_refuses_other_profiles(qtbot, co
     assert [p.name for p in win.sync_panel.model.pairs] == ["Photos"]
     assert win.sync_panel.model.index(0, 4).data() == "Never"
     errors: list[str] = []
-    win.ctx.error_posted.connect(errors.append)
+    win.ctx.error_posted.connect(lambda text, _detail: errors.append(text))
     assert win.sync.sync_pair(theirs) is None
     assert errors == ["Connect to “another profile” first: the pair “Elsewhere” belongs to it."]
 

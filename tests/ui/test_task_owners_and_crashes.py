@@ -104,10 +104,10 @@ def test_an_exception_in_a_slot_reaches_the_log_and_the_window(qtbot, connected,
         raise ValueError("a bug in a slot")
 
     QTimer.singleShot(0, broken_slot)
-    qtbot.waitUntil(lambda: "Something went wrong" in connected.message_label.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "Something went wrong" in connected.banner.text(), timeout=5000)
     assert any("Traceback" in logged_text(r) and "a bug in a slot" in logged_text(r) for r in logged)
-    assert "ValueError" not in connected.message_label.text(), "one sentence, never the raw exception"
-    assert str(reporter.log_path) in connected.message_label.text()
+    assert "ValueError" not in connected.banner.text(), "one sentence, never the raw exception"
+    assert str(reporter.log_path) in connected.banner.text()
 
 
 def test_an_exception_in_a_worker_thread_reaches_the_log_and_the_window(qtbot, connected, reporter, logged) -> None:
@@ -119,7 +119,7 @@ def test_an_exception_in_a_worker_thread_reaches_the_log_and_the_window(qtbot, c
     thread = threading.Thread(target=broken_worker, name="s3b-test-worker")
     thread.start()
     thread.join()
-    qtbot.waitUntil(lambda: "Something went wrong" in connected.message_label.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "Something went wrong" in connected.banner.text(), timeout=5000)
     assert any("s3b-test-worker" in r.getMessage() and "a bug in a thread" in logged_text(r) for r in logged)
 
 

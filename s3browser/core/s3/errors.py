@@ -38,6 +38,7 @@ class UserError:
 
     kind: str
     message: str
+    detail: str = ""  # the technical text behind the message, for "Details" and bug reports
 
     def __str__(self) -> str:
         return self.message
@@ -202,17 +203,33 @@ def describe(exc: BaseException, bucket: str | None = None, key: str | None = No
         result = UserError("verify", "The downloaded data does not match the object's checksum; nothing was "
                                      "saved.")
     elif isinstance(exc, bce.ParamValidationError):
-        result = UserError("invalid", f"Invalid request: {exc}")
+        result = _describe_invalid_parameter(exc, bucket, key)
     elif isinstance(exc, bce.BotoCoreError):
-        result = UserError("client", f"S3 client error: {exc}")
+        result = UserError("client", "The S3 client could not make this request; the details say why.")
     elif isinstance(exc, OSError):
         result = UserError("local", f"Local file error: {exc.strerror or exc}")
     elif type(exc).__name__ == "S3DownloadFailedError":  # s3transfer: a ranged GET's If-Match failed
         result = UserError("changed", "The object changed on the server since it was listed; refresh and "
                                       "download it again.")
+    elif isinstance(exc, ValueError) and str(exc).startswith("Invalid endpoint"):
+        result = UserError("config", "The endpoint URL is not valid: check the host name and port in the profile.")
     else:
-        result = UserError("internal", f"Unexpected error: {type(exc).__name__}: {exc}")
-    return UserError(result.kind, redact(result.message))
+        result = UserError("internal", "Something unexpected went wrong; nothing else was changed. The details "
+                                       "and the log say more.")
+    return UserError(result.kind, redact(result.message), redact(f"{type(exc).__name__}: {exc}"))
+
+
+def _describe_invalid_parameter(exc: bce.ParamValidationError, bucket: str | None, key: str | None) -> UserError:
+    """botocore refused the request before sending it; say which name is wrong, not its regex."""
+    text = str(exc)
+    if "Invalid bucket name" in text:
+        name = f" “{bucket}”" if bucket else ""
+        return UserError("invalid", f"The bucket name{name} is not valid: bucket names use letters, digits, dots, "
+                                    "hyphens and underscores, and no other characters.")
+    if "Key" in text and key is not None:
+        return UserError("invalid", f"The object name “{key}” cannot be used with S3.")
+    return UserError("invalid", "The request was refused before it was sent: a name or value in it is not valid "
+                                "for S3.")
 
 
 _TRANSIENT_CODES = {"RequestTimeout", "SlowDown", "ServiceUnavailable", "InternalError", "Throttling",

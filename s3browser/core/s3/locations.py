@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -40,3 +41,24 @@ def parse_location(text: str) -> Location:
     if prefix and not prefix.endswith("/"):
         prefix += "/"
     return Location(bucket, prefix)
+
+
+_BUCKET_CHARACTERS = re.compile(r"^[A-Za-z0-9._-]{1,255}$")  # what S3 accepts in a request, old names included
+
+
+def location_problem(text: str) -> str | None:
+    """Why a typed path cannot be browsed, in one sentence, or None.
+
+    Checked before anything is sent: botocore's own answer to ``s3://my bucket/`` is a
+    "Parameter validation failed … must match the regex" paragraph.
+    """
+    stripped = text.strip()
+    if stripped.lower().startswith(("http://", "https://")):
+        return "Type an S3 path such as s3://bucket/folder/, not a web address."
+    if "://" in stripped and not stripped.lower().startswith("s3://"):
+        return "Only s3:// paths can be opened here, for example s3://bucket/folder/."
+    bucket = parse_location(text).bucket
+    if bucket and not _BUCKET_CHARACTERS.match(bucket):
+        return (f"“{bucket}” is not a bucket name: bucket names use letters, digits, dots, hyphens and "
+                "underscores only.")
+    return None

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import botocore.session
+from botocore.utils import is_valid_endpoint_url, is_valid_ipv6_endpoint_url
 
 from s3browser.core.s3.errors import S3BrowserError
 from s3browser.core.settings.atomic_files import write_atomic
@@ -75,7 +76,10 @@ def endpoint_problem(url: str) -> str | None:
         return None
     if any(c.isspace() for c in url):
         return "The endpoint URL cannot contain spaces."
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unbalanced [ or ] around an IPv6 address
+        return "The endpoint URL is not a valid URL: check the brackets around the IPv6 address."
     if parts.scheme not in ("http", "https"):
         return "The endpoint URL must start with http:// or https:// (for example https://minio.example.com:9000)."
     if not parts.hostname:
@@ -92,6 +96,9 @@ def endpoint_problem(url: str) -> str | None:
         return "The endpoint URL cannot have a path: give only the scheme, host and port (the bucket is chosen later)."
     if parts.query or parts.fragment:
         return "The endpoint URL cannot have a query (?…) or fragment (#…)."
+    if not (is_valid_endpoint_url(url) or is_valid_ipv6_endpoint_url(url)):
+        return (f"The host name “{parts.hostname}” is not valid: use letters, digits, hyphens and dots, "
+                "with no underscore and no hyphen at either end of a part.")
     return None
 
 

@@ -13,7 +13,6 @@ from functools import partial
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import describe
 from s3browser.core.settings.profiles import Profile
 from s3browser.core.settings.secrets import Secrets
 from s3browser.ui.actions import make_action
@@ -56,7 +55,7 @@ class ConnectionController(QObject):
         self._task = self.ctx.runner.run(
             f"connect {profile.name}", partial(Connection, **self.ctx.connection_options), profile, secrets,
             on_result=lambda conn: self.use_connection(conn, remember),
-            on_error=lambda exc: self.ctx.show_error(describe(exc).message), owner=self)
+            on_error=lambda exc: self.ctx.report(exc), owner=self)
 
     def use_connection(self, connection: Connection, remember: bool = False) -> None:
         """Make an open connection current (also used by benchmarks that build one themselves)."""

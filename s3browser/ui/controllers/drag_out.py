@@ -12,7 +12,6 @@ import shutil
 
 from PySide6.QtCore import QMimeData, QObject
 
-from s3browser.core.s3.errors import describe
 from s3browser.core.s3.locations import Location
 from s3browser.core.transfers.plans import DownloadPlan, plan_downloads
 from s3browser.ui.context import AppContext
@@ -62,7 +61,7 @@ class DragOutController(QObject):
             ctx.reveal_transfers()
 
         def failed(exc: BaseException) -> None:
-            ctx.show_error(describe(exc, bucket=location.bucket).message)
+            ctx.report(exc, bucket=location.bucket)
             fetch.complete([])
 
         def progress() -> None:

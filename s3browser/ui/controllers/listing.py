@@ -83,7 +83,9 @@ class ListingController(QObject):
         if selection_model is None:
             return 0
         rows: set[tuple[int, int]] = set()
-        for selection_range in selection_model.selection():
+        selection = selection_model.selection()
+        for i in range(selection.count()):
+            selection_range = selection.at(i)
             rows.add((selection_range.top(), selection_range.bottom()))
         return sum(bottom - top + 1 for top, bottom in _merged(sorted(rows)))
 

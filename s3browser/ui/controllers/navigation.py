@@ -65,7 +65,7 @@ class NavigationController(QObject):
         self._show(location)
 
     def _show(self, location: Location) -> None:
-        self.ctx.show_message("")
+        self.ctx.clear_messages()
         self.listing.model.load(location)  # clears the rows first, so dropping the filter costs nothing
         self.listing.set_filter("")
         self.location_shown.emit(location)
@@ -89,7 +89,7 @@ class NavigationController(QObject):
             self.navigate(Location())
 
     def refresh(self) -> None:
-        self.ctx.show_message("")
+        self.ctx.clear_messages()
         self.listing.refresh()
 
     # ---------------------------------------------------------------- views

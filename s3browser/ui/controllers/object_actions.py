@@ -17,7 +17,6 @@ from s3browser.core.ops.copy import (
     plan_copy,
     plan_rename,
 )
-from s3browser.core.s3.errors import describe
 from s3browser.core.s3.locations import Location
 from s3browser.ui import interaction
 from s3browser.ui.actions import make_action
@@ -117,7 +116,7 @@ class ObjectActions(QObject):
         ctx = self.ctx
         ctx.runner.run("new folder", create_folder, ctx.connection, location.bucket, location.prefix, name,
                        on_result=lambda key: self._done(f"Created folder {name}."),
-                       on_error=lambda exc: ctx.show_error(describe(exc, bucket=location.bucket).message),
+                       on_error=lambda exc: ctx.report(exc, bucket=location.bucket),
                        owner=self)
 
     def rename_selected(self) -> NameDialog | None:
@@ -140,7 +139,7 @@ class ObjectActions(QObject):
         ctx.show_message(f"Renaming {key.rstrip('/').rpartition('/')[2]}…")
         ctx.runner.run("plan rename", plan_rename, ctx.connection, bucket, key, name, is_folder, size,
                        on_result=self._queue_copies,
-                       on_error=lambda exc: ctx.show_error(describe(exc, bucket=bucket).message),
+                       on_error=lambda exc: ctx.report(exc, bucket=bucket),
                        owner=self)
 
     # ---------------------------------------------------------------- cut, copy, paste, drops
@@ -179,7 +178,7 @@ class ObjectActions(QObject):
         ctx.runner.run("plan copy", plan_copy, ctx.connection, selection.bucket, selection.base_prefix,
                        dict(selection.keys), list(selection.folders), location.bucket, location.prefix, move,
                        on_result=self._confirm_and_queue,
-                       on_error=lambda exc: ctx.show_error(describe(exc, bucket=location.bucket).message),
+                       on_error=lambda exc: ctx.report(exc, bucket=location.bucket),
                        owner=self)
 
     def _confirm_and_queue(self, plan: CopyPlan) -> None:

@@ -133,7 +133,7 @@ class SyncController(QObject):
             return
         self.store.delete(pair)
         self.ctx.runner.run("forget sync state", _forget_baseline, pair.id, owner=self,
-                            on_error=lambda exc: self.ctx.show_error(describe(exc).message))
+                            on_error=lambda exc: self.ctx.report(exc))
         self.reload()
         self.ctx.show_message(f"Removed the sync pair “{pair.name}”.")
 
@@ -146,7 +146,7 @@ class SyncController(QObject):
             return
         self.ctx.runner.run("forget sync state", _forget_baseline, pair.id, owner=self,
                             on_result=lambda _r: self.ctx.show_message(f"Forgot the sync state of “{pair.name}”."),
-                            on_error=lambda exc: self.ctx.show_error(describe(exc).message))
+                            on_error=lambda exc: self.ctx.report(exc))
 
     def open_log(self, pair: SyncPair) -> None:
         path = latest_run_log(pair.id)
@@ -180,7 +180,7 @@ class SyncController(QObject):
         try:
             queued = QueuedSyncRun(run, open_target(run, conn, conn.profile.soft_delete))
         except Exception as exc:  # noqa: BLE001 - e.g. the log or state folder cannot be written
-            self.ctx.show_error(describe(exc).message)
+            self.ctx.report(exc)
             return
         self.ctx.show_message(f"Starting sync of “{run.pair.name}”…")
         self.ctx.runner.run("prepare sync", _prepare, queued, on_result=self._queue,
@@ -189,7 +189,7 @@ class SyncController(QObject):
     def _failed_to_start(self, queued: QueuedSyncRun, exc: BaseException) -> None:
         queued.log.note(f"not started: {describe(exc).message}")
         queued.close()
-        self.ctx.show_error(describe(exc, bucket=queued.pair.bucket).message)
+        self.ctx.report(exc, bucket=queued.pair.bucket)
 
     def _queue(self, queued: QueuedSyncRun) -> None:
         jobs = queued.jobs()

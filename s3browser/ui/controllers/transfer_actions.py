@@ -13,7 +13,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from s3browser.core.s3.errors import describe
 from s3browser.core.s3.locations import Location
 from s3browser.core.transfers.engine import Overwrite, UploadOptions
 from s3browser.core.transfers.plans import DownloadPlan, UploadPlan, plan_downloads, plan_uploads
@@ -71,7 +70,7 @@ class TransferActions(QObject):
         self.ctx.show_message(f"Preparing upload to {location.uri()}…")
         self.ctx.runner.run("plan upload", plan_uploads, self.ctx.connection, list(paths), location.bucket,
                             location.prefix, on_result=lambda plan: self._queue_upload(plan, options),
-                            on_error=lambda exc: self.ctx.show_error(describe(exc, bucket=location.bucket).message),
+                            on_error=lambda exc: self.ctx.report(exc, bucket=location.bucket),
                             owner=self)
 
     def _queue_upload(self, plan: UploadPlan, options: UploadOptions) -> None:
@@ -104,7 +103,7 @@ class TransferActions(QObject):
         self.ctx.show_message(f"Preparing download to {root}…")
         self.ctx.runner.run("plan download", plan_downloads, self.ctx.connection, location.bucket, keys, folders,
                             location.prefix, Path(root), on_result=self.queue_download,
-                            on_error=lambda exc: self.ctx.show_error(describe(exc, bucket=location.bucket).message),
+                            on_error=lambda exc: self.ctx.report(exc, bucket=location.bucket),
                             owner=self)
 
     def queue_download(self, plan: DownloadPlan) -> None:

@@ -30,10 +30,12 @@ from s3browser.core.settings.profiles import (
 )
 from s3browser.core.settings.secrets import Secrets
 from s3browser.ui import interaction
+from s3browser.ui.colors import color_style
 from s3browser.ui.context import AppContext
 from s3browser.ui.dialogs.remembering import RememberingDialog
 from s3browser.ui.formatting import count_of
 from s3browser.ui.tasks import Task
+from s3browser.ui.widgets.field_check import FieldCheck
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +85,7 @@ class ConnectDialog(RememberingDialog):
         self.name_edit = QLineEdit()
         self.endpoint_edit = QLineEdit()
         self.endpoint_edit.setPlaceholderText("empty = Amazon S3; e.g. https://minio.example.com:9000")
+        self.endpoint_check = FieldCheck(self.endpoint_edit, lambda text: endpoint_problem(text.strip()))
         self.region_edit = QLineEdit()
         self.region_edit.setPlaceholderText("us-east-1")
         self.access_key_edit = QLineEdit()
@@ -115,12 +118,12 @@ class ConnectDialog(RememberingDialog):
         self.keyring_label = QLabel(self._store.secrets.refusal or "")
         self.keyring_label.setObjectName("keyringWarning")
         self.keyring_label.setWordWrap(True)
-        self.keyring_label.setStyleSheet("color: #a15c00;")
+        self.keyring_label.setStyleSheet(color_style("warning"))
         self.keyring_label.setVisible(bool(self._store.secrets.refusal))
         self.profiles_label = QLabel()  # the saved profiles could not be read: say so, never overwrite them
         self.profiles_label.setObjectName("profilesWarning")
         self.profiles_label.setWordWrap(True)
-        self.profiles_label.setStyleSheet("color: #a15c00;")
+        self.profiles_label.setStyleSheet(color_style("warning"))
         self.profiles_label.setVisible(False)
         self.result_label = QLabel()
         self.result_label.setObjectName("testResult")
@@ -239,7 +242,7 @@ class ConnectDialog(RememberingDialog):
         return None
 
     def _show_result(self, text: str, ok: bool) -> None:
-        self.result_label.setStyleSheet("color: #1b7d2e;" if ok else "color: #b00020;")
+        self.result_label.setStyleSheet(color_style("success" if ok else "error"))
         self.result_label.setText(text)
 
     def _on_save(self) -> bool:

@@ -31,6 +31,7 @@ from s3browser.core.transfers.engine import (
     validate_part_settings,
 )
 from s3browser.ui import interaction
+from s3browser.ui.colors import color_style
 from s3browser.ui.context import AppContext
 from s3browser.ui.dialogs.remembering import RememberingDialog
 from s3browser.ui.formatting import count_of, human_size
@@ -109,7 +110,7 @@ class UploadDialog(RememberingDialog):
         self.summary_label.setObjectName("uploadSummary")
         self.error_label = QLabel()
         self.error_label.setObjectName("uploadError")
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setStyleSheet(color_style("error"))
         self.error_label.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.upload_button = self.buttons.addButton("&Upload", QDialogButtonBox.ButtonRole.AcceptRole)

@@ -43,7 +43,7 @@ class ObjectTableModel(FlatTableModel):
 
     loading_changed = Signal(bool)
     stats_changed = Signal()
-    load_failed = Signal(str)
+    load_failed = Signal(str, str)  # the message, the technical detail
     page_arrived = Signal(int)  # rows in the page; lets tests and the status bar follow progress
 
     def __init__(self, runner: TaskRunner, parent: Any = None) -> None:
@@ -155,7 +155,8 @@ class ObjectTableModel(FlatTableModel):
     def _on_error(self, generation: int, exc: BaseException) -> None:
         if generation != self._generation:
             return
-        self.load_failed.emit(describe(exc, bucket=self._location.bucket or None).message)
+        error = describe(exc, bucket=self._location.bucket or None)
+        self.load_failed.emit(error.message, error.detail)
 
     def _on_finished(self, generation: int) -> None:
         if generation != self._generation:

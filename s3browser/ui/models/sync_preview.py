@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QFont, QPalette
 
 from s3browser.core.sync.plan import Action, Resolution, SyncItem, SyncPlan
+from s3browser.ui.colors import message_color
 from s3browser.ui.formatting import count_of, exact_size, human_size, local_time
 from s3browser.ui.models.flat_table import FlatTableModel
 
@@ -36,9 +37,8 @@ _DELETIONS = (Action.DELETE_REMOTE, Action.DELETE_LOCAL)
 
 
 def deletion_color() -> QColor:
-    """Red that reads on the current palette (about 4.5:1 on both light and dark bases)."""
-    base = QGuiApplication.palette().color(QPalette.ColorRole.Base)
-    return QColor("#ff8a80") if base.lightness() < 128 else QColor("#b00020")
+    """Red that reads on the table's base colour in the current palette."""
+    return message_color("error", background=QPalette.ColorRole.Base)
 
 
 @dataclass

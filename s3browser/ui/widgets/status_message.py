@@ -1,4 +1,7 @@
-"""The status bar's message: plain for news, red for errors, selectable so it can be copied."""
+"""The status bar's message: news and transient successes, selectable so it can be copied.
+
+Failures that need action go to the banner above the table instead (``message_banner.py``).
+"""
 
 from __future__ import annotations
 
@@ -11,14 +14,6 @@ class StatusMessage(QLabel):
         super().__init__(parent)
         self.setObjectName("messageLabel")
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.is_error = False
 
     def show_message(self, text: str) -> None:
-        self.is_error = False
-        self.setStyleSheet("")
-        self.setText(text)
-
-    def show_error(self, text: str) -> None:
-        self.is_error = True
-        self.setStyleSheet("color: #b00020;")
         self.setText(text)
