@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+
+from PySide6.QtCore import QCoreApplication
 
 _UNITS = ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB")
 
@@ -19,14 +22,40 @@ def human_size(size: int) -> str:
     return f"{size} bytes"  # pragma: no cover
 
 
+def tr_n(source: str, count: int, context: str = "s3browser") -> str:
+    """``source`` with Qt's ``%n`` plural form for ``count``: ``tr_n("%n file(s) uploaded", 1)``.
+
+    The text goes through ``QCoreApplication.translate`` with the count, so a translation can give
+    each language its own plural forms.  With no translation loaded Qt only puts the number in;
+    the English "(s)" is then resolved here, and the number gets its thousands separators.
+    """
+    text = QCoreApplication.translate(context, source, None, count)
+    if "(s)" in text:
+        text = text.replace("(s)", "" if count == 1 else "s")
+    if count >= 1000:
+        text = re.sub(rf"(?<![\d,]){count}(?![\d,])", f"{count:,}", text, count=1)
+    return text
+
+
 def count_of(count: int, noun: str, plural: str = "") -> str:
     """'1 object', '1,234 objects' ('plural' when the noun does not just take an s)."""
-    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
+    if plural:
+        return f"{count:,} {noun if count == 1 else plural}"
+    return tr_n(f"%n {noun}(s)", count)
 
 
 def agree(count: int, singular: str, plural: str) -> str:
     """The verb form that goes with ``count``: agree(1, "was", "were") -> "was"."""
     return singular if count == 1 else plural
+
+
+def already_exist(existing: int, total: int, noun: str) -> str:
+    """'The object already exists', 'All 3 objects already exist', '1 of 3 objects already exists'."""
+    if existing == total == 1:
+        return f"The {noun} already exists"
+    if existing == total:
+        return f"All {count_of(total, noun)} already exist"
+    return f"{existing:,} of {count_of(total, noun)} {agree(existing, 'already exists', 'already exist')}"
 
 
 def exact_size(size: int) -> str:

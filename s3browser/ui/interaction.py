@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from s3browser.core.transfers.engine import Overwrite
+from s3browser.ui.formatting import already_exist
 
 
 class Interaction:
@@ -22,13 +23,17 @@ class Interaction:
     def choose_overwrite(self, parent: QWidget | None, conflicts: list[str], total: int) -> Overwrite | None:
         """Asked once per batch: what to do with files that already exist (None cancels the batch)."""
         box = QMessageBox(QMessageBox.Icon.Question, "Files already exist",
-                          f"{len(conflicts)} of {total} files already exist at the destination, for example:\n"
+                          f"{already_exist(len(conflicts), total, 'file')} at the destination"
+                          + (":\n" if len(conflicts) == 1 else ", for example:\n")
                           + "\n".join(f"  {name}" for name in conflicts[:5])
-                          + (f"\n  and {len(conflicts) - 5} more" if len(conflicts) > 5 else ""), parent=parent)
+                          + (f"\n  and {len(conflicts) - 5:,} more" if len(conflicts) > 5 else ""), parent=parent)
         buttons = {box.addButton("Overwrite all", QMessageBox.ButtonRole.AcceptRole): Overwrite.OVERWRITE,
                    box.addButton("Skip existing", QMessageBox.ButtonRole.AcceptRole): Overwrite.SKIP,
                    box.addButton("Only if different", QMessageBox.ButtonRole.AcceptRole): Overwrite.IF_DIFFERENT}
-        box.addButton(QMessageBox.StandardButton.Cancel)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)  # Enter must never overwrite
+        box.setEscapeButton(cancel)
+        self.last_box = box
         box.exec()
         clicked = box.clickedButton()
         return next((choice for button, choice in buttons.items() if button is clicked), None)

@@ -362,6 +362,8 @@ class TransferController(QObject):
         queue in step."""
         was_finished = item.state.finished
         self._count(item, -1)
+        if self.model.holds(item):  # items not added yet are counted when they are
+            self.model.state_moved(item.state, state)
         item.state = state
         self._count(item, +1)
         self._mark_changed(item)

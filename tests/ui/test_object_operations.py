@@ -210,7 +210,7 @@ def test_copy_paste_over_existing_asks_and_no_keeps_them(qtbot, connected, s3_ad
     answers.answers = [False]
     win.objects.paste()
     qtbot.waitUntil(lambda: bool(answers.questions), timeout=10000)
-    assert "1 of 1 objects already exist" in answers.questions[0]
+    assert "The object already exists at the destination: b.txt. Replace it?" in answers.questions[0]
     assert s3_admin.get_object(Bucket="target-bucket", Key="b.txt")["Body"].read() == b"older"
     answers.answers = [True]
     win.objects.paste()
@@ -351,6 +351,8 @@ def test_soft_delete_profile_moves_to_trash_and_trash_view_restores_and_empties(
     qtbot.waitUntil(lambda: trash.tree.topLevelItemCount() == 3, timeout=10000)
     originals = sorted(trash.tree.topLevelItem(i).text(0) for i in range(3))
     assert originals == ["c.txt", "notes/a.txt", "notes/b.txt"]
+    assert trash.empty_button.isEnabled()
+    assert not trash.restore_button.isEnabled() and not trash.delete_button.isEnabled(), "nothing selected yet"
     for i in range(3):
         item = trash.tree.topLevelItem(i)
         item.setSelected(item.text(0) == "c.txt")
@@ -365,6 +367,7 @@ def test_soft_delete_profile_moves_to_trash_and_trash_view_restores_and_empties(
     qtbot.mouseClick(trash.empty_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: trash.status_label.text().endswith("The trash is empty."), timeout=10000)
     assert keys(s3_admin, "soft-bucket") == ["c.txt"]
+    assert not trash.empty_button.isEnabled() and not trash.restore_button.isEnabled(), "an empty trash offers nothing"
 
 
 def test_stop_ends_a_delete_between_batches_and_reports_what_was_left(qtbot, connected, s3_admin) -> None:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QAbstractItemView
 from s3browser.core.s3.locations import Location
 from s3browser.ui.actions import make_action
 from s3browser.ui.context import AppContext
-from s3browser.ui.formatting import count_of, human_size
+from s3browser.ui.formatting import count_of, human_size, tr_n
 from s3browser.ui.models.object_table import ObjectTableModel
 
 
@@ -127,7 +127,7 @@ class ListingController(QObject):
     def copy_selected_uris(self) -> None:
         uris = self.selected_uris() or [self.location.uri()]
         QGuiApplication.clipboard().setText("\n".join(uris))
-        self.ctx.show_message(f"Copied {uris[0]}" if len(uris) == 1 else f"Copied {len(uris)} URIs")
+        self.ctx.show_message(f"Copied {uris[0]}" if len(uris) == 1 else tr_n("Copied %n URIs", len(uris)))
 
     # ---------------------------------------------------------------- counts
     def _on_loading_changed(self, loading: bool) -> None:

@@ -27,7 +27,7 @@ from s3browser.ui.dialogs.delete_dialog import DeleteDialog
 from s3browser.ui.dialogs.name_dialog import NameDialog
 from s3browser.ui.dialogs.presign_dialog import PresignDialog
 from s3browser.ui.dialogs.trash_dialog import TrashDialog
-from s3browser.ui.formatting import count_of
+from s3browser.ui.formatting import agree, already_exist, count_of, tr_n
 from s3browser.ui.models.bucket_tree import BucketTreeModel
 
 
@@ -129,7 +129,7 @@ class ObjectActions(QObject):
         size = 0 if is_folder else selection.keys[key]
         old_name = key.rstrip("/").rpartition("/")[2]
         dialog = NameDialog("Rename", f"New name for “{old_name}”:", old_name, object_name_problem,
-                            self.ctx.dialog_parent)
+                            self.ctx.dialog_parent, select_stem=not is_folder)
         dialog.accepted.connect(lambda: self._rename(selection.bucket, key, dialog.name, is_folder, size))
         self._open(dialog)
         return dialog
@@ -174,7 +174,8 @@ class ObjectActions(QObject):
     def transfer(self, selection: Selection, location: Location, move: bool) -> None:
         """Plan a server-side copy or move of ``selection`` into ``location`` and queue it."""
         ctx = self.ctx
-        ctx.show_message(f"Preparing to {'move' if move else 'copy'} {selection.count} items…")
+        ctx.show_message(tr_n("Preparing to move %n item(s)…" if move else "Preparing to copy %n item(s)…",
+                              selection.count))
         ctx.runner.run("plan copy", plan_copy, ctx.connection, selection.bucket, selection.base_prefix,
                        dict(selection.keys), list(selection.folders), location.bucket, location.prefix, move,
                        on_result=self._confirm_and_queue,
@@ -187,8 +188,9 @@ class ObjectActions(QObject):
             return
         if plan.existing and not interaction.confirm(
                 self.ctx.dialog_parent, "Replace existing objects?",
-                f"{len(plan.existing)} of {len(plan.items)} objects already exist at the destination, for "
-                f"example {plan.existing[0]}. Replace them?"):
+                f"{already_exist(len(plan.existing), len(plan.items), 'object')} at the destination"
+                f"{agree(len(plan.existing), ': ', ', for example ')}{plan.existing[0]}. "
+                f"Replace {agree(len(plan.existing), 'it', 'them')}?"):
             self.ctx.show_message("Nothing was copied.")
             return
         self._queue_copies(plan)
@@ -197,7 +199,7 @@ class ObjectActions(QObject):
         self.ctx.transfers.add_copies(plan)
         self.ctx.reveal_transfers()
         verb = "Moving" if plan.move else "Copying"
-        self.ctx.show_message(f"{verb} {len(plan.items):,} objects to s3://{plan.bucket}/…")
+        self.ctx.show_message(f"{verb} {count_of(len(plan.items), 'object')} to s3://{plan.bucket}/…")
 
     # ---------------------------------------------------------------- links, buckets
     def open_presign_dialog(self) -> PresignDialog | None:

@@ -23,7 +23,7 @@ from s3browser.ui.controllers.connection import ConnectionController
 from s3browser.ui.controllers.listing import ListingController
 from s3browser.ui.dialogs.multipart_dialog import MultipartUploadsDialog
 from s3browser.ui.dialogs.upload_dialog import UploadDialog
-from s3browser.ui.formatting import agree, count_of, human_size
+from s3browser.ui.formatting import agree, count_of, human_size, tr_n
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ class TransferActions(QObject):
                 options.overwrite = Overwrite.OVERWRITE
         self.ctx.transfers.add_uploads(plan, options)
         self.ctx.reveal_transfers()
-        self.ctx.show_message(f"Uploading {len(plan.files):,} files to s3://{plan.bucket}/{plan.prefix}…")
+        self.ctx.show_message(tr_n("Uploading %n file(s) to ", len(plan.files)) + f"s3://{plan.bucket}/{plan.prefix}…")
 
     # ---------------------------------------------------------------- downloads
     def download_selected(self, root: Path | None = None) -> None:
@@ -109,9 +109,9 @@ class TransferActions(QObject):
     def queue_download(self, plan: DownloadPlan) -> None:
         self.ctx.transfers.add_downloads(plan)
         self.ctx.reveal_transfers()
-        text = f"Downloading {len(plan.files):,} files to {plan.root}…"
+        text = tr_n("Downloading %n file(s) to ", len(plan.files)) + f"{plan.root}…"
         if plan.refused:
-            text += f" {len(plan.refused)} keys cannot be saved safely (see the queue)."
+            text += " " + tr_n("%n key(s) cannot be saved safely (see the queue).", len(plan.refused))
         self.ctx.show_message(text)
 
     # ---------------------------------------------------------------- incomplete uploads

@@ -82,6 +82,8 @@ class DeleteDialog(QDialog):
         self.cancel_button = QPushButton("Cancel")
         self.buttons.addButton(self.delete_button, QDialogButtonBox.ButtonRole.DestructiveRole)
         self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
+        self.delete_button.setAutoDefault(False)  # Enter must never delete: Cancel is the default
+        self.cancel_button.setDefault(True)
         self.delete_button.clicked.connect(self._start_deleting)
         self.cancel_button.clicked.connect(self._cancel_or_close)
 

@@ -47,6 +47,11 @@ class TrashDialog(QDialog):
         self.delete_button.clicked.connect(self._delete_selected)
         self.empty_button.clicked.connect(self._empty)
         self.close_button.clicked.connect(self.accept)
+        self.close_button.setDefault(True)
+        for button in (self.restore_button, self.delete_button, self.empty_button):
+            button.setAutoDefault(False)
+        self._is_busy = True
+        self.tree.itemSelectionChanged.connect(self._update_buttons)
         buttons = QHBoxLayout()
         for button in (self.restore_button, self.delete_button, self.empty_button):
             buttons.addWidget(button)
@@ -119,5 +124,13 @@ class TrashDialog(QDialog):
         self._busy(False)
 
     def _busy(self, busy: bool) -> None:
-        for button in (self.restore_button, self.delete_button, self.empty_button):
-            button.setEnabled(not busy)
+        self._is_busy = busy
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        """Restore and Delete need a selection, Empty a non-empty trash; none while working."""
+        idle = not self._is_busy
+        chosen = bool(self.tree.selectedItems())
+        self.restore_button.setEnabled(idle and chosen)
+        self.delete_button.setEnabled(idle and chosen)
+        self.empty_button.setEnabled(idle and bool(self.entries))

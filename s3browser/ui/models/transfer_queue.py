@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import time
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,6 +112,23 @@ class TransferItem:
     def name(self) -> str:
         return self.key.rstrip("/").rsplit("/", 1)[-1] or self.key
 
+    def route(self) -> tuple[str, str]:
+        """(from, to) as shown to the user: a local path or an ``s3://`` URI each; "" where none applies."""
+        remote = f"s3://{self.bucket}/{self.key}"
+        local = str(self.local_path) if self.local_path is not None else ""
+        direction = self.direction
+        if direction.server_side:
+            return f"s3://{self.source_bucket}/{self.source_key}", remote
+        if direction == Direction.UPLOAD:
+            return local, remote
+        if direction == Direction.DOWNLOAD:
+            return remote, local
+        if direction == Direction.DELETE_REMOTE:
+            return remote, ""
+        if direction == Direction.DELETE_LOCAL:
+            return local, ""
+        return local, remote  # a sync conflict: both sides
+
     @property
     def done_bytes(self) -> int:
         return self.size if self.state == State.DONE else min(self.progress.done, self.size)
@@ -136,8 +154,8 @@ class TransferItem:
         return (self.size - self.done_bytes) / self.speed
 
 
-COL_NAME, COL_DIRECTION, COL_SIZE, COL_PROGRESS, COL_SPEED, COL_ETA, COL_STATE, COL_ERROR = range(8)
-HEADERS = ("Name", "Direction", "Size", "Progress", "Speed", "ETA", "State", "Details")
+COL_NAME, COL_DIRECTION, COL_SIZE, COL_PROGRESS, COL_SPEED, COL_ETA, COL_STATE, COL_ERROR, COL_ROUTE = range(9)
+HEADERS = ("Name", "Direction", "Size", "Progress", "Speed", "ETA", "State", "Details", "From → To")
 PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 20
 
 
@@ -155,6 +173,9 @@ class TransferQueueModel(FlatTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.items: list[TransferItem] = []
+        # How many rows are in each state, kept as rows come, go and change state, so the queue's
+        # buttons know what they can do without walking the rows.
+        self.state_counts: Counter[State] = Counter()
 
     def add(self, items: list[TransferItem]) -> None:
         if not items:
@@ -164,6 +185,7 @@ class TransferQueueModel(FlatTableModel):
         for offset, item in enumerate(items):
             item.row = start + offset
         self.items.extend(items)
+        self.state_counts.update(item.state for item in items)
         self.endInsertRows()
 
     def remove_finished(self) -> None:
@@ -172,17 +194,30 @@ class TransferQueueModel(FlatTableModel):
             return
         self.beginResetModel()
         self.items = keep
+        self.state_counts = Counter(item.state for item in keep)
         for row, item in enumerate(keep):
             item.row = row
         self.endResetModel()
+
+    def holds(self, item: TransferItem) -> bool:
+        row = item.row
+        return 0 <= row < len(self.items) and self.items[row] is item
+
+    def state_moved(self, old: State, new: State) -> None:
+        """One row changed state (called by the controller's single place that changes states)."""
+        self.state_counts[old] -= 1
+        self.state_counts[new] += 1
+
+    def states_present(self) -> set[State]:
+        return {state for state, count in self.state_counts.items() if count > 0}
 
     def row_of(self, item: TransferItem) -> int:
         return item.row
 
     def item_changed(self, item: TransferItem) -> None:
-        row = item.row
-        if row < 0 or row >= len(self.items) or self.items[row] is not item:
+        if not self.holds(item):
             return  # cleared from the queue meanwhile
+        row = item.row
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
 
     def refresh_running(self, running: Iterable[TransferItem]) -> None:
@@ -221,6 +256,9 @@ class TransferQueueModel(FlatTableModel):
                 return item.state.value
             if column == COL_ERROR:
                 return item.error or item.note
+            if column == COL_ROUTE:
+                source, target = item.route()
+                return f"{source} → {target}" if target else source
             return None
         if role == PROGRESS_ROLE and column == COL_PROGRESS:
             return item.fraction
@@ -230,11 +268,9 @@ class TransferQueueModel(FlatTableModel):
             if column == COL_ERROR and (item.error or item.note):
                 return item.error or item.note
             resumed = f"\nResumed: {human_size(item.resumed_bytes)} were already uploaded" if item.resumed_bytes else ""
-            if item.direction.server_side:
-                return f"s3://{item.source_bucket}/{item.source_key}\n→ s3://{item.bucket}/{item.key}"
-            if item.job is not None:
-                return f"{item.direction.value}\n{item.local_path}\ns3://{item.bucket}/{item.key}"
-            return f"s3://{item.bucket}/{item.key}\n{item.local_path}{resumed}"
+            source, target = item.route()
+            where = f"From: {source}\nTo: {target}" if target else f"{item.direction.value}: {source}"
+            return f"{where}{resumed}"
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL_SIZE, COL_SPEED, COL_ETA):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex
+from collections.abc import Iterable
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QTimer
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,9 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from s3browser.ui.models.transfer_queue import (
+    COL_ERROR,
     COL_NAME,
     COL_PROGRESS,
     PROGRESS_ROLE,
+    State,
     TransferItem,
 )
 from s3browser.ui.transfer_runner import TransferController
@@ -56,6 +60,21 @@ class ProgressDelegate(QStyledItemDelegate):
         style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, option.widget)
 
 
+def queue_button_states(selected: Iterable[State], queue: Iterable[State]) -> dict[str, bool]:
+    """Which queue buttons can do something: each per-item button needs a selected row it applies to."""
+    chosen = set(selected)
+    present = set(queue)
+    return {
+        "pause": bool(chosen & {State.QUEUED, State.RUNNING}),
+        "resume": State.PAUSED in chosen,
+        "cancel": bool(chosen & {State.QUEUED, State.RUNNING, State.PAUSED}),
+        "retry": bool(chosen & {State.FAILED, State.CANCELLED}),
+        "cancel_all": bool(present & {State.QUEUED, State.RUNNING, State.PAUSED}),
+        "retry_failed": State.FAILED in present,
+        "clear": any(state.finished for state in present),
+    }
+
+
 class TransferPanel(QDockWidget):
     def __init__(self, controller: TransferController, parent: QWidget | None = None) -> None:
         super().__init__("Transfers", parent)
@@ -74,6 +93,7 @@ class TransferPanel(QDockWidget):
         header.resizeSection(COL_NAME, 240)
         header.resizeSection(COL_PROGRESS, 140)
         header.setStretchLastSection(True)
+        header.resizeSection(COL_ERROR, 220)
 
         self.pause_button = QPushButton("&Pause")
         self.resume_button = QPushButton("Res&ume")
@@ -89,6 +109,19 @@ class TransferPanel(QDockWidget):
         self.cancel_all_button.clicked.connect(controller.cancel_all)
         self.retry_failed_button.clicked.connect(controller.retry_failed)
         self.clear_button.clicked.connect(controller.clear_finished)
+        self._buttons = {"pause": self.pause_button, "resume": self.resume_button, "cancel": self.cancel_button,
+                         "retry": self.retry_button, "cancel_all": self.cancel_all_button,
+                         "retry_failed": self.retry_failed_button, "clear": self.clear_button}
+        # Rows change state in bursts (thousands of small files finishing): the buttons are
+        # recomputed once after each burst, not once per row.
+        self._buttons_timer = QTimer(self)
+        self._buttons_timer.setSingleShot(True)
+        self._buttons_timer.setInterval(0)
+        self._buttons_timer.timeout.connect(self.update_buttons)
+        self.view.selectionModel().selectionChanged.connect(self.update_buttons)
+        model = controller.model
+        for signal in (model.dataChanged, model.rowsInserted, model.modelReset, controller.totals_changed):
+            signal.connect(lambda *_args: self._buttons_timer.start())
         buttons = QHBoxLayout()
         for button in (self.pause_button, self.resume_button, self.cancel_button, self.retry_button):
             buttons.addWidget(button)
@@ -102,6 +135,13 @@ class TransferPanel(QDockWidget):
         layout.addWidget(self.view)
         layout.addLayout(buttons)
         self.setWidget(body)
+        self.update_buttons()
+
+    def update_buttons(self, *_args: object) -> None:
+        states = queue_button_states((item.state for item in self.selected_items()),
+                                     self.controller.model.states_present())
+        for name, enabled in states.items():
+            self._buttons[name].setEnabled(enabled)
 
     def selected_items(self) -> list[TransferItem]:
         rows = sorted({index.row() for index in self.view.selectionModel().selectedRows()})

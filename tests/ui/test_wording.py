@@ -1,0 +1,128 @@
+"""Wording and safe defaults: plurals, Cancel as the default answer, Rename's selection, queue routes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from s3browser.core.s3.locations import Location
+from s3browser.ui import interaction
+from s3browser.ui.dialogs.name_dialog import NameDialog, name_stem_length
+from s3browser.ui.formatting import already_exist, count_of, tr_n
+from s3browser.ui.models.transfer_queue import COL_ROUTE, Direction, State, TransferItem, TransferQueueModel
+from s3browser.ui.widgets.transfer_panel import queue_button_states
+from tests.ui.conftest import wait_loaded
+from tests.ui.test_drag_out import select_names
+
+
+@pytest.mark.parametrize("count, text", [(0, "0 files uploaded"), (1, "1 file uploaded"), (2, "2 files uploaded"),
+                                         (12345, "12,345 files uploaded")])
+def test_plural_forms_through_qt(qapp, count: int, text: str) -> None:
+    assert tr_n("%n file(s) uploaded", count) == text
+
+
+def test_counts_and_agreement_read_as_english(qapp) -> None:
+    assert count_of(1, "item") == "1 item" and count_of(3, "item") == "3 items"
+    assert count_of(2, "entry", "entries") == "2 entries"
+    assert already_exist(1, 1, "object") == "The object already exists"
+    assert already_exist(3, 3, "file") == "All 3 files already exist"
+    assert already_exist(1, 4, "file") == "1 of 4 files already exists"
+    assert already_exist(2, 4, "file") == "2 of 4 files already exist"
+
+
+@pytest.mark.parametrize("name, stem", [("report.pdf", 6), ("archive.tar.gz", 11), (".bashrc", 7), ("notes", 5)])
+def test_rename_selects_the_name_without_its_extension(qtbot, name: str, stem: int) -> None:
+    assert name_stem_length(name) == stem
+    dialog = NameDialog("Rename", "New name:", name, lambda _text: None, select_stem=True)
+    qtbot.addWidget(dialog)
+    assert dialog.name_edit.selectedText() == name[:stem]
+
+
+def test_a_long_problem_is_never_clipped(qtbot) -> None:
+    reason = "A name cannot be “..” or contain “/..”, since S3 tools and file systems treat it as the parent folder."
+    dialog = NameDialog("New folder", "Name:", "", lambda text: reason if ".." in text else None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.name_edit.setText("..")
+    label = dialog.problem_label
+    assert label.text() == reason
+    needed = label.heightForWidth(label.width())
+    assert label.height() >= needed, (label.height(), needed)
+
+
+def test_overwrite_question_defaults_to_cancel(qtbot) -> None:
+    real = interaction.Interaction()
+    seen: list[QMessageBox] = []
+
+    def press_enter() -> None:
+        box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible())
+        seen.append(box)
+        box.defaultButton().click()
+
+    QTimer.singleShot(50, press_enter)
+    assert real.choose_overwrite(None, ["a.txt"], 1) is None, "Enter cancels; nothing is overwritten"
+    assert "The file already exists at the destination" in seen[0].text()
+
+
+def test_delete_dialog_defaults_to_cancel(qtbot, connected, s3_admin) -> None:
+    s3_admin.create_bucket(Bucket="safe-default")
+    s3_admin.put_object(Bucket="safe-default", Key="keep.txt", Body=b"x")
+    win = connected
+    win.navigation.navigate(Location("safe-default"))
+    wait_loaded(qtbot, win)
+    select_names(win, ["keep.txt"])
+    dialog = win.objects.delete_selected()
+    qtbot.waitUntil(lambda: dialog.delete_button.isEnabled(), timeout=10000)
+    assert dialog.cancel_button.isDefault() and not dialog.delete_button.isDefault()
+    assert not dialog.delete_button.autoDefault()
+    dialog.close()
+
+
+def test_queue_rows_show_where_from_and_where_to(qapp) -> None:
+    model = TransferQueueModel()
+    upload = TransferItem(Direction.UPLOAD, "b", "docs/a.txt", Path("/home/u/a.txt"), 10, 1)
+    download = TransferItem(Direction.DOWNLOAD, "b", "docs/a.txt", Path("/tmp/a.txt"), 10, 1)
+    copy = TransferItem(Direction.COPY, "b2", "x/a.txt", None, 10, 1, source_bucket="b", source_key="docs/a.txt")
+    model.add([upload, download, copy])
+    routes = [model.index(row, COL_ROUTE).data() for row in range(3)]
+    assert routes == ["/home/u/a.txt → s3://b/docs/a.txt", "s3://b/docs/a.txt → /tmp/a.txt",
+                      "s3://b/docs/a.txt → s3://b2/x/a.txt"]
+    assert model.headerData(COL_ROUTE, Qt.Orientation.Horizontal) == "From → To"
+    assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == "From: /home/u/a.txt\nTo: s3://b/docs/a.txt"
+
+
+def test_queue_buttons_enable_only_for_rows_they_apply_to() -> None:
+    done = queue_button_states([State.DONE], [State.DONE])
+    assert not done["pause"] and not done["retry"] and not done["cancel"] and not done["resume"]
+    assert done["clear"] and not done["cancel_all"] and not done["retry_failed"]
+    running = queue_button_states([State.RUNNING], [State.RUNNING, State.FAILED])
+    assert running["pause"] and running["cancel"] and not running["retry"] and running["retry_failed"]
+    failed = queue_button_states([State.FAILED], [State.FAILED])
+    assert failed["retry"] and not failed["pause"]
+    assert queue_button_states([State.PAUSED], [State.PAUSED])["resume"]
+    assert not any(queue_button_states([], []).values())
+
+
+def test_queue_panel_buttons_follow_the_selection(qtbot, connected, s3_admin, tmp_path) -> None:
+    from s3browser.core.transfers.engine import Overwrite, UploadOptions
+
+    s3_admin.create_bucket(Bucket="buttons")
+    source = tmp_path / "one.txt"
+    source.write_bytes(b"1")
+    win = connected
+    panel = win.transfer_panel
+    assert not panel.pause_button.isEnabled() and not panel.clear_button.isEnabled()
+    win.transfer_actions.upload_paths([source], Location("buttons"), UploadOptions(overwrite=Overwrite.OVERWRITE))
+    qtbot.waitUntil(lambda: bool(win.transfers.model.items)
+                    and win.transfers.model.items[0].state == State.DONE, timeout=10000)
+    qtbot.waitUntil(panel.clear_button.isEnabled)
+    panel.view.selectRow(0)
+    assert not panel.pause_button.isEnabled() and not panel.retry_button.isEnabled()
+    assert not panel.cancel_button.isEnabled()
+    qtbot.mouseClick(panel.clear_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not panel.clear_button.isEnabled())
+
