@@ -5,7 +5,9 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtSvg import QSvgRenderer
 
 from s3browser.core.local.content_types import guess_content_type
 
@@ -23,10 +25,39 @@ def resource_path(name: str) -> str:
     return str(resources.files("s3browser.resources").joinpath(name))
 
 
-@cache
+_INK = "#34495e"  # the line colour of the monochrome icons, drawn for light backgrounds
+_INK_ON_DARK = "#d0d7de"  # what replaces it when the window is dark, so the icons stay clear
+_RENDERED_SIZES = (16, 24, 32, 48, 64, 96)  # up to 96 px: sharp at 200% scale too
+
+
+def palette_is_dark() -> bool:
+    return QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+
 def icon(name: str) -> QIcon:
-    """A named icon from ``resources/icons`` (cached; call on the GUI thread only)."""
-    return QIcon(resource_path(f"icons/{name}.svg"))
+    """A named icon from ``resources/icons``, its line colour matched to the palette (GUI thread only)."""
+    return _icon(name, palette_is_dark())
+
+
+@cache
+def _icon(name: str, dark: bool) -> QIcon:
+    path = resource_path(f"icons/{name}.svg")
+    if not dark:
+        return QIcon(path)
+    with open(path, encoding="utf-8") as svg:
+        text = svg.read()
+    if _INK not in text:
+        return QIcon(path)  # coloured icons (folders, buckets) read on both
+    renderer = QSvgRenderer(QByteArray(text.replace(_INK, _INK_ON_DARK).encode()))
+    result = QIcon()
+    for size in _RENDERED_SIZES:
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        renderer.render(painter)
+        painter.end()
+        result.addPixmap(pixmap)
+    return result
 
 
 def app_icon() -> QIcon:

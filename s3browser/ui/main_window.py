@@ -74,12 +74,14 @@ class MainWindow(QMainWindow):
         self._init_sync_dock()
         self._init_menus()
         self._wire()
+        self._init_keyboard()
         self._restore_settings()
 
     # ---------------------------------------------------------------- layout
     def _init_views(self) -> None:
         self.tree = BucketTreeView()
         self.tree.setObjectName("bucketTree")
+        self.tree.setAccessibleName("Buckets and folders")
         self.tree.setModel(self.tree_model)
         self.tree.setHeaderHidden(True)
         self.tree.setUniformRowHeights(True)
@@ -87,6 +89,7 @@ class MainWindow(QMainWindow):
 
         self.table = ObjectTableView()
         self.table.setObjectName("objectTable")
+        self.table.setAccessibleName("Objects")
         self.table.setModel(self.table_model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
@@ -95,6 +98,7 @@ class MainWindow(QMainWindow):
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
+        self.table.setTabKeyNavigation(False)  # Tab moves on to the next control, not the next cell
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -176,6 +180,7 @@ class MainWindow(QMainWindow):
         toolbar.addWidget(self.path_bar)
         self.filter_edit = QLineEdit()
         self.filter_edit.setObjectName("filterEdit")
+        self.filter_edit.setAccessibleName("Filter names")
         self.filter_edit.setPlaceholderText("Filter (Ctrl+F)")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setMaximumWidth(220)
@@ -187,10 +192,13 @@ class MainWindow(QMainWindow):
         self.message_label = StatusMessage()
         self.count_label = QLabel()
         self.count_label.setObjectName("countLabel")
+        self.count_label.setAccessibleName("Items shown")
         self.size_label = QLabel()
         self.size_label.setObjectName("sizeLabel")
+        self.size_label.setAccessibleName("Total size")
         self.busy = QProgressBar()
         self.busy.setObjectName("loadingIndicator")
+        self.busy.setAccessibleName("Loading")
         self.busy.setRange(0, 0)
         self.busy.setMaximumWidth(120)
         self.busy.setMaximumHeight(14)
@@ -198,6 +206,7 @@ class MainWindow(QMainWindow):
         self.busy.setVisible(False)
         self.transfer_progress = QProgressBar()
         self.transfer_progress.setObjectName("transferProgress")
+        self.transfer_progress.setAccessibleName("Progress of all transfers")
         self.transfer_progress.setMaximumWidth(180)
         self.transfer_progress.setMaximumHeight(16)
         self.transfer_progress.setRange(0, 1000)
@@ -310,6 +319,16 @@ class MainWindow(QMainWindow):
         self.filter_edit.selectAll()
 
     # ---------------------------------------------------------------- settings
+    def _init_keyboard(self) -> None:
+        """Tab goes path bar → filter → tree → table → queue; the focused view shows a frame."""
+        QWidget.setTabOrder(self.path_bar, self.filter_edit)
+        QWidget.setTabOrder(self.filter_edit, self.tree)
+        QWidget.setTabOrder(self.tree, self.table)
+        QWidget.setTabOrder(self.table, self.transfer_panel.view)
+        focus_frame = "QAbstractItemView:focus { border: 1px solid palette(highlight); }"
+        for view in (self.tree, self.table, self.transfer_panel.view):
+            view.setStyleSheet(focus_frame)
+
     def _restore_settings(self) -> None:
         settings = QSettings()
         geometry = settings.value(SETTINGS_GEOMETRY)

@@ -217,3 +217,10 @@ def test_soft_delete_moves_to_trash_and_restores(conn, s3_admin) -> None:
     assert delete_from_trash(conn, "soft", list_trash(conn, "soft")).deleted == 1
     assert list_trash(conn, "soft") == []
     assert [o["Key"] for o in s3_admin.list_objects_v2(Bucket="soft")["Contents"]] == ["docs/a.txt"]
+
+
+def test_creating_a_bucket_you_already_own_says_so(conn, s3_admin) -> None:
+    s3_admin.create_bucket(Bucket="demo-logs")
+    with pytest.raises(S3BrowserError, match="You already have a bucket named “demo-logs”") as raised:
+        create_bucket(conn, "demo-logs")
+    assert raised.value.kind == "exists"

@@ -191,3 +191,45 @@ def test_backspace_goes_up_from_the_table(qtbot, connected, s3_admin) -> None:
 def test_each_menu_opens_with_its_mnemonic(qtbot, window, name: str) -> None:
     titles = [a.text() for a in window.menuBar().actions()]
     assert f"&{name}" in titles
+
+
+# ---------------------------------------------------------------- accessibility and keyboard
+def test_controls_without_text_have_accessible_names(window) -> None:
+    from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QHeaderView, QLineEdit, QProgressBar
+
+    unnamed = []
+    for widget in window.findChildren(QAbstractButton):
+        if widget.isVisibleTo(window) and not widget.text().strip("& ") and not widget.accessibleName():
+            unnamed.append(widget.objectName() or type(widget).__name__)
+    for kind in (QAbstractItemView, QLineEdit, QProgressBar):
+        for widget in window.findChildren(kind):
+            if widget.isVisibleTo(window) and not widget.accessibleName() and not isinstance(widget, QHeaderView):
+                unnamed.append(widget.objectName() or type(widget).__name__)
+    assert unnamed == []
+    assert window.table.accessibleName() == "Objects" and window.path_bar.accessibleName() == "Path"
+
+
+def test_tab_leaves_the_table_and_moves_through_the_window(qtbot, window) -> None:
+    window.transfer_panel.show()
+    window.path_bar.setFocus()
+    order = []
+    for _ in range(4):
+        qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Tab)
+        order.append(window.focusWidget())
+    assert order == [window.filter_edit, window.tree, window.table, window.transfer_panel.view]
+
+
+def test_typing_in_the_table_jumps_to_a_name_and_home_end_move(qtbot, connected, s3_admin) -> None:
+    win = connected
+    s3_admin.create_bucket(Bucket="typeahead")
+    for key in ("apple.txt", "banana.txt", "cherry.txt"):
+        s3_admin.put_object(Bucket="typeahead", Key=key, Body=b"x")
+    win.navigation.navigate(Location("typeahead"))
+    wait_loaded(qtbot, win)
+    win.table.setFocus()
+    qtbot.keyClicks(win.table, "ch")
+    assert win.table.currentIndex().data() == "cherry.txt"
+    qtbot.keyClick(win.table, Qt.Key.Key_Home)
+    assert win.table.currentIndex().data() == "apple.txt"
+    qtbot.keyClick(win.table, Qt.Key.Key_End)
+    assert win.table.currentIndex().data() == "cherry.txt"

@@ -298,6 +298,14 @@ def test_create_bucket_checks_name_as_typed_and_cancel_creates_nothing(qtbot, co
     assert s3_admin.get_bucket_location(Bucket="fresh-bucket")["LocationConstraint"] == "eu-west-2"
     qtbot.waitUntil(lambda: "fresh-bucket" in table_names(win), timeout=10000)
 
+    again = win.objects.open_create_bucket_dialog()
+    qtbot.keyClicks(again.name_edit, "fresh-bucket")
+    qtbot.mouseClick(again.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "You already have a bucket named “fresh-bucket”" in again.problem_label.text(),
+                    timeout=10000)
+    assert again.isVisible()
+    again.reject()
+
 
 def test_delete_bucket_needs_its_name_typed_and_removes_all_versions(qtbot, connected, s3_admin) -> None:
     s3_admin.create_bucket(Bucket="old-bucket")

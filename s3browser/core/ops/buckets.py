@@ -14,10 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from s3browser.core.ops.delete import delete_batches
 from s3browser.core.ops.versions import is_versioned, iter_versions
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import S3BrowserError
+from s3browser.core.s3.errors import S3BrowserError, error_code
 from s3browser.core.s3.listing import iter_pages
 
 US_EAST_1 = "us-east-1"
@@ -58,6 +60,18 @@ def bucket_name_problem(name: str) -> str | None:
     return None
 
 
+def bucket_exists(conn: Connection, name: str) -> bool:
+    """Whether ``name`` exists and this connection may see it (HeadBucket answers 200)."""
+    try:
+        conn.client.head_bucket(Bucket=name)
+    except ClientError as exc:
+        if error_code(exc) in {"404", "NoSuchBucket", "NotFound", "403", "AccessDenied", "Forbidden", "301",
+                               "PermanentRedirect", "400"}:
+            return False  # missing, someone else's, or elsewhere: CreateBucket gives the real answer
+        raise
+    return True
+
+
 def create_bucket(conn: Connection, name: str, region: str = "") -> None:
     """Create ``name`` in ``region`` (default: the connection's), handling the us-east-1 rule."""
     problem = bucket_name_problem(name)
@@ -67,6 +81,10 @@ def create_bucket(conn: Connection, name: str, region: str = "") -> None:
         raise S3BrowserError(problem, kind="invalid")
     region = region or conn.region or US_EAST_1
     client = conn.client_for_region(region)
+    # In us-east-1 (and on moto, MinIO and others) creating a bucket you already own succeeds
+    # silently, which would report "Created" for a bucket that was there all along: ask first.
+    if bucket_exists(conn, name):
+        raise S3BrowserError(f"You already have a bucket named “{name}”; nothing was changed.", kind="exists")
     kwargs: dict[str, Any] = {"Bucket": name}
     if region != US_EAST_1:
         kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}

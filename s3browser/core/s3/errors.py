@@ -132,8 +132,11 @@ def _describe_client_error(exc: bce.ClientError, bucket: str | None, key: str | 
                                    "set that region in the profile and reconnect.")
     if code == "InvalidBucketName":
         return UserError("invalid", f"“{bucket}” is not a valid bucket name.")
-    if code in {"BucketAlreadyExists", "BucketAlreadyOwnedByYou"}:
-        return UserError("exists", f"The bucket name “{bucket}” is already taken.")
+    if code == "BucketAlreadyOwnedByYou":
+        return UserError("exists", f"You already have a bucket named “{bucket}”; nothing was changed.")
+    if code == "BucketAlreadyExists":
+        return UserError("exists", f"The bucket name “{bucket}” is taken by another account: bucket names are "
+                                   "shared by everyone on this service. Choose another name.")
     if code == "BucketNotEmpty":
         return UserError("not_empty", f"Bucket “{bucket}” is not empty.")
     text = error.get("Message") or code or f"HTTP {status}"

@@ -88,8 +88,8 @@ class CreateBucketDialog(QDialog):
 
     def _failed(self, error: BaseException) -> None:
         self._task = None
+        self._check(self.name_edit.text())  # re-enables Create; the failure is shown after it
         self.problem_label.setText(describe(error, bucket=self.name_edit.text()).message)
-        self._check(self.name_edit.text())
 
 
 class DeleteBucketDialog(QDialog):

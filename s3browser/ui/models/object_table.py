@@ -50,6 +50,7 @@ class ObjectTableModel(FlatTableModel):
         super().__init__(parent)
         self._runner = runner
         self._connection: Connection | None = None
+        self.load_error = ""  # why the last listing failed, for the empty table's message
         self._location = Location()
         self._task: Task | None = None
         self._generation = 0
@@ -106,6 +107,7 @@ class ObjectTableModel(FlatTableModel):
         self.beginResetModel()
         self._clear_storage()
         self._location = location
+        self.load_error = ""
         self.endResetModel()
         self.stats_changed.emit()
         if self._connection is None:
@@ -124,6 +126,26 @@ class ObjectTableModel(FlatTableModel):
                 on_error=lambda exc: self._on_error(generation, exc),
                 on_finished=lambda: self._on_finished(generation), owner=self)
         self.loading_changed.emit(True)
+
+    def empty_state(self) -> tuple[str, str] | None:
+        """(icon name, sentence) for the table to draw when it shows no rows, or None when it has rows."""
+        if self.rowCount() > 0:
+            return None
+        location = self._location
+        if self._connection is None:
+            return "connect", "Not connected. Choose a connection with File → Connections…"
+        if self.load_error:
+            return "error", self.load_error
+        if self.is_loading:
+            return "refresh", "Loading…"
+        if self._names:
+            return "filter", f"No names match “{self.filter_text}”."
+        if not location.bucket:
+            return "bucket", "No buckets yet. Create one with Bucket → New bucket…"
+        if not location.prefix:
+            return "upload", "This bucket is empty. Drop files here to upload them."
+        return "folder", (f"No folder {location.uri()} (nothing is stored under this prefix). "
+                          "Drop files here to create it.")
 
     def refresh(self) -> None:
         self.load(self._location)
@@ -156,6 +178,7 @@ class ObjectTableModel(FlatTableModel):
         if generation != self._generation:
             return
         error = describe(exc, bucket=self._location.bucket or None)
+        self.load_error = error.message
         self.load_failed.emit(error.message, error.detail)
 
     def _on_finished(self, generation: int) -> None:

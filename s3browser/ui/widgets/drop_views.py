@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, Qt, Signal
-from PySide6.QtGui import QDrag, QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtCore import QMimeData, QModelIndex, Qt, Signal
+from PySide6.QtGui import QDrag, QDragEnterEvent, QDragMoveEvent, QDropEvent, QPaintEvent
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QTreeView, QWidget
 
 from s3browser.core.s3.locations import Location
 from s3browser.ui.models.bucket_tree import LOCATION_ROLE
+from s3browser.ui.widgets.empty_state import paint_empty_state
 
 
 def local_paths(mime: QMimeData) -> list[Path]:
@@ -82,6 +83,22 @@ class ObjectTableView(_AcceptsLocalFiles, QTableView):
         self.setDragEnabled(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
         self.setDefaultDropAction(Qt.DropAction.CopyAction)
+
+    def moveCursor(self, action: QAbstractItemView.CursorAction,
+                   modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        """Home and End go to the first and last row, as in a file manager (a table's own Home
+        and End move between columns, and rows here are whole objects)."""
+        rows = self.model().rowCount()
+        if rows and action in (QAbstractItemView.CursorAction.MoveHome, QAbstractItemView.CursorAction.MoveEnd):
+            row = 0 if action == QAbstractItemView.CursorAction.MoveHome else rows - 1
+            return self.model().index(row, max(self.currentIndex().column(), 0))
+        return super().moveCursor(action, modifiers)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        empty = getattr(self.model(), "empty_state", lambda: None)()
+        if empty is not None:
+            paint_empty_state(self.viewport(), *empty)
 
     def startDrag(self, supported: Qt.DropAction) -> None:
         """QAbstractItemView's drag, keeping hold of the data to report how the drag ended."""

@@ -82,6 +82,7 @@ class TransferPanel(QDockWidget):
         self.controller = controller
         self.view = QTableView()
         self.view.setObjectName("transferTable")
+        self.view.setAccessibleName("Transfer queue")
         self.view.setModel(controller.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
