@@ -27,6 +27,7 @@ def resource_path(name: str) -> str:
 
 _INK = "#34495e"  # the line colour of the monochrome icons, drawn for light backgrounds
 _INK_ON_DARK = "#d0d7de"  # what replaces it when the window is dark, so the icons stay clear
+_DISABLED_INK_ON_DARK = "#6b737b"  # disabled must still look disabled
 _RENDERED_SIZES = (16, 24, 32, 48, 64, 96)  # up to 96 px: sharp at 200% scale too
 
 
@@ -48,15 +49,16 @@ def _icon(name: str, dark: bool) -> QIcon:
         text = svg.read()
     if _INK not in text:
         return QIcon(path)  # coloured icons (folders, buckets) read on both
-    renderer = QSvgRenderer(QByteArray(text.replace(_INK, _INK_ON_DARK).encode()))
     result = QIcon()
-    for size in _RENDERED_SIZES:
-        pixmap = QPixmap(size, size)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        renderer.render(painter)
-        painter.end()
-        result.addPixmap(pixmap)
+    for ink, mode in ((_INK_ON_DARK, QIcon.Mode.Normal), (_DISABLED_INK_ON_DARK, QIcon.Mode.Disabled)):
+        renderer = QSvgRenderer(QByteArray(text.replace(_INK, ink).encode()))
+        for size in _RENDERED_SIZES:
+            pixmap = QPixmap(size, size)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            renderer.render(painter)
+            painter.end()
+            result.addPixmap(pixmap, mode)
     return result
 
 

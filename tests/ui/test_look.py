@@ -16,6 +16,7 @@ from s3browser.ui.widgets.transfer_panel import ProgressDelegate
 def render_progress(qtbot, fraction: float | None, width: int = 200, height: int = 24) -> QImage:  # noqa: ANN001
     view = QTableView()
     qtbot.addWidget(view)
+    view.setStyleSheet("QAbstractItemView:focus { border: 1px solid palette(highlight); }")  # as the window has
     delegate = ProgressDelegate(view)
     image = QImage(width, height, QImage.Format.Format_ARGB32)
     image.fill(QColor("white"))
@@ -94,3 +95,16 @@ def test_the_old_fixed_red_failed_on_dark() -> None:
 def test_contrast_ratio_matches_wcag_extremes() -> None:
     assert round(contrast_ratio(QColor("black"), QColor("white")), 1) == 21.0
     assert contrast_ratio(QColor("#777777"), QColor("#777777")) == 1.0
+
+
+def test_progress_text_is_centred(qtbot) -> None:
+    """The percentage sits in the middle of the bar, not at its top-left corner (where a view with a
+    style sheet put it while the delegate left the option's alignment at its default)."""
+    image = render_progress(qtbot, 0.0, 200, 24)
+    white = QColor("white")
+
+    def ink_columns(x_range: range) -> int:
+        return sum(1 for x in x_range for y in range(4, 20) if _distance(image.pixelColor(x, y), white) > 200)
+
+    assert ink_columns(range(85, 115)) > 0
+    assert ink_columns(range(4, 40)) == 0

@@ -63,7 +63,7 @@ class MessageBanner(QFrame):
         self.detail_edit.setObjectName("bannerDetailText")
         self.detail_edit.setReadOnly(True)
         self.detail_edit.setAccessibleName("Error details")
-        self.detail_edit.setMaximumHeight(90)
+        self.detail_edit.setMaximumHeight(60)
         self.copy_button = QPushButton("Copy details")
         self.copy_button.clicked.connect(self.copy_details)
         top = QHBoxLayout()
