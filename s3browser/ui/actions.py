@@ -21,6 +21,9 @@ def make_action(parent: QObject, text: str, slot: Callable[[], object], *, icon:
     in a text field keep their meaning).
     """
     action = QAction(text, parent)
+    # The toolbar's label: Qt 6.6 strips "&" but keeps "…" ("Upload…" under the icon); later
+    # versions strip both.  Set it, so every supported Qt shows "Upload".
+    action.setIconText(text.replace("&", "").removesuffix("…").removesuffix("..."))
     if icon:
         action.setIcon(icons.icon(icon))
     if shortcut is not None:
