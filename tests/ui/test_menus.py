@@ -233,3 +233,17 @@ def test_typing_in_the_table_jumps_to_a_name_and_home_end_move(qtbot, connected,
     assert win.table.currentIndex().data() == "apple.txt"
     qtbot.keyClick(win.table, Qt.Key.Key_End)
     assert win.table.currentIndex().data() == "cherry.txt"
+
+
+def test_delete_bucket_from_the_menu_inside_a_bucket_offers_that_bucket(qtbot, connected, s3_admin) -> None:
+    win = connected
+    s3_admin.create_bucket(Bucket="shown-bucket")
+    win.navigation.navigate(Location("shown-bucket"))
+    wait_loaded(qtbot, win)
+    action = win.objects.delete_bucket_action
+    assert action.isEnabled()
+    action.trigger()
+    dialog = win.objects.dialog
+    assert dialog is not None and dialog.bucket == "shown-bucket"
+    assert win.banner.isHidden(), "an enabled action must not answer with an error"
+    dialog.reject()

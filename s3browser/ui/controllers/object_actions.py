@@ -223,7 +223,9 @@ class ObjectActions(QObject):
         return dialog
 
     def open_delete_bucket_dialog(self, bucket: str | None = None) -> DeleteBucketDialog | None:
-        buckets = [bucket] if bucket else self.listing.selected_buckets()
+        """Delete ``bucket``: by default the one selected at the bucket list, or the one shown."""
+        shown = self.listing.location.bucket
+        buckets = [bucket] if bucket else ([shown] if shown else self.listing.selected_buckets())
         if self.ctx.connection is None or len(buckets) != 1:
             self.ctx.show_error("Select one bucket to delete.")
             return None
