@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from botocore import exceptions as bce
 
+from s3browser.core.s3.locations import BUCKET_CHARACTERS_RULE
 from s3browser.core.s3.redaction import redact
 
 
@@ -227,8 +228,7 @@ def _describe_invalid_parameter(exc: bce.ParamValidationError, bucket: str | Non
     text = str(exc)
     if "Invalid bucket name" in text:
         name = f" “{bucket}”" if bucket else ""
-        return UserError("invalid", f"The bucket name{name} is not valid: bucket names use letters, digits, dots, "
-                                    "hyphens and underscores, and no other characters.")
+        return UserError("invalid", f"The bucket name{name} is not valid: {BUCKET_CHARACTERS_RULE}.")
     if "Key" in text and key is not None:
         return UserError("invalid", f"The object name “{key}” cannot be used with S3.")
     return UserError("invalid", "The request was refused before it was sent: a name or value in it is not valid "

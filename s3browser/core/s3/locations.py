@@ -43,6 +43,7 @@ def parse_location(text: str) -> Location:
     return Location(bucket, prefix)
 
 
+BUCKET_CHARACTERS_RULE = "bucket names use letters, digits, dots, hyphens and underscores only"
 _BUCKET_CHARACTERS = re.compile(r"^[A-Za-z0-9._-]{1,255}$")  # what S3 accepts in a request, old names included
 
 
@@ -59,6 +60,5 @@ def location_problem(text: str) -> str | None:
         return "Only s3:// paths can be opened here, for example s3://bucket/folder/."
     bucket = parse_location(text).bucket
     if bucket and not _BUCKET_CHARACTERS.match(bucket):
-        return (f"“{bucket}” is not a bucket name: bucket names use letters, digits, dots, hyphens and "
-                "underscores only.")
+        return f"“{bucket}” is not a bucket name: {BUCKET_CHARACTERS_RULE}."
     return None

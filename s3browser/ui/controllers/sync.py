@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QObject, Qt
 
 from s3browser.core.s3.errors import describe
 from s3browser.core.s3.locations import Location
@@ -24,6 +23,7 @@ from s3browser.ui import interaction
 from s3browser.ui.actions import make_action
 from s3browser.ui.context import AppContext
 from s3browser.ui.controllers.listing import ListingController
+from s3browser.ui.desktop import open_path
 from s3browser.ui.dialogs.sync_pair_dialog import SyncPairDialog
 from s3browser.ui.dialogs.sync_preview_dialog import SyncPreviewDialog
 from s3browser.ui.formatting import count_of
@@ -154,7 +154,7 @@ class SyncController(QObject):
             self.ctx.show_message(f"“{pair.name}” has not been synced yet: there is no log.")
             return
         self.ctx.show_message(f"Log of the last run: {path}")
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        open_path(path)
 
     # ---------------------------------------------------------------- runs
     def sync_pair(self, pair: SyncPair) -> SyncPreviewDialog | None:
