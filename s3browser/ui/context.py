@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QWidget
 
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
+from s3browser.core.s3.locations import Location
 from s3browser.core.settings.profiles import ProfileStore
 from s3browser.ui.tasks import TaskRunner
 from s3browser.ui.transfer_runner import TransferController
@@ -29,6 +30,7 @@ class AppContext(QObject):
     error_posted = Signal(str, str)  # one sentence, and the technical detail ("" when none)
     messages_cleared = Signal()
     transfers_requested = Signal()  # something was queued: show the transfer queue
+    contents_changed = Signal(list)  # Locations whose direct contents the app created or removed
 
     def __init__(self, store: ProfileStore, runner: TaskRunner | None = None,
                  dialog_parent: QWidget | None = None) -> None:
@@ -67,6 +69,10 @@ class AppContext(QObject):
         """The user moved on (another folder, a refresh): old news and old failures go."""
         self.message_posted.emit("")
         self.messages_cleared.emit()
+
+    def announce_changes(self, *locations: Location) -> None:
+        """Tell the views that the app changed what is stored directly under ``locations``."""
+        self.contents_changed.emit(list(locations))
 
     def reveal_transfers(self) -> None:
         self.transfers_requested.emit()

@@ -36,6 +36,7 @@ from s3browser.ui.controllers.navigation import NavigationController
 from s3browser.ui.controllers.object_actions import ObjectActions
 from s3browser.ui.controllers.sync import SyncController
 from s3browser.ui.controllers.transfer_actions import TransferActions
+from s3browser.ui.controllers.tree_follow import TreeFollower
 from s3browser.ui.menu_bar import fill_menu_bar
 from s3browser.ui.models.bucket_tree import BucketTreeModel
 from s3browser.ui.models.object_table import COL_MODIFIED, COL_NAME, COL_SIZE, ObjectTableModel
@@ -133,7 +134,8 @@ class MainWindow(QMainWindow):
         self.connections = ConnectionController(ctx)
         self.listing = ListingController(ctx, self.table_model, self.table)
         self.navigation = NavigationController(ctx, self.listing, self.tree_model)
-        self.objects = ObjectActions(ctx, self.listing, self.tree_model)
+        self.objects = ObjectActions(ctx, self.listing)
+        self.tree_follower = TreeFollower(ctx, self.tree_model, self.tree, self.table_model)
         self.transfer_actions = TransferActions(ctx, self.listing, self.connections)
         self.drag_out = DragOutController(ctx, self.listing)
         self.sync_panel = SyncPanel(self)
@@ -273,6 +275,7 @@ class MainWindow(QMainWindow):
         self.path_bar.problem_entered.connect(ctx.show_error)
         self.filter_edit.textChanged.connect(listing.set_filter)
         navigation.location_shown.connect(self._on_location_shown)
+        navigation.location_shown.connect(self.tree_follower.follow)
 
         listing.loading_changed.connect(self.busy.setVisible)
         listing.stats_changed.connect(self._show_stats)

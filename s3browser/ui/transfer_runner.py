@@ -27,6 +27,7 @@ from s3browser.core.local.paths import LocalTarget
 from s3browser.core.ops.copy import CopyPlan
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
+from s3browser.core.s3.locations import Location
 from s3browser.core.transfers.engine import (
     Overwrite,
     Progress,
@@ -586,6 +587,18 @@ class TransferController(QObject):
 
     def batch_items(self, batch: int) -> list[TransferItem]:
         return list(self._batch_items.get(batch, []))
+
+    def changed_folders(self, batch: int) -> set[Location]:
+        """The folders whose contents ``batch`` changed on the server: where its uploads, copies
+        and moves landed, and where its moves came from (downloads change nothing there)."""
+        folders: set[Location] = set()
+        for item in self._batch_items.get(batch, []):
+            if item.state != State.DONE or item.direction == Direction.DOWNLOAD:
+                continue
+            folders.add(Location(item.bucket, item.key[:item.key.rfind("/") + 1]))
+            if item.direction == Direction.MOVE:
+                folders.add(Location(item.source_bucket, item.source_key[:item.source_key.rfind("/") + 1]))
+        return folders
 
     # ---------------------------------------------------------------- user actions
     def cancel(self, items: Iterable[TransferItem]) -> None:

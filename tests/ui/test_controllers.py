@@ -30,7 +30,7 @@ def build(qtbot, context):  # noqa: ANN001
     connections = ConnectionController(context)
     listing = ListingController(context, table_model, table)
     navigation = NavigationController(context, listing, tree_model)
-    objects = ObjectActions(context, listing, tree_model)
+    objects = ObjectActions(context, listing)
     transfers = TransferActions(context, listing, connections)
     return connections, listing, navigation, objects, transfers, table
 

@@ -108,3 +108,54 @@ def test_progress_text_is_centred(qtbot) -> None:
 
     assert ink_columns(range(85, 115)) > 0
     assert ink_columns(range(4, 40)) == 0
+
+
+def test_drag_badge_is_compact_beside_the_pointer_and_painted(qtbot, connected, s3_admin) -> None:
+    """Dragged rows show a one-line badge below-right of the pointer, not the rows themselves."""
+    from PySide6.QtCore import QPoint
+
+    from s3browser.core.s3.locations import Location
+    from s3browser.ui.widgets.drag_badge import MAX_TEXT_WIDTH
+    from tests.ui.conftest import wait_loaded
+    from tests.ui.test_drag_out import select_names
+
+    s3_admin.create_bucket(Bucket="drag-look")
+    for name in ("a-very-long-name-" * 12 + ".txt", "b.txt", "c.txt"):
+        s3_admin.put_object(Bucket="drag-look", Key=name, Body=b"x")
+    win = connected
+    win.table.horizontalHeader().resizeSection(0, 900)
+    win.navigation.navigate(Location("drag-look", ""))
+    wait_loaded(qtbot, win)
+
+    select_names(win, ["b.txt"])
+    drag = win.table.make_drag()
+    assert drag is not None and drag.mimeData() is not None
+    pixmap = drag.pixmap()
+    ratio = pixmap.devicePixelRatio()
+    single_width = pixmap.width() / ratio
+    assert pixmap.height() / ratio <= 3 * win.fontMetrics().height(), "one line, not a row of the table"
+    assert drag.hotSpot().x() < 0 and drag.hotSpot().y() < 0, "the badge sits beside the pointer"
+
+    image = pixmap.toImage()
+    base = win.table.palette().color(QPalette.ColorRole.Base)
+    middle = image.pixelColor(image.width() - 4, image.height() // 2)
+    assert _distance(middle, base) < 40, f"badge background {middle.name()} should be the view's base {base.name()}"
+    assert image.pixelColor(0, 0).alpha() == 0, "rounded corners are transparent"
+    text_ink = [image.pixelColor(x, image.height() // 2) for x in range(int(24 * ratio), image.width() - 4)]
+    assert any(_distance(c, base) > 100 for c in text_ink), "the name is drawn"
+
+    win.table.clearSelection()
+    select_names(win, ["a-very-long-name-" * 12 + ".txt", "b.txt", "c.txt"])
+    many = win.table.make_drag()
+    assert many is not None
+    assert many.pixmap().width() / ratio <= MAX_TEXT_WIDTH + 60, "long names are elided"
+    assert many.pixmap().width() / ratio > single_width, "“3 items” is wider than “b.txt”"
+    assert many.hotSpot() == QPoint(drag.hotSpot())
+
+
+def test_drag_badge_text() -> None:
+    from s3browser.ui.widgets.drag_badge import badge_text
+
+    assert badge_text("report.pdf", 1) == "report.pdf"
+    assert badge_text("report.pdf", 3) == "3 items"
+    assert badge_text("x", 1200) == "1,200 items"

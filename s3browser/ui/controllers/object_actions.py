@@ -28,17 +28,15 @@ from s3browser.ui.dialogs.name_dialog import NameDialog
 from s3browser.ui.dialogs.presign_dialog import PresignDialog
 from s3browser.ui.dialogs.trash_dialog import TrashDialog
 from s3browser.ui.formatting import agree, already_exist, count_of, tr_n
-from s3browser.ui.models.bucket_tree import BucketTreeModel
 
 
 class ObjectActions(QObject):
     clipboard_changed = Signal()
 
-    def __init__(self, ctx: AppContext, listing: ListingController, tree_model: BucketTreeModel) -> None:
+    def __init__(self, ctx: AppContext, listing: ListingController) -> None:
         super().__init__(ctx)
         self.ctx = ctx
         self.listing = listing
-        self.tree_model = tree_model
         self.clipboard: Selection | None = None
         self.clipboard_cut = False
         self.dialog: QDialog | None = None  # the last dialog opened (tests drive it)
@@ -246,7 +244,7 @@ class ObjectActions(QObject):
 
     def _bucket_list_changed(self, message: str) -> None:
         self.ctx.show_message(message)
-        self.tree_model.refresh(self.tree_model.connection_index())
+        self.ctx.announce_changes(Location())
         if not self.listing.location.bucket:
             self.listing.refresh()
 

@@ -45,6 +45,9 @@ class ObjectTableModel(FlatTableModel):
     stats_changed = Signal()
     load_failed = Signal(str, str)  # the message, the technical detail
     page_arrived = Signal(int)  # rows in the page; lets tests and the status bar follow progress
+    # A listing ran to its end: the location, its folder prefixes (bucket names + "/" at the
+    # bucket list) and whether it holds anything; the tree merges it so both agree.
+    listing_complete = Signal(object, list, bool)
 
     def __init__(self, runner: TaskRunner, parent: Any = None) -> None:
         super().__init__(parent)
@@ -70,6 +73,7 @@ class ObjectTableModel(FlatTableModel):
         self._class_names: list[str] = [""]
         self._class_lookup: dict[str, int] = {"": 0}
         self._folder_count = 0  # storage rows that are folders (any position)
+        self._folder_prefixes: list[str] = []  # as listed, for the tree
         self._is_folder = bytearray()
         self._visible = array("q")
         self._visible_folders = 0  # visible folders always come first
@@ -186,6 +190,8 @@ class ObjectTableModel(FlatTableModel):
             return
         self._task = None
         self.loading_changed.emit(False)
+        if not self.load_error:
+            self.listing_complete.emit(self._location, list(self._folder_prefixes), bool(self._names))
 
     # ---------------------------------------------------------------- appending
     def append_page(self, page: ListingPage, folder_mtimes: list[float] | None = None) -> None:
@@ -200,6 +206,7 @@ class ObjectTableModel(FlatTableModel):
             self._class_ids.append(0)
             self._is_folder.append(1)
         self._folder_count += len(page.folders)
+        self._folder_prefixes.extend(page.folders)
         if page.keys:
             names.extend(key[cut:] for key in page.keys)
             self._sizes.extend(page.sizes)

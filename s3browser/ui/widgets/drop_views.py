@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QAbstractItemView, QTableView, QTreeView, QWidget
 
 from s3browser.core.s3.locations import Location
 from s3browser.ui.models.bucket_tree import LOCATION_ROLE
+from s3browser.ui.widgets.drag_badge import HOTSPOT, badge_text, drag_badge
 from s3browser.ui.widgets.empty_state import paint_empty_state
 
 
@@ -100,15 +101,29 @@ class ObjectTableView(_AcceptsLocalFiles, QTableView):
         if empty is not None:
             paint_empty_state(self.viewport(), *empty)
 
-    def startDrag(self, supported: Qt.DropAction) -> None:
-        """QAbstractItemView's drag, keeping hold of the data to report how the drag ended."""
+    def make_drag(self) -> QDrag | None:
+        """The drag of the selected rows: their data, and a compact badge beside the pointer."""
         indexes = [i for i in self.selectionModel().selectedIndexes()
                    if self.model().flags(i) & Qt.ItemFlag.ItemIsDragEnabled]
         mime = self.model().mimeData(indexes) if indexes else None
         if mime is None:
-            return
+            return None
+        names = sorted((i for i in indexes if i.column() == 0), key=QModelIndex.row)
+        first = names[0] if names else indexes[0]
         drag = QDrag(self)
         drag.setMimeData(mime)
+        drag.setPixmap(drag_badge(self, first.data(Qt.ItemDataRole.DecorationRole),
+                                  badge_text(str(first.data()), max(len(names), 1))))
+        drag.setHotSpot(HOTSPOT)
+        return drag
+
+    def startDrag(self, supported: Qt.DropAction) -> None:
+        """QAbstractItemView's drag with a small badge, keeping hold of the data to report how the
+        drag ended."""
+        drag = self.make_drag()
+        if drag is None:
+            return
+        mime = drag.mimeData()
         result = drag.exec(supported, self.defaultDropAction())
         self.drag_ended.emit(mime, result != Qt.DropAction.IgnoreAction)
 
