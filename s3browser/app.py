@@ -93,12 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from s3browser.core.settings.logs import setup_logging
-    from s3browser.core.settings.profiles import (
-        SOURCE_ADHOC,
-        Profile,
-        ProfileStore,
-        profile_for_command_line,
-    )
+    from s3browser.core.settings.profiles import Profile, ProfileStore, profile_for_command_line
     from s3browser.core.settings.secrets import SecretStore
     from s3browser.ui import icons
     from s3browser.ui.main_window import MainWindow
@@ -164,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     threading.Thread(target=clean_old_staging, name="s3b-clean-staging", daemon=True).start()
 
     if profile is not None:
-        window.connections.connect_profile(profile, secrets, remember=profile.source not in {"demo", SOURCE_ADHOC})
+        window.connections.connect_profile(profile, secrets)
     else:
         from PySide6.QtCore import QSettings
 

@@ -63,8 +63,9 @@ class DemoEndpoint:
     endpoint_url: str
 
     def profile(self) -> Profile:
+        # Soft delete is on so the trash can be tried: deleted objects go to the bucket's trash.
         return Profile(name="Demo (local)", endpoint_url=self.endpoint_url, region=DEMO_REGION,
-                       access_key_id=DEMO_ACCESS_KEY, path_style=True, source=SOURCE_DEMO)
+                       access_key_id=DEMO_ACCESS_KEY, path_style=True, source=SOURCE_DEMO, soft_delete=True)
 
     @staticmethod
     def secrets() -> Secrets:

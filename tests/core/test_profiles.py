@@ -168,3 +168,20 @@ def test_command_line_profile_lookup_is_shared_by_the_window_and_sync(memory_key
         profile_for_command_line(store, "nobody", None)
     with pytest.raises(ValueError, match="--endpoint-url 'ftp://x'"):
         profile_for_command_line(store, "work", "ftp://x")
+
+
+def test_session_profiles_are_listed_first_and_never_stored(memory_keyring) -> None:
+    from s3browser.core.settings.profiles import SOURCE_DEMO
+
+    store = ProfileStore(SecretStore(), include_aws=False, environ={})
+    store.save(Profile(name="saved", endpoint_url="http://127.0.0.1:9000", access_key_id="AK"), Secrets("saved-sk"))
+    demo = Profile(name="Demo (local)", endpoint_url="http://127.0.0.1:9100", access_key_id="demo",
+                   source=SOURCE_DEMO, soft_delete=True)
+    store.add_session_profile(demo, Secrets("demo-sk"))
+    assert [p.name for p in store.profiles()] == ["Demo (local)", "saved"]
+    assert store.get("Demo (local)") == demo and demo.read_only
+    assert store.secrets_for(demo) == Secrets("demo-sk")
+    assert store.secrets_for(store.get("saved")) == Secrets("saved-sk")
+    assert "Demo (local)" not in store.path.read_text() and "demo-sk" not in str(memory_keyring.entries)
+    assert [p.name for p in ProfileStore(SecretStore(), path=store.path, include_aws=False,
+                                         environ={}).profiles()] == ["saved"], "gone with the process"

@@ -121,6 +121,7 @@ class ProfileStore:
         self._environ = os.environ if environ is None else environ
         self._include_aws = include_aws
         self.problem = ""  # why the profiles file could not be read (then it is never overwritten)
+        self._session: dict[str, tuple[Profile, Secrets | None]] = {}
 
     # ---- app profiles (editable) ----
     def _read_app_profiles(self) -> list[Profile]:
@@ -183,10 +184,29 @@ class ProfileStore:
                             region=self._environ.get("AWS_REGION", self._environ.get("AWS_DEFAULT_REGION", "")))]
         return []
 
+    # ---- profiles for this run only ----
+    def add_session_profile(self, profile: Profile, secrets: Secrets | None) -> None:
+        """Offer ``profile`` (the demo endpoint, a command-line endpoint) until the app quits.
+
+        It is listed first and can be chosen again after switching away; it is never written to
+        the profiles file or the keyring, and its secret stays in this process's memory.
+        """
+        self._session[profile.name] = (profile, secrets)
+
+    def secrets_for(self, profile: Profile) -> Secrets | None:
+        """The secret to connect ``profile`` with: held for this run, from the keyring for an app
+        profile, or None where botocore resolves the credentials itself."""
+        held = self._session.get(profile.name)
+        if held is not None and held[0].source == profile.source:
+            return held[1]
+        return self.secrets.load(profile.name) if not profile.read_only else None
+
     # ---- public API ----
     def profiles(self) -> list[Profile]:
-        """App profiles first, then environment and AWS-config profiles (read-only)."""
-        return self._read_app_profiles() + self._env_profile() + self._aws_profiles()
+        """Profiles for this run first, then app profiles, then environment and AWS-config
+        profiles (read-only)."""
+        session = [profile for profile, _secrets in self._session.values()]
+        return session + self._read_app_profiles() + self._env_profile() + self._aws_profiles()
 
     def get(self, name: str) -> Profile | None:
         return next((p for p in self.profiles() if p.name == name), None)

@@ -13,7 +13,7 @@ from functools import partial
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 
 from s3browser.core.s3.connection import Connection
-from s3browser.core.settings.profiles import Profile
+from s3browser.core.settings.profiles import SOURCE_ADHOC, SOURCE_DEMO, Profile
 from s3browser.core.settings.secrets import Secrets
 from s3browser.ui.actions import make_action
 from s3browser.ui.context import AppContext
@@ -48,7 +48,13 @@ class ConnectionController(QObject):
         return dialog
 
     def connect_profile(self, profile: Profile, secrets: Secrets | None, remember: bool = True) -> None:
-        """Build the connection's client on a worker, then make it current."""
+        """Build the connection's client on a worker, then make it current.
+
+        A profile for this run only (the demo, a command-line endpoint) is offered again in the
+        Connections dialog, but never becomes the one the next start opens."""
+        if profile.source in (SOURCE_DEMO, SOURCE_ADHOC):
+            self.ctx.store.add_session_profile(profile, secrets)
+            remember = False
         if self._task is not None:
             self._task.cancel()
         self.ctx.show_message(f"Connecting to {profile.display_name}…")

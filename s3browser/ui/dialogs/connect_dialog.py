@@ -23,7 +23,9 @@ from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import S3BrowserError, describe
 from s3browser.core.s3.listing import list_buckets
 from s3browser.core.settings.profiles import (
+    SOURCE_ADHOC,
     SOURCE_APP,
+    SOURCE_DEMO,
     Profile,
     endpoint_problem,
     validate_profile,
@@ -40,6 +42,17 @@ from s3browser.ui.widgets.field_check import FieldCheck
 log = logging.getLogger(__name__)
 
 NEW_PROFILE_LABEL = "(new profile)"
+
+
+def _read_only_note(profile: Profile) -> str:
+    """Why a listed profile cannot be edited here, in one sentence."""
+    if profile.source == SOURCE_DEMO:
+        return ("The built-in demo endpoint of this run: sample data held in memory, gone when s3browser "
+                "quits. Soft delete is on, so deleted objects can be found in Bucket → Trash.")
+    if profile.source == SOURCE_ADHOC:
+        return "Given on the command line for this run only; it is not saved."
+    return ("Read-only: credentials are resolved by botocore from your AWS configuration "
+            "(SSO, assume-role and credential processes work); nothing is copied.")
 
 
 def check_connection(profile: Profile, secrets: Secrets | None) -> int:
@@ -206,9 +219,7 @@ class ConnectDialog(RememberingDialog):
             widget.setEnabled(not read_only)
         self.delete_button.setEnabled(profile is not None and not read_only)
         self.save_button.setEnabled(not read_only)
-        self.note_label.setText("Read-only: credentials are resolved by botocore from your AWS configuration "
-                                "(SSO, assume-role and credential processes work); nothing is copied."
-                                if read_only else "")
+        self.note_label.setText(_read_only_note(profile) if profile is not None and read_only else "")
         self.result_label.clear()
 
     def _on_new(self) -> None:
@@ -230,7 +241,7 @@ class ConnectDialog(RememberingDialog):
     def form_secrets(self) -> Secrets | None:
         """Typed secrets, or the stored ones when the fields were left empty."""
         if self._current is not None and self._current.read_only:
-            return None
+            return self._store.secrets_for(self._current)
         secret, token = self.secret_edit.text(), self.token_edit.text()
         if secret:
             return Secrets(secret, token)
@@ -306,7 +317,7 @@ class ConnectDialog(RememberingDialog):
         profile = self._current
         if profile is None:
             return
-        self.connect_requested.emit(profile, self._store.secrets.load(profile.name) if not profile.read_only else None)
+        self.connect_requested.emit(profile, self._store.secrets_for(profile))
         self.accept()
 
     def done(self, result: int) -> None:
