@@ -33,6 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
                              "come from the environment / AWS config)")
     parser.add_argument("--resume-transfers", action="store_true",
                         help="resume the transfers the last session left unfinished without asking")
+    desktop = parser.add_mutually_exclusive_group()
+    desktop.add_argument("--install-desktop-entry", action="store_true",
+                         help="add s3browser to the desktop's application menu (an XDG .desktop file and icon "
+                              "under ~/.local/share) and exit")
+    desktop.add_argument("--uninstall-desktop-entry", action="store_true",
+                         help="remove the menu entry and icon that --install-desktop-entry wrote, and exit")
     parser.add_argument("--version", action="version", version=f"s3browser {__version__}")
     return parser
 
@@ -80,6 +86,25 @@ def freeze_startup_objects() -> None:
     gc.freeze()
 
 
+def _desktop_entry(install: bool) -> int:
+    """--install-desktop-entry / --uninstall-desktop-entry: say what was written or removed."""
+    from s3browser.core.local.desktop_entry import install_desktop_entry, uninstall_desktop_entry
+
+    try:
+        if install:
+            files = install_desktop_entry()
+            print(f"Added s3browser to the application menu:\n  {files.entry}\n  {files.icon}")
+        else:
+            removed = uninstall_desktop_entry()
+            print("Removed:\n" + "\n".join(f"  {path}" for path in removed) if removed
+                  else "Nothing to remove: no menu entry written by s3browser was found.")
+    except OSError as exc:
+        print(f"s3browser: could not {'write' if install else 'remove'} the menu entry: "
+              f"{exc.strerror or exc} ({exc.filename})", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["sync"]:
@@ -87,6 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return sync_main(arguments[1:])
     args = build_parser().parse_args(arguments)
+    if args.install_desktop_entry or args.uninstall_desktop_entry:
+        return _desktop_entry(install=args.install_desktop_entry)
     _catch_quit_signals()
 
     from PySide6.QtCore import QCoreApplication, QTimer
