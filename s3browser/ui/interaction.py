@@ -9,7 +9,10 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from s3browser.core.transfers.conflicts import Conflict
 from s3browser.core.transfers.engine import Overwrite
+from s3browser.core.transfers.plans import RemoteFile
+from s3browser.ui.dialogs.conflict_box import conflict_box
 from s3browser.ui.formatting import already_exist
 
 
@@ -38,6 +41,15 @@ class Interaction:
         clicked = box.clickedButton()
         return next((choice for button, choice in buttons.items() if button is clicked), None)
 
+    def choose_conflict(self, parent: QWidget | None, remote: RemoteFile, folder: Path,
+                        remaining: int) -> tuple[Conflict, bool] | None:
+        """A download would land on an existing file: replace, skip or keep both, for this file or
+        (with the box ticked) for the ``remaining`` ones too; None cancels the whole download."""
+        box = conflict_box(parent, remote, folder, remaining)
+        self.last_box = box
+        box.exec()
+        return box.answer()
+
     def choose_folder(self, parent: QWidget | None, title: str) -> Path | None:
         folder = QFileDialog.getExistingDirectory(parent, title)
         return Path(folder) if folder else None
@@ -63,6 +75,11 @@ def confirm(parent: QWidget | None, title: str, text: str) -> bool:
 
 def choose_overwrite(parent: QWidget | None, conflicts: list[str], total: int) -> Overwrite | None:
     return interaction.choose_overwrite(parent, conflicts, total)
+
+
+def choose_conflict(parent: QWidget | None, remote: RemoteFile, folder: Path,
+                    remaining: int) -> tuple[Conflict, bool] | None:
+    return interaction.choose_conflict(parent, remote, folder, remaining)
 
 
 def choose_folder(parent: QWidget | None, title: str) -> Path | None:

@@ -300,6 +300,9 @@ class TransferController(QObject):
                  for f in plan.files]
         items += [TransferItem(Direction.DOWNLOAD, plan.bucket, r.key, plan.root, 0, batch, state=State.FAILED,
                                error=f"Not downloaded: the key {r.note}.") for r in plan.refused]
+        items += [TransferItem(Direction.DOWNLOAD, plan.bucket, f.key, f.target.path, f.size, batch, root=plan.root,
+                               state=State.SKIPPED, error="A local file of that name exists; skipped as asked.")
+                  for f in plan.skipped]
         self._add(items)
         return batch
 

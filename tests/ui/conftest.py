@@ -15,7 +15,7 @@ class ScriptedInteraction(interaction.Interaction):
     """Answers every question from scripted lists and records it; no test ever blocks on a dialog.
 
     With nothing scripted: confirmations say yes (so closing a window at teardown never hangs),
-    overwrite questions cancel, folder questions return ``folder``.
+    overwrite and download-conflict questions cancel, folder questions return ``folder``.
     """
 
     def __init__(self) -> None:
@@ -24,6 +24,8 @@ class ScriptedInteraction(interaction.Interaction):
         self.overwrite_answers: list = []
         self.overwrite_questions: list[list[str]] = []
         self.folder = None
+        self.conflict_answers: list = []  # (Conflict, apply to the rest) or None
+        self.conflict_questions: list[tuple[str, int]] = []  # (key, remaining)
 
     def confirm(self, parent, title: str, text: str) -> bool:  # noqa: ANN001
         self.questions.append(text)
@@ -32,6 +34,10 @@ class ScriptedInteraction(interaction.Interaction):
     def choose_overwrite(self, parent, conflicts, total):  # noqa: ANN001
         self.overwrite_questions.append(list(conflicts))
         return self.overwrite_answers.pop(0) if self.overwrite_answers else None
+
+    def choose_conflict(self, parent, remote, folder, remaining):  # noqa: ANN001
+        self.conflict_questions.append((remote.key, remaining))
+        return self.conflict_answers.pop(0) if self.conflict_answers else None
 
     def choose_folder(self, parent, title):  # noqa: ANN001
         return self.folder

@@ -6,6 +6,7 @@ Runs on a worker.  It asks the server only about the folders where a collision c
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,6 +59,8 @@ class DownloadPlan:
     root: Path
     files: list[RemoteFile] = field(default_factory=list)
     refused: list[LocalTarget] = field(default_factory=list)
+    skipped: list[RemoteFile] = field(default_factory=list)  # already there locally, and the user said skip
+    existing: list[RemoteFile] = field(default_factory=list)  # targets already taken when planned
 
     @property
     def total_size(self) -> int:
@@ -102,4 +105,12 @@ def plan_downloads(conn: Connection, bucket: str, keys: list[str], folders: list
         plan.refused.extend(both)
         refused_keys = {t.key for t in both}
         plan.files = [f for f in plan.files if f.key not in refused_keys]
+    plan.existing = existing_targets(plan)
     return plan
+
+
+def existing_targets(plan: DownloadPlan) -> list[RemoteFile]:
+    """The planned files whose local path is already taken (by a file, a folder or a link), in key
+    order (the order they are asked about)."""
+    return sorted((f for f in plan.files if f.target.path is not None and os.path.lexists(f.target.path)),
+                  key=lambda f: f.key)

@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from s3browser.core.s3.locations import Location
+from s3browser.core.transfers.conflicts import resolve_conflicts
 from s3browser.core.transfers.engine import Overwrite, UploadOptions
 from s3browser.core.transfers.plans import DownloadPlan, UploadPlan, plan_downloads, plan_uploads
 from s3browser.ui import interaction
@@ -109,9 +110,17 @@ class TransferActions(QObject):
                             owner=self)
 
     def queue_download(self, plan: DownloadPlan) -> None:
+        if plan.existing:
+            parent = self.ctx.dialog_parent
+            if not resolve_conflicts(plan, plan.existing, lambda remote, remaining: interaction.choose_conflict(
+                    parent, remote, plan.root, remaining)):
+                self.ctx.show_message("Download cancelled; nothing was changed.")
+                return
         self.ctx.transfers.add_downloads(plan)
         self.ctx.reveal_transfers()
         text = tr_n("Downloading %n file(s) to ", len(plan.files)) + f"{plan.root}…"
+        if plan.skipped:
+            text += " " + tr_n("%n file(s) skipped: already there.", len(plan.skipped))
         if plan.refused:
             text += " " + tr_n("%n key(s) cannot be saved safely (see the queue).", len(plan.refused))
         self.ctx.show_message(text)
