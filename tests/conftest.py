@@ -180,6 +180,30 @@ def auth_moto_endpoint(tmp_path_factory: pytest.TempPathFactory):
         process.wait(timeout=10)
 
 
+@pytest.fixture(scope="session")
+def no_list_credentials(auth_moto_endpoint):
+    """Keys of a user on the auth moto server who may use ``open-bucket`` but not list buckets
+    (as keys scoped to one bucket are)."""
+    endpoint, _allowed = auth_moto_endpoint
+    requests.post(f"{endpoint}/moto-api/reset-auth", data=b"1000000", timeout=10)
+    try:
+        iam = boto3.client("iam", endpoint_url=endpoint, region_name="us-east-1",
+                           aws_access_key_id="AKIAROOTROOTROOT", aws_secret_access_key="root")
+        iam.create_user(UserName="scoped")
+        key = iam.create_access_key(UserName="scoped")["AccessKey"]
+        iam.put_user_policy(UserName="scoped", PolicyName="s3", PolicyDocument="""{
+          "Version": "2012-10-17",
+          "Statement": [
+            {"Effect": "Allow", "Action": "s3:*",
+             "Resource": ["arn:aws:s3:::open-bucket", "arn:aws:s3:::open-bucket/*"]},
+            {"Effect": "Deny", "Action": "s3:ListAllMyBuckets", "Resource": "*"}
+          ]}""")
+        iam.close()
+    finally:
+        requests.post(f"{endpoint}/moto-api/reset-auth", data=b"0", timeout=10)
+    return endpoint, (key["AccessKeyId"], key["SecretAccessKey"])
+
+
 # ---------------------------------------------------------------- error scenarios, caused for real
 from dataclasses import dataclass  # noqa: E402
 

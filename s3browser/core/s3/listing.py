@@ -7,11 +7,13 @@ million-object prefix costs a few lists of ints and strings instead of a million
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from botocore.exceptions import ClientError
+
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import S3BrowserError
+from s3browser.core.s3.errors import S3BrowserError, describe
 
 
 @dataclass(slots=True)
@@ -35,7 +37,8 @@ class ListingPage:
 @dataclass(frozen=True, slots=True)
 class BucketInfo:
     name: str
-    created: float  # epoch seconds
+    created: float  # epoch seconds (0 when not known)
+    remembered: bool = False  # not listed by the server: opened before with keys that may not list buckets
 
 
 def list_buckets(conn: Connection) -> list[BucketInfo]:
@@ -43,6 +46,19 @@ def list_buckets(conn: Connection) -> list[BucketInfo]:
     response = conn.client.list_buckets()
     return sorted((BucketInfo(b["Name"], b["CreationDate"].timestamp()) for b in response.get("Buckets", [])),
                   key=lambda b: b.name)
+
+
+def list_buckets_or_remembered(conn: Connection, remembered: Iterable[str]) -> list[BucketInfo]:
+    """ListBuckets; when these credentials may not list buckets (access denied, common for keys
+    scoped to one bucket), the ``remembered`` buckets opened before instead.  With none
+    remembered the denial is raised as it came."""
+    try:
+        return list_buckets(conn)
+    except ClientError as exc:
+        names = sorted(set(remembered))
+        if not names or describe(exc).kind != "denied":
+            raise
+        return [BucketInfo(name, 0.0, remembered=True) for name in names]
 
 
 def iter_pages(conn: Connection, bucket: str, prefix: str = "", delimiter: str = "/",

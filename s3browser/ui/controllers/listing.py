@@ -16,6 +16,7 @@ from s3browser.core.s3.locations import Location
 from s3browser.ui.actions import make_action
 from s3browser.ui.context import AppContext
 from s3browser.ui.formatting import count_of, human_size, tr_n
+from s3browser.ui.known_buckets import remember_bucket
 from s3browser.ui.models.object_table import ObjectTableModel
 
 
@@ -59,12 +60,19 @@ class ListingController(QObject):
         model.loading_changed.connect(self._on_loading_changed)
         model.stats_changed.connect(self.update_stats)
         model.load_failed.connect(ctx.show_error)
+        model.notice.connect(ctx.show_message)
+        model.listing_complete.connect(self._remember_bucket)
         ctx.connection_changed.connect(model.set_connection)
         view.selectionModel().selectionChanged.connect(lambda *_args: self.selection_changed.emit())
 
     @property
     def location(self) -> Location:
         return self.model.location
+
+    def _remember_bucket(self, location: Location, _folders: list, _has_content: bool) -> None:
+        """A bucket that opened is offered again when these keys may not list buckets."""
+        if location.bucket and self.ctx.connection is not None:
+            remember_bucket(self.ctx.connection.profile.name, location.bucket)
 
     def refresh(self) -> None:
         self.model.refresh()

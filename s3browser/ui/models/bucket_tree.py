@@ -28,9 +28,10 @@ from PySide6.QtCore import (
 
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
-from s3browser.core.s3.listing import BucketInfo, ListingPage, iter_pages, list_buckets
+from s3browser.core.s3.listing import BucketInfo, ListingPage, iter_pages, list_buckets_or_remembered
 from s3browser.core.s3.locations import Location
 from s3browser.ui import icons
+from s3browser.ui.known_buckets import CANNOT_LIST_BUCKETS, remembered_buckets
 from s3browser.ui.tasks import POOL_LISTING, Task, TaskRunner
 
 log = logging.getLogger(__name__)
@@ -118,7 +119,8 @@ class BucketTreeModel(QAbstractItemModel):
         conn = self._connection
         if node.kind == KIND_CONNECTION:
             node.task = self._runner.run(
-                "tree: buckets", list_buckets, conn, pool=POOL_LISTING,
+                "tree: buckets", list_buckets_or_remembered, conn, remembered_buckets(conn.profile.name),
+                pool=POOL_LISTING,
                 on_result=lambda buckets: self._merge(node, [Location(b.name, "") for b in buckets], seen),
                 on_error=partial(self._failed, node), on_finished=partial(self._merged_all, node, seen),
                 owner=self)
@@ -321,10 +323,11 @@ class BucketTreeModel(QAbstractItemModel):
             return
         node.state = LOADING
         conn = self._connection
+        assert conn is not None  # canFetchMore said so
         if node.kind == KIND_CONNECTION:
             node.task = self._runner.run(
-                "tree: buckets", list_buckets, conn, pool=POOL_LISTING,
-                on_result=partial(self._add_buckets, node), on_error=partial(self._failed, node),
+                "tree: buckets", list_buckets_or_remembered, conn, remembered_buckets(conn.profile.name),
+                pool=POOL_LISTING, on_result=partial(self._add_buckets, node), on_error=partial(self._failed, node),
                 on_finished=partial(self._finished, node), owner=self)
         else:
             loc = node.location
@@ -354,7 +357,8 @@ class BucketTreeModel(QAbstractItemModel):
 
     def _failed(self, node: _Node, exc: BaseException) -> None:
         node.state = FAILED
-        node.error = describe(exc, bucket=node.location.bucket or None).message
+        error = describe(exc, bucket=node.location.bucket or None)
+        node.error = CANNOT_LIST_BUCKETS if node.kind == KIND_CONNECTION and error.kind == "denied" else error.message
         self._changed(node)
         self.error_occurred.emit(node.error)
 

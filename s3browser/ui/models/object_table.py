@@ -17,10 +17,11 @@ from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, Qt, Si
 
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
-from s3browser.core.s3.listing import BucketInfo, ListingPage, iter_pages, list_buckets
+from s3browser.core.s3.listing import BucketInfo, ListingPage, iter_pages, list_buckets_or_remembered
 from s3browser.core.s3.locations import Location
 from s3browser.ui import icons
-from s3browser.ui.formatting import exact_size, human_size, local_time
+from s3browser.ui.formatting import exact_size, human_size, local_time, tr_n
+from s3browser.ui.known_buckets import CANNOT_LIST_BUCKETS, remembered_buckets
 from s3browser.ui.models.flat_table import FlatTableModel
 from s3browser.ui.tasks import POOL_LISTING, Task, TaskRunner
 
@@ -48,6 +49,7 @@ class ObjectTableModel(FlatTableModel):
     # A listing ran to its end: the location, its folder prefixes (bucket names + "/" at the
     # bucket list) and whether it holds anything; the tree merges it so both agree.
     listing_complete = Signal(object, list, bool)
+    notice = Signal(str)  # news about the listing for the status bar
 
     def __init__(self, runner: TaskRunner, parent: Any = None) -> None:
         super().__init__(parent)
@@ -119,7 +121,8 @@ class ObjectTableModel(FlatTableModel):
         conn = self._connection
         if not location.bucket:
             self._task = self._runner.run(
-                "list buckets", list_buckets, conn, pool=POOL_LISTING,
+                "list buckets", list_buckets_or_remembered, conn, remembered_buckets(conn.profile.name),
+                pool=POOL_LISTING,
                 on_result=lambda buckets: self._on_buckets(generation, buckets),
                 on_error=lambda exc: self._on_error(generation, exc),
                 on_finished=lambda: self._on_finished(generation), owner=self)
@@ -171,6 +174,9 @@ class ObjectTableModel(FlatTableModel):
             return
         page = ListingPage(bucket="", prefix="", folders=[b.name + "/" for b in buckets], is_last=True)
         self.append_page(page, folder_mtimes=[b.created for b in buckets])
+        if any(b.remembered for b in buckets):
+            self.notice.emit(tr_n("These keys may not list buckets; showing the %n bucket(s) you opened before. "
+                                  "Type another in the path bar (Ctrl+L).", len(buckets)))
 
     def _on_page(self, generation: int, page: ListingPage) -> None:
         if generation != self._generation:
@@ -182,8 +188,11 @@ class ObjectTableModel(FlatTableModel):
         if generation != self._generation:
             return
         error = describe(exc, bucket=self._location.bucket or None)
-        self.load_error = error.message
-        self.load_failed.emit(error.message, error.detail)
+        message = error.message
+        if not self._location.bucket and error.kind == "denied":
+            message = CANNOT_LIST_BUCKETS
+        self.load_error = message
+        self.load_failed.emit(message, error.detail)
 
     def _on_finished(self, generation: int) -> None:
         if generation != self._generation:

@@ -1,0 +1,34 @@
+"""Buckets opened per connection profile, for keys that may not list buckets.
+
+Credentials scoped to one bucket are common (a shared bucket, a CI key): ListBuckets is denied,
+so the bucket list would stay empty for ever.  Every bucket opened successfully is remembered
+here for its profile, and offered in the tree and the bucket list when listing is denied.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+
+MAX_REMEMBERED = 50  # the most recently opened, per profile
+CANNOT_LIST_BUCKETS = ("These keys may not list buckets. Type the bucket's name in the path bar (Ctrl+L), "
+                       "such as s3://my-bucket/; the buckets you open are remembered here.")
+
+
+def _key(profile_name: str) -> str:
+    return "known_buckets/" + profile_name.replace("/", "_")
+
+
+def remembered_buckets(profile_name: str) -> list[str]:
+    value = QSettings().value(_key(profile_name), [])
+    if isinstance(value, str):  # QSettings hands back a one-element list as a plain string
+        return [value] if value else []
+    return [str(name) for name in value if name] if isinstance(value, list) else []
+
+
+def remember_bucket(profile_name: str, bucket: str) -> None:
+    """Note that ``bucket`` opened under ``profile_name`` (most recent first)."""
+    names = remembered_buckets(profile_name)
+    if names[:1] == [bucket]:
+        return
+    names = [bucket, *(name for name in names if name != bucket)][:MAX_REMEMBERED]
+    QSettings().setValue(_key(profile_name), names)
