@@ -195,8 +195,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if last_profile is not None:
             window.connections.connect_profile(last_profile,
                                    store.secrets.load(last_profile.name) if not last_profile.read_only else None)
-        else:
+        elif store.profiles():
             QTimer.singleShot(0, window.connections.open_connect_dialog)
+        # else: no profile at all, and the window shows its first-run screen
 
     code = app.exec()
     log.info("s3browser quit with code %d", code)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QProgressBar,
     QSplitter,
+    QStackedWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -26,6 +27,7 @@ from s3browser.core.settings.profiles import ProfileStore
 from s3browser.ui import icons
 from s3browser.ui.actions import make_action
 from s3browser.ui.context import AppContext
+from s3browser.ui.controllers.batch_notifier import BatchNotifier
 from s3browser.ui.controllers.connection import ConnectionController
 from s3browser.ui.controllers.context_menus import ContextMenus
 from s3browser.ui.controllers.drag_out import DragOutController
@@ -47,6 +49,7 @@ from s3browser.ui.widgets.path_bar import PathBar
 from s3browser.ui.widgets.status_message import StatusMessage
 from s3browser.ui.widgets.sync_panel import SyncPanel
 from s3browser.ui.widgets.transfer_panel import TransferPanel
+from s3browser.ui.widgets.welcome import WelcomePanel
 
 SETTINGS_GEOMETRY = "main_window/geometry"
 SETTINGS_STATE = "main_window/state"
@@ -77,6 +80,7 @@ class MainWindow(QMainWindow):
         self._wire()
         self._init_keyboard()
         self._restore_settings()
+        self.update_welcome()
 
     # ---------------------------------------------------------------- layout
     def _init_views(self) -> None:
@@ -119,7 +123,11 @@ class MainWindow(QMainWindow):
         pane_layout.setContentsMargins(0, 0, 0, 0)
         pane_layout.setSpacing(4)
         pane_layout.addWidget(self.banner)
-        pane_layout.addWidget(self.table, 1)
+        self.welcome = WelcomePanel()
+        self.table_stack = QStackedWidget()
+        self.table_stack.addWidget(self.table)
+        self.table_stack.addWidget(self.welcome)
+        pane_layout.addWidget(self.table_stack, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
@@ -138,6 +146,7 @@ class MainWindow(QMainWindow):
         self.tree_follower = TreeFollower(ctx, self.tree_model, self.tree, self.table_model)
         self.transfer_actions = TransferActions(ctx, self.listing, self.connections)
         self.drag_out = DragOutController(ctx, self.listing)
+        self.batch_notifier = BatchNotifier(ctx)
         self.sync_panel = SyncPanel(self)
         self.sync = SyncController(ctx, self.listing, self.sync_panel)
         self.menus = ContextMenus(ctx, self.listing, self.navigation, self.objects, self.transfer_actions,
@@ -266,6 +275,9 @@ class MainWindow(QMainWindow):
         ctx.messages_cleared.connect(self.banner.clear)
         ctx.transfers_requested.connect(self.transfer_panel.show)
         ctx.connection_changed.connect(self._on_connection_changed)
+        self.connections.dialog_closed.connect(self.update_welcome)
+        self.welcome.add_requested.connect(self.connections.open_new_connection)
+        self.welcome.demo_requested.connect(self.connections.open_demo)
 
         self.tree.clicked.connect(navigation.open_tree_node)
         self.tree.activated.connect(navigation.open_tree_node)
@@ -298,6 +310,12 @@ class MainWindow(QMainWindow):
     def _on_connection_changed(self, connection: Connection) -> None:
         self.setWindowTitle(f"{connection.profile.display_name} — s3browser")
         self.tree.expand(self.tree_model.connection_index())
+        self.update_welcome()
+
+    def update_welcome(self) -> None:
+        """The first-run screen stands in for the table until there is a connection or a profile."""
+        first_run = self.ctx.connection is None and not self.ctx.store.profiles()
+        self.table_stack.setCurrentWidget(self.welcome if first_run else self.table)
 
     def _on_location_shown(self, location: Location) -> None:
         self.filter_edit.blockSignals(True)  # the listing already dropped its filter
@@ -372,6 +390,7 @@ class MainWindow(QMainWindow):
             return
         self.save_settings()
         self.ctx.shutdown()
+        self.connections.shutdown()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.transfer_actions.may_quit():

@@ -209,7 +209,8 @@ def test_controls_without_text_have_accessible_names(window) -> None:
     assert window.table.accessibleName() == "Objects" and window.path_bar.accessibleName() == "Path"
 
 
-def test_tab_leaves_the_table_and_moves_through_the_window(qtbot, window) -> None:
+def test_tab_leaves_the_table_and_moves_through_the_window(qtbot, connected) -> None:
+    window = connected
     window.transfer_panel.show()
     window.path_bar.setFocus()
     order = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 
@@ -20,6 +21,9 @@ from s3browser.ui.context import AppContext
 from s3browser.ui.dialogs.connect_dialog import ConnectDialog
 from s3browser.ui.tasks import Task
 
+if TYPE_CHECKING:
+    from s3browser.core.demo import DemoEndpoint
+
 log = logging.getLogger(__name__)
 
 SETTINGS_LAST_PROFILE = "connection/last_profile"
@@ -27,12 +31,14 @@ SETTINGS_LAST_PROFILE = "connection/last_profile"
 
 class ConnectionController(QObject):
     connected = Signal()
+    dialog_closed = Signal()  # the Connections dialog closed: profiles may have been added or removed
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
         self.ctx = ctx
         self._task: Task | None = None
         self.dialog: ConnectDialog | None = None  # the last Connections dialog opened (tests drive it)
+        self.demo: DemoEndpoint | None = None  # started from the first-run screen
         self.connect_action = make_action(self, "&Connections…", self.open_connect_dialog, icon="connect",
                                           shortcut="Ctrl+Shift+O",
                                           tooltip="Manage and choose connections (Ctrl+Shift+O)")
@@ -43,9 +49,41 @@ class ConnectionController(QObject):
         dialog = ConnectDialog(self.ctx, selected=last)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.connect_requested.connect(self.connect_profile)
+        dialog.finished.connect(lambda _result: self.dialog_closed.emit())
         dialog.open()
         self.dialog = dialog
         return dialog
+
+    def open_new_connection(self) -> ConnectDialog:
+        """The Connections dialog with an empty form, ready for a new profile."""
+        dialog = self.open_connect_dialog()
+        dialog.start_new()
+        return dialog
+
+    def open_demo(self) -> None:
+        """Start the built-in demo endpoint on a worker, then connect to it (first-run screen)."""
+        if self.demo is not None:
+            self.connect_profile(self.demo.profile(), self.demo.secrets())
+            return
+        from s3browser.core.demo import start_demo_endpoint
+
+        self.ctx.show_message("Starting the demo endpoint…")
+        self.ctx.runner.run("start demo", start_demo_endpoint, on_result=self._demo_started,
+                            on_error=lambda exc: self.ctx.report(exc), owner=self)
+
+    def _demo_started(self, demo: DemoEndpoint) -> None:
+        if self.ctx.shutting_down:
+            demo.stop()
+            return
+        self.demo = demo
+        log.info("demo endpoint at %s", demo.endpoint_url)
+        self.connect_profile(demo.profile(), demo.secrets())
+
+    def shutdown(self) -> None:
+        """Stop the demo endpoint this controller started (the one from --demo is the app's)."""
+        if self.demo is not None:
+            self.demo.stop()
+            self.demo = None
 
     def connect_profile(self, profile: Profile, secrets: Secrets | None, remember: bool = True) -> None:
         """Build the connection's client on a worker, then make it current.

@@ -222,6 +222,10 @@ class ConnectDialog(RememberingDialog):
         self.note_label.setText(_read_only_note(profile) if profile is not None and read_only else "")
         self.result_label.clear()
 
+    def start_new(self) -> None:
+        """Clear the form for a new profile, the name field focused."""
+        self._on_new()
+
     def _on_new(self) -> None:
         self.profile_list.clearSelection()
         self.profile_list.setCurrentRow(-1)
