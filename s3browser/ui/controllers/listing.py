@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QItemSelectionModel, QObject, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView
 
@@ -62,6 +62,9 @@ class ListingController(QObject):
         model.load_failed.connect(ctx.show_error)
         model.notice.connect(ctx.show_message)
         model.listing_complete.connect(self._remember_bucket)
+        model.rows_about_to_be_replaced.connect(self._save_selection)
+        model.rows_replaced.connect(self._restore_selection)
+        self._saved_selection: tuple[set[str], str | None] = (set(), None)
         ctx.connection_changed.connect(model.set_connection)
         view.selectionModel().selectionChanged.connect(lambda *_args: self.selection_changed.emit())
 
@@ -81,6 +84,28 @@ class ListingController(QObject):
         self.model.set_filter(text)
 
     # ---------------------------------------------------------------- selection
+    def _save_selection(self) -> None:
+        """Rows are about to be replaced by a fresh listing: note the selection by name."""
+        model = self.model
+        current = self.view.currentIndex()
+        self._saved_selection = ({model.key_at(r) for r in self.selected_rows()},
+                                 model.key_at(current.row()) if current.isValid() else None)
+
+    def _restore_selection(self) -> None:
+        names, current_name = self._saved_selection
+        self._saved_selection = (set(), None)
+        selection_model = self.view.selectionModel()
+        if selection_model is None or not (names or current_name):
+            return
+        model = self.model
+        flags = QItemSelectionModel.SelectionFlag
+        for row in range(model.rowCount()):
+            key = model.key_at(row)
+            if key in names:
+                selection_model.select(model.index(row, 0), flags.Select | flags.Rows)
+            if key == current_name:
+                selection_model.setCurrentIndex(model.index(row, 0), flags.NoUpdate)
+
     def selected_rows(self) -> list[int]:
         selection_model = self.view.selectionModel()
         return sorted({index.row() for index in selection_model.selectedRows()}) if selection_model else []

@@ -64,20 +64,21 @@ class NavigationController(QObject):
         self.history.visit(location)
         self._show(location)
 
-    def _show(self, location: Location) -> None:
+    def _show(self, location: Location, from_cache: bool = False) -> None:
         self.ctx.clear_messages()
-        self.listing.model.load(location)  # clears the rows first, so dropping the filter costs nothing
+        # Clears the rows (or shows the cached ones) first, so dropping the filter costs little.
+        self.listing.model.load(location, from_cache=from_cache)
         self.listing.set_filter("")
         self.location_shown.emit(location)
         log.info("browse %s", location.uri())
 
     def go_back(self) -> None:
         if self.history.can_go_back:
-            self._show(self.history.back())
+            self._show(self.history.back(), from_cache=True)
 
     def go_forward(self) -> None:
         if self.history.can_go_forward:
-            self._show(self.history.forward())
+            self._show(self.history.forward(), from_cache=True)
 
     def go_up(self) -> None:
         location = self.history.current

@@ -23,12 +23,18 @@ from s3browser.ui import icons
 from s3browser.ui.formatting import exact_size, human_size, local_time, tr_n
 from s3browser.ui.known_buckets import CANNOT_LIST_BUCKETS, remembered_buckets
 from s3browser.ui.models.flat_table import FlatTableModel
+from s3browser.ui.models.listing_cache import ListingCache, Snapshot
 from s3browser.ui.tasks import POOL_LISTING, Task, TaskRunner
 
 log = logging.getLogger(__name__)
 
 COL_NAME, COL_SIZE, COL_MODIFIED, COL_CLASS = range(4)
 HEADERS = ("Name", "Size", "Last modified", "Storage class")
+# The attributes that hold a listing's rows (what the back/forward cache keeps), and the ones
+# that say whether two listings differ for the user.
+_STORAGE = ("_names", "_sizes", "_mtimes", "_class_ids", "_class_names", "_class_lookup", "_folder_count",
+            "_folder_prefixes", "_is_folder", "_total_size", "_object_count")
+_COMPARED = ("_names", "_sizes", "_mtimes", "_is_folder", "_class_ids", "_class_names")
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1  # full key (or bucket name at the root)
 IS_FOLDER_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -50,6 +56,8 @@ class ObjectTableModel(FlatTableModel):
     # bucket list) and whether it holds anything; the tree merges it so both agree.
     listing_complete = Signal(object, list, bool)
     notice = Signal(str)  # news about the listing for the status bar
+    rows_about_to_be_replaced = Signal()  # a background refresh found changes: the selection is saved
+    rows_replaced = Signal()  # ... and may be restored by name
 
     def __init__(self, runner: TaskRunner, parent: Any = None) -> None:
         super().__init__(parent)
@@ -63,6 +71,9 @@ class ObjectTableModel(FlatTableModel):
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._filter = ""
         self._clear_storage()
+        self._cache = ListingCache()
+        self._pending_pages: list[tuple[ListingPage, list[float] | None]] | None = None
+        self._bulk = False  # append_page fills storage only (building a listing aside)
         # Set by the window: rows -> the QMimeData of a drag out to the file manager (None: no drag).
         self.drag_data_factory: Callable[[list[int]], QMimeData | None] | None = None
 
@@ -96,6 +107,7 @@ class ObjectTableModel(FlatTableModel):
         """Use ``connection`` for the next :meth:`load`; the current rows stay until then."""
         self._cancel_task()
         self._connection = connection
+        self._cache.clear()
 
     @property
     def location(self) -> Location:
@@ -105,16 +117,26 @@ class ObjectTableModel(FlatTableModel):
     def is_loading(self) -> bool:
         return self._task is not None
 
-    def load(self, location: Location) -> None:
-        """Show ``location``: cancel the current listing, clear, and start listing anew."""
+    def load(self, location: Location, from_cache: bool = False) -> None:
+        """Show ``location``: cancel the current listing, clear, and start listing anew.
+
+        With ``from_cache`` (Back and Forward) a recent complete listing of it is shown at once
+        while it is listed again in the background; the rows are replaced only if they changed.
+        """
         self._cancel_task()
         self._generation += 1
         generation = self._generation
+        cached = self._cache.get(location) if from_cache else None
         self.beginResetModel()
-        self._clear_storage()
         self._location = location
         self.load_error = ""
+        if cached is not None:
+            self._restore(cached)
+            self._rebuild_visible()
+        else:
+            self._clear_storage()
         self.endResetModel()
+        self._pending_pages = [] if cached is not None else None
         self.stats_changed.emit()
         if self._connection is None:
             return
@@ -173,7 +195,7 @@ class ObjectTableModel(FlatTableModel):
         if generation != self._generation:
             return
         page = ListingPage(bucket="", prefix="", folders=[b.name + "/" for b in buckets], is_last=True)
-        self.append_page(page, folder_mtimes=[b.created for b in buckets])
+        self._take_page(page, [b.created for b in buckets])
         if any(b.remembered for b in buckets):
             self.notice.emit(tr_n("These keys may not list buckets; showing the %n bucket(s) you opened before. "
                                   "Type another in the path bar (Ctrl+L).", len(buckets)))
@@ -182,7 +204,13 @@ class ObjectTableModel(FlatTableModel):
         if generation != self._generation:
             log.debug("dropped a late page of an older listing")
             return
-        self.append_page(page)
+        self._take_page(page, None)
+
+    def _take_page(self, page: ListingPage, folder_mtimes: list[float] | None) -> None:
+        if self._pending_pages is not None:  # refreshing a listing shown from the cache
+            self._pending_pages.append((page, folder_mtimes))
+        else:
+            self.append_page(page, folder_mtimes)
 
     def _on_error(self, generation: int, exc: BaseException) -> None:
         if generation != self._generation:
@@ -198,9 +226,45 @@ class ObjectTableModel(FlatTableModel):
         if generation != self._generation:
             return
         self._task = None
+        if self._pending_pages is not None and not self.load_error:
+            self._replace_if_changed(self._pending_pages)
+        self._pending_pages = None
         self.loading_changed.emit(False)
         if not self.load_error:
+            self._cache.put(self._location, self._snapshot(), len(self._names))
             self.listing_complete.emit(self._location, list(self._folder_prefixes), bool(self._names))
+
+    # ---------------------------------------------------------------- back/forward cache
+    def _snapshot(self) -> Snapshot:
+        return {name: getattr(self, name) for name in _STORAGE}
+
+    def _restore(self, snapshot: Snapshot) -> None:
+        for name, value in snapshot.items():
+            setattr(self, name, value)
+
+    def _replace_if_changed(self, pages: list[tuple[ListingPage, list[float] | None]]) -> None:
+        """The background listing of a cached folder ended: swap its rows in if they differ."""
+        shown = self._snapshot()
+        visible, visible_folders = self._visible, self._visible_folders
+        self._clear_storage()  # built aside, with no signal, then compared
+        self._bulk = True
+        try:
+            for page, mtimes in pages:
+                self.append_page(page, mtimes)
+        finally:
+            self._bulk = False
+        fresh = self._snapshot()
+        self._restore(shown)
+        self._visible, self._visible_folders = visible, visible_folders  # the rows the views know
+        if all(fresh[name] == shown[name] for name in _COMPARED):
+            return
+        self.rows_about_to_be_replaced.emit()
+        self.beginResetModel()
+        self._restore(fresh)
+        self._rebuild_visible()
+        self.endResetModel()
+        self.rows_replaced.emit()
+        self.stats_changed.emit()
 
     # ---------------------------------------------------------------- appending
     def append_page(self, page: ListingPage, folder_mtimes: list[float] | None = None) -> None:
@@ -238,6 +302,8 @@ class ObjectTableModel(FlatTableModel):
         else:
             new_folders = list(range(start, folder_end))
             new_files = list(range(folder_end, end))
+        if self._bulk:
+            return
         if new_folders or new_files:
             self._insert_rows(new_folders, new_files)
         self.stats_changed.emit()
