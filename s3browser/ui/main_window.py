@@ -44,6 +44,7 @@ from s3browser.ui.models.bucket_tree import BucketTreeModel
 from s3browser.ui.models.object_table import COL_MODIFIED, COL_NAME, COL_SIZE, ObjectTableModel
 from s3browser.ui.tasks import TaskRunner
 from s3browser.ui.widgets.drop_views import BucketTreeView, ObjectTableView
+from s3browser.ui.widgets.local_files import LocalFilesPanel
 from s3browser.ui.widgets.message_banner import MessageBanner
 from s3browser.ui.widgets.path_bar import PathBar
 from s3browser.ui.widgets.status_message import StatusMessage
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
         self._init_status_bar()
         self._init_transfer_dock()
         self._init_sync_dock()
+        self._init_local_dock()
         self._init_menus()
         self._wire()
         self._init_keyboard()
@@ -246,6 +248,15 @@ class MainWindow(QMainWindow):
         self.toggle_sync_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
         self.addAction(self.toggle_sync_action)
 
+    def _init_local_dock(self) -> None:
+        self.local_panel = LocalFilesPanel(self)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.local_panel)
+        self.local_panel.hide()
+        self.toggle_local_action = self.local_panel.toggleViewAction()
+        self.toggle_local_action.setText("&Local files")
+        self.toggle_local_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.addAction(self.toggle_local_action)
+
     def _init_menus(self) -> None:
         self.toggle_transfers_action.setText("&Transfers")
         nav, objects, transfers, listing, sync = (self.navigation, self.objects, self.transfer_actions, self.listing,
@@ -256,7 +267,8 @@ class MainWindow(QMainWindow):
             ("editMenu", "&Edit", [objects.cut_action, objects.copy_action, objects.paste_action, None,
                                    objects.rename_action, objects.delete_action, None, self.select_all_action,
                                    listing.copy_uri_action, objects.presign_action, None, self.focus_filter_action]),
-            ("viewMenu", "&View", [self.toggle_transfers_action, self.toggle_sync_action, None,
+            ("viewMenu", "&View", [self.toggle_transfers_action, self.toggle_sync_action, self.toggle_local_action,
+                                   None,
                                    self.icons_only_action, None, nav.refresh_action, listing.stop_action]),
             ("goMenu", "&Go", [nav.back_action, nav.forward_action, nav.up_action, nav.top_action, None,
                                self.focus_path_action]),
@@ -293,6 +305,9 @@ class MainWindow(QMainWindow):
         listing.stats_changed.connect(self._show_stats)
 
         self.table.files_dropped.connect(self.transfer_actions.upload_paths)
+        self.local_panel.upload_requested.connect(self.transfer_actions.upload_paths)
+        self.local_panel.download_requested.connect(lambda folder: self.transfer_actions.download_selected(folder))
+        self.local_panel.view.objects_dropped.connect(self.transfer_actions.download_selection)
         self.tree.files_dropped.connect(self.transfer_actions.upload_paths)
         self.tree.objects_dropped.connect(self.objects.drop_selection)
         self.table_model.drag_data_factory = self.drag_out.mime_for_rows

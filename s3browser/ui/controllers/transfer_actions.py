@@ -21,7 +21,7 @@ from s3browser.ui import interaction
 from s3browser.ui.actions import make_action
 from s3browser.ui.context import AppContext
 from s3browser.ui.controllers.connection import ConnectionController
-from s3browser.ui.controllers.listing import ListingController
+from s3browser.ui.controllers.listing import ListingController, Selection
 from s3browser.ui.dialogs.multipart_dialog import MultipartUploadsDialog
 from s3browser.ui.dialogs.upload_dialog import UploadDialog
 from s3browser.ui.formatting import agree, count_of, human_size, tr_n
@@ -103,10 +103,21 @@ class TransferActions(QObject):
         root = root or interaction.choose_folder(self.ctx.dialog_parent, "Download to folder")
         if root is None:
             return
+        self.download_into(location.bucket, location.prefix, keys, folders, Path(root))
+
+    def download_selection(self, selection: Selection, root: Path) -> None:
+        """Objects dragged from the table onto a local folder (the Local files pane)."""
+        if self.ctx.connection is None:
+            return
+        self.download_into(selection.bucket, selection.base_prefix, list(selection.keys), list(selection.folders),
+                           root)
+
+    def download_into(self, bucket: str, base_prefix: str, keys: list[str], folders: list[str], root: Path) -> None:
+        """Plan on a worker, ask about files already there, then queue."""
         self.ctx.show_message(f"Preparing download to {root}…")
-        self.ctx.runner.run("plan download", plan_downloads, self.ctx.connection, location.bucket, keys, folders,
-                            location.prefix, Path(root), on_result=self.queue_download,
-                            on_error=lambda exc: self.ctx.report(exc, bucket=location.bucket),
+        self.ctx.runner.run("plan download", plan_downloads, self.ctx.connection, bucket, keys, folders,
+                            base_prefix, root, on_result=self.queue_download,
+                            on_error=lambda exc: self.ctx.report(exc, bucket=bucket),
                             owner=self)
 
     def queue_download(self, plan: DownloadPlan) -> None:

@@ -22,13 +22,15 @@ def local_paths(mime: QMimeData) -> list[Path]:
 
 
 def _from_outside(event: QDropEvent | QDragMoveEvent) -> bool:
-    """Only drags from other applications carry local files; our own drags carry objects.
+    """Whether a drag carries local files (from another application or the Local files pane)
+    rather than the window's own objects.
 
-    Our drags are recognised by the selection their data carries (another process can only hand
-    over plain data) or by their source widget.  Asking our own drag for its URLs would download
-    the objects just to upload them again.
+    Object drags are recognised by the selection their data carries (another process can only
+    hand over plain data) or by coming from the object table.  Asking an object drag for its
+    URLs would download the objects just to upload them again.
     """
-    return getattr(event.mimeData(), "selection", None) is None and event.source() is None
+    return (getattr(event.mimeData(), "selection", None) is None
+            and not isinstance(event.source(), ObjectTableView))
 
 
 def _copy_or_move(event: QDropEvent | QDragMoveEvent) -> Qt.DropAction:
