@@ -21,6 +21,7 @@ from s3browser.core.settings.profiles import Profile, ProfileStore, profile_for_
 from s3browser.core.settings.secrets import SecretStore
 from s3browser.core.sync.apply import Outcome, SyncTarget, apply_plan
 from s3browser.core.sync.baseline import Baseline
+from s3browser.core.sync.guard import files
 from s3browser.core.sync.ignore import DEFAULT_PATTERNS, IgnoreRules
 from s3browser.core.sync.pairs import LastRun, PairStore, SyncPair, parse_s3_uri
 from s3browser.core.sync.plan import Compare, Mode, Resolution
@@ -153,7 +154,7 @@ def _carry_out(args: argparse.Namespace, run: PreparedRun, conn: Connection, pro
             print("Already in step.")
         return EXIT_OK
     if not verdict.allows(max_delete=args.max_delete):
-        text = (f"This run would delete {verdict.deletions:,} files, more than 50 or more than a quarter of a side; "
+        text = (f"This run would delete {files(verdict.deletions)}, more than 50 or more than a quarter of a side; "
                 f"nothing was changed. Review the plan (--dry-run) and allow it with --max-delete "
                 f"{verdict.deletions}.")
         if args.json:

@@ -566,7 +566,7 @@ class TransferController(QObject):
                f"({human_size(sum(i.size for i in done))})"
         for count, word in ((failed, "failed"), (skipped, "skipped"), (cancelled, "cancelled")):
             if count:
-                text += f", {count} {word}"
+                text += f", {count:,} {word}"
         notes = []
         renamed = sum(1 for i in done if i.note)
         if renamed:
@@ -585,7 +585,7 @@ class TransferController(QObject):
         for state, word in ((State.FAILED, "failed"), (State.SKIPPED, "skipped"), (State.CANCELLED, "cancelled")):
             count = sum(1 for i in items if i.state == state)
             if count:
-                text += f", {count} {word}"
+                text += f", {count:,} {word}"
         return text + "."
 
     def batch_items(self, batch: int) -> list[TransferItem]:

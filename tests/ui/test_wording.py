@@ -126,3 +126,31 @@ def test_queue_panel_buttons_follow_the_selection(qtbot, connected, s3_admin, tm
     qtbot.mouseClick(panel.clear_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not panel.clear_button.isEnabled())
 
+
+
+def test_no_count_is_pasted_before_a_plural_noun_in_the_sources() -> None:
+    """A count goes through tr_n / count_of (or core's files()), never "{n} files" pasted in an f-string,
+    which reads "1 files" when n is 1."""
+    import re
+
+    import s3browser
+
+    pattern = re.compile(r"\{[^{}]+\} (files|objects|items|folders|keys|buckets|transfers|conflicts|versions)\b")
+    offenders = []
+    for path in Path(s3browser.__file__).parent.rglob("*.py"):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if pattern.search(line):
+                offenders.append(f"{path.name}:{number}: {line.strip()}")
+    assert offenders == []
+
+
+def test_sync_wording_counts_agree(qapp) -> None:
+    from s3browser.core.sync.guard import files
+    from s3browser.core.sync.plan import Action
+    from s3browser.ui.models.sync_preview import start_label
+
+    assert files(1) == "1 file" and files(2000) == "2,000 files"
+    totals = {action: (0, 0) for action in Action}
+    totals[Action.UPLOAD] = (1200, 0)
+    totals[Action.CONFLICT] = (1, 0)
+    assert start_label(totals) == "Upload 1,200, resolve 1 conflict"

@@ -31,20 +31,26 @@ class GuardVerdict:
         return reviewed or (max_delete is not None and self.deletions <= max_delete)
 
 
+
+def files(count: int) -> str:
+    """ "1 file", "2,000 files" (core has no Qt, so no translated plural forms here)."""
+    return f"{count:,} file{'' if count == 1 else 's'}"
+
+
 def check_guard(plan: SyncPlan, local: LocalScan, remote: RemoteScan) -> GuardVerdict:
     deletions = plan.local_deletions() + plan.remote_deletions()
     refusal = None
     if plan.baseline_count:
         if not local.exists:
             refusal = (f"The local folder {local.root} is missing (unmounted or moved?), but the last sync saw "
-                       f"{plan.baseline_count:,} files there. Nothing was changed.")
+                       f"{files(plan.baseline_count)} there. Nothing was changed.")
         elif not local.files and not local.problems:
-            refusal = (f"The local folder {local.root} is empty, but the last sync saw {plan.baseline_count:,} "
-                       "files there (an unmounted drive looks like this). Nothing was changed; if the files "
+            refusal = (f"The local folder {local.root} is empty, but the last sync saw {files(plan.baseline_count)} "
+                       "there (an unmounted drive looks like this). Nothing was changed; if the files "
                        "were removed on purpose, forget the pair's sync state first.")
         elif not remote.files:
             refusal = (f"s3://{remote.bucket}/{remote.prefix} is empty, but the last sync saw "
-                       f"{plan.baseline_count:,} files there. Nothing was changed; if the objects were removed on "
+                       f"{files(plan.baseline_count)} there. Nothing was changed; if the objects were removed on "
                        "purpose, forget the pair's sync state first.")
     needs_review = review_needed(plan.local_deletions(), plan.remote_deletions(), len(local.files),
                                  len(remote.files))

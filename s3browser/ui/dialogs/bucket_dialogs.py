@@ -23,6 +23,7 @@ from s3browser.core.ops.buckets import (
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
 from s3browser.ui.context import AppContext
+from s3browser.ui.formatting import tr_n
 from s3browser.ui.tasks import Task
 
 REGIONS = ("us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1", "eu-west-2",
@@ -143,7 +144,8 @@ class DeleteBucketDialog(QDialog):
     def _done(self, progress: EmptyProgress) -> None:
         self._task = None
         if self._stop:
-            self.status_label.setText(f"Stopped after deleting {progress.deleted:,} objects; the bucket remains.")
+            self.status_label.setText(tr_n("Stopped after deleting %n object(s); the bucket remains.",
+                                           progress.deleted))
             self.cancel_button.setText("Close")
             return
         self.deleted.emit(self.bucket)

@@ -23,7 +23,7 @@ from PySide6.QtGui import QColor, QFont, QPalette
 
 from s3browser.core.sync.plan import Action, Resolution, SyncItem, SyncPlan
 from s3browser.ui.colors import message_color
-from s3browser.ui.formatting import count_of, exact_size, human_size, local_time
+from s3browser.ui.formatting import count_of, exact_size, human_size, local_time, tr_n
 from s3browser.ui.models.flat_table import FlatTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -293,12 +293,12 @@ class SyncPreviewModel(FlatTableModel):
 def start_label(totals: dict[Action, tuple[int, int]]) -> str:
     """What the start button says it will do: "Upload 12, delete 3 on S3"."""
     parts = []
-    for action, verb in ((Action.UPLOAD, "upload {n}"), (Action.DOWNLOAD, "download {n}"),
-                         (Action.DELETE_REMOTE, "delete {n} on S3"), (Action.DELETE_LOCAL, "delete {n} locally"),
-                         (Action.CONFLICT, "resolve {n} conflict{s}")):
+    for action, verb in ((Action.UPLOAD, "upload %n"), (Action.DOWNLOAD, "download %n"),
+                         (Action.DELETE_REMOTE, "delete %n on S3"), (Action.DELETE_LOCAL, "delete %n locally"),
+                         (Action.CONFLICT, "resolve %n conflict(s)")):
         count = totals[action][0]
         if count:
-            parts.append(verb.format(n=f"{count:,}", s="" if count == 1 else "s"))
+            parts.append(tr_n(verb, count))
     if not parts:
         return "Nothing to do"
     text = ", ".join(parts)
