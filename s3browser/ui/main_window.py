@@ -254,7 +254,7 @@ class MainWindow(QMainWindow):
         self.local_panel.hide()
         self.toggle_local_action = self.local_panel.toggleViewAction()
         self.toggle_local_action.setText("&Local files")
-        self.toggle_local_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.toggle_local_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
         self.addAction(self.toggle_local_action)
 
     def _init_menus(self) -> None:

@@ -11,6 +11,8 @@ def test_first_run_screen_adds_a_connection(qtbot, window, store) -> None:
     assert not store.profiles()
     assert window.table_stack.currentWidget() is window.welcome and window.welcome.isVisible()
     assert window.welcome.add_button.isDefault()
+    label = window.welcome.text_label
+    assert label.height() >= label.heightForWidth(label.width()), "the wrapped text is not clipped"
     qtbot.mouseClick(window.welcome.add_button, Qt.MouseButton.LeftButton)
     dialog = window.connections.dialog
     assert dialog is not None and dialog.isVisible() and dialog.name_edit.text() == ""

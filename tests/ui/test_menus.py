@@ -248,3 +248,17 @@ def test_delete_bucket_from_the_menu_inside_a_bucket_offers_that_bucket(qtbot, c
     assert dialog is not None and dialog.bucket == "shown-bucket"
     assert win.banner.isHidden(), "an enabled action must not answer with an error"
     dialog.reject()
+
+
+def test_no_two_actions_share_a_shortcut(window) -> None:
+    """Qt fires neither action of an ambiguous shortcut (Local files once took Ctrl+Shift+L from
+    the presigned link)."""
+    from PySide6.QtGui import QAction
+
+    owners: dict[str, set[str]] = {}
+    for action in window.findChildren(QAction):
+        for sequence in action.shortcuts():
+            if not sequence.isEmpty():
+                owners.setdefault(sequence.toString(), set()).add(action.text().replace("&", ""))
+    shared = {key: names for key, names in owners.items() if len(names) > 1}
+    assert shared == {}

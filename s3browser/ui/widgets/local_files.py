@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QDir, QModelIndex, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtCore import QDir, QFileInfo, QModelIndex, Qt, Signal
+from PySide6.QtGui import QAbstractFileIconProvider, QDragEnterEvent, QDragMoveEvent, QDropEvent, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
@@ -26,6 +26,16 @@ from PySide6.QtWidgets import (
 )
 
 from s3browser.ui import icons
+
+
+class LocalIconProvider(QAbstractFileIconProvider):
+    """The app's own folder and file-type icons, so both panes speak one icon language (and the
+    pane has icons even where the desktop has no icon theme)."""
+
+    def icon(self, info: object) -> QIcon:  # a QFileInfo, or an IconType
+        if isinstance(info, QFileInfo):
+            return icons.icon("folder" if info.isDir() else icons.kind_for_name(info.fileName()))
+        return icons.icon("folder")
 
 
 class LocalFilesView(QTreeView):
@@ -85,6 +95,8 @@ class LocalFilesPanel(QDockWidget):
         self.setObjectName("localFilesDock")
         self.folder: Path = Path.home()
         self.model = QFileSystemModel(self)
+        self._icon_provider = LocalIconProvider()  # the model does not own it
+        self.model.setIconProvider(self._icon_provider)
         self.model.setFilter(QDir.Filter.AllEntries | QDir.Filter.NoDotAndDotDot | QDir.Filter.Hidden)
         self.model.setRootPath("")
         self.view = LocalFilesView()

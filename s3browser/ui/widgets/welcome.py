@@ -43,7 +43,10 @@ class WelcomePanel(QWidget):
             "system's keyring. Or try everything first on the built-in demo, with sample data held in memory.")
         self.text_label.setWordWrap(True)
         self.text_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.text_label.setMaximumWidth(520)
+        self.text_label.setFixedWidth(520)
+        # A layout that centres a widget asks for its plain size hint, which for wrapped text is
+        # too short: reserve the height the text needs at this width.
+        self.text_label.setMinimumHeight(self.text_label.heightForWidth(520))
         self.add_button = QPushButton(icons.icon("connect"), "&Add a connection…")
         self.add_button.setDefault(True)
         self.add_button.clicked.connect(self.add_requested)
