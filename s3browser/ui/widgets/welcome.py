@@ -37,12 +37,15 @@ class WelcomePanel(QWidget):
         self.title_label.setFont(font)
         self.title_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.text_label = QLabel(
-            "Browse, upload, download and sync files in Amazon S3 and any S3-compatible store "
-            "(MinIO, Ceph, SeaweedFS, Cloudflare R2, Backblaze B2, Wasabi).\n\n"
-            "Add a connection with your endpoint and access key; the secret key is kept in your "
-            "system's keyring. Or try everything first on the built-in demo, with sample data held in memory.")
+            "Browse, upload, download and sync files in Amazon S3 and any S3-compatible store.\n\n"
+            "• Amazon S3: add a connection and leave the endpoint empty, or pick a profile from your "
+            "AWS configuration (~/.aws), which is listed by itself once it exists.\n"
+            "• MinIO, Ceph, SeaweedFS, Cloudflare R2, Backblaze B2, Wasabi…: add a connection with "
+            "the service's endpoint URL and your access key.\n"
+            "• Not sure yet? Try the built-in demo: sample buckets held in memory, gone when you quit.\n\n"
+            "Secret keys are kept in your system's keyring, never in a file.")
         self.text_label.setWordWrap(True)
-        self.text_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.text_label.setAlignment(Qt.AlignmentFlag.AlignLeft)
         self.text_label.setFixedWidth(520)
         # A layout that centres a widget asks for its plain size hint, which for wrapped text is
         # too short: reserve the height the text needs at this width.
