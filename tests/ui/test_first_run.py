@@ -13,6 +13,10 @@ def test_first_run_screen_adds_a_connection(qtbot, window, store) -> None:
     assert window.welcome.add_button.isDefault()
     label = window.welcome.text_label
     assert label.height() >= label.heightForWidth(label.width()), "the wrapped text is not clipped"
+    assert window.welcome.minimumSizeHint().width() < 400, "the welcome never holds a small window wide"
+    window.resize(700, 500)
+    qtbot.waitUntil(lambda: window.width() == 700, timeout=5000)
+    assert label.height() >= label.heightForWidth(label.width()), "nor clips its text when narrow"
     qtbot.mouseClick(window.welcome.add_button, Qt.MouseButton.LeftButton)
     dialog = window.connections.dialog
     assert dialog is not None and dialog.isVisible() and dialog.name_edit.text() == ""

@@ -46,10 +46,10 @@ class WelcomePanel(QWidget):
             "Secret keys are kept in your system's keyring, never in a file.")
         self.text_label.setWordWrap(True)
         self.text_label.setAlignment(Qt.AlignmentFlag.AlignLeft)
-        self.text_label.setFixedWidth(520)
-        # A layout that centres a widget asks for its plain size hint, which for wrapped text is
-        # too short: reserve the height the text needs at this width.
-        self.text_label.setMinimumHeight(self.text_label.heightForWidth(520))
+        # At most 560 px wide but free to shrink with the window. Centred by stretches, not by an
+        # alignment flag: a layout that aligns an item asks for its plain size hint, which for
+        # wrapped text is a line short.
+        self.text_label.setMaximumWidth(560)
         self.add_button = QPushButton(icons.icon("connect"), "&Add a connection…")
         self.add_button.setDefault(True)
         self.add_button.clicked.connect(self.add_requested)
@@ -69,7 +69,11 @@ class WelcomePanel(QWidget):
         layout.addSpacing(8)
         layout.addWidget(self.title_label)
         layout.addSpacing(8)
-        layout.addWidget(self.text_label, 0, Qt.AlignmentFlag.AlignHCenter)
+        text_row = QHBoxLayout()
+        text_row.addStretch(1)
+        text_row.addWidget(self.text_label, 100)
+        text_row.addStretch(1)
+        layout.addLayout(text_row)
         layout.addSpacing(16)
         layout.addLayout(buttons)
         layout.addStretch(2)
