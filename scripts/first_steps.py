@@ -14,25 +14,19 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QTimer
 
 from s3browser.core.s3.locations import Location
 from s3browser.core.settings.profiles import ProfileStore
 from s3browser.core.settings.secrets import SecretStore
-from s3browser.ui import icons
-from s3browser.ui.colors import sample_dark_palette
 from s3browser.ui.main_window import MainWindow
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from screenshot import screenshot_app  # noqa: E402  # the sibling script's app setup
 
 
 def main(folder: str, dark: bool = False) -> int:
-    QCoreApplication.setOrganizationName("s3browser-first-steps")
-    QCoreApplication.setApplicationName("s3browser-first-steps")
-    app = QApplication(sys.argv[:1])
-    app.setWindowIcon(icons.app_icon())
-    if dark:
-        app.setStyle("Fusion")
-        app.setPalette(sample_dark_palette())
+    app = screenshot_app(dark, "s3browser-first-steps")
     out = Path(folder)
     suffix = "-dark" if dark else ""
     window = MainWindow(ProfileStore(SecretStore(), include_aws=False))

@@ -25,15 +25,21 @@ from s3browser.ui.colors import sample_dark_palette
 from s3browser.ui.main_window import MainWindow
 
 
-def app_window_and_demo(dark: bool) -> tuple[QApplication, MainWindow, DemoEndpoint]:
-    """The application (light, or dark with Fusion), the demo endpoint, and the main window shown."""
-    QCoreApplication.setOrganizationName("s3browser-screenshot")
-    QCoreApplication.setApplicationName("s3browser-screenshot")
+def screenshot_app(dark: bool, name: str = "s3browser-screenshot") -> QApplication:
+    """The application, light or dark (Fusion), with its settings kept apart under ``name``."""
+    QCoreApplication.setOrganizationName(name)
+    QCoreApplication.setApplicationName(name)
     app = QApplication(sys.argv[:1])
     app.setWindowIcon(icons.app_icon())
     if dark:
         app.setStyle("Fusion")
         app.setPalette(sample_dark_palette())
+    return app
+
+
+def app_window_and_demo(dark: bool) -> tuple[QApplication, MainWindow, DemoEndpoint]:
+    """The application (light, or dark with Fusion), the demo endpoint, and the main window shown."""
+    app = screenshot_app(dark)
     demo = start_demo_endpoint()
     window = MainWindow(ProfileStore(SecretStore(), include_aws=False))
     window.resize(1180, 760)
