@@ -157,9 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.demo:
         from s3browser.core.demo import start_demo_endpoint
 
-        demo = start_demo_endpoint()
-        profile, secrets = demo.profile(), demo.secrets()
-        log.info("demo endpoint at %s", demo.endpoint_url)
+        demo = start_demo_endpoint()  # before the window, so it opens on the demo, not the welcome
     elif args.profile or args.endpoint_url:
         try:
             profile, secrets = profile_for_command_line(store, args.profile, args.endpoint_url)
@@ -171,9 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     reporter.problem.connect(window.ctx.show_error)
     window.ctx.resume_without_asking = args.resume_transfers
     window_box.append(window)
-    app.aboutToQuit.connect(window.shutdown)
-    if demo is not None:
-        app.aboutToQuit.connect(demo.stop)
+    app.aboutToQuit.connect(window.shutdown)  # which stops the demo endpoint too
     window.shown.connect(lambda: log.info("main window shown"))
     if os.environ.get("S3BROWSER_STARTUP_PROBE"):
         # Benchmark B6: report when the window is first shown, then quit.
@@ -185,7 +181,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     threading.Thread(target=clean_old_staging, name="s3b-clean-staging", daemon=True).start()
 
-    if profile is not None:
+    if demo is not None:
+        window.connections.use_demo(demo)
+    elif profile is not None:
         window.connections.connect_profile(profile, secrets)
     else:
         from PySide6.QtCore import QSettings
@@ -193,8 +191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         last = str(QSettings().value("connection/last_profile", "") or "")
         last_profile = store.get(last) if last else None
         if last_profile is not None:
-            window.connections.connect_profile(last_profile,
-                                   store.secrets.load(last_profile.name) if not last_profile.read_only else None)
+            window.connections.connect_profile(last_profile, store.secrets_for(last_profile))
         elif store.profiles():
             QTimer.singleShot(0, window.connections.open_connect_dialog)
         # else: no profile at all, and the window shows its first-run screen

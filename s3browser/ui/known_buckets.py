@@ -7,7 +7,12 @@ here for its profile, and offered in the tree and the bucket list when listing i
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QSettings
+
+from s3browser.core.s3.errors import UserError, describe
+from s3browser.core.s3.locations import Location
 
 MAX_REMEMBERED = 50  # the most recently opened, per profile
 CANNOT_LIST_BUCKETS = ("These keys may not list buckets. Type the bucket's name in the path bar (Ctrl+L), "
@@ -32,3 +37,12 @@ def remember_bucket(profile_name: str, bucket: str) -> None:
         return
     names = [bucket, *(name for name in names if name != bucket)][:MAX_REMEMBERED]
     QSettings().setValue(_key(profile_name), names)
+
+
+def describe_listing_failure(exc: BaseException, location: Location) -> UserError:
+    """The error translator's sentence for a failed listing of ``location``; at the bucket list an
+    access denial says how to go on instead (both the table and the tree word it so)."""
+    error = describe(exc, bucket=location.bucket or None)
+    if not location.bucket and error.kind == "denied":
+        return replace(error, message=CANNOT_LIST_BUCKETS)
+    return error

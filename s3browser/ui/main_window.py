@@ -287,7 +287,7 @@ class MainWindow(QMainWindow):
         ctx.messages_cleared.connect(self.banner.clear)
         ctx.transfers_requested.connect(self.transfer_panel.show)
         ctx.connection_changed.connect(self._on_connection_changed)
-        self.connections.dialog_closed.connect(self.update_welcome)
+        self.connections.profiles_changed.connect(self.update_welcome)
         self.welcome.add_requested.connect(self.connections.open_new_connection)
         self.welcome.demo_requested.connect(self.connections.open_demo)
 

@@ -87,3 +87,13 @@ def test_content_types_do_not_depend_on_the_host(monkeypatch) -> None:
     finally:
         mimetypes.init()
         importlib.reload(content_types)
+
+
+def test_split_extension_keeps_double_suffixes_and_dot_files() -> None:
+    from s3browser.core.local.paths import split_extension
+
+    assert split_extension("report.pdf") == ("report", ".pdf")
+    assert split_extension("backup.tar.gz") == ("backup", ".tar.gz")
+    assert split_extension(".bashrc") == (".bashrc", "")
+    assert split_extension("README") == ("README", "")
+    assert split_extension(".tar.gz") == (".tar", ".gz")

@@ -11,11 +11,8 @@ from PySide6.QtWidgets import QApplication
 from s3browser.core.s3.locations import Location
 from tests.ui.conftest import table_names, wait_loaded
 from tests.ui.test_drag_out import select_names
+from tests.ui.test_object_operations import keys
 from tests.ui.test_transfers_gui import wait_transfers
-
-
-def keys(s3_admin, bucket: str) -> list[str]:  # noqa: ANN001
-    return sorted(o["Key"] for o in s3_admin.list_objects_v2(Bucket=bucket).get("Contents", []))
 
 
 def send_drop(view, mime, pos: QPoint) -> None:  # noqa: ANN001

@@ -33,6 +33,22 @@ class LocalTarget:
         return self.path is None
 
 
+_DOUBLE_SUFFIXES = (".tar.gz", ".tar.bz2", ".tar.xz", ".tar.zst")
+
+
+def split_extension(name: str) -> tuple[str, str]:
+    """A file name's stem and extension, for names made beside it ("report (1).pdf"):
+    ("report", ".pdf"), ("archive", ".tar.gz"), (".bashrc", ""), ("README", "")."""
+    lowered = name.lower()
+    for double in _DOUBLE_SUFFIXES:
+        if lowered.endswith(double) and len(name) > len(double):
+            return name[:-len(double)], name[-len(double):]
+    dot = name.rfind(".")
+    if dot <= 0:
+        return name, ""
+    return name[:dot], name[dot:]
+
+
 def _safe_component(part: str) -> tuple[str | None, str]:
     """A file-system-safe version of one path component, or (None, reason)."""
     if "\x00" in part:

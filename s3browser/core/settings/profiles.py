@@ -254,5 +254,5 @@ def profile_for_command_line(store: ProfileStore, name: str | None,
     profile = store.get(name) or store.get("aws:" + name)
     if profile is None:
         raise ValueError(f"no profile named {name!r}")
-    secrets = store.secrets.load(profile.name) if not profile.read_only else None
+    secrets = store.secrets_for(profile)
     return (replace(profile, endpoint_url=endpoint_url) if endpoint_url else profile), secrets

@@ -23,6 +23,7 @@ from botocore.exceptions import ClientError
 from send2trash import send2trash
 
 from s3browser.core.local.content_types import guess_content_type
+from s3browser.core.local.paths import split_extension
 from s3browser.core.local.writes import TargetFolder
 from s3browser.core.ops.trash import move_to_trash
 from s3browser.core.s3.connection import Connection
@@ -228,11 +229,9 @@ def _delete_remote(target: SyncTarget, path: str, planned: RemoteEntry) -> None:
 def conflict_name(path: str, when: float) -> str:
     """``docs/a.txt`` -> ``docs/a (S3 conflict 2026-11-21 0830).txt`` (local time of the S3 copy)."""
     folder, _, name = path.rpartition("/")
-    stem, dot, suffix = name.rpartition(".")
-    if not dot or not stem:
-        stem, suffix = name, ""
+    stem, suffix = split_extension(name)
     stamp = datetime.fromtimestamp(when).strftime("%Y-%m-%d %H%M")
-    renamed = f"{stem} (S3 conflict {stamp})" + (f".{suffix}" if suffix else "")
+    renamed = f"{stem} (S3 conflict {stamp}){suffix}"
     return f"{folder}/{renamed}" if folder else renamed
 
 

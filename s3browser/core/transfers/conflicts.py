@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from s3browser.core.local.paths import LocalTarget
+from s3browser.core.local.paths import LocalTarget, split_extension
 from s3browser.core.transfers.plans import DownloadPlan, RemoteFile
 
 MAX_NAME_BYTES = 255
@@ -30,21 +30,9 @@ class Conflict(enum.Enum):
 Decide = Callable[[RemoteFile, int], "tuple[Conflict, bool] | None"]
 
 
-def _split_name(name: str) -> tuple[str, str]:
-    """("report", ".pdf"), ("archive", ".tar.gz"), (".bashrc", "")."""
-    dot = name.find(".", 1)
-    if dot == -1:
-        return name, ""
-    if name.lower().endswith((".tar.gz", ".tar.bz2", ".tar.xz", ".tar.zst")):
-        dot = name.lower().rfind(".tar.")
-    else:
-        dot = name.rfind(".")
-    return name[:dot], name[dot:]
-
-
 def free_name(path: Path, taken: set[Path]) -> Path:
     """``name (1).ext``, ``name (2).ext``… beside ``path``: the first not on disk nor in ``taken``."""
-    stem, suffix = _split_name(path.name)
+    stem, suffix = split_extension(path.name)
     number = 1
     while True:
         tail = f" ({number}){suffix}"

@@ -31,7 +31,9 @@ SETTINGS_LAST_PROFILE = "connection/last_profile"
 
 class ConnectionController(QObject):
     connected = Signal()
-    dialog_closed = Signal()  # the Connections dialog closed: profiles may have been added or removed
+    # Profiles may have been added or removed: the Connections dialog closed, or a profile for
+    # this run (the demo) was added.
+    profiles_changed = Signal()
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
@@ -49,7 +51,7 @@ class ConnectionController(QObject):
         dialog = ConnectDialog(self.ctx, selected=last)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.connect_requested.connect(self.connect_profile)
-        dialog.finished.connect(lambda _result: self.dialog_closed.emit())
+        dialog.finished.connect(lambda _result: self.profiles_changed.emit())
         dialog.open()
         self.dialog = dialog
         return dialog
@@ -68,10 +70,11 @@ class ConnectionController(QObject):
         from s3browser.core.demo import start_demo_endpoint
 
         self.ctx.show_message("Starting the demo endpoint…")
-        self.ctx.runner.run("start demo", start_demo_endpoint, on_result=self._demo_started,
+        self.ctx.runner.run("start demo", start_demo_endpoint, on_result=self.use_demo,
                             on_error=lambda exc: self.ctx.report(exc), owner=self)
 
-    def _demo_started(self, demo: DemoEndpoint) -> None:
+    def use_demo(self, demo: DemoEndpoint) -> None:
+        """Connect to a started demo endpoint, which this controller stops at :meth:`shutdown`."""
         if self.ctx.shutting_down:
             demo.stop()
             return
@@ -80,7 +83,7 @@ class ConnectionController(QObject):
         self.connect_profile(demo.profile(), demo.secrets())
 
     def shutdown(self) -> None:
-        """Stop the demo endpoint this controller started (the one from --demo is the app's)."""
+        """Stop the demo endpoint (from --demo or the first-run screen)."""
         if self.demo is not None:
             self.demo.stop()
             self.demo = None
@@ -93,6 +96,7 @@ class ConnectionController(QObject):
         if profile.source in (SOURCE_DEMO, SOURCE_ADHOC):
             self.ctx.store.add_session_profile(profile, secrets)
             remember = False
+            self.profiles_changed.emit()
         if self._task is not None:
             self._task.cancel()
         self.ctx.show_message(f"Connecting to {profile.display_name}…")

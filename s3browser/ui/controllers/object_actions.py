@@ -244,9 +244,9 @@ class ObjectActions(QObject):
 
     def _bucket_list_changed(self, message: str) -> None:
         self.ctx.show_message(message)
-        self.ctx.announce_changes(Location())
         if not self.listing.location.bucket:
             self.listing.refresh()
+        self.ctx.announce_changes(Location())  # after: a bucket list being listed is not listed twice
 
     def _done(self, message: str) -> None:
         self.ctx.show_message(message)

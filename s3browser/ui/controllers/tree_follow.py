@@ -24,6 +24,7 @@ class TreeFollower(QObject):
         self.ctx = ctx
         self.model = tree_model
         self.tree = tree
+        self.table_model = table_model
         self._target: Location | None = None
         tree_model.children_settled.connect(self._advance)
         tree_model.modelReset.connect(self._advance)
@@ -47,6 +48,8 @@ class TreeFollower(QObject):
         model = self.model
         nodes = []
         for location in locations:
+            if location == self.table_model.location and self.table_model.is_loading:
+                continue  # the table is listing it now, and its listing is merged when done
             index = model.index_for(location)
             while location.bucket and not (index.isValid() and model.is_listed(index)):
                 location = location.parent()

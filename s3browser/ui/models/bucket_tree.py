@@ -27,11 +27,10 @@ from PySide6.QtCore import (
 )
 
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import describe
 from s3browser.core.s3.listing import BucketInfo, ListingPage, iter_pages, list_buckets_or_remembered
 from s3browser.core.s3.locations import Location
 from s3browser.ui import icons
-from s3browser.ui.known_buckets import CANNOT_LIST_BUCKETS, remembered_buckets
+from s3browser.ui.known_buckets import describe_listing_failure, remembered_buckets
 from s3browser.ui.tasks import POOL_LISTING, Task, TaskRunner
 
 log = logging.getLogger(__name__)
@@ -357,8 +356,7 @@ class BucketTreeModel(QAbstractItemModel):
 
     def _failed(self, node: _Node, exc: BaseException) -> None:
         node.state = FAILED
-        error = describe(exc, bucket=node.location.bucket or None)
-        node.error = CANNOT_LIST_BUCKETS if node.kind == KIND_CONNECTION and error.kind == "denied" else error.message
+        node.error = describe_listing_failure(exc, node.location).message
         self._changed(node)
         self.error_occurred.emit(node.error)
 

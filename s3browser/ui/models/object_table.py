@@ -16,12 +16,11 @@ from typing import Any
 from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import describe
 from s3browser.core.s3.listing import BucketInfo, ListingPage, iter_pages, list_buckets_or_remembered
 from s3browser.core.s3.locations import Location
 from s3browser.ui import icons
 from s3browser.ui.formatting import exact_size, human_size, local_time, tr_n
-from s3browser.ui.known_buckets import CANNOT_LIST_BUCKETS, remembered_buckets
+from s3browser.ui.known_buckets import describe_listing_failure, remembered_buckets
 from s3browser.ui.models.flat_table import FlatTableModel
 from s3browser.ui.models.listing_cache import ListingCache, Snapshot
 from s3browser.ui.tasks import POOL_LISTING, Task, TaskRunner
@@ -215,12 +214,9 @@ class ObjectTableModel(FlatTableModel):
     def _on_error(self, generation: int, exc: BaseException) -> None:
         if generation != self._generation:
             return
-        error = describe(exc, bucket=self._location.bucket or None)
-        message = error.message
-        if not self._location.bucket and error.kind == "denied":
-            message = CANNOT_LIST_BUCKETS
-        self.load_error = message
-        self.load_failed.emit(message, error.detail)
+        error = describe_listing_failure(exc, self._location)
+        self.load_error = error.message
+        self.load_failed.emit(error.message, error.detail)
 
     def _on_finished(self, generation: int) -> None:
         if generation != self._generation:
