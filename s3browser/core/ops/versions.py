@@ -1,12 +1,18 @@
 """Versioning: whether a bucket keeps old versions, and every version and delete marker under a prefix.
 
 Deletion and bucket emptying both need these; keeping them here lets neither import the other.
+The versions view lists pages of them, restores an older version and deletes one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
 
+from s3browser.core.ops.copy import COPY_OBJECT_LIMIT
+from s3browser.core.ops.properties import copy_onto_itself, fetch_tags
 from s3browser.core.s3.connection import Connection
 
 Target = tuple[str, "str | None"]  # (key, version id or None)
@@ -41,3 +47,84 @@ def list_versions(conn: Connection, bucket: str, prefix: str, exact: bool,
             return
         kwargs["KeyMarker"] = page.get("NextKeyMarker", "")
         kwargs["VersionIdMarker"] = page.get("NextVersionIdMarker", "")
+
+
+# ---------------------------------------------------------------------------- the versions view
+
+@dataclass(slots=True)
+class VersionPage:
+    """One ListObjectVersions answer as parallel lists: versions and delete markers of each key, the
+    newest first, and the folders (common prefixes) under ``prefix``."""
+
+    bucket: str
+    prefix: str
+    folders: list[str] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+    version_ids: list[str] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)
+    mtimes: list[float] = field(default_factory=list)
+    storage_classes: list[str] = field(default_factory=list)
+    latest: bytearray = field(default_factory=bytearray)
+    delete_markers: bytearray = field(default_factory=bytearray)
+    is_last: bool = False
+
+    def __len__(self) -> int:
+        return len(self.folders) + len(self.keys)
+
+
+def iter_version_pages(conn: Connection, bucket: str, prefix: str, delimiter: str = "/", page_size: int = 1000,
+                       should_stop: Callable[[], bool] = lambda: False) -> Iterator[VersionPage]:
+    """Every version and delete marker directly under ``prefix`` (and its folders), page by page.
+
+    S3 sends a page's versions and its delete markers as two lists; they are merged here so each
+    key's entries come together, newest first (markers before versions of the same second: a marker
+    is always written after the version it hides).
+    """
+    kwargs: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix, "MaxKeys": page_size}
+    if delimiter:
+        kwargs["Delimiter"] = delimiter
+    while not should_stop():
+        response = conn.call(bucket, lambda c: c.list_object_versions(**kwargs))
+        page = VersionPage(bucket, prefix, folders=[p["Prefix"] for p in response.get("CommonPrefixes", ())])
+        entries = [(e, 0) for e in response.get("Versions", ())] + [(e, 1) for e in response.get("DeleteMarkers", ())]
+        entries.sort(key=lambda pair: (pair[0]["Key"], -pair[0]["LastModified"].timestamp(), -pair[1],
+                                       not pair[0].get("IsLatest")))
+        for entry, is_marker in entries:
+            if entry["Key"] == prefix and not is_marker and entry.get("Size", 0) == 0:
+                continue  # the folder marker object is not a child of itself
+            page.keys.append(entry["Key"])
+            page.version_ids.append(entry.get("VersionId") or "null")
+            page.sizes.append(entry.get("Size", 0))
+            page.mtimes.append(entry["LastModified"].timestamp())
+            page.storage_classes.append(entry.get("StorageClass", "") if not is_marker else "")
+            page.latest.append(1 if entry.get("IsLatest") else 0)
+            page.delete_markers.append(is_marker)
+        page.is_last = not response.get("IsTruncated")
+        yield page
+        if page.is_last:
+            return
+        kwargs["KeyMarker"] = response.get("NextKeyMarker", "")
+        kwargs["VersionIdMarker"] = response.get("NextVersionIdMarker", "")
+
+
+def restore_version(conn: Connection, bucket: str, key: str, version_id: str) -> None:
+    """Make an older version the latest again: a server-side copy of it onto its key, with its own
+    metadata, headers, storage class and tags.  Every version stays; the old latest becomes older."""
+    head = conn.call(bucket, lambda c: c.head_object(Bucket=bucket, Key=key, VersionId=version_id))
+    tags = fetch_tags(conn, bucket, key, version_id) or {}
+    extra: dict[str, Any] = {"MetadataDirective": "COPY", "TaggingDirective": "REPLACE",
+                             "Tagging": urlencode(sorted(tags.items()))}
+    storage_class = head.get("StorageClass")
+    if storage_class and storage_class != "STANDARD":
+        extra["StorageClass"] = storage_class
+    if head.get("ContentLength", 0) >= COPY_OBJECT_LIMIT:  # a multipart copy does not copy metadata itself
+        extra.pop("MetadataDirective")
+        extra.update({name: head[name] for name in ("ContentType", "CacheControl", "ContentDisposition",
+                                                    "ContentEncoding", "ContentLanguage") if head.get(name)})
+        extra["Metadata"] = head.get("Metadata") or {}
+    copy_onto_itself(conn, bucket, key, head.get("ContentLength", 0), extra, version_id=version_id)
+
+
+def delete_version(conn: Connection, bucket: str, key: str, version_id: str) -> None:
+    """Delete one version (or delete marker) for good."""
+    conn.call(bucket, lambda c: c.delete_object(Bucket=bucket, Key=key, VersionId=version_id))

@@ -29,6 +29,7 @@ class ListingPage:
     storage_classes: list[str] = field(default_factory=list)
     etags: list[str] = field(default_factory=list)
     is_last: bool = False
+    scanned: int = 0  # keys read to make a filtered page (a search's), for progress
 
     def __len__(self) -> int:
         return len(self.folders) + len(self.keys)
