@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QToolBar,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,20 +34,27 @@ from s3browser.ui.controllers.context_menus import ContextMenus
 from s3browser.ui.controllers.drag_out import DragOutController
 from s3browser.ui.controllers.enablement import ActionEnabler
 from s3browser.ui.controllers.help import HelpActions
+from s3browser.ui.controllers.inspect_actions import InspectActions
 from s3browser.ui.controllers.listing import ListingController
 from s3browser.ui.controllers.navigation import NavigationController
 from s3browser.ui.controllers.object_actions import ObjectActions
+from s3browser.ui.controllers.open_edit import OpenEditController
+from s3browser.ui.controllers.preview import PreviewController
+from s3browser.ui.controllers.search import SearchController
 from s3browser.ui.controllers.sync import SyncController
 from s3browser.ui.controllers.transfer_actions import TransferActions
 from s3browser.ui.controllers.tree_follow import TreeFollower
+from s3browser.ui.controllers.versions import VersionsController
 from s3browser.ui.menu_bar import fill_menu_bar
 from s3browser.ui.models.bucket_tree import BucketTreeModel
 from s3browser.ui.models.object_table import COL_MODIFIED, COL_NAME, COL_SIZE, ObjectTableModel
+from s3browser.ui.models.versions import VersionsModel
 from s3browser.ui.tasks import TaskRunner
 from s3browser.ui.widgets.drop_views import BucketTreeView, ObjectTableView
 from s3browser.ui.widgets.local_files import LocalFilesPanel
 from s3browser.ui.widgets.message_banner import MessageBanner
 from s3browser.ui.widgets.path_bar import PathBar
+from s3browser.ui.widgets.preview_pane import PreviewPane
 from s3browser.ui.widgets.status_message import StatusMessage
 from s3browser.ui.widgets.sync_panel import SyncPanel
 from s3browser.ui.widgets.transfer_panel import TransferPanel
@@ -78,6 +86,7 @@ class MainWindow(QMainWindow):
         self._init_transfer_dock()
         self._init_sync_dock()
         self._init_local_dock()
+        self._init_preview_dock()
         self._init_menus()
         self._wire()
         self._init_keyboard()
@@ -126,9 +135,19 @@ class MainWindow(QMainWindow):
         pane_layout.setSpacing(4)
         pane_layout.addWidget(self.banner)
         self.welcome = WelcomePanel()
+        self.versions_model = VersionsModel(self.ctx.runner, self)
+        self.versions_view = QTreeView()
+        self.versions_view.setObjectName("versionsView")
+        self.versions_view.setAccessibleName("Versions")
+        self.versions_view.setModel(self.versions_model)
+        self.versions_view.setUniformRowHeights(True)
+        self.versions_view.setAlternatingRowColors(True)
+        self.versions_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.versions_view.header().resizeSection(0, 320)
         self.table_stack = QStackedWidget()
         self.table_stack.addWidget(self.table)
         self.table_stack.addWidget(self.welcome)
+        self.table_stack.addWidget(self.versions_view)
         pane_layout.addWidget(self.table_stack, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -151,10 +170,19 @@ class MainWindow(QMainWindow):
         self.batch_notifier = BatchNotifier(ctx)
         self.sync_panel = SyncPanel(self)
         self.sync = SyncController(ctx, self.listing, self.sync_panel)
+        self.inspect = InspectActions(ctx, self.listing)
+        self.open_edit = OpenEditController(ctx, self.listing)
+        self.preview_pane = PreviewPane(self)
+        self.preview = PreviewController(ctx, self.listing, self.preview_pane)
+        self.versions = VersionsController(ctx, self.listing, self.versions_model, self.versions_view)
+        self.versions.opener = lambda path: self.open_edit.opener(path)
         self.menus = ContextMenus(ctx, self.listing, self.navigation, self.objects, self.transfer_actions,
-                                  self.sync)
+                                  self.sync, self.inspect, self.open_edit, self.versions)
         self.enabler = ActionEnabler(ctx, self.listing, self.navigation, self.objects, self.transfer_actions,
                                      self.sync)
+        self.enabler.register({"properties": self.inspect.properties_action, "open": self.open_edit.open_action,
+                               "edit": self.open_edit.edit_action, "size": self.inspect.size_action,
+                               "versions": self.versions.toggle_action})
         self.focus_path_action = make_action(self, "Edit &path", self._focus_path, shortcut="Ctrl+L")
         self.focus_filter_action = make_action(self, "&Filter", self._focus_filter,
                                                shortcut=QKeySequence.StandardKey.Find)
@@ -168,8 +196,10 @@ class MainWindow(QMainWindow):
                          self.focus_filter_action, self.listing.stop_action, self.listing.copy_uri_action,
                          self.transfer_actions.upload_action, self.transfer_actions.download_action,
                          self.transfer_actions.multipart_action, *self.objects.window_actions, self.quit_action,
-                         *self.help.actions])
-        self.table.addActions([*self.objects.table_actions, self.select_all_action, self.up_key_action])
+                         *self.help.actions, self.inspect.properties_action, self.open_edit.edit_action,
+                         self.versions.toggle_action])
+        self.table.addActions([*self.objects.table_actions, self.select_all_action, self.up_key_action,
+                               self.preview.toggle_action])
         self.tree.addAction(self.up_key_action)
 
     def _init_toolbar(self) -> None:
@@ -189,6 +219,8 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.transfer_actions.download_action)
         toolbar.addAction(self.objects.new_folder_action)
         toolbar.addAction(self.objects.delete_action)
+        toolbar.addAction(self.inspect.properties_action)
+        toolbar.addAction(self.versions.toggle_action)
         self.path_bar = PathBar()
         toolbar.addWidget(self.path_bar)
         self.filter_edit = QLineEdit()
@@ -198,6 +230,18 @@ class MainWindow(QMainWindow):
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setMaximumWidth(220)
         toolbar.addWidget(self.filter_edit)
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("searchEdit")
+        self.search_edit.setAccessibleName("Search below this folder")
+        self.search_edit.setPlaceholderText("Search (Ctrl+Shift+F)")
+        self.search_edit.setToolTip("Find keys by name below this folder, at any depth: text, or a pattern "
+                                    "with * and ?. Press Enter to search, Esc to stop.")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setMaximumWidth(200)
+        toolbar.addWidget(self.search_edit)
+        self.search = SearchController(self.ctx, self.listing, self.search_edit)
+        self.addAction(self.search.focus_action)
+        self.enabler.register({"search": self.search.focus_action})
         self.addToolBar(toolbar)
 
     def _init_status_bar(self) -> None:
@@ -257,18 +301,29 @@ class MainWindow(QMainWindow):
         self.toggle_local_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
         self.addAction(self.toggle_local_action)
 
+    def _init_preview_dock(self) -> None:
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.preview_pane)
+        self.preview_pane.hide()
+        self.toggle_preview_action = self.preview_pane.toggleViewAction()
+        self.toggle_preview_action.setText("&Preview pane")
+        self.toggle_preview_action.setToolTip("Show the selected file's preview (Space in the table)")
+
     def _init_menus(self) -> None:
         self.toggle_transfers_action.setText("&Transfers")
         nav, objects, transfers, listing, sync = (self.navigation, self.objects, self.transfer_actions, self.listing,
                                                   self.sync)
         self.menu_bar_menus = fill_menu_bar(self.menuBar(), [
-            ("fileMenu", "&File", [self.connections.connect_action, None, transfers.upload_action,
-                                   transfers.download_action, objects.new_folder_action, None, self.quit_action]),
+            ("fileMenu", "&File", [self.connections.connect_action, None, self.open_edit.open_action,
+                                   self.open_edit.edit_action, None, transfers.upload_action,
+                                   transfers.download_action, objects.new_folder_action, None,
+                                   self.inspect.properties_action, self.inspect.size_action, None, self.quit_action]),
             ("editMenu", "&Edit", [objects.cut_action, objects.copy_action, objects.paste_action, None,
                                    objects.rename_action, objects.delete_action, None, self.select_all_action,
-                                   listing.copy_uri_action, objects.presign_action, None, self.focus_filter_action]),
+                                   listing.copy_uri_action, objects.presign_action, None, self.focus_filter_action,
+                                   self.search.focus_action]),
             ("viewMenu", "&View", [self.toggle_transfers_action, self.toggle_sync_action, self.toggle_local_action,
-                                   None,
+                                   self.toggle_preview_action, None, self.versions.toggle_action,
+                                   self.versions.undelete_action, None,
                                    self.icons_only_action, None, nav.refresh_action, listing.stop_action]),
             ("goMenu", "&Go", [nav.back_action, nav.forward_action, nav.up_action, nav.top_action, None,
                                self.focus_path_action]),
@@ -295,6 +350,14 @@ class MainWindow(QMainWindow):
         self.tree.activated.connect(navigation.open_tree_node)
         self.table.doubleClicked.connect(navigation.open_table_row)
         self.table.activated.connect(navigation.open_table_row)
+        navigation.file_activated.connect(self.open_edit.open_object)
+        navigation.location_shown.connect(self.versions.follow)
+        navigation.location_shown.connect(lambda _location: self.search.clear())
+        self.versions.shown_changed.connect(lambda _shown: self.update_welcome())
+        navigation.location_shown.connect(lambda _location: self.update_welcome())
+        self.versions.folder_opened.connect(navigation.navigate)
+        self.versions.preview_requested.connect(self._preview_version)
+        self.versions.properties_requested.connect(self._version_properties)
         self.path_bar.location_entered.connect(navigation.navigate)
         self.path_bar.problem_entered.connect(ctx.show_error)
         self.filter_edit.textChanged.connect(listing.set_filter)
@@ -328,9 +391,21 @@ class MainWindow(QMainWindow):
         self.update_welcome()
 
     def update_welcome(self) -> None:
-        """The first-run screen stands in for the table until there is a connection or a profile."""
+        """The first-run screen stands in for the table until there is a connection or a profile;
+        the versions view stands in for it while versions are shown in a bucket."""
         first_run = self.ctx.connection is None and not self.ctx.store.profiles()
-        self.table_stack.setCurrentWidget(self.welcome if first_run else self.table)
+        versions = self.versions.shown and bool(self.listing.location.bucket)
+        self.table_stack.setCurrentWidget(self.welcome if first_run else
+                                          self.versions_view if versions else self.table)
+
+    def _preview_version(self, bucket: str, key: str, size: int, version_id: str) -> None:
+        if self.ctx.connection is not None:
+            self.preview_pane.show()
+            self.preview.preview(self.ctx.connection, bucket, key, size, version_id)
+
+    def _version_properties(self, bucket: str, key: str, size: int, version_id: str) -> None:
+        if self.ctx.connection is not None:
+            self.inspect.show_properties(self.ctx.connection, bucket, {key: size}, version_id)
 
     def _on_location_shown(self, location: Location) -> None:
         self.filter_edit.blockSignals(True)  # the listing already dropped its filter

@@ -194,3 +194,15 @@ def test_preview_reads_the_start_and_guesses_the_encoding(conn, s3_admin) -> Non
     assert decode_text("naïve".encode("cp1252")) == ("naïve", "Windows-1252")
     assert decode_text(b"\xff\xfeh\x00i\x00") == ("hi", "utf-16 (with BOM)")
     assert decode_text(b"\x89PNG\r\n\x1a\n\x00\x00") is None
+
+
+def test_download_an_older_version_verified_and_atomic(conn, s3_admin, versioned, tmp_path) -> None:
+    from s3browser.core.ops.versions import download_version
+
+    old = s3_admin.put_object(Bucket=versioned, Key="a.txt", Body=b"first")["VersionId"]
+    s3_admin.put_object(Bucket=versioned, Key="a.txt", Body=b"second")
+    target = tmp_path / "out" / "a.txt"
+    target.parent.mkdir()
+    note = download_version(conn, versioned, "a.txt", old, target)
+    assert target.read_bytes() == b"first" and "saved as a.txt" in note
+    assert sorted(p.name for p in target.parent.iterdir()) == ["a.txt"]  # no temporary file left

@@ -306,7 +306,7 @@ def request_restore(conn: Connection, bucket: str, key: str, days: int, tier: st
     if not 1 <= days <= 30000:
         raise S3BrowserError("Keep the restored copy between 1 and 30,000 days.", kind="invalid")
     if tier not in RESTORE_TIERS or not restore_time(storage_class, tier):
-        raise S3BrowserError(f"The {tier} tier cannot restore {storage_class} objects.", kind="invalid")
+        raise S3BrowserError(f"The {tier} tier cannot restore from {storage_class}.", kind="invalid")
     conn.call(bucket, lambda c: c.restore_object(Bucket=bucket, Key=key, RestoreRequest={
         "Days": days, "GlacierJobParameters": {"Tier": tier}}))
     return (f"Restore of {key.rpartition('/')[2]} requested: the copy should be ready in about "

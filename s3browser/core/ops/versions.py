@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from s3browser.core.local.writes import TargetFolder
 from s3browser.core.ops.copy import COPY_OBJECT_LIMIT
 from s3browser.core.ops.properties import copy_onto_itself, fetch_tags
 from s3browser.core.s3.connection import Connection
+from s3browser.core.transfers.verification import ObjectFacts, verify_download
 
 Target = tuple[str, "str | None"]  # (key, version id or None)
 
@@ -128,3 +131,29 @@ def restore_version(conn: Connection, bucket: str, key: str, version_id: str) ->
 def delete_version(conn: Connection, bucket: str, key: str, version_id: str) -> None:
     """Delete one version (or delete marker) for good."""
     conn.call(bucket, lambda c: c.delete_object(Bucket=bucket, Key=key, VersionId=version_id))
+
+
+def download_version(conn: Connection, bucket: str, key: str, version_id: str, target: Path,
+                     root: Path | None = None) -> str:
+    """Download one version of ``key`` to ``target`` below ``root``: written to a temporary file,
+    checked (size, and MD5 where the ETag is one), then renamed into place.  Returns a note."""
+    head = conn.call(bucket, lambda c: c.head_object(Bucket=bucket, Key=key, VersionId=version_id))
+    size, etag = head.get("ContentLength", 0), head.get("ETag", "")
+    with TargetFolder(root or target.parent, target) as folder:
+        name, file = folder.create_temp()
+        try:
+            with file:
+                conn.client_for(bucket).download_fileobj(bucket, key, file, ExtraArgs={"VersionId": version_id})
+                file.flush()
+                verify_download(file, size, etag, ObjectFacts(encryption=head.get("ServerSideEncryption", ""),
+                                                              etag=etag))
+            folder.commit(name, size)
+        except BaseException:
+            folder.remove(name)
+            raise
+    return f"Version of {local_time_note(head)} saved as {target.name}."
+
+
+def local_time_note(head: dict) -> str:
+    modified = head.get("LastModified")
+    return modified.astimezone().strftime("%Y-%m-%d %H:%M") if modified else "unknown date"

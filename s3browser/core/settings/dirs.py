@@ -22,3 +22,8 @@ def log_dir() -> Path:
 def state_dir() -> Path:
     """Folder for state that must survive a restart, such as the upload journal (XDG_STATE_HOME)."""
     return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
+
+
+def cache_dir() -> Path:
+    """Folder for things that may be thrown away: opened copies, thumbnails (XDG_CACHE_HOME on Linux)."""
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))

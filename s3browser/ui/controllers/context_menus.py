@@ -6,17 +6,21 @@ from PySide6.QtCore import QObject, QPoint
 from PySide6.QtWidgets import QAbstractItemView, QMenu
 
 from s3browser.ui.context import AppContext
+from s3browser.ui.controllers.inspect_actions import InspectActions
 from s3browser.ui.controllers.listing import ListingController
 from s3browser.ui.controllers.navigation import NavigationController
 from s3browser.ui.controllers.object_actions import ObjectActions
+from s3browser.ui.controllers.open_edit import OpenEditController
 from s3browser.ui.controllers.sync import SyncController
 from s3browser.ui.controllers.transfer_actions import TransferActions
+from s3browser.ui.controllers.versions import VersionsController
 from s3browser.ui.models.bucket_tree import LOCATION_ROLE, BucketTreeModel
 
 
 class ContextMenus(QObject):
     def __init__(self, ctx: AppContext, listing: ListingController, navigation: NavigationController,
-                 objects: ObjectActions, transfers: TransferActions, sync: SyncController) -> None:
+                 objects: ObjectActions, transfers: TransferActions, sync: SyncController,
+                 inspect: InspectActions, open_edit: OpenEditController, versions: VersionsController) -> None:
         super().__init__(ctx)
         self.ctx = ctx
         self.listing = listing
@@ -24,6 +28,9 @@ class ContextMenus(QObject):
         self.objects = objects
         self.transfers = transfers
         self.sync = sync
+        self.inspect = inspect
+        self.open_edit = open_edit
+        self.versions = versions
         self.menu: QMenu | None = None  # the last menu shown (tests read it)
 
     def table_menu(self, view: QAbstractItemView, pos: QPoint) -> QMenu:
@@ -32,6 +39,9 @@ class ContextMenus(QObject):
         menu = QMenu(self.ctx.dialog_parent)
         if index.isValid() and model.is_folder_at(index.row()):
             menu.addAction("&Open", lambda: self.navigation.open_table_row(index))
+        elif index.isValid():
+            menu.addAction(self.open_edit.open_action)
+            menu.addAction(self.open_edit.edit_action)
         objects = self.objects
         menu.addAction(self.listing.copy_uri_action)
         if self.listing.location.bucket:
@@ -44,6 +54,10 @@ class ContextMenus(QObject):
                            objects.new_folder_action, objects.delete_action):
                 menu.addAction(action)
             menu.addSeparator()
+            menu.addAction(self.inspect.properties_action)
+            menu.addAction(self.inspect.size_action)
+            menu.addAction(self.versions.toggle_action)
+            menu.addSeparator()
             menu.addAction(objects.trash_action)
             menu.addAction(self.transfers.multipart_action)
             menu.addAction(self.sync.sync_here_action)
@@ -52,6 +66,7 @@ class ContextMenus(QObject):
             if index.isValid():
                 menu.addAction(objects.delete_bucket_action)
                 menu.addAction(self.sync.sync_here_action)
+                menu.addAction(self.inspect.size_action)
         menu.addSeparator()
         menu.addAction(self.navigation.refresh_action)
         menu.addAction(self.navigation.up_action)
@@ -67,6 +82,7 @@ class ContextMenus(QObject):
         location = index.data(LOCATION_ROLE)
         if location is not None and location.bucket:
             menu.addAction("S&ync with local folder…", lambda: self.sync.sync_here(location))
+            menu.addAction("Calculate si&ze…", lambda: self.inspect.calculate_size(location))
         if location is not None and location.bucket and not location.prefix:
             menu.addAction("Delete bucket…", lambda: self.objects.open_delete_bucket_dialog(location.bucket))
         elif location is not None and not location.bucket:

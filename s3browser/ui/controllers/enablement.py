@@ -63,6 +63,12 @@ def enabled_actions(state: BrowseState) -> dict[str, bool]:
         "trash": in_bucket,
         "multipart": in_bucket,
         "sync_here": in_bucket or one_bucket_chosen,
+        "properties": in_bucket and selected > 0,
+        "open": in_bucket and state.one_object,
+        "edit": in_bucket and state.one_object,
+        "size": in_bucket or one_bucket_chosen,
+        "versions": in_bucket,
+        "search": in_bucket,
     }
 
 
@@ -107,6 +113,13 @@ class ActionEnabler(QObject):
                            clipboard=self.objects.clipboard is not None, loading=model.is_loading,
                            can_go_back=history.can_go_back, can_go_forward=history.can_go_forward)
 
+    def register(self, actions: dict[str, QAction]) -> None:
+        """Add actions built after this enabler (their names must be among ``enabled_actions``)."""
+        self.actions.update(actions)
+        self.update()
+
     def update(self, *_args: object) -> None:
         for name, enabled in enabled_actions(self.state()).items():
-            self.actions[name].setEnabled(enabled)
+            action = self.actions.get(name)
+            if action is not None:
+                action.setEnabled(enabled)

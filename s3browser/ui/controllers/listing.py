@@ -173,6 +173,11 @@ class ListingController(QObject):
         objects, folders = model.object_count, model.folder_count
         if not model.location.bucket:
             text = count_of(folders, "bucket")
+        elif model.search_pattern:
+            text = f"{count_of(objects, 'match', 'matches')} for “{model.search_pattern}”"
+            if model.is_loading:
+                text += f" (searching, {count_of(model.scanned, 'key')} read…)"
+                return text, human_size(model.total_size)
         else:
             text = count_of(objects, "object")
             if folders:

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 class NavigationController(QObject):
     location_shown = Signal(object)  # the Location now in the table
+    file_activated = Signal(str, str)  # bucket, key: an object row was double-clicked or Entered
 
     def __init__(self, ctx: AppContext, listing: ListingController, tree_model: BucketTreeModel) -> None:
         super().__init__(ctx)
@@ -95,10 +96,14 @@ class NavigationController(QObject):
 
     # ---------------------------------------------------------------- views
     def open_table_row(self, index: QModelIndex) -> None:
-        """Double-click or Enter on a row: folders and buckets open; objects do nothing yet."""
+        """Double-click or Enter on a row: folders and buckets open here; objects are handed on to be opened."""
         model = self.listing.model
-        if index.isValid() and model.is_folder_at(index.row()):
+        if not index.isValid():
+            return
+        if model.is_folder_at(index.row()):
             self.navigate(model.location_for_row(index.row()))
+        elif self.listing.location.bucket:
+            self.file_activated.emit(self.listing.location.bucket, model.key_at(index.row()))
 
     def open_tree_node(self, index: QModelIndex) -> None:
         location = self.tree_model.data(index, LOCATION_ROLE)

@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from s3browser.core.ops.search import iter_search_pages
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.listing import BucketInfo, ListingPage, iter_pages, list_buckets_or_remembered
 from s3browser.core.s3.locations import Location
@@ -73,6 +74,8 @@ class ObjectTableModel(FlatTableModel):
         self._cache = ListingCache()
         self._pending_pages: list[tuple[ListingPage, list[float] | None]] | None = None
         self._bulk = False  # append_page fills storage only (building a listing aside)
+        self.search_pattern = ""  # the rows are the matches of a search below the location
+        self.scanned = 0  # keys read by the search so far
         # Set by the window: rows -> the QMimeData of a drag out to the file manager (None: no drag).
         self.drag_data_factory: Callable[[list[int]], QMimeData | None] | None = None
 
@@ -116,16 +119,20 @@ class ObjectTableModel(FlatTableModel):
     def is_loading(self) -> bool:
         return self._task is not None
 
-    def load(self, location: Location, from_cache: bool = False) -> None:
+    def load(self, location: Location, from_cache: bool = False, search: str = "") -> None:
         """Show ``location``: cancel the current listing, clear, and start listing anew.
 
         With ``from_cache`` (Back and Forward) a recent complete listing of it is shown at once
         while it is listed again in the background; the rows are replaced only if they changed.
+        With ``search`` the rows are instead every key below ``location`` whose name matches,
+        named by their path below it, streamed in as the recursive listing goes.
         """
         self._cancel_task()
         self._generation += 1
         generation = self._generation
-        cached = self._cache.get(location) if from_cache else None
+        self.search_pattern = search if location.bucket else ""
+        self.scanned = 0
+        cached = self._cache.get(location) if from_cache and not search else None
         self.beginResetModel()
         self._location = location
         self.load_error = ""
@@ -140,7 +147,13 @@ class ObjectTableModel(FlatTableModel):
         if self._connection is None:
             return
         conn = self._connection
-        if not location.bucket:
+        if self.search_pattern:
+            self._task = self._runner.run_pages(
+                f"search {location.uri()}", iter_search_pages, conn, location.bucket, location.prefix,
+                self.search_pattern, on_page=lambda page: self._on_page(generation, page),
+                on_error=lambda exc: self._on_error(generation, exc),
+                on_finished=lambda: self._on_finished(generation), owner=self)
+        elif not location.bucket:
             self._task = self._runner.run(
                 "list buckets", list_buckets_or_remembered, conn, remembered_buckets(conn.profile.name),
                 pool=POOL_LISTING,
@@ -168,6 +181,8 @@ class ObjectTableModel(FlatTableModel):
             return "refresh", "Loading…"
         if self._names:
             return "filter", f"No names match “{self.filter_text}”."
+        if self.search_pattern:
+            return "filter", f"Nothing under {location.uri()} matches “{self.search_pattern}”."
         if not location.bucket:
             return "bucket", "No buckets yet. Create one with Bucket → New bucket…"
         if not location.prefix:
@@ -176,7 +191,7 @@ class ObjectTableModel(FlatTableModel):
                           "Drop files here to create it.")
 
     def refresh(self) -> None:
-        self.load(self._location)
+        self.load(self._location, search=self.search_pattern)
 
     def cancel(self) -> None:
         """Stop the current listing, keeping what has arrived."""
@@ -203,6 +218,7 @@ class ObjectTableModel(FlatTableModel):
         if generation != self._generation:
             log.debug("dropped a late page of an older listing")
             return
+        self.scanned += page.scanned
         self._take_page(page, None)
 
     def _take_page(self, page: ListingPage, folder_mtimes: list[float] | None) -> None:
@@ -226,7 +242,7 @@ class ObjectTableModel(FlatTableModel):
             self._replace_if_changed(self._pending_pages)
         self._pending_pages = None
         self.loading_changed.emit(False)
-        if not self.load_error:
+        if not self.load_error and not self.search_pattern:  # search results are not the folder's contents
             self._cache.put(self._location, self._snapshot(), len(self._names))
             self.listing_complete.emit(self._location, list(self._folder_prefixes), bool(self._names))
 

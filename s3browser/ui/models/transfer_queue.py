@@ -31,6 +31,8 @@ class Direction(enum.Enum):
     DELETE_REMOTE = "Delete on S3"  # sync items
     DELETE_LOCAL = "Delete locally"
     CONFLICT = "Conflict"
+    PROPERTIES = "Properties"  # a property change (tags, or a copy of the object onto itself)
+    RESTORE_VERSION = "Restore version"  # an older version copied over the latest
 
     @property
     def server_side(self) -> bool:
@@ -123,7 +125,7 @@ class TransferItem:
             return local, remote
         if direction == Direction.DOWNLOAD:
             return remote, local
-        if direction == Direction.DELETE_REMOTE:
+        if direction in (Direction.DELETE_REMOTE, Direction.PROPERTIES, Direction.RESTORE_VERSION):
             return remote, ""
         if direction == Direction.DELETE_LOCAL:
             return local, ""
