@@ -156,6 +156,7 @@ class OpenEditController(QObject):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         def answered() -> None:
+            self._forget_prompt(box)
             self._asking.discard(copy.path)
             if box.clickedButton() is upload:
                 self.upload_edit(copy)
@@ -164,6 +165,10 @@ class OpenEditController(QObject):
         box.finished.connect(lambda _result: answered())
         self.prompt = box
         box.show()
+
+    def _forget_prompt(self, box: QMessageBox) -> None:
+        if self.prompt is box:
+            self.prompt = None  # it deletes itself on close
 
     # ---------------------------------------------------------------- uploading edits
     def upload_edit(self, copy: OpenedCopy) -> None:
@@ -187,7 +192,11 @@ class OpenEditController(QObject):
         box.setDefaultButton(keep)
         box.setWindowModality(Qt.WindowModality.NonModal)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.finished.connect(lambda _result: self._keep_both(copy) if box.clickedButton() is keep else None)
+        def answered() -> None:
+            self._forget_prompt(box)
+            if box.clickedButton() is keep:
+                self._keep_both(copy)
+        box.finished.connect(lambda _result: answered())
         self.prompt = box
         box.show()
 

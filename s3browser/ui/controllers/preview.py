@@ -119,8 +119,9 @@ class PreviewController(QObject):
             text, encoding = result.text
             note = f"{encoding}, {human_size(result.data.size)}"
             if result.data.truncated:
-                note = f"Showing the first {human_size(len(result.data.data))} of {human_size(result.data.size)} " \
-                       f"({encoding})."
+                shown = len(result.data.data)
+                first = f"{shown // 1024:,} KiB" if shown % 1024 == 0 else human_size(shown)
+                note = f"Showing the first {first} of {human_size(result.data.size)} ({encoding})."
             self.pane.show_text(name, text, note)
         self.shown_key = key
 
