@@ -260,6 +260,9 @@ def test_preview_pane_shows_images_and_text_and_follows_the_selection(qtbot, con
     assert (pane.image.image.width(), pane.image.image.height()) == (40, 30)
     assert pane.image.image.pixelColor(5, 5) == QColor("#ff0000")
     assert "40 × 30 pixels" in pane.note_label.text()
+    drawn = pane.image.grab().toImage()  # what the label paints: the picture, centred
+    assert drawn.pixelColor(drawn.width() // 2, drawn.height() // 2) == QColor("#ff0000")
+    assert drawn.pixelColor(2, 2) != QColor("#ff0000")
 
     select_only(win, ["notes.txt"])
     qtbot.waitUntil(lambda: win.preview.shown_key == "notes.txt", timeout=10000)
