@@ -5,7 +5,7 @@ application context, never this window.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -50,6 +50,7 @@ from s3browser.ui.models.bucket_tree import BucketTreeModel
 from s3browser.ui.models.object_table import COL_MODIFIED, COL_NAME, COL_SIZE, ObjectTableModel
 from s3browser.ui.models.versions import VersionsModel
 from s3browser.ui.tasks import TaskRunner
+from s3browser.ui.thumbnails import ThumbnailProvider
 from s3browser.ui.widgets.drop_views import BucketTreeView, ObjectTableView
 from s3browser.ui.widgets.local_files import LocalFilesPanel
 from s3browser.ui.widgets.message_banner import MessageBanner
@@ -65,6 +66,7 @@ SETTINGS_STATE = "main_window/state"
 SETTINGS_SPLITTER = "main_window/splitter"
 SETTINGS_HEADER = "main_window/table_header"
 SETTINGS_ICONS_ONLY = "main_window/toolbar_icons_only"
+SETTINGS_THUMBNAILS = "main_window/thumbnails"
 
 
 class MainWindow(QMainWindow):
@@ -211,6 +213,13 @@ class MainWindow(QMainWindow):
         self.icons_only_action = QAction("Toolbar &icons only", self)
         self.icons_only_action.setCheckable(True)
         self.icons_only_action.toggled.connect(self._set_toolbar_icons_only)
+        self.thumbnails = ThumbnailProvider(self.ctx.runner, parent=self)
+        self.ctx.connection_changed.connect(self.thumbnails.set_connection)
+        self.thumbnails_action = QAction("T&humbnails", self)
+        self.thumbnails_action.setCheckable(True)
+        self.thumbnails_action.setToolTip("Show small pictures of image files in the table (fetched as they "
+                                          "scroll into view, kept in the cache folder)")
+        self.thumbnails_action.toggled.connect(self._set_thumbnails)
         toolbar.addAction(self.connections.connect_action)
         toolbar.addSeparator()
         for action in self.navigation.actions:
@@ -221,31 +230,36 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.objects.new_folder_action)
         toolbar.addAction(self.objects.delete_action)
         toolbar.addAction(self.inspect.properties_action)
+        self.addToolBar(toolbar)
+        # The path, filter and search fields get a row of their own (like a file manager's
+        # location bar), so adding a button never squeezes the path or hides a field.
+        self.addToolBarBreak()
+        location_bar = QToolBar("Location")
+        location_bar.setObjectName("locationToolbar")
+        location_bar.setMovable(False)
+        self.location_bar = location_bar
         self.path_bar = PathBar()
-        self.path_bar.setMinimumWidth(220)  # the two fields after it keep room too
-        toolbar.addWidget(self.path_bar)
+        location_bar.addWidget(self.path_bar)
         self.filter_edit = QLineEdit()
         self.filter_edit.setObjectName("filterEdit")
         self.filter_edit.setAccessibleName("Filter names")
         self.filter_edit.setPlaceholderText("Filter (Ctrl+F)")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setMaximumWidth(220)
-        self.filter_edit.setMinimumWidth(130)
-        toolbar.addWidget(self.filter_edit)
+        location_bar.addWidget(self.filter_edit)
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("searchEdit")
         self.search_edit.setAccessibleName("Search below this folder")
-        self.search_edit.setPlaceholderText("Search below")
-        self.search_edit.setToolTip("Find keys by name below this folder, at any depth (Ctrl+Shift+F): text, or "
-                                    "a pattern with * and ?. Press Enter to search, Esc to stop.")
+        self.search_edit.setPlaceholderText("Search below (Ctrl+Shift+F)")
+        self.search_edit.setToolTip("Find keys by name below this folder, at any depth: text, or a pattern "
+                                    "with * and ?. Press Enter to search, Esc to stop.")
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMaximumWidth(170)
-        self.search_edit.setMinimumWidth(120)
-        toolbar.addWidget(self.search_edit)
+        self.search_edit.setMaximumWidth(240)
+        location_bar.addWidget(self.search_edit)
         self.search = SearchController(self.ctx, self.listing, self.search_edit)
         self.addAction(self.search.focus_action)
         self.enabler.register({"search": self.search.focus_action})
-        self.addToolBar(toolbar)
+        self.addToolBar(location_bar)
 
     def _init_status_bar(self) -> None:
         bar = self.statusBar()
@@ -326,7 +340,7 @@ class MainWindow(QMainWindow):
                                    self.search.focus_action]),
             ("viewMenu", "&View", [self.toggle_transfers_action, self.toggle_sync_action, self.toggle_local_action,
                                    self.toggle_preview_action, None, self.versions.toggle_action,
-                                   self.versions.undelete_action, None,
+                                   self.versions.undelete_action, None, self.thumbnails_action,
                                    self.icons_only_action, None, nav.refresh_action, listing.stop_action]),
             ("goMenu", "&Go", [nav.back_action, nav.forward_action, nav.up_action, nav.top_action, None,
                                self.focus_path_action]),
@@ -387,6 +401,12 @@ class MainWindow(QMainWindow):
     def _set_toolbar_icons_only(self, icons_only: bool) -> None:
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly if icons_only
                                         else Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+
+    def _set_thumbnails(self, shown: bool) -> None:
+        row_height = self.fontMetrics().height() + 8
+        self.table.setIconSize(QSize(40, 40) if shown else QSize(16, 16))
+        self.table.verticalHeader().setDefaultSectionSize(max(row_height, 44) if shown else row_height)
+        self.table_model.set_thumbnails(self.thumbnails if shown else None)
 
     def _on_connection_changed(self, connection: Connection) -> None:
         self.setWindowTitle(f"{connection.profile.display_name} — s3browser")
@@ -459,6 +479,7 @@ class MainWindow(QMainWindow):
         header = settings.value(SETTINGS_HEADER)
         if header is not None:
             self.table.horizontalHeader().restoreState(header)
+        self.thumbnails_action.setChecked(bool(settings.value(SETTINGS_THUMBNAILS, False, type=bool)))
         icons_only = settings.value(SETTINGS_ICONS_ONLY, False, type=bool)
         self.icons_only_action.setChecked(bool(icons_only))
         self._set_toolbar_icons_only(bool(icons_only))
@@ -470,6 +491,7 @@ class MainWindow(QMainWindow):
         settings.setValue(SETTINGS_SPLITTER, self.splitter.saveState())
         settings.setValue(SETTINGS_HEADER, self.table.horizontalHeader().saveState())
         settings.setValue(SETTINGS_ICONS_ONLY, self.icons_only_action.isChecked())
+        settings.setValue(SETTINGS_THUMBNAILS, self.thumbnails_action.isChecked())
         settings.sync()
 
     # ---------------------------------------------------------------- lifetime

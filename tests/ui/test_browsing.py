@@ -321,7 +321,8 @@ def test_copy_s3_uri_of_selection_and_context_menu(qtbot, connected, s3_admin) -
     menu = next(m for m in win.findChildren(QMenu) if m.isVisible())
     assert [a.text() for a in menu.actions() if a.text()] == [
         "&Open", "&Edit", "Copy S3 &URI", "Copy download &link…", "&Download…", "&Upload…", "Cu&t", "&Copy", "&Paste",
-        "&Rename…", "New &folder…", "&Delete…", "P&roperties…", "Calculate si&ze…", "Show &versions", "&Trash…", "Incomplete &multipart uploads…", "S&ync with local folder…",
+        "&Rename…", "New &folder…", "&Delete…", "P&roperties…", "Calculate si&ze…", "Show &versions",
+        "&Trash…", "Incomplete &multipart uploads…", "S&ync with local folder…",
         "&Refresh", "&Up"]
     assert not win.objects.paste_action.isEnabled(), "nothing cut or copied yet"
     menu.close()

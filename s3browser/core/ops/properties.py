@@ -135,7 +135,8 @@ def fetch_tags(conn: Connection, bucket: str, key: str, version_id: str = "") ->
     try:
         tag_set = conn.call(bucket, lambda c: c.get_object_tagging(Bucket=bucket, Key=key, **version))
     except ClientError as exc:
-        if is_unsupported(exc) or error_code(exc) == "InvalidObjectState":
+        # rclone serve s3 answers 500 here: tags are then shown as unavailable, not the whole object.
+        if is_unsupported(exc) or error_code(exc) in ("InvalidObjectState", "500", "InternalError"):
             return None
         raise
     return {t["Key"]: t["Value"] for t in tag_set.get("TagSet", [])}
@@ -232,9 +233,10 @@ def _copy_arguments(current: ObjectProperties, changes: PropertyChanges) -> dict
             extra["SSEKMSKeyId"] = current.kms_key
         if current.bucket_key:
             extra["BucketKeyEnabled"] = True
-    tags = changes.tags if changes.tags is not None else (current.tags or {})
-    extra["Tagging"] = urlencode(sorted(tags.items()))
-    extra["TaggingDirective"] = "REPLACE"
+    tags = changes.tags if changes.tags is not None else current.tags
+    if tags is not None:  # unknown tags (a server without tagging) are left to the copy's default
+        extra["Tagging"] = urlencode(sorted(tags.items()))
+        extra["TaggingDirective"] = "REPLACE"
     return extra
 
 

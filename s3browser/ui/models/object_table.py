@@ -25,6 +25,7 @@ from s3browser.ui.known_buckets import describe_listing_failure, remembered_buck
 from s3browser.ui.models.flat_table import FlatTableModel
 from s3browser.ui.models.listing_cache import ListingCache, Snapshot
 from s3browser.ui.tasks import POOL_LISTING, Task, TaskRunner
+from s3browser.ui.thumbnails import ThumbnailProvider
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,7 @@ class ObjectTableModel(FlatTableModel):
         self._pending_pages: list[tuple[ListingPage, list[float] | None]] | None = None
         self._bulk = False  # append_page fills storage only (building a listing aside)
         self.search_pattern = ""  # the rows are the matches of a search below the location
+        self.thumbnails: ThumbnailProvider | None = None  # pictures for image rows (View → Thumbnails)
         self.scanned = 0  # keys read by the search so far
         # Set by the window: rows -> the QMimeData of a drag out to the file manager (None: no drag).
         self.drag_data_factory: Callable[[list[int]], QMimeData | None] | None = None
@@ -477,6 +479,20 @@ class ObjectTableModel(FlatTableModel):
             return Location(self.key_at(row), "")
         return Location(self._location.bucket, self.key_at(row))
 
+    def set_thumbnails(self, provider: ThumbnailProvider | None) -> None:
+        """Show thumbnails of image rows (fetched as the view paints them), or stop."""
+        if self.thumbnails is not None:
+            self.thumbnails.ready.disconnect(self._thumbnail_ready)
+        self.thumbnails = provider
+        if provider is not None:
+            provider.ready.connect(self._thumbnail_ready)
+        self._thumbnail_ready("")
+
+    def _thumbnail_ready(self, _key: str) -> None:
+        if self._visible:  # the view repaints only the rows it shows
+            self.dataChanged.emit(self.index(0, COL_NAME), self.index(len(self._visible) - 1, COL_NAME),
+                                  [Qt.ItemDataRole.DecorationRole])
+
     # ---------------------------------------------------------------- Qt model API
     def _row_count(self) -> int:
         return len(self._visible)
@@ -501,7 +517,13 @@ class ObjectTableModel(FlatTableModel):
         if role == Qt.ItemDataRole.DecorationRole and column == COL_NAME:
             if folder:
                 return icons.icon("bucket" if not self._location.bucket else "folder")
-            return icons.icon(icons.kind_for_name(self._names[row]))
+            kind = icons.kind_for_name(self._names[row])
+            if self.thumbnails is not None and kind == "file-image":
+                thumbnail = self.thumbnails.icon(self._location.bucket, self.key_at(index.row()), self._sizes[row],
+                                                 self._mtimes[row])
+                if thumbnail is not None:
+                    return thumbnail
+            return icons.icon(kind)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == COL_SIZE and not folder:
                 return exact_size(self._sizes[row])
