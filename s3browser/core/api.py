@@ -27,8 +27,13 @@ from s3browser.core.ops.buckets import (
 )
 from s3browser.core.ops.copy import copy_object, create_folder, plan_copy, plan_rename
 from s3browser.core.ops.delete import count_for_delete, delete_batches
+from s3browser.core.ops.folder_stats import iter_folder_stats
 from s3browser.core.ops.links import presigned_url
 from s3browser.core.ops.objects import delete, exists
+from s3browser.core.ops.properties import PropertyChanges, apply_changes, fetch_properties, request_restore
+from s3browser.core.ops.search import iter_search_pages
+from s3browser.core.ops.undelete import plan_undelete, undelete
+from s3browser.core.ops.versions import delete_version, download_version, iter_version_pages, restore_version
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import S3BrowserError, UserError, describe
 from s3browser.core.s3.listing import BucketInfo, ListingPage, iter_pages, list_buckets
@@ -42,6 +47,9 @@ __all__ = [
     "guess_content_type",
     "bucket_name_problem", "create_bucket", "delete_bucket", "empty_bucket", "count_for_delete", "delete_batches",
     "copy_object", "create_folder", "plan_copy", "plan_rename", "presigned_url",
+    "PropertyChanges", "apply_changes", "fetch_properties", "request_restore", "iter_search_pages",
+    "iter_folder_stats", "iter_version_pages", "restore_version", "delete_version", "download_version",
+    "plan_undelete", "undelete",
 ]
 
 

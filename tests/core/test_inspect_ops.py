@@ -206,3 +206,20 @@ def test_download_an_older_version_verified_and_atomic(conn, s3_admin, versioned
     note = download_version(conn, versioned, "a.txt", old, target)
     assert target.read_bytes() == b"first" and "saved as a.txt" in note
     assert sorted(p.name for p in target.parent.iterdir()) == ["a.txt"]  # no temporary file left
+
+
+def test_multipart_copy_in_place_keeps_metadata_and_tags(conn, s3_admin) -> None:
+    """Above the CopyObject limit the copy is multipart (lowered here to 5 MiB) and carries everything over."""
+    s3_admin.create_bucket(Bucket="large")
+    data = bytes(range(256)) * (6 * 1024 * 4)  # 6 MiB
+    s3_admin.put_object(Bucket="large", Key="big.bin", Body=data, ContentType="application/x-big",
+                        Metadata={"keep": "me"}, Tagging="t=1")
+    progress: list[int] = []
+    apply_changes(conn, "large", "big.bin", PropertyChanges(headers={"CacheControl": "no-cache"}),
+                  on_progress=progress.append, multipart_threshold=5 * 1024 * 1024)
+    after = fetch_properties(conn, "large", "big.bin")
+    assert after.etag.strip('"').endswith("-2")  # written in parts
+    assert (after.headers, after.metadata, after.tags) == (
+        {"ContentType": "application/x-big", "CacheControl": "no-cache"}, {"keep": "me"}, {"t": "1"})
+    assert sum(progress) == len(data)
+    assert _body(s3_admin, "large", "big.bin") == data

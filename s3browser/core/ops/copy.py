@@ -57,7 +57,7 @@ def copy_object(conn: Connection, source_bucket: str, source_key: str, bucket: s
     extra = _carried_over(conn, source_bucket, source_key)
     config = TransferConfig(multipart_threshold=multipart_threshold,
                             multipart_chunksize=max(5 * MiB, min(COPY_PART_SIZE, multipart_threshold)))
-    subscribers = [_ProgressSubscriber(on_progress)] if on_progress else []
+    subscribers = [CopyProgress(on_progress)] if on_progress else []
     with TransferManager(client, config) as manager:
         manager.copy(source, bucket, key, extra_args=extra, subscribers=subscribers,
                      source_client=conn.client_for(source_bucket)).result()
@@ -87,7 +87,7 @@ def _tagging(conn: Connection, bucket: str, key: str) -> str:
     return urlencode([(t["Key"], t["Value"]) for t in tags])
 
 
-class _ProgressSubscriber:
+class CopyProgress:
     """An s3transfer subscriber reporting copied bytes (duck-typed: s3transfer calls on_progress)."""
 
     def __init__(self, callback: Callable[[int], None]) -> None:

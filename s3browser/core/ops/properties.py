@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from botocore.exceptions import ClientError
 from s3transfer.manager import TransferConfig, TransferManager
 
-from s3browser.core.ops.copy import COPY_OBJECT_LIMIT, COPY_PART_SIZE, MiB
+from s3browser.core.ops.copy import COPY_OBJECT_LIMIT, COPY_PART_SIZE, CopyProgress, MiB
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import S3BrowserError, error_code, is_unsupported
 
@@ -193,7 +193,8 @@ def metadata_problem(metadata: dict[str, str]) -> str | None:
 
 
 def apply_changes(conn: Connection, bucket: str, key: str, changes: PropertyChanges,
-                  on_progress: Callable[[int], None] | None = None) -> str:
+                  on_progress: Callable[[int], None] | None = None,
+                  multipart_threshold: int = COPY_OBJECT_LIMIT) -> str:
     """Apply ``changes`` to one object; returns a short note of what was done.
 
     Tags alone: PutObjectTagging.  Anything else: a copy of the object onto itself that keeps every
@@ -212,7 +213,7 @@ def apply_changes(conn: Connection, bucket: str, key: str, changes: PropertyChan
         raise S3BrowserError(f"{current.uri} is archived ({current.storage_class}); restore it or change its "
                              "storage class before changing its properties.", kind="invalid")
     extra = _copy_arguments(current, changes)
-    copy_onto_itself(conn, bucket, key, current.size, extra, on_progress)
+    copy_onto_itself(conn, bucket, key, current.size, extra, on_progress, multipart_threshold=multipart_threshold)
     return "Properties saved (the object was copied onto itself)."
 
 
@@ -242,7 +243,7 @@ def _copy_arguments(current: ObjectProperties, changes: PropertyChanges) -> dict
 
 def copy_onto_itself(conn: Connection, bucket: str, key: str, size: int, extra: dict[str, Any],
                      on_progress: Callable[[int], None] | None = None, version_id: str = "",
-                     target_key: str | None = None) -> None:
+                     target_key: str | None = None, multipart_threshold: int = COPY_OBJECT_LIMIT) -> None:
     """Server-side copy of ``key`` (or one version of it) to ``target_key`` (default: itself) with
     ``extra`` arguments; CopyObject up to 5 GiB, s3transfer's multipart copy above."""
     source: dict[str, str] = {"Bucket": bucket, "Key": key}
@@ -250,17 +251,18 @@ def copy_onto_itself(conn: Connection, bucket: str, key: str, size: int, extra: 
         source["VersionId"] = version_id
     target = target_key or key
     client = conn.client_for(bucket)
-    if size < COPY_OBJECT_LIMIT:
+    if size < multipart_threshold:
         client.copy_object(Bucket=bucket, Key=target, CopySource=source, **_without_empty_tagging(extra))
         if on_progress:
             on_progress(size)
         return
-    multipart = {k: v for k, v in extra.items() if k not in ("MetadataDirective", "TaggingDirective")}
-    if not multipart.get("Tagging"):
-        multipart.pop("Tagging", None)
-    config = TransferConfig(multipart_threshold=COPY_OBJECT_LIMIT,
-                            multipart_chunksize=max(5 * MiB, COPY_PART_SIZE))
-    subscribers = [_Progress(on_progress)] if on_progress else []
+    # The directives stay: recent s3transfer (0.19) copies the source's headers over ours and skips
+    # the tags unless told REPLACE; older ones drop the directives and send the rest to
+    # CreateMultipartUpload.  The floor CI job runs this path on the oldest supported version.
+    multipart = _without_empty_tagging(extra)
+    config = TransferConfig(multipart_threshold=multipart_threshold,
+                            multipart_chunksize=max(5 * MiB, min(COPY_PART_SIZE, multipart_threshold)))
+    subscribers = [CopyProgress(on_progress)] if on_progress else []
     with TransferManager(client, config) as manager:
         manager.copy(source, bucket, target, extra_args=multipart, subscribers=subscribers).result()
 
@@ -270,20 +272,6 @@ def _without_empty_tagging(extra: dict[str, Any]) -> dict[str, Any]:
     if extra.get("Tagging") == "":
         extra = {k: v for k, v in extra.items() if k != "Tagging"}
     return extra
-
-
-class _Progress:
-    """An s3transfer subscriber reporting copied bytes."""
-
-    def __init__(self, callback: Callable[[int], None]) -> None:
-        self._callback = callback
-
-    def on_queued(self, **kwargs: Any) -> None: ...
-
-    def on_progress(self, bytes_transferred: int, **kwargs: Any) -> None:
-        self._callback(bytes_transferred)
-
-    def on_done(self, **kwargs: Any) -> None: ...
 
 
 def put_tags(conn: Connection, bucket: str, key: str, tags: dict[str, str]) -> None:
