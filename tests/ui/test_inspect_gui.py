@@ -382,6 +382,7 @@ def test_search_streams_matches_from_a_5000_object_prefix(qtbot, connected, s3_a
     assert len(pages) >= 5  # streamed page by page
     assert table_names(win) == [f"{d:02}/file-{i:04}.csv" for d in range(5) for i in (0, 500)]
     assert win.count_label.text() == "10 matches for “*.csv”"
+    assert win.message_label.text() == "Search of s3://big/logs/ for “*.csv” finished: 10 matches in 5,000 keys."
 
     # the results are ordinary rows: download one
     select_only(win, ["03/file-0500.csv"])

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLineEdit
 from s3browser.ui.actions import make_action
 from s3browser.ui.context import AppContext
 from s3browser.ui.controllers.listing import ListingController
+from s3browser.ui.formatting import count_of
 
 
 class SearchController(QObject):
@@ -25,6 +26,7 @@ class SearchController(QObject):
                                         tooltip="Find keys by name below this folder, at any depth (Ctrl+Shift+F)")
         field.returnPressed.connect(lambda: self.search(field.text()))
         field.textChanged.connect(self._on_text_changed)
+        listing.model.loading_changed.connect(self._on_loading_changed)
 
     def focus(self) -> None:
         self.field.setFocus()
@@ -43,6 +45,14 @@ class SearchController(QObject):
         self.ctx.show_message(f"Searching {location.uri()} for “{pattern}”… (Esc stops)")
         self.listing.set_filter("")
         self.listing.model.load(location, search=pattern)
+
+    def _on_loading_changed(self, loading: bool) -> None:
+        model = self.listing.model
+        if not loading and model.search_pattern and not model.load_error:
+            found = model.object_count
+            self.ctx.show_message(f"Search of {model.location.uri()} for “{model.search_pattern}” "
+                                  f"{'stopped' if model.stopped else 'finished'}: "
+                                  f"{count_of(found, 'match', 'matches')} in {count_of(model.scanned, 'key')}.")
 
     def end(self) -> None:
         """Back from the results to the folder itself."""

@@ -78,6 +78,7 @@ class ObjectTableModel(FlatTableModel):
         self.search_pattern = ""  # the rows are the matches of a search below the location
         self.thumbnails: ThumbnailProvider | None = None  # pictures for image rows (View → Thumbnails)
         self.scanned = 0  # keys read by the search so far
+        self.stopped = False  # the user stopped the listing (or search) before its end
         # Set by the window: rows -> the QMimeData of a drag out to the file manager (None: no drag).
         self.drag_data_factory: Callable[[list[int]], QMimeData | None] | None = None
 
@@ -134,6 +135,7 @@ class ObjectTableModel(FlatTableModel):
         generation = self._generation
         self.search_pattern = search if location.bucket else ""
         self.scanned = 0
+        self.stopped = False
         cached = self._cache.get(location) if from_cache and not search else None
         self.beginResetModel()
         self._location = location
@@ -198,6 +200,7 @@ class ObjectTableModel(FlatTableModel):
     def cancel(self) -> None:
         """Stop the current listing, keeping what has arrived."""
         if self._cancel_task():
+            self.stopped = True
             self.loading_changed.emit(False)
 
     def _cancel_task(self) -> bool:
