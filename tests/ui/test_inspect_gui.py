@@ -249,6 +249,9 @@ def test_preview_pane_shows_images_and_text_and_follows_the_selection(qtbot, con
     s3_admin.put_object(Bucket="look", Key="notes.txt", Body="line one\nnaïve café\n".encode())
     s3_admin.put_object(Bucket="look", Key="big.log", Body=b"x" * (300 * 1024))
     s3_admin.put_object(Bucket="look", Key="blob.bin", Body=bytes(range(256)) * 4)
+    svg = (b'<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10">'
+           b'<rect width="20" height="10" fill="#00f"/></svg>')
+    s3_admin.put_object(Bucket="look", Key="dot.svg", Body=svg)
     open_folder(qtbot, win, "look")
     select_only(win, ["red.png"])
     win.table.setFocus()
@@ -279,6 +282,10 @@ def test_preview_pane_shows_images_and_text_and_follows_the_selection(qtbot, con
     qtbot.waitUntil(lambda: win.preview.shown_key == "blob.bin", timeout=10000)
     assert pane.stack.currentWidget() is pane.details
     assert "Size: 1.0 KiB (1,024 bytes)" in pane.details.text()
+
+    select_only(win, ["dot.svg"])
+    qtbot.waitUntil(lambda: win.preview.shown_key == "dot.svg", timeout=10000)
+    assert pane.stack.currentWidget() is pane.image and pane.image.image.pixelColor(10, 5) == QColor("#0000ff")
 
     qtbot.keyClick(win.table, Qt.Key.Key_Space)
     assert not pane.isVisible()
@@ -318,7 +325,7 @@ def test_edit_in_place_uploads_a_save_and_refuses_to_overwrite_a_change_on_s3(qt
     win = connected
     s3_admin.create_bucket(Bucket="edit")
     s3_admin.put_object(Bucket="edit", Key="report.txt", Body=b"version one", ContentType="text/x-report",
-                        Metadata={"owner": "ann"})
+                        Metadata={"owner": "ann"}, Tagging="team=blue")
     open_folder(qtbot, win, "edit")
     select_only(win, ["report.txt"])
     win.table.setFocus()
@@ -334,6 +341,7 @@ def test_edit_in_place_uploads_a_save_and_refuses_to_overwrite_a_change_on_s3(qt
     assert body(s3_admin, "edit", "report.txt") == b"version two"
     head = s3_admin.head_object(Bucket="edit", Key="report.txt")
     assert (head["ContentType"], head["Metadata"]) == ("text/x-report", {"owner": "ann"})
+    assert s3_admin.get_object_tagging(Bucket="edit", Key="report.txt")["TagSet"] == [{"Key": "team", "Value": "blue"}]
 
     s3_admin.put_object(Bucket="edit", Key="report.txt", Body=b"someone else's")
     assert win.open_edit.prompt is None

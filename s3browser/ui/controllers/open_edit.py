@@ -23,7 +23,8 @@ from s3browser.core.ops.edit_in_place import (
     keep_both_key,
     open_copy_path,
 )
-from s3browser.core.ops.properties import ObjectProperties, fetch_properties
+from s3browser.core.ops.properties import ObjectProperties, fetch_properties, put_tags
+from s3browser.core.s3.connection import Connection
 from s3browser.core.transfers.engine import Overwrite, UploadOptions
 from s3browser.core.transfers.plans import DownloadPlan, RemoteFile, UploadPlan
 from s3browser.ui.actions import make_action
@@ -34,6 +35,14 @@ from s3browser.ui.models.transfer_queue import State
 
 log = logging.getLogger(__name__)
 SAVE_SETTLE_MS = 400  # editors write in steps (truncate, write, rename): wait for them to finish
+
+
+def _restore_tags_and_read(conn: Connection, bucket: str, key: str, tags: dict[str, str] | None) -> ObjectProperties:
+    """On a worker: an upload replaces the object without its tags; they are put back, then the new
+    ETag is read (the next save is checked against it)."""
+    if tags:
+        put_tags(conn, bucket, key, tags)
+    return fetch_properties(conn, bucket, key)
 
 
 class OpenEditController(QObject):
@@ -52,7 +61,8 @@ class OpenEditController(QObject):
         self.copies: dict[Path, OpenedCopy] = {}
         self.prompt: QMessageBox | None = None  # the last offer shown (tests answer it)
         self._downloads: dict[int, tuple[RemoteFile, bool]] = {}  # queue batch -> what it opens
-        self._uploads: dict[int, tuple[OpenedCopy, str, tuple[int, int]]] = {}
+        # queue batch -> (the copy, the key it goes to, the file state uploaded, the tags to put back)
+        self._uploads: dict[int, tuple[OpenedCopy, str, tuple[int, int], dict[str, str] | None]] = {}
         self._asking: set[Path] = set()
         self._watcher = QFileSystemWatcher(self)
         self._watcher.fileChanged.connect(self._on_file_event)
@@ -219,10 +229,11 @@ class OpenEditController(QObject):
         plan = UploadPlan(copy.bucket, parent + "/" if parent else "",
                           [LocalFile(copy.path, key, state[0], state[1] / 1e9)], [], {})
         batch = self.ctx.transfers.add_uploads(plan, options)
-        self._uploads[batch] = (copy, key, state)
+        self._uploads[batch] = (copy, key, state, props.tags if props is not None else None)
         self.ctx.show_message(f"Uploading your edit of {copy.path.name} to s3://{copy.bucket}/{key}…")
 
-    def _upload_done(self, batch: int, copy: OpenedCopy, key: str, state: tuple[int, int]) -> None:
+    def _upload_done(self, batch: int, copy: OpenedCopy, key: str, state: tuple[int, int],
+                     tags: dict[str, str] | None) -> None:
         items = self.ctx.transfers.batch_items(batch)
         if not items or items[0].state != State.DONE:
             return  # the queue shows why; the copy stays changed, so the next save offers again
@@ -238,6 +249,6 @@ class OpenEditController(QObject):
             copy.etag = props.etag  # the next save is checked against what we uploaded
             self.ctx.show_message(f"Uploaded your edit of {copy.path.name}.")
             self.uploaded.emit(copy, key)
-        self.ctx.runner.run("etag after upload", fetch_properties, connection, copy.bucket, key,
+        self.ctx.runner.run("after the edit's upload", _restore_tags_and_read, connection, copy.bucket, key, tags,
                             on_result=refreshed,
                             on_error=lambda exc: self.ctx.report(exc, bucket=copy.bucket, key=key), owner=self)
