@@ -17,17 +17,7 @@ from s3browser.core.ops.properties import (
 from s3browser.core.ops.search import iter_search_pages, name_matcher
 from s3browser.core.ops.undelete import plan_undelete, undelete
 from s3browser.core.ops.versions import delete_version, iter_version_pages, restore_version
-from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import S3BrowserError
-from s3browser.core.settings.secrets import Secrets
-from tests.conftest import SECRET_KEY, _profile
-
-
-@pytest.fixture
-def conn(s3_endpoint):
-    connection = Connection(_profile(s3_endpoint), Secrets(SECRET_KEY))
-    yield connection
-    connection.close()
 
 
 @pytest.fixture

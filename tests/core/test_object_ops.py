@@ -17,17 +17,7 @@ from s3browser.core.ops.copy import (
 from s3browser.core.ops.delete import BATCH_SIZE, count_for_delete, delete_batches
 from s3browser.core.ops.links import MAX_PRESIGN_SECONDS, presigned_url
 from s3browser.core.ops.versions import is_versioned
-from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import S3BrowserError
-from s3browser.core.settings.secrets import Secrets
-from tests.conftest import SECRET_KEY, _profile
-
-
-@pytest.fixture
-def conn(s3_endpoint):
-    connection = Connection(_profile(s3_endpoint), Secrets(SECRET_KEY))
-    yield connection
-    connection.close()
 
 
 @pytest.mark.parametrize("name, reason", [

@@ -51,13 +51,6 @@ def download_all(engine: TransferEngine, plan) -> dict[str, BaseException | None
 
 
 @pytest.fixture
-def conn(s3_endpoint):
-    connection = Connection(_profile(s3_endpoint), Secrets(SECRET_KEY))
-    yield connection
-    connection.close()
-
-
-@pytest.fixture
 def engine(conn, tmp_path):
     eng = TransferEngine(conn, journal=UploadJournal(tmp_path / "journal.sqlite3"))
     yield eng

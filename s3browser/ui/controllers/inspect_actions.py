@@ -69,15 +69,14 @@ class InspectActions(QObject):
         self._open(dialog)
         return dialog
 
-    def queue_changes(self, connection: Connection, bucket: str, changes: PropertyChanges, keys: list[str]) -> int:
-        """One queue row per object; the copy in place (or the tag change) runs on the queue's threads."""
-        sizes = dict.fromkeys(keys, 0)
-        selection = self.listing.selection()
-        if selection is not None:
-            sizes.update({k: v for k, v in selection.keys.items() if k in sizes})
+    def queue_changes(self, connection: Connection, bucket: str, changes: PropertyChanges,
+                      objects: dict[str, int]) -> int:
+        """One queue row per object (key -> size); the copy in place (or the tag change) runs on the
+        queue's threads."""
+        keys = list(objects)
         title = "Properties"
         jobs = [(OperationJob(title, partial(apply_changes, connection, bucket, key, changes)),
-                 Direction.PROPERTIES, bucket, key, None, sizes[key] if changes.needs_copy else 0) for key in keys]
+                 Direction.PROPERTIES, bucket, key, None, objects[key] if changes.needs_copy else 0) for key in keys]
         batch = self.ctx.transfers.add_jobs(jobs)
         self.ctx.reveal_transfers()
         self.ctx.show_message(f"Saving the properties of {count_of(len(keys), 'object')}…")

@@ -34,15 +34,17 @@ class _Fetched:
 
 def _fetch(conn: Connection, bucket: str, key: str, size: int, version_id: str = "") -> _Fetched | ObjectProperties:
     """On a worker: the picture or the text, or, for anything else, the properties."""
-    if not is_image_name(key) or size > 0:
+    image_name = is_image_name(key)
+    if size > 0 or not image_name:
         data = fetch_preview(conn, bucket, key, size, version_id)
-        if is_image_name(key) and not data.truncated:
-            image = QImage.fromData(data.data)
+        if image_name:
+            image = QImage() if data.truncated else QImage.fromData(data.data)
             if not image.isNull():
                 return _Fetched(data, image, None)
-        text = decode_text(data.data, data.truncated)
-        if text is not None and not is_image_name(key):
-            return _Fetched(data, None, text)
+        else:
+            text = decode_text(data.data, data.truncated)
+            if text is not None:
+                return _Fetched(data, None, text)
     return fetch_properties(conn, bucket, key, version_id)
 
 

@@ -54,7 +54,7 @@ def _selectable(text: str) -> QLabel:
 class PropertiesDialog(RememberingDialog):
     """Shows and edits the properties of ``keys`` (key -> size) in ``bucket``."""
 
-    save_requested = Signal(object, list)  # PropertyChanges, the keys
+    save_requested = Signal(object, dict)  # PropertyChanges, the objects (key -> size)
     restore_requested = Signal(object)  # the ObjectProperties of an archived object
 
     def __init__(self, ctx: AppContext, connection: Connection, bucket: str, keys: dict[str, int],
@@ -133,7 +133,8 @@ class PropertiesDialog(RememberingDialog):
         self.class_combo.currentIndexChanged.connect(self._update_state)
         self.metadata.changed.connect(self._update_state)
         self.tags.changed.connect(self._update_state)
-        self._fill_general_for_many() if not single else None
+        if not single:
+            self._fill_general_for_many()
         first = next(iter(keys))
         ctx.runner.run("properties", fetch, connection, bucket, first, on_result=self._on_fetched,
                        on_error=self._on_error, owner=self)
@@ -239,5 +240,5 @@ class PropertiesDialog(RememberingDialog):
     def save(self) -> None:
         if not self.save_button.isEnabled():
             return
-        self.save_requested.emit(self.changes(), list(self.keys))
+        self.save_requested.emit(self.changes(), dict(self.keys))
         self.accept()
