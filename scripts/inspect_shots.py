@@ -73,7 +73,17 @@ def main(folder: str, dark: bool = False) -> int:
     def versions_shown() -> None:
         window.versions_view.expandAll()
         window.versions_view.resizeColumnToContents(3)
-        then(300, lambda: (save("inspect-4-versions"), window.versions.toggle_action.setChecked(False), search()))
+        then(300, lambda: (save("inspect-4-versions"), undelete()))
+
+    def undelete() -> None:
+        dialog = window.versions.undelete([], [""])
+        then(1000, lambda: (save("inspect-4b-undelete", dialog), dialog.reject(),
+                            window.versions.toggle_action.setChecked(False), thumbnails()))
+
+    def thumbnails() -> None:
+        window.thumbnails_action.setChecked(True)
+        window.navigation.navigate(Location("demo-photos", "2026/02-february/"))
+        then(2000, lambda: (save("inspect-7-thumbnails"), window.thumbnails_action.setChecked(False), search()))
 
     def search() -> None:
         window.navigation.navigate(Location("demo-documents", ""))

@@ -21,6 +21,7 @@ class ThumbnailCache:
         self.folder = folder or cache_dir() / "thumbnails"
         self.limit = limit
         self._lock = threading.Lock()
+        self._total: int | None = None  # bytes on disk, counted once and then kept up to date
 
     def _path(self, bucket: str, key: str, size: int, mtime: float) -> Path:
         digest = hashlib.sha256(f"{bucket}\0{key}\0{size}\0{mtime:.3f}".encode()).hexdigest()
@@ -41,7 +42,11 @@ class ThumbnailCache:
         temp = path.with_suffix(f".{threading.get_ident()}.tmp")
         temp.write_bytes(data)
         os.replace(temp, path)
-        self.trim()
+        with self._lock:
+            if self._total is not None:
+                self._total += len(data)
+        if self._total is None or self._total > self.limit:  # the folder is walked only when it may be too big
+            self.trim()
 
     def trim(self) -> None:
         """Delete the least recently used entries until the cache fits its limit."""
@@ -59,3 +64,4 @@ class ThumbnailCache:
                     break
                 path.unlink(missing_ok=True)
                 total -= size
+            self._total = total

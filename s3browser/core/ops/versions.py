@@ -151,9 +151,9 @@ def download_version(conn: Connection, bucket: str, key: str, version_id: str, t
         except BaseException:
             folder.remove(name)
             raise
-    return f"Version of {local_time_note(head)} saved as {target.name}."
+    return f"Version of {_modified_text(head)} saved as {target.name}."
 
 
-def local_time_note(head: dict) -> str:
+def _modified_text(head: dict) -> str:
     modified = head.get("LastModified")
     return modified.astimezone().strftime("%Y-%m-%d %H:%M") if modified else "unknown date"

@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, Signal, SignalInstance
 from PySide6.QtWidgets import QAbstractItemView, QMenu
 
-from s3browser.core.local.paths import local_target
+from s3browser.core.local.paths import local_target, split_extension
 from s3browser.core.ops.edit_in_place import open_copy_path
 from s3browser.core.ops.versions import delete_version, download_version, restore_version
 from s3browser.core.s3.locations import Location
@@ -165,8 +165,8 @@ class VersionsController(QObject):
             return None
         key, version = self.model.key(index), self.model.version_id(index)
         path = open_copy_path(bucket, f"{key}\0{version}")
-        stem, dot, ext = key.rpartition("/")[2].rpartition(".")
-        path = path.with_name(f"{stem} (version {version[:8]}){dot}{ext}" if dot else f"{ext} ({version[:8]})")
+        stem, suffix = split_extension(path.name)  # "report (version 1a2b3c4d).tar.gz"
+        path = path.with_name(f"{stem} (version {version[:8]}){suffix}")
         path.parent.mkdir(parents=True, exist_ok=True)
         batch = self._queue("Open version", Direction.DOWNLOAD, key,
                             partial(download_version, connection, bucket, key, version, path),
