@@ -164,13 +164,15 @@ class PropertyChanges:
         return not self.needs_copy and self.tags is None
 
 
-def tags_problem(tags: dict[str, str]) -> str | None:
-    """Why S3 would refuse these object tags, in one sentence, or None."""
-    if len(tags) > MAX_TAGS:
-        return f"An object can have at most {MAX_TAGS} tags."
+def tags_problem(tags: dict[str, str], limit: int = MAX_TAGS, owner: str = "An object") -> str | None:
+    """Why S3 would refuse these tags (an object's, or with ``limit`` 50 a bucket's), in one sentence, or None."""
+    if len(tags) > limit:
+        return f"{owner} can have at most {limit} tags (these are {len(tags)})."
     for tag_key, value in tags.items():
         if not tag_key.strip():
             return "A tag needs a key."
+        if tag_key.startswith("aws:"):
+            return f"Tag keys starting with “aws:” are reserved for AWS (“{tag_key[:40]}”)."
         if len(tag_key) > 128:
             return f"The tag key “{tag_key[:20]}…” is longer than 128 characters."
         if len(value) > 256:

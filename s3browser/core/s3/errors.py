@@ -140,6 +140,8 @@ def _describe_client_error(exc: bce.ClientError, bucket: str | None, key: str | 
                                    "shared by everyone on this service. Choose another name.")
     if code == "BucketNotEmpty":
         return UserError("not_empty", f"Bucket “{bucket}” is not empty.")
+    if code in _UNSUPPORTED:
+        return UserError("unsupported", f"This server does not support that request on {where}.")
     text = error.get("Message") or code or f"HTTP {status}"
     return UserError("server", f"The server refused the request on {where}: {text}")
 
