@@ -29,6 +29,7 @@ from s3browser.ui import icons
 from s3browser.ui.actions import make_action
 from s3browser.ui.context import AppContext
 from s3browser.ui.controllers.batch_notifier import BatchNotifier
+from s3browser.ui.controllers.bucket_settings import BucketSettingsController
 from s3browser.ui.controllers.connection import ConnectionController
 from s3browser.ui.controllers.context_menus import ContextMenus
 from s3browser.ui.controllers.drag_out import DragOutController
@@ -174,18 +175,21 @@ class MainWindow(QMainWindow):
         self.sync_panel = SyncPanel(self)
         self.sync = SyncController(ctx, self.listing, self.sync_panel)
         self.inspect = InspectActions(ctx, self.listing)
+        self.bucket_settings = BucketSettingsController(ctx, self.listing)
+        self.inspect.open_bucket_settings = self.bucket_settings.open_settings
         self.open_edit = OpenEditController(ctx, self.listing)
         self.preview_pane = PreviewPane(self)
         self.preview = PreviewController(ctx, self.listing, self.preview_pane)
         self.versions = VersionsController(ctx, self.listing, self.versions_model, self.versions_view)
         self.versions.opener = lambda path: self.open_edit.opener(path)
         self.menus = ContextMenus(ctx, self.listing, self.navigation, self.objects, self.transfer_actions,
-                                  self.sync, self.inspect, self.open_edit, self.versions)
+                                  self.sync, self.inspect, self.open_edit, self.versions, self.bucket_settings)
         self.enabler = ActionEnabler(ctx, self.listing, self.navigation, self.objects, self.transfer_actions,
                                      self.sync)
         self.enabler.register({"properties": self.inspect.properties_action, "open": self.open_edit.open_action,
                                "edit": self.open_edit.edit_action, "size": self.inspect.size_action,
-                               "versions": self.versions.toggle_action})
+                               "versions": self.versions.toggle_action,
+                               "bucket_settings": self.bucket_settings.settings_action})
         self.focus_path_action = make_action(self, "Edit &path", self._focus_path, shortcut="Ctrl+L")
         self.focus_filter_action = make_action(self, "&Filter", self._focus_filter,
                                                shortcut=QKeySequence.StandardKey.Find)
@@ -344,7 +348,8 @@ class MainWindow(QMainWindow):
                                    self.icons_only_action, None, nav.refresh_action, listing.stop_action]),
             ("goMenu", "&Go", [nav.back_action, nav.forward_action, nav.up_action, nav.top_action, None,
                                self.focus_path_action]),
-            ("bucketMenu", "&Bucket", [objects.create_bucket_action, objects.delete_bucket_action, None,
+            ("bucketMenu", "&Bucket", [objects.create_bucket_action, objects.delete_bucket_action,
+                                       self.bucket_settings.settings_action, None,
                                        objects.trash_action, transfers.multipart_action]),
             ("toolsMenu", "&Tools", [sync.sync_here_action, sync.new_pair_action, None,
                                      self.help.open_logs_action]),

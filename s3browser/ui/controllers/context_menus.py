@@ -6,6 +6,7 @@ from PySide6.QtCore import QObject, QPoint
 from PySide6.QtWidgets import QAbstractItemView, QMenu
 
 from s3browser.ui.context import AppContext
+from s3browser.ui.controllers.bucket_settings import BucketSettingsController
 from s3browser.ui.controllers.inspect_actions import InspectActions
 from s3browser.ui.controllers.listing import ListingController
 from s3browser.ui.controllers.navigation import NavigationController
@@ -20,7 +21,8 @@ from s3browser.ui.models.bucket_tree import LOCATION_ROLE, BucketTreeModel
 class ContextMenus(QObject):
     def __init__(self, ctx: AppContext, listing: ListingController, navigation: NavigationController,
                  objects: ObjectActions, transfers: TransferActions, sync: SyncController,
-                 inspect: InspectActions, open_edit: OpenEditController, versions: VersionsController) -> None:
+                 inspect: InspectActions, open_edit: OpenEditController, versions: VersionsController,
+                 bucket_settings: BucketSettingsController) -> None:
         super().__init__(ctx)
         self.ctx = ctx
         self.listing = listing
@@ -31,6 +33,7 @@ class ContextMenus(QObject):
         self.inspect = inspect
         self.open_edit = open_edit
         self.versions = versions
+        self.bucket_settings = bucket_settings
         self.menu: QMenu | None = None  # the last menu shown (tests read it)
 
     def table_menu(self, view: QAbstractItemView, pos: QPoint) -> QMenu:
@@ -67,6 +70,7 @@ class ContextMenus(QObject):
                 menu.addAction(objects.delete_bucket_action)
                 menu.addAction(self.sync.sync_here_action)
                 menu.addAction(self.inspect.size_action)
+                menu.addAction(self.bucket_settings.settings_action)
         menu.addSeparator()
         menu.addAction(self.navigation.refresh_action)
         menu.addAction(self.navigation.up_action)
@@ -84,6 +88,7 @@ class ContextMenus(QObject):
             menu.addAction("S&ync with local folder…", lambda: self.sync.sync_here(location))
             menu.addAction("Calculate si&ze…", lambda: self.inspect.calculate_size(location))
         if location is not None and location.bucket and not location.prefix:
+            menu.addAction("Bucket &settings…", lambda: self.bucket_settings.open_settings(location.bucket))
             menu.addAction("Delete bucket…", lambda: self.objects.open_delete_bucket_dialog(location.bucket))
         elif location is not None and not location.bucket:
             menu.addAction(self.objects.create_bucket_action)

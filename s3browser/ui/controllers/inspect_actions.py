@@ -6,6 +6,7 @@ changed with progress, failures shown per object, and retry.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from PySide6.QtCore import QObject, Qt
@@ -37,6 +38,8 @@ class InspectActions(QObject):
         self.ctx = ctx
         self.listing = listing
         self.dialog: QDialog | None = None  # the last dialog opened (tests drive it)
+        # At the bucket list, Properties (Alt+Enter) opens the chosen bucket's settings instead.
+        self.open_bucket_settings: Callable[[], QDialog | None] | None = None
         self._saving: dict[int, tuple[str, list[str]]] = {}  # queue batch -> the objects it changes
         ctx.transfers.batch_done.connect(self._after_save)
         self.properties_action = make_action(self, "P&roperties…", self.open_properties, icon="properties",
@@ -46,7 +49,9 @@ class InspectActions(QObject):
                                        tooltip="Count the objects and bytes under the selected folder or bucket")
 
     # ---------------------------------------------------------------- properties
-    def open_properties(self) -> PropertiesDialog | None:
+    def open_properties(self) -> QDialog | None:
+        if not self.listing.location.bucket and self.open_bucket_settings is not None:
+            return self.open_bucket_settings()
         selection = self.listing.selection()
         connection = self.ctx.connection
         if selection is None or connection is None or not selection.keys:

@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from s3browser.core.ops.bucket_settings.details import BucketDetails, iter_bucket_details
 from s3browser.core.ops.search import iter_search_pages
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.listing import BucketInfo, ListingPage, iter_pages, list_buckets_or_remembered
@@ -31,6 +32,11 @@ log = logging.getLogger(__name__)
 
 COL_NAME, COL_SIZE, COL_MODIFIED, COL_CLASS = range(4)
 HEADERS = ("Name", "Size", "Last modified", "Storage class")
+# At the bucket list the same four columns say where each bucket is, when it was made, and
+# whether it keeps versions (read one bucket at a time after the list arrives).
+BUCKET_HEADERS = ("Name", "Region", "Created", "Versioning")
+VERSIONING_LABELS = {"Enabled": "Enabled", "Suspended": "Suspended", "": "Off"}
+_BUCKET_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole)
 # The attributes that hold a listing's rows (what the back/forward cache keeps), and the ones
 # that say whether two listings differ for the user.
 _STORAGE = ("_names", "_sizes", "_mtimes", "_class_ids", "_class_names", "_class_lookup", "_folder_count",
@@ -78,6 +84,8 @@ class ObjectTableModel(FlatTableModel):
         self.search_pattern = ""  # the rows are the matches of a search below the location
         self.thumbnails: ThumbnailProvider | None = None  # pictures for image rows (View → Thumbnails)
         self.scanned = 0  # keys read by the search so far
+        self._bucket_details: dict[str, BucketDetails] = {}  # bucket -> region and versioning, once read
+        self._details_task: Task | None = None
         self.stopped = False  # the user stopped the listing (or search) before its end
         # Set by the window: rows -> the QMimeData of a drag out to the file manager (None: no drag).
         self.drag_data_factory: Callable[[list[int]], QMimeData | None] | None = None
@@ -111,8 +119,10 @@ class ObjectTableModel(FlatTableModel):
     def set_connection(self, connection: Connection | None) -> None:
         """Use ``connection`` for the next :meth:`load`; the current rows stay until then."""
         self._cancel_task()
+        self._cancel_details()
         self._connection = connection
         self._cache.clear()
+        self._bucket_details.clear()
 
     @property
     def location(self) -> Location:
@@ -131,8 +141,10 @@ class ObjectTableModel(FlatTableModel):
         named by their path below it, streamed in as the recursive listing goes.
         """
         self._cancel_task()
+        self._cancel_details()
         self._generation += 1
         generation = self._generation
+        was_bucket_list = not self._location.bucket
         self.search_pattern = search if location.bucket else ""
         self.scanned = 0
         self.stopped = False
@@ -146,6 +158,8 @@ class ObjectTableModel(FlatTableModel):
         else:
             self._clear_storage()
         self.endResetModel()
+        if was_bucket_list != (not location.bucket):
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(HEADERS) - 1)
         self._pending_pages = [] if cached is not None else None
         self.stats_changed.emit()
         if self._connection is None:
@@ -195,6 +209,8 @@ class ObjectTableModel(FlatTableModel):
                           "Drop files here to create it.")
 
     def refresh(self) -> None:
+        if not self._location.bucket:
+            self._bucket_details.clear()  # a refresh of the bucket list reads them again
         self.load(self._location, search=self.search_pattern)
 
     def cancel(self) -> None:
@@ -215,6 +231,7 @@ class ObjectTableModel(FlatTableModel):
             return
         page = ListingPage(bucket="", prefix="", folders=[b.name + "/" for b in buckets], is_last=True)
         self._take_page(page, [b.created for b in buckets])
+        self._read_details([b.name for b in buckets if b.name not in self._bucket_details])
         if any(b.remembered for b in buckets):
             self.notice.emit(tr_n("These keys may not list buckets; showing the %n bucket(s) you opened before. "
                                   "Type another in the path bar (Ctrl+L).", len(buckets)))
@@ -250,6 +267,50 @@ class ObjectTableModel(FlatTableModel):
         if not self.load_error and not self.search_pattern:  # search results are not the folder's contents
             self._cache.put(self._location, self._snapshot(), len(self._names))
             self.listing_complete.emit(self._location, list(self._folder_prefixes), bool(self._names))
+
+    # ---------------------------------------------------------------- bucket list details
+    def _read_details(self, names: list[str]) -> None:
+        if not names or self._connection is None:
+            return
+        self._details_task = self._runner.run_pages(
+            "bucket regions and versioning", iter_bucket_details, self._connection, names,
+            on_page=self._on_details, on_finished=self._details_finished, owner=self)
+
+    def _cancel_details(self) -> None:
+        if self._details_task is not None:
+            self._details_task.cancel()
+            self._details_task = None
+
+    def _details_finished(self) -> None:
+        self._details_task = None
+
+    def _on_details(self, batch: list[BucketDetails]) -> None:
+        for details in batch:
+            self._bucket_details[details.name] = details
+        self._bucket_rows_changed({details.name for details in batch})
+
+    def set_bucket_versioning(self, bucket: str, status: str) -> None:
+        """A bucket's versioning changed here (the settings dialog): update its badge and column."""
+        old = self._bucket_details.get(bucket, BucketDetails(bucket))
+        self._bucket_details[bucket] = BucketDetails(bucket, old.region, status)
+        self._bucket_rows_changed({bucket})
+
+    def bucket_details(self, bucket: str) -> BucketDetails | None:
+        return self._bucket_details.get(bucket)
+
+    def bucket_created(self, bucket: str) -> float:
+        """The creation date the bucket list showed for ``bucket`` (0 when not at the bucket list)."""
+        if self._location.bucket:
+            return 0.0
+        name = bucket + "/"
+        return next((self._mtimes[row] for row in range(len(self._names)) if self._names[row] == name), 0.0)
+
+    def _bucket_rows_changed(self, names: set[str]) -> None:
+        if self._location.bucket or not self._visible:
+            return
+        rows = [row for row in range(len(self._visible)) if self._names[self._visible[row]][:-1] in names]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), len(HEADERS) - 1))
 
     # ---------------------------------------------------------------- back/forward cache
     def _snapshot(self) -> Snapshot:
@@ -382,6 +443,8 @@ class ObjectTableModel(FlatTableModel):
         sizes, dates and classes in name order without building tuples (1M rows sort in < 1 s).
         """
         column = self._sort_column
+        if not self._location.bucket and column in (COL_SIZE, COL_CLASS):
+            return self._bucket_sort_key(column)
         if column == COL_SIZE:
             return self._sizes.__getitem__
         if column == COL_MODIFIED:
@@ -391,6 +454,16 @@ class ObjectTableModel(FlatTableModel):
             return lambda i: class_names[classes[i]]
         names = self._names
         return lambda i: names[i].casefold()
+
+    def _bucket_sort_key(self, column: int) -> Callable[[int], Any]:
+        names, details = self._names, self._bucket_details
+
+        def key(row: int) -> str:
+            found = details.get(names[row][:-1])
+            if found is None:
+                return ""
+            return found.region if column == COL_SIZE else VERSIONING_LABELS.get(found.versioning or "", "")
+        return key
 
     def _sorted_groups(self, folders: Any, files: Any) -> tuple[list[int], list[int]]:
         """Each group in the current order; ties stay in storage (S3 key) order."""
@@ -500,12 +573,40 @@ class ObjectTableModel(FlatTableModel):
     def _row_count(self) -> int:
         return len(self._visible)
 
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (not self._location.bucket and orientation == Qt.Orientation.Horizontal
+                and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(BUCKET_HEADERS)):
+            return BUCKET_HEADERS[section]
+        return super().headerData(section, orientation, role)
+
+    def _bucket_data(self, row: int, column: int, role: int) -> Any:
+        """What the bucket list shows beyond the name and date: region, versioning and its badge."""
+        details = self._bucket_details.get(self._names[row][:-1])
+        if role == Qt.ItemDataRole.DisplayRole:
+            if details is None:
+                return ""
+            if column == COL_SIZE:
+                return details.region
+            return "" if details.versioning is None else VERSIONING_LABELS.get(details.versioning, details.versioning)
+        if role == Qt.ItemDataRole.DecorationRole:
+            versioned = details is not None and details.versioning == "Enabled"
+            return icons.icon("bucket-versioned" if versioned else "bucket")
+        if role == Qt.ItemDataRole.ToolTipRole and details is not None and details.versioning == "Enabled":
+            return f"{self._names[row][:-1]}: versioning enabled (deleted and overwritten objects can be brought back)"
+        return None
+
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._visible):
             return None
         row = self._visible[index.row()]
         column = index.column()
         folder = self._is_folder[row]
+        if not self._location.bucket and role in _BUCKET_ROLES and (
+                column in (COL_SIZE, COL_CLASS) or (column == COL_NAME and role != Qt.ItemDataRole.DisplayRole)):
+            found = self._bucket_data(row, column, role)
+            if found is not None or role != Qt.ItemDataRole.ToolTipRole:
+                return found
         if role == Qt.ItemDataRole.DisplayRole:
             if column == COL_NAME:
                 return self._names[row].rstrip("/") if folder else self._names[row]
@@ -533,7 +634,7 @@ class ObjectTableModel(FlatTableModel):
             if column == COL_NAME:
                 return self.key_at(index.row())
             return None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_SIZE:
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_SIZE and self._location.bucket:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == KEY_ROLE:
             return self.key_at(index.row())
