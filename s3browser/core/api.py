@@ -19,6 +19,30 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from s3browser.core.local.content_types import guess_content_type
+from s3browser.core.ops.bucket_settings import (
+    BucketGeneral,
+    CorsRule,
+    DefaultEncryption,
+    LifecycleRule,
+    PublicAccessBlock,
+    Versioning,
+    delete_policy,
+    fetch_general,
+    get_bucket_tags,
+    get_cors,
+    get_encryption,
+    get_lifecycle,
+    get_policy,
+    get_public_access_block,
+    get_versioning,
+    set_bucket_tags,
+    set_cors,
+    set_encryption,
+    set_lifecycle,
+    set_policy,
+    set_public_access_block,
+    set_versioning,
+)
 from s3browser.core.ops.buckets import (
     bucket_name_problem,
     create_bucket,
@@ -50,6 +74,10 @@ __all__ = [
     "PropertyChanges", "apply_changes", "fetch_properties", "request_restore", "iter_search_pages",
     "iter_folder_stats", "iter_version_pages", "restore_version", "delete_version", "download_version",
     "plan_undelete", "undelete",
+    "BucketGeneral", "CorsRule", "DefaultEncryption", "LifecycleRule", "PublicAccessBlock", "Versioning",
+    "fetch_general", "get_versioning", "set_versioning", "get_encryption", "set_encryption", "get_bucket_tags",
+    "set_bucket_tags", "get_cors", "set_cors", "get_policy", "set_policy", "delete_policy", "get_lifecycle",
+    "set_lifecycle", "get_public_access_block", "set_public_access_block",
 ]
 
 

@@ -36,7 +36,7 @@ from s3browser.core.ops.bucket_settings import cors as cors_module
 from s3browser.core.ops.bucket_settings import lifecycle as lifecycle_module
 from s3browser.core.ops.bucket_settings.encryption import SSE_KMS, SSE_S3, kms_key_problem
 from s3browser.core.ops.bucket_settings.general import normalize_region
-from s3browser.core.ops.bucket_settings.policy import TEMPLATES, public_statements
+from s3browser.core.ops.bucket_settings.policy import TEMPLATES, denies_plain_http, public_statements
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import S3BrowserError, describe
 from s3browser.core.settings.secrets import Secrets
@@ -121,6 +121,8 @@ def test_policy_round_trip_templates_and_checks(conn, bucket) -> None:
     text = TEMPLATES["Public read of one prefix"](bucket)
     assert public_statements(text) == ["PublicReadOfOnePrefix"]
     assert public_statements(TEMPLATES["Deny requests without TLS"](bucket)) == []
+    assert denies_plain_http(TEMPLATES["Deny requests without TLS"](bucket))
+    assert not denies_plain_http(text) and not denies_plain_http("{")
     assert "public" in set_policy(conn, bucket, text)
     assert get_policy(conn, bucket).replace(" ", "") == text.replace(" ", "")
     assert "line 2" in policy_problem('{\n  "Statement": [,]\n}')
@@ -196,3 +198,17 @@ def test_unsupported_and_denied_are_translated(s3_admin, bucket, fault_proxy) ->
         assert get_bucket_tags(conn, bucket) == {}  # the other settings still work
     finally:
         conn.close()
+
+
+def test_the_readme_bucket_settings_example_runs(conn, s3_admin) -> None:
+    """The README's Python API example for bucket settings, run as written against moto."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    [example] = [block for block in re.findall(r"```python\n(.*?)```", readme, re.S) if "set_lifecycle" in block]
+    s3_admin.create_bucket(Bucket="my-bucket")
+    exec(compile(example, "README.md", "exec"), {"conn": conn})  # noqa: S102 - our own README
+    assert s3_admin.get_bucket_versioning(Bucket="my-bucket")["Status"] == "Enabled"
+    assert get_lifecycle(conn, "my-bucket")[0].abort_days == 7
+    assert get_public_access_block(conn, "my-bucket").all_on

@@ -8,6 +8,7 @@ import json
 import logging
 
 import pytest
+from botocore.exceptions import ClientError
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QLabel
@@ -97,6 +98,7 @@ def test_bucket_list_shows_region_date_and_versioning_badge(qtbot, qtmodeltester
     corner = QColor(badge.pixel(24, 24))
     assert corner.blue() > 150 and corner.red() < 80, corner.name()  # the blue badge, bottom right
     assert QColor(plain.pixel(24, 24)).red() > 150  # no badge: the bucket's own red
+    assert model.index(rows["kept"], COL_CLASS).data(Qt.ItemDataRole.DecorationRole) is None  # the name only
     win.table.sortByColumn(COL_SIZE, Qt.SortOrder.DescendingOrder)  # by region
     assert model.index(0, COL_SIZE).data() == "us-east-1"
     assert model.index(model.rowCount() - 1, COL_SIZE).data() == "eu-west-1"
@@ -191,6 +193,8 @@ def test_cors_table_and_json_round_trip(qtbot, bucket_window, s3_admin) -> None:
     tab.table.item(0, 0).setText("https://app.example.com, https://admin.example.com")
     tab.table.item(0, 1).setText("get, put")
     tab.table.item(0, 2).setText("*")
+    tab.table.item(0, 4).setText("soon")
+    assert not tab.apply_button.isEnabled() and "whole number" in tab.problem_label.text()
     tab.table.item(0, 4).setText("600")
     tab.views.show_json(True)
     rules = json.loads(tab.views.editor.toPlainText())
@@ -221,7 +225,7 @@ def test_policy_templates_public_warning_and_delete(qtbot, bucket_window, s3_adm
     answers.answers = [False]
     qtbot.mouseClick(tab.apply_button, Qt.MouseButton.LeftButton)
     assert "anyone on the internet" in answers.questions[-1]
-    with pytest.raises(Exception):  # "no" sent nothing
+    with pytest.raises(ClientError, match="NoSuchBucketPolicy"):  # "no" sent nothing
         s3_admin.get_bucket_policy(Bucket="settings")
     answers.answers = [True]
     apply(qtbot, tab)
@@ -236,8 +240,24 @@ def test_policy_templates_public_warning_and_delete(qtbot, bucket_window, s3_adm
     with qtbot.waitSignal(tab.applied, timeout=10000):
         qtbot.mouseClick(tab.delete_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: tab.loaded and tab.editor.toPlainText() == "", timeout=10000)
-    with pytest.raises(Exception):
+    with pytest.raises(ClientError, match="NoSuchBucketPolicy"):
         s3_admin.get_bucket_policy(Bucket="settings")
+
+
+def test_a_deny_without_tls_policy_on_plain_http_asks_first(qtbot, bucket_window, s3_admin, answers) -> None:
+    """Found on SeaweedFS, which enforces policies: on an http:// endpoint this template locks the app out."""
+    dialog = open_settings(qtbot, bucket_window, "settings")
+    tab = show(qtbot, dialog, dialog.policy)
+    index = tab.template_combo.findText("Deny requests without TLS")
+    tab.template_combo.setCurrentIndex(index)
+    tab.template_combo.activated.emit(index)
+    answers.answers = [False]
+    qtbot.mouseClick(tab.apply_button, Qt.MouseButton.LeftButton)
+    assert "plain HTTP" in answers.questions[-1] and "lose access" in answers.questions[-1]
+    qtbot.wait(100)
+    with pytest.raises(ClientError, match="NoSuchBucketPolicy"):  # "no" sent nothing
+        s3_admin.get_bucket_policy(Bucket="settings")
+    assert tab.dirty  # the text is kept for another try
 
 
 def test_lifecycle_rules_edited_in_the_form(qtbot, bucket_window, s3_admin) -> None:
@@ -367,6 +387,23 @@ def test_a_put_taken_for_create_bucket_reads_as_unsupported(qtbot, proxied_windo
     qtbot.waitUntil(lambda: cors._task is None, timeout=10000)
     assert cors.state_label.text() == f"{UNSUPPORTED} Nothing was changed."
     assert cors.dirty  # the edit is kept
+
+
+def test_an_edit_made_the_moment_a_tab_shows_can_be_applied(qtbot, bucket_window) -> None:
+    """The read's result and its "finished" arrive as two events; an edit between them (a quick user,
+    a busy machine) must find Apply enabled, not wait for the second."""
+    dialog = open_settings(qtbot, bucket_window, "settings")
+    tab = dialog.tags
+    original, seen = tab._show, []
+
+    def show_then_edit(value) -> None:  # noqa: ANN001
+        original(value)
+        tab.tags.add_row("quick", "1")
+        seen.append(tab.apply_button.isEnabled())
+    tab._show = show_then_edit
+    dialog.show_tab(tab)
+    qtbot.waitUntil(lambda: bool(seen), timeout=10000)
+    assert seen == [True]
 
 
 def test_closing_with_unapplied_changes_asks_first(qtbot, bucket_window, answers) -> None:

@@ -590,6 +590,8 @@ class ObjectTableModel(FlatTableModel):
                 return details.region
             return "" if details.versioning is None else VERSIONING_LABELS.get(details.versioning, details.versioning)
         if role == Qt.ItemDataRole.DecorationRole:
+            if column != COL_NAME:
+                return None
             versioned = details is not None and details.versioning == "Enabled"
             return icons.icon("bucket-versioned" if versioned else "bucket")
         if role == Qt.ItemDataRole.ToolTipRole and details is not None and details.versioning == "Enabled":

@@ -70,6 +70,29 @@ def public_statements(text: str) -> list[str]:
     return found
 
 
+def denies_plain_http(text: str) -> bool:
+    """Whether the policy refuses requests made without TLS (aws:SecureTransport false).
+
+    On a plain-HTTP endpoint such a policy locks every client out, this one included, and servers
+    that enforce policies (SeaweedFS does) then refuse even the request to delete it again.
+    """
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError:
+        return False
+    statements = document.get("Statement", []) if isinstance(document, dict) else []
+    if isinstance(statements, dict):
+        statements = [statements]
+    for statement in statements:
+        if not isinstance(statement, dict) or statement.get("Effect") != "Deny":
+            continue
+        condition = statement.get("Condition")
+        for test in (condition.values() if isinstance(condition, dict) else ()):
+            if isinstance(test, dict) and str(test.get("aws:SecureTransport", "")).lower() == "false":
+                return True
+    return False
+
+
 def _document(*statements: dict[str, Any]) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, indent=2)
 

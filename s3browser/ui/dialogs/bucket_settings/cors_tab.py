@@ -113,7 +113,7 @@ class CorsTab(SettingsTab):
             cells = [self.table.item(row, column) for column in range(len(COLUMNS))]
             texts = [cell.text() if cell is not None else "" for cell in cells]
             age_text = texts[4].strip()
-            age = int(age_text) if age_text.lstrip("-").isdigit() else (None if not age_text else -1)
+            age = int(age_text) if age_text.lstrip("-").isdigit() else None  # other text: see problem()
             rule_id = str(cells[0].data(Qt.ItemDataRole.UserRole) or "") if cells[0] is not None else ""
             rules.append(CorsRule(_split(texts[0]), [m.upper() for m in _split(texts[1])], _split(texts[2]),
                                   _split(texts[3]), age, rule_id))
@@ -145,7 +145,9 @@ class CorsTab(SettingsTab):
     def problem(self) -> str | None:
         if self.views.in_json:
             return self.views.problem()
-        rules = self.table_rules()
-        if any(rule.max_age == -1 for rule in rules):
-            return "The max age is a whole number of seconds."
-        return cors_problem(rules)
+        for row in range(self.table.rowCount()):
+            cell = self.table.item(row, len(COLUMNS) - 1)
+            age = cell.text().strip() if cell is not None else ""
+            if age and not age.lstrip("-").isdigit():
+                return f"Rule {row + 1}: the max age is a whole number of seconds (not “{age}”)."
+        return cors_problem(self.table_rules())

@@ -36,6 +36,7 @@ class FormOrJson(QWidget):
         self.bar.addTab("&Rules")
         self.bar.addTab("&JSON")
         self.bar.setDrawBase(False)
+        self.bar.setExpanding(False)
         self.editor = CodeEditor()
         self.editor.setAccessibleName("JSON")
         self.stack = QStackedWidget()

@@ -66,19 +66,23 @@ def _json_problem(text: str) -> str | None:
 class _DaysField(QWidget):
     """[x] label [N] days: an optional number of days."""
 
-    def __init__(self, label: str, suffix: str = " days", minimum: int = 1) -> None:
+    def __init__(self, label: str, minimum: int = 1) -> None:
         super().__init__()
         self.check = QCheckBox(label)
         self.spin = QSpinBox()
         self.spin.setRange(minimum, MAX_DAYS)
-        self.spin.setSuffix(suffix)
         self.spin.setEnabled(False)
+        self.spin.valueChanged.connect(self._agree)
+        self._agree(self.spin.value())
         self.check.toggled.connect(self.spin.setEnabled)
         self.row = QHBoxLayout(self)
         self.row.setContentsMargins(0, 0, 0, 0)
         self.row.addWidget(self.check)
         self.row.addWidget(self.spin)
         self.row.addStretch()
+
+    def _agree(self, days: int) -> None:
+        self.spin.setSuffix(" day" if days == 1 else " days")
 
     def value(self) -> int | None:
         return self.spin.value() if self.check.isChecked() else None
@@ -100,6 +104,7 @@ class LifecycleTab(SettingsTab):
         self._form_problem: str | None = None  # the form holds something no rule can (bad tags, days)
         self.rule_list = QListWidget()
         self.rule_list.setAccessibleName("Lifecycle rules")
+        self.rule_list.setWordWrap(True)
         self.rule_list.currentRowChanged.connect(self._select)
         self.add_button = QPushButton("&Add rule")
         self.add_button.clicked.connect(self.add_rule)
@@ -118,6 +123,7 @@ class LifecycleTab(SettingsTab):
         splitter.addWidget(left)
         splitter.addWidget(self.form)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([240, 460])
         splitter.setChildrenCollapsible(False)
         self.views = FormOrJson(splitter, lambda: rules_to_json(self.rules), self._take_json, _json_problem)
         self.views.changed.connect(self.edited)
@@ -139,8 +145,8 @@ class LifecycleTab(SettingsTab):
         self.noncurrent.spin.setPrefix("after ")
         self.keep_spin = QSpinBox()
         self.keep_spin.setRange(0, 100)
-        self.keep_spin.setSpecialValueText("none")
-        self.keep_spin.setPrefix("but keep the newest ")
+        self.keep_spin.setSpecialValueText("and keep none")
+        self.keep_spin.setPrefix("and keep the newest ")
         self.noncurrent.row.insertWidget(2, self.keep_spin)
         self.keep_spin.setEnabled(False)
         self.noncurrent.check.toggled.connect(self.keep_spin.setEnabled)

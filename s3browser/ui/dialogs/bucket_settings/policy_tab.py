@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton
 from s3browser.core.ops.bucket_settings.policy import (
     TEMPLATES,
     delete_policy,
+    denies_plain_http,
     get_policy,
     policy_problem,
     public_statements,
@@ -88,6 +89,13 @@ class PolicyTab(SettingsTab):
         return problem
 
     def confirm_apply(self, value: Any) -> bool:
+        endpoint = self.connection.profile.endpoint_url or ""
+        if endpoint.startswith("http://") and denies_plain_http(value) and not interaction.confirm(
+                self, "Lock this connection out?",
+                f"This connection talks plain HTTP ({endpoint}) and the policy refuses every request without "
+                f"TLS: this app would lose access to bucket “{self.bucket}”, even to change the policy back. "
+                "Save it anyway?"):
+            return False
         already = set(public_statements(self.value or ""))
         public = [name for name in public_statements(value) if name not in already]
         if not public:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
+from s3browser.ui.colors import color_style
 from s3browser.ui.context import AppContext
 from s3browser.ui.tasks import Task
 
@@ -58,8 +59,9 @@ class SettingsTab(QWidget):
         self.problem_label = QLabel()
         self.problem_label.setObjectName("problemLabel")
         self.problem_label.setWordWrap(True)
+        self.problem_label.setStyleSheet(color_style("error"))
         self.problem_label.hide()
-        self.apply_button = QPushButton("&Apply")
+        self.apply_button = QPushButton("Appl&y")  # "&Add" is taken on the tables
         self.apply_button.setEnabled(False)
         self.apply_button.clicked.connect(self.apply)
         self.revert_button = QPushButton("Re&vert")
@@ -109,7 +111,7 @@ class SettingsTab(QWidget):
 
     # ---------------------------------------------------------------- loading
     def ensure_loaded(self) -> None:
-        if not self.loaded and not self.unsupported and self._task is None and not self.retry_button.isVisible():
+        if not self.loaded and not self.unsupported and self._task is None and self.retry_button.isHidden():
             self.reload()
 
     def reload(self) -> None:
@@ -141,6 +143,7 @@ class SettingsTab(QWidget):
             self._task = None
 
     def _loaded(self, value: Any) -> None:
+        self._task = None  # done: edits made before its "finished" arrives may be applied at once
         self.value = value
         self.loaded = True
         self.state_label.hide()
@@ -158,6 +161,7 @@ class SettingsTab(QWidget):
         self.update_state()
 
     def _load_failed(self, exc: BaseException) -> None:
+        self._task = None
         error = describe(exc, bucket=self.bucket)
         self.body.hide()
         if error.kind == "unsupported":
@@ -221,8 +225,10 @@ class SettingsTab(QWidget):
         self.reload()  # show what the server stored, not what was typed
 
     def _apply_failed(self, exc: BaseException) -> None:
+        self._task = None
         error = describe(exc, bucket=self.bucket)
         message = f"{UNSUPPORTED} Nothing was changed." if error.kind == "unsupported" else error.message
         self.state_label.setText(message)
         self.state_label.show()
         log.warning("bucket %s: changing %s failed: %s", self.bucket, self.what, error.detail)
+        self.update_state()
