@@ -9,6 +9,7 @@ answering BucketAlreadyExists; that is unsupported too, never "the bucket exists
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -47,6 +48,21 @@ def write_setting(conn: Connection, bucket: str, what: str, operation: Callable[
         if error_code(exc) in _TAKEN_FOR_CREATE:
             raise SettingUnsupported(what) from exc
         raise
+
+
+def rule_dicts_from_json(text: str, unwrap: Callable[[dict[str, Any]], Any], shape: str) -> list[dict[str, Any]]:
+    """The list of rule objects in ``text`` (S3's JSON: a bare list, or the document ``unwrap`` opens);
+    S3BrowserError naming the line of a syntax error, or ``shape`` when it is not a list of objects."""
+    try:
+        data = json.loads(text) if text.strip() else []
+    except json.JSONDecodeError as exc:
+        raise S3BrowserError(f"The JSON is not valid: {exc.msg} at line {exc.lineno}, column {exc.colno}.",
+                             kind="invalid") from exc
+    if isinstance(data, dict):
+        data = unwrap(data)
+    if not isinstance(data, list) or not all(isinstance(rule, dict) for rule in data):
+        raise S3BrowserError(shape, kind="invalid")
+    return data
 
 
 def counted(count: int, noun: str) -> str:

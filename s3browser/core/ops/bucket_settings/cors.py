@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from s3browser.core.ops.bucket_settings.common import counted, read_setting, write_setting
+from s3browser.core.ops.bucket_settings.common import counted, read_setting, rule_dicts_from_json, write_setting
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import S3BrowserError
 
@@ -79,16 +79,9 @@ def rules_to_json(rules: list[CorsRule]) -> str:
 
 def rules_from_json(text: str) -> list[CorsRule]:
     """Rules from S3's JSON (a list of rules, or {"CORSRules": [...]}); S3BrowserError when it is not."""
-    try:
-        data = json.loads(text) if text.strip() else []
-    except json.JSONDecodeError as exc:
-        raise S3BrowserError(f"The JSON is not valid: {exc.msg} at line {exc.lineno}, column {exc.colno}.",
-                             kind="invalid") from exc
-    if isinstance(data, dict):
-        data = data.get("CORSRules", data.get("CORSConfiguration", {}).get("CORSRules"))
-    if not isinstance(data, list) or not all(isinstance(rule, dict) for rule in data):
-        raise S3BrowserError("The JSON must be a list of rules, each an object with AllowedOrigins and "
-                             "AllowedMethods.", kind="invalid")
+    data = rule_dicts_from_json(
+        text, lambda doc: doc.get("CORSRules", doc.get("CORSConfiguration", {}).get("CORSRules")),
+        "The JSON must be a list of rules, each an object with AllowedOrigins and AllowedMethods.")
     known = {"AllowedOrigins", "AllowedMethods", "AllowedHeaders", "ExposeHeaders", "MaxAgeSeconds", "ID"}
     for number, rule in enumerate(data, 1):
         unknown = sorted(set(rule) - known)

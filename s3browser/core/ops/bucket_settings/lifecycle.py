@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from s3browser.core.ops.bucket_settings.common import counted, read_setting, write_setting
+from s3browser.core.ops.bucket_settings.common import counted, read_setting, rule_dicts_from_json, write_setting
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import S3BrowserError
 
@@ -186,15 +186,8 @@ def rules_to_json(rules: list[LifecycleRule]) -> str:
 
 def rules_from_json(text: str) -> list[LifecycleRule]:
     """Rules from S3's JSON (a list of rules, or {"Rules": [...]}); S3BrowserError when it is not."""
-    try:
-        data = json.loads(text) if text.strip() else []
-    except json.JSONDecodeError as exc:
-        raise S3BrowserError(f"The JSON is not valid: {exc.msg} at line {exc.lineno}, column {exc.colno}.",
-                             kind="invalid") from exc
-    if isinstance(data, dict):
-        data = data.get("Rules")
-    if not isinstance(data, list) or not all(isinstance(rule, dict) for rule in data):
-        raise S3BrowserError("The JSON must be a list of lifecycle rules, each a JSON object.", kind="invalid")
+    data = rule_dicts_from_json(text, lambda doc: doc.get("Rules"),
+                                "The JSON must be a list of lifecycle rules, each a JSON object.")
     try:
         return [LifecycleRule.from_s3(rule) for rule in data]
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
