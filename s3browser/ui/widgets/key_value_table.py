@@ -18,13 +18,23 @@ from PySide6.QtWidgets import (
 )
 
 
+def remove_selected_rows(table: QTableWidget) -> int:
+    """Remove the selected rows of ``table`` (or the current row when none is selected); how many went."""
+    rows = sorted({index.row() for index in table.selectionModel().selectedRows()}, reverse=True)
+    if not rows and table.currentRow() >= 0:
+        rows = [table.currentRow()]
+    for row in rows:
+        table.removeRow(row)
+    return len(rows)
+
+
 class KeyValueTable(QWidget):
     """Rows of (name, value); ``problem`` says in one sentence why the current rows would be refused."""
 
     changed = Signal()
 
     def __init__(self, name_label: str, problem: Callable[[dict[str, str]], str | None],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, show_problem: bool = True) -> None:
         super().__init__(parent)
         self._problem = problem
         self.table = QTableWidget(0, 2)
@@ -41,6 +51,8 @@ class KeyValueTable(QWidget):
         self.problem_label = QLabel()
         self.problem_label.setObjectName("problemLabel")
         self.problem_label.setWordWrap(True)
+        self._show_problem = show_problem  # False: the owner shows check()'s sentence itself
+        self.problem_label.hide()
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
@@ -78,12 +90,7 @@ class KeyValueTable(QWidget):
         self._on_changed()
 
     def remove_selected(self) -> None:
-        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()}, reverse=True)
-        if not rows and self.table.currentRow() >= 0:
-            rows = [self.table.currentRow()]
-        for row in rows:
-            self.table.removeRow(row)
-        if rows:
+        if remove_selected_rows(self.table):
             self.edited = True
             self._on_changed()
 
@@ -109,7 +116,7 @@ class KeyValueTable(QWidget):
         else:
             problem = self._problem(self.values())
         self.problem_label.setText(problem or "")
-        self.problem_label.setVisible(bool(problem))
+        self.problem_label.setVisible(bool(problem) and self._show_problem)
         return problem
 
     def _on_changed(self, *_args: object) -> None:

@@ -31,6 +31,7 @@ from s3browser.core.s3.errors import S3BrowserError
 from s3browser.ui.context import AppContext
 from s3browser.ui.dialogs.bucket_settings.json_view import FormOrJson
 from s3browser.ui.dialogs.bucket_settings.tab import SettingsTab
+from s3browser.ui.widgets.key_value_table import remove_selected_rows
 
 COLUMNS = ("Allowed origins", "Methods", "Allowed headers", "Exposed headers", "Max age (s)")
 HINT = (f"Separate several values with commas. Methods: {', '.join(METHODS)}. An origin is like "
@@ -99,12 +100,7 @@ class CorsTab(SettingsTab):
         self.edited()
 
     def remove_selected(self) -> None:
-        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()}, reverse=True)
-        if not rows and self.table.currentRow() >= 0:
-            rows = [self.table.currentRow()]
-        for row in rows:
-            self.table.removeRow(row)
-        if rows:
+        if remove_selected_rows(self.table):
             self.edited()
 
     def table_rules(self) -> list[CorsRule]:

@@ -27,9 +27,7 @@ class TagsTab(SettingsTab):
         super().__init__(ctx, connection, bucket)
         self.count_label = QLabel()
         self.count_label.setObjectName("tagCount")
-        self.tags = KeyValueTable("Key", bucket_tags_problem)
-        self.tags.problem_label.setObjectName("tagProblem")  # the tab's own problem label says it
-        self.tags.problem_label.hide()
+        self.tags = KeyValueTable("Key", bucket_tags_problem, show_problem=False)  # the tab's label says it
         self.tags.changed.connect(self.edited)
         self.tags.changed.connect(self._count)
         self.body_layout.addWidget(self.count_label)
@@ -53,6 +51,4 @@ class TagsTab(SettingsTab):
         return self.tags.values()
 
     def problem(self) -> str | None:
-        problem = self.tags.check()
-        self.tags.problem_label.hide()
-        return problem
+        return self.tags.check()
