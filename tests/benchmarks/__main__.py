@@ -131,7 +131,39 @@ class _Done(Exception):
     pass
 
 
-TRANSFERS = ("T1: upload 1 file", "T2: download 1 file", "T3: upload small files")
+TRANSFERS = ("T1: upload 1 file", "T2: download 1 file", "T3: upload small files", "T4: upload many tiny files")
+
+
+def settle() -> None:
+    """Give every tool the same start: no dirty pages, and free memory to write into.
+
+    On this machine writing 1 GiB into a full page cache cost 1.7 s of kernel time, into free
+    memory 0.2 s; whichever tool ran right after the server had written gigabytes paid for the
+    others.  Dropping the (clean) page cache needs root; without it only the sync happens.
+    """
+    os.sync()
+    try:
+        with open("/proc/sys/vm/drop_caches", "w") as handle:
+            handle.write("1")
+    except OSError:
+        pass
+
+
+def group_cpu_seconds(pgid: int) -> float:
+    """CPU used so far by every process of a process group (the server and its helpers)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def run_transfer_benchmarks(server: RunningServer, tools: dict[str, str], env: dict[str, str], work: Path,
@@ -148,6 +180,11 @@ def run_transfer_benchmarks(server: RunningServer, tools: dict[str, str], env: d
     small.mkdir()
     for i in range(args.small_files):
         (small / f"f{i:05d}.dat").write_bytes(os.urandom(4096))
+    tiny = work / "tiny"
+    tiny.mkdir()
+    for i in range(args.tiny_files):
+        (tiny / f"t{i:06d}.dat").write_bytes(os.urandom(1024))
+    folders = {TRANSFERS[2]: small, TRANSFERS[3]: tiny}
     client.upload_file(str(big), "transfers", "source/big.bin")
     out = work / "out"
     rclone_conf = work / "rclone-t.conf"
@@ -169,18 +206,23 @@ def run_transfer_benchmarks(server: RunningServer, tools: dict[str, str], env: d
                                 "s3://transfers/source/big.bin", str(out / "big.bin")],
                     "rclone": [tools["rclone"], "--config", str(rclone_conf), "copyto", "sw:transfers/source/big.bin",
                                str(out / "big.bin")]}
-        return {"s5cmd": [tools["s5cmd"], "--endpoint-url", ep, "cp", f"{small}/*", f"s3://transfers/{tag}/small/"],
+        folder = folders[kind]
+        return {"s5cmd": [tools["s5cmd"], "--endpoint-url", ep, "cp", f"{folder}/*", f"s3://transfers/{tag}/{folder.name}/"],
                 "aws CLI": [tools["aws"], "--endpoint-url", ep, "s3", "cp", "--only-show-errors", "--recursive",
-                            str(small), f"s3://transfers/{tag}/small/"],
-                "rclone": [tools["rclone"], "--config", str(rclone_conf), "copy", str(small),
-                           f"sw:transfers/{tag}/small/"]}
+                            str(folder), f"s3://transfers/{tag}/{folder.name}/"],
+                "rclone": [tools["rclone"], "--config", str(rclone_conf), "copy", str(folder),
+                           f"sw:transfers/{tag}/{folder.name}/"]}
 
     for run in range(args.runs):
         print(f"transfers run {run + 1}/{args.runs}", flush=True)
         for kind in TRANSFERS:
+            if kind == TRANSFERS[3] and not args.tiny_files:
+                continue
             shutil.rmtree(out, ignore_errors=True)
             out.mkdir()
             tag = f"r{run}"
+            settle()
+            server_cpu = group_cpu_seconds(server.process.pid)
             if kind == TRANSFERS[0]:
                 result = probe(env, "gui-transfer", "upload", ep, server.access_key, server.secret_key,
                                "transfers", str(big), f"s3b-{tag}/")
@@ -189,15 +231,20 @@ def run_transfer_benchmarks(server: RunningServer, tools: dict[str, str], env: d
                                "transfers", str(out), "source/big.bin")
             else:
                 result = probe(env, "gui-transfer", "upload", ep, server.access_key, server.secret_key,
-                               "transfers", str(small), f"s3b-{tag}/")
+                               "transfers", str(folders[kind]), f"s3b-{tag}/")
+            result["server_cpu_seconds"] = group_cpu_seconds(server.process.pid) - server_cpu
             if result["failed"]:
                 raise RuntimeError(f"s3browser {kind} failed: {result['failed']}")
             raw.setdefault(f"{kind} | s3browser", []).append(result)
             for name, argv in peers(kind, f"{name_tag(run)}").items():
                 shutil.rmtree(out, ignore_errors=True)
                 out.mkdir()
+                settle()
+                server_cpu = group_cpu_seconds(server.process.pid)
                 seconds, rss, _ = run_with_rusage(argv, env)
-                raw.setdefault(f"{kind} | {name}", []).append({"seconds": seconds, "peak_rss_kb": rss})
+                raw.setdefault(f"{kind} | {name}", []).append({
+                    "seconds": seconds, "peak_rss_kb": rss,
+                    "server_cpu_seconds": group_cpu_seconds(server.process.pid) - server_cpu})
 
 
 def _many_files(root: Path, count: int) -> None:
@@ -287,20 +334,35 @@ def name_tag(run: int) -> str:
 
 
 def report_transfers(raw: dict[str, Any], results: dict[str, Any]) -> str:
+    """Medians per tool; for s3browser the memory is the window plus its workers (each at its own peak)."""
     if f"{TRANSFERS[0]} | s3browser" not in raw:
         return ""
-    rows = [("Transfers", "tool", "wall s", "peak RSS MiB", "s3browser / tool", "GUI stall ms")]
+    rows = [("Transfers", "tool", "wall s", "peak RSS MiB", "s3browser / tool", "GUI stall ms (worst)",
+             "CPU s: client / server")]
     summary = results.setdefault("summary", {})
     for kind in TRANSFERS:
+        if f"{kind} | s3browser" not in raw:
+            continue
         ours = median([r["seconds"] for r in raw[f"{kind} | s3browser"]])
         for name in ("s3browser", "s5cmd", "aws CLI", "rclone"):
             runs = raw[f"{kind} | {name}"]
             seconds = median([r["seconds"] for r in runs])
             rss = median([r["peak_rss_kb"] for r in runs]) / 1024
-            stall = f"{median([r['stall'] for r in runs]) * 1000:.0f}" if name == "s3browser" else ""
-            summary[f"{kind} {name}"] = {"seconds": seconds, "peak_rss_mib": rss}
+            server = median([r.get("server_cpu_seconds", 0.0) for r in runs])
+            entry: dict[str, Any] = {"seconds": seconds, "peak_rss_mib": rss, "server_cpu_seconds": server}
+            stall = cpu = ""
+            if name == "s3browser":
+                worst = max(r["stall"] for r in runs)
+                entry.update(stall_median=median([r["stall"] for r in runs]), stall_worst=worst,
+                             gui_cpu_seconds=median([r.get("gui_cpu_seconds", 0.0) for r in runs]),
+                             workers_cpu_seconds=median([r.get("workers_cpu_seconds", 0.0) for r in runs]))
+                stall = f"{entry['stall_median'] * 1000:.0f} ({worst * 1000:.0f})"
+                cpu = f"{entry['gui_cpu_seconds']:.1f} + {entry['workers_cpu_seconds']:.1f} / {server:.1f}"
+            else:
+                cpu = f"/ {server:.1f}"
+            summary[f"{kind} {name}"] = entry
             rows.append((kind, name, f"{seconds:.2f}", f"{rss:.0f}",
-                         "" if name == "s3browser" else f"{ours / seconds:.2f}", stall))
+                         "" if name == "s3browser" else f"{ours / seconds:.2f}", stall, cpu))
     return table(rows)
 
 
@@ -324,6 +386,7 @@ def main() -> int:
     parser.add_argument("--json", default="benchmark-results.json")
     parser.add_argument("--big-file-mib", type=int, default=1024)
     parser.add_argument("--small-files", type=int, default=5000)
+    parser.add_argument("--tiny-files", type=int, default=50_000, help="T4: files of 1 KiB (0 skips T4)")
     parser.add_argument("--skip-transfers", action="store_true")
     parser.add_argument("--skip-listing", action="store_true")
     parser.add_argument("--sync-files", type=int, default=20_000)

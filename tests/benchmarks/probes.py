@@ -24,6 +24,28 @@ def peak_rss_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
+def proc_peak_rss_kb(pid: int) -> int:
+    """A process's own high-water mark (VmHWM starts afresh at exec, unlike ru_maxrss)."""
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def proc_cpu_seconds(pid: int) -> float:
+    """User plus system CPU of one process so far."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def current_rss_bytes() -> int:
     with open("/proc/self/statm") as handle:
         return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
@@ -269,19 +291,22 @@ def gui_transfer(mode: str, endpoint: str, access_key: str, secret_key: str, buc
     else:
         window.transfer_actions.upload_paths([Path(local)], Location(bucket, remote),
                                              UploadOptions(overwrite=Overwrite.OVERWRITE))
+    cpu_start = time.process_time()
     _wait(app, lambda: bool(window.transfers.model.items) and window.transfers.active_count == 0, timeout=1800)
     seconds = time.perf_counter() - start
+    gui_cpu = time.process_time() - cpu_start
     stall = heartbeat.stop()
     failed = [i.error for i in window.transfers.model.items if i.state.value != "Done"]
-    workers = sum(len(getattr(engine, "_workers", [])) for engine in window.transfers._engines.values())
+    # The workers' own peaks and CPU, read before they stop (RUSAGE_CHILDREN would count the
+    # window's memory again: ru_maxrss survives fork and exec).
+    pids = [w.process.pid for engine in window.transfers._engines.values() for w in getattr(engine, "_workers", [])]
+    workers_rss = [proc_peak_rss_kb(pid) for pid in pids]
+    workers_cpu = sum(proc_cpu_seconds(pid) for pid in pids)
     window.shutdown()
-    import resource
-
-    # Transfers run in worker processes: count each at the largest worker's peak (ru_maxrss of children).
-    workers_rss_kb = workers * resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return {"seconds": seconds, "stall": stall, "files": len(window.transfers.model.items),
-            "failed": failed[:3], "peak_rss_kb": peak_rss_kb(), "workers": workers,
-            "workers_rss_kb": workers_rss_kb}
+            "failed": failed[:3], "peak_rss_kb": peak_rss_kb(), "workers": len(pids),
+            "workers_rss_kb": sum(workers_rss), "workers_peak_rss_kb": workers_rss,
+            "gui_cpu_seconds": gui_cpu, "workers_cpu_seconds": workers_cpu}
 
 
 def _count_calls(conn) -> dict[str, int]:  # noqa: ANN001

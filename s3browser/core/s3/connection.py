@@ -124,6 +124,11 @@ class Connection:
     def endpoint_url(self) -> str | None:
         return self.profile.endpoint_url or None
 
+    def frozen_credentials(self) -> Any:
+        """The credentials requests are signed with now (refreshed first if they expire), or None."""
+        credentials = self._session.get_credentials()
+        return credentials.get_frozen_credentials() if credentials is not None else None
+
     def client_for_region(self, region: str) -> Any:
         """The shared client for ``region`` (made on first use)."""
         with self._lock:

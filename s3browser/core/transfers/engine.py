@@ -1,8 +1,9 @@
 """Uploads, downloads and server-side copies for one connection: progress, cancel, nothing half-done.
 
 * Small files go to ``put_object`` as bytes; larger ones through :mod:`multipart_upload`, the one
-  multipart uploader (journaled, resumable, checked for edits before it completes).
-* Downloads use s3transfer (parallel ranges) into a temporary file created with ``O_EXCL`` under a
+  multipart uploader (journaled, resumable, checked for edits before it completes).  Both send
+  through awscrt (:mod:`crt_transport`) when it is there, with botocore as the fallback.
+* Downloads use parallel ranged GETs (:mod:`ranged_download`) into a temporary file created with ``O_EXCL`` under a
   random name in a folder opened without following links (:mod:`local_writes`); the file is
   verified, renamed into place, and the final file checked before success is reported.  A large
   download that is interrupted keeps its temporary file and how much of it is complete, and
@@ -24,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from botocore.exceptions import ClientError
-from s3transfer.manager import TransferConfig, TransferManager
 from s3transfer.subscribers import BaseSubscriber
 
 from s3browser.core.local.content_types import guess_content_type
@@ -32,12 +32,14 @@ from s3browser.core.local.writes import TargetFolder
 from s3browser.core.ops.copy import copy_object, delete_source
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import S3BrowserError
+from s3browser.core.transfers.crt_transport import CrtFailure, CrtTransport, headers_for
 from s3browser.core.transfers.journal import (
     JournalEntry,
     PartialDownload,
     UploadJournal,
 )
 from s3browser.core.transfers.multipart import MemoryBudget, MultipartUploader
+from s3browser.core.transfers.ranged_download import TrackedFile, download_ranges, wants_md5
 from s3browser.core.transfers.verification import ObjectFacts, verify_download
 
 log = logging.getLogger(__name__)
@@ -173,6 +175,21 @@ class TransferHandle:
         return self._done.is_set()
 
 
+class _Started(Exception):
+    """Raised by work that has handed itself on (to a CRT request): it is not finished yet."""
+
+
+class _CrtRequestFuture:
+    """A started CRT request as a transfer's future: cancelling it cancels the request."""
+
+    def __init__(self, request: Any) -> None:
+        self._request = request
+
+    def cancel(self) -> bool:
+        self._request.cancel()
+        return True
+
+
 class _Completion:
     """Calls ``on_done`` exactly once, whatever path the transfer ends on."""
 
@@ -208,20 +225,25 @@ class TransferEngine:
     """
 
     def __init__(self, connection: Connection, max_concurrent_files: int = 10,
-                 journal: UploadJournal | None = None, small_file_limit: int = 1 * MiB) -> None:
+                 journal: UploadJournal | None = None, small_file_limit: int = 1 * MiB,
+                 use_crt: bool = True) -> None:
         self.connection = connection
         self.journal = journal
         self.small_file_limit = small_file_limit
         self._max_files = max_concurrent_files
         self._lock = threading.Lock()
         self._live: set[TransferHandle] = set()
-        self._download_manager_: TransferManager | None = None
-        self._small_pool = ThreadPoolExecutor(max(4, max_concurrent_files), thread_name_prefix="s3b-put")
+        self.fast = CrtTransport.for_connection(connection) if use_crt else None
+        # With the fast path a small PUT waits on C threads, not the GIL: more of them can be in flight.
+        small_threads = max(4, max_concurrent_files) * (2 if self.fast is not None else 1)
+        self._small_pool = ThreadPoolExecutor(small_threads, thread_name_prefix="s3b-put")
+        self._download_pool = ThreadPoolExecutor(max(2, max_concurrent_files), thread_name_prefix="s3b-get")
+        self._range_pool = ThreadPoolExecutor(2 * DOWNLOAD_CONCURRENCY, thread_name_prefix="s3b-range")
         self._upload_pool = ThreadPoolExecutor(max(2, max_concurrent_files), thread_name_prefix="s3b-upload")
         self._part_pool = ThreadPoolExecutor(max(DEFAULT_PARALLEL_PARTS, max_concurrent_files),
                                              thread_name_prefix="s3b-part")
         self._budget = MemoryBudget()
-        self.uploader = MultipartUploader(connection, journal, self._part_pool, self._budget)
+        self.uploader = MultipartUploader(connection, journal, self._part_pool, self._budget, fast=self.fast)
         self._facts: dict[tuple[str, str], ObjectFacts] = {}
         events = connection.client.meta.events
         events.register("before-parameter-build.s3.GetObject", _remember_params)
@@ -243,6 +265,8 @@ class TransferEngine:
         def run() -> None:
             try:
                 work()
+            except _Started:
+                pass  # it goes on elsewhere and finishes there
             except BaseException as exc:  # noqa: BLE001 - handed to the caller as data
                 finish(exc)
             else:
@@ -259,7 +283,12 @@ class TransferEngine:
         size = path.stat().st_size  # raises now if the file is gone, before anything is queued
         handle = TransferHandle(bucket, key)
         finish = _Completion(self, handle, on_done)
-        if size <= self.small_file_limit or (size < options.part_size and size <= SINGLE_PUT_LIMIT):
+        fast = self.fast
+        headers = headers_for(options.extra_args(path)) if fast is not None and fast.enabled else None
+        if headers is not None and size <= self.small_file_limit:
+            handle._future = self._run(self._small_pool, finish, lambda: self._start_small_fast(
+                path, bucket, key, options, headers, progress, handle, finish))
+        elif size <= self.small_file_limit or (size < options.part_size and size <= SINGLE_PUT_LIMIT):
             handle._future = self._run(self._small_pool, finish, lambda: self._put_whole(
                 path, bucket, key, options, progress, handle))
         else:
@@ -284,6 +313,63 @@ class TransferEngine:
         finally:
             self._budget.release(held)
         progress.on_progress(None, progress.total)
+        after = path.stat()
+        if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
+            raise S3BrowserError(f"{path.name} changed while it was being uploaded; retry to upload the new "
+                                 "version.", kind="changed")
+
+    def _start_small_fast(self, path: Path, bucket: str, key: str, options: UploadOptions, headers: dict[str, str],
+                          progress: Progress, handle: TransferHandle, finish: _Completion) -> None:
+        """Read a small file and start its PutObject on the fast path without waiting for it.
+
+        The pool thread is free again at once; the answer finishes the transfer on a CRT thread
+        (a thread per waiting PUT cost more CPU in GIL hand-offs than the PUT itself).
+        """
+        if handle.stopping:
+            raise CancelledError()
+        before = path.stat()
+        body = path.read_bytes()
+        if len(body) != before.st_size:
+            raise S3BrowserError(f"{path.name} changed while it was being read; retry to upload the new version.",
+                                 kind="changed")
+        assert self.fast is not None
+        fast = self.fast
+
+        def answered(failure: CrtFailure | None) -> None:
+            if failure is not None and handle.stopping:
+                finish(CancelledError())
+            elif failure is not None:
+                # Sent again through botocore, whose answer (or error) stands.
+                log.info("fast PutObject of s3://%s/%s failed (%s); sending it through botocore", bucket, key,
+                         failure)
+                self._run(self._small_pool, finish, lambda: self._put_again(path, bucket, key, options, body,
+                                                                             before, progress, failure))
+            else:
+                self._after_put(path, before, progress, finish)
+
+        request = fast.put_object(bucket, key, body, headers, answered)
+        handle._future = _CrtRequestFuture(request)
+        raise _Started()
+
+    def _put_again(self, path: Path, bucket: str, key: str, options: UploadOptions, body: bytes,
+                   before: os.stat_result, progress: Progress, failure: CrtFailure) -> None:
+        self.connection.client.put_object(Bucket=bucket, Key=key, Body=body, **options.extra_args(path))
+        if self.fast is not None and not failure.transient:
+            self.fast.demote(str(failure))  # botocore's request went through where ours did not
+        progress.on_progress(None, progress.total)
+        self._check_unchanged(path, before)
+
+    def _after_put(self, path: Path, before: os.stat_result, progress: Progress, finish: _Completion) -> None:
+        try:
+            progress.on_progress(None, progress.total)
+            self._check_unchanged(path, before)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller as data
+            finish(exc)
+        else:
+            finish(None)
+
+    @staticmethod
+    def _check_unchanged(path: Path, before: os.stat_result) -> None:
         after = path.stat()
         if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
             raise S3BrowserError(f"{path.name} changed while it was being uploaded; retry to upload the new "
@@ -318,20 +404,6 @@ class TransferEngine:
             log.warning("%d multipart uploads could not be aborted yet; retried at the next connect", left)
 
     # ---------------------------------------------------------------- downloads
-    def _download_manager(self) -> TransferManager:
-        """Downloads: 32 MiB ranges, 4 at a time.
-
-        Measured on a 1 GiB object: 10 threads reading ranges spend twice the CPU of 4 (they
-        convoy on the GIL), and 4 x 32 MiB is as fast as any wider setting on loopback.
-        """
-        with self._lock:
-            if self._download_manager_ is None:
-                config = TransferConfig(multipart_threshold=DOWNLOAD_PART_SIZE, multipart_chunksize=DOWNLOAD_PART_SIZE,
-                                        max_request_concurrency=DOWNLOAD_CONCURRENCY, max_submission_concurrency=2,
-                                        max_request_queue_size=1000, max_submission_queue_size=1000)
-                self._download_manager_ = TransferManager(self.connection.client, config)
-            return self._download_manager_
-
     def download(self, bucket: str, key: str, target: Path, size: int, etag: str, mtime: float,
                  progress: Progress, on_done: Callable[[BaseException | None], None],
                  root: Path | None = None) -> TransferHandle:
@@ -381,51 +453,8 @@ class TransferEngine:
         if cancel:
             for handle in list(self._live):
                 handle.interrupt() if keep_multipart else handle.cancel()
-        with self._lock:
-            manager, self._download_manager_ = self._download_manager_, None
-        if manager is not None:
-            manager.shutdown(cancel=cancel)
-        for pool in (self._upload_pool, self._small_pool, self._part_pool):
+        for pool in (self._download_pool, self._upload_pool, self._small_pool, self._part_pool, self._range_pool):
             pool.shutdown(wait=True, cancel_futures=cancel)
-
-
-class _TrackedFile:
-    """The temporary file s3transfer writes ranges into, in any order; knows how much of its start is complete."""
-
-    def __init__(self, raw: Any, prefix: int = 0, on_advance: Callable[[int], None] | None = None) -> None:
-        self.raw = raw
-        self.prefix = prefix
-        self._ranges: dict[int, int] = {}  # start -> end of writes beyond the prefix
-        self._on_advance = on_advance
-        self._reported = prefix
-        self._lock = threading.Lock()
-
-    def seekable(self) -> bool:
-        return True
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        return self.raw.seek(offset, whence)
-
-    def tell(self) -> int:
-        return self.raw.tell()
-
-    def write(self, data: bytes) -> int:
-        with self._lock:
-            start = self.raw.tell()
-            written = self.raw.write(data)
-            self._mark(start, start + written)
-        if self._on_advance is not None and self.prefix - self._reported >= DOWNLOAD_JOURNAL_STEP:
-            self._reported = self.prefix
-            self._on_advance(self.prefix)
-        return written
-
-    def _mark(self, start: int, end: int) -> None:
-        if start > self.prefix:
-            self._ranges[start] = max(end, self._ranges.get(start, 0))
-            return
-        self.prefix = max(self.prefix, end)
-        while self.prefix in self._ranges:
-            self.prefix = max(self.prefix, self._ranges.pop(self.prefix))
 
 
 class _Download:
@@ -446,7 +475,7 @@ class _Download:
         self._finish = finish
         self.folder: TargetFolder | None = None
         self.temp_name = ""
-        self.file: _TrackedFile | None = None
+        self.file: TrackedFile | None = None
         self.journal = engine.journal if size > RESUMABLE_DOWNLOAD_SIZE else None
         self._resumable = True  # false once the temporary file is known to be useless
         self._finish_lock = threading.Lock()
@@ -458,13 +487,10 @@ class _Download:
             if self._try_resume():
                 return
             self.temp_name, raw = self.folder.create_temp()
-            self.file = _TrackedFile(raw, on_advance=self._record if self.journal else None)
-            subscribers = [self.progress, _KnownEtag(self.etag), _Done(self.finish)]
-            # A single GET asks for the object's checksum headers (verified below and by botocore);
-            # ranged GETs do not: some servers answer them with the whole object's checksum.
-            extra = {"ChecksumMode": "ENABLED"} if self.size < DOWNLOAD_PART_SIZE else {}
-            self.handle._future = self.engine._download_manager().download(
-                self.bucket, self.key, self.file, extra_args=extra, subscribers=subscribers)
+            self.file = TrackedFile(raw, on_advance=self._record if self.journal else None,
+                                    journal_step=DOWNLOAD_JOURNAL_STEP, hash_md5=wants_md5(self.etag))
+            fetch = self._fetch_whole if self.size < DOWNLOAD_PART_SIZE else self._fetch_ranges
+            self.handle._future = self.engine._run(self.engine._download_pool, self.finish, fetch)
         except BaseException as exc:  # noqa: BLE001 - completion fires on every path
             self.finish(exc)
 
@@ -487,12 +513,44 @@ class _Download:
             self.folder.remove(partial.temp_path.name)
             return False
         self.temp_name = partial.temp_path.name
-        self.file = _TrackedFile(raw, prefix=partial.valid_bytes, on_advance=self._record)
+        self.file = TrackedFile(raw, prefix=partial.valid_bytes, on_advance=self._record,
+                                journal_step=DOWNLOAD_JOURNAL_STEP, hash_md5=wants_md5(self.etag))
         self.handle.resumed_bytes = partial.valid_bytes
         self.progress.on_progress(None, partial.valid_bytes)
         log.info("resuming the download of s3://%s/%s at byte %d", self.bucket, self.key, partial.valid_bytes)
         self.handle._future = self.engine._run(self.engine._small_pool, self.finish, self._fetch_rest)
         return True
+
+    def _fetch_ranges(self) -> None:
+        assert self.file is not None
+        download_ranges(self.engine.connection.client, self.bucket, self.key, self.size, self.etag, self.file,
+                        self.engine._range_pool, DOWNLOAD_PART_SIZE, DOWNLOAD_CONCURRENCY,
+                        lambda n: self.progress.on_progress(None, n), lambda: self.handle.stopping)
+
+    def _fetch_whole(self) -> None:
+        """One GET that asks for the object's checksum headers (botocore checks them as it reads; ranged
+        GETs do not ask: some servers answer them with the whole object's checksum)."""
+        assert self.file is not None
+        extra = {"IfMatch": self.etag} if self.etag else {}
+        try:
+            answer = self.engine.connection.client.get_object(Bucket=self.bucket, Key=self.key,
+                                                              ChecksumMode="ENABLED", **extra)
+        except ClientError as exc:
+            if exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 412:
+                raise S3BrowserError("The object changed on the server since it was listed; refresh and download "
+                                     "it again.", kind="changed") from None
+            raise
+        body = answer["Body"]
+        position = 0
+        try:
+            for chunk in body.iter_chunks(1 * MiB):
+                if self.handle.stopping:
+                    raise CancelledError()
+                self.file.write_at(position, chunk)
+                position += len(chunk)
+                self.progress.on_progress(None, len(chunk))
+        finally:
+            body.close()
 
     def _fetch_rest(self) -> None:
         """One ranged GET for the bytes after the complete prefix, only if the object is the same."""
@@ -540,7 +598,7 @@ class _Download:
                 raw = self.file.raw
                 raw.flush()
                 try:
-                    verify_download(raw, self.size, self.etag, facts)
+                    verify_download(raw, self.size, self.etag, facts, md5_hex=self.file.md5_hex(self.size))
                 except S3BrowserError:
                     self._resumable = False
                     raise
@@ -580,31 +638,6 @@ class _Download:
 
 def _remember_params(params: dict, context: dict, **kwargs: Any) -> None:
     context["s3browser_params"] = {k: params.get(k) for k in ("Bucket", "Key", "UploadId")}
-
-
-class _Done(BaseSubscriber):
-    def __init__(self, callback: Callable[[BaseException | None], None]) -> None:
-        self._callback = callback
-
-    def on_done(self, future: Any, **kwargs: Any) -> None:
-        try:
-            future.result()
-            error = None
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller as data
-            error = exc
-        self._callback(error)
-
-
-class _KnownEtag(BaseSubscriber):
-    """Tells s3transfer the ETag from the listing, so every ranged GET carries ``If-Match``."""
-
-    def __init__(self, etag: str) -> None:
-        self._etag = etag
-
-    def on_queued(self, future: Any, **kwargs: Any) -> None:
-        provide = getattr(future.meta, "provide_object_etag", None)  # s3transfer >= 0.10.3
-        if self._etag and provide is not None:
-            provide(self._etag)
 
 
 def wait_all(futures: list[Any], timeout: float = 600) -> None:

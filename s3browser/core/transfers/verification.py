@@ -51,8 +51,12 @@ class ObjectFacts:
         return self.encryption not in _ETAG_NOT_MD5 and not self.customer_key
 
 
-def verify_download(file: BinaryIO, size: int, etag: str, facts: ObjectFacts | None) -> None:
-    """Raise if ``file`` (the finished temporary file) is not the object."""
+def verify_download(file: BinaryIO, size: int, etag: str, facts: ObjectFacts | None,
+                    md5_hex: str | None = None) -> None:
+    """Raise if ``file`` (the finished temporary file) is not the object.
+
+    ``md5_hex`` is the file's MD5 when it was hashed while it was written (the file is then not
+    read again for it)."""
     file.seek(0, 2)
     actual = file.tell()
     if actual != size:
@@ -70,10 +74,12 @@ def verify_download(file: BinaryIO, size: int, etag: str, facts: ObjectFacts | N
         return
     match = _PLAIN_MD5_ETAG.match(etag or "")
     if match and facts.etag_is_md5:
-        digest = hashlib.md5(usedforsecurity=False)
-        for chunk in _chunks(file):
-            digest.update(chunk)
-        if digest.hexdigest() != match.group(1):
+        if md5_hex is None:
+            digest = hashlib.md5(usedforsecurity=False)
+            for chunk in _chunks(file):
+                digest.update(chunk)
+            md5_hex = digest.hexdigest()
+        if md5_hex != match.group(1):
             raise S3BrowserError("The downloaded data does not match the object's checksum (MD5).", kind="verify")
 
 

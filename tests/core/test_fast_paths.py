@@ -1,0 +1,256 @@
+"""The fast transfer paths against moto over HTTP: small PUTs through awscrt with botocore as the
+fallback, downloads in parallel ranges written in place, large parts streamed from the file."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.errors import describe
+from s3browser.core.settings.secrets import Secrets
+from s3browser.core.transfers import crt_transport, engine as engine_module, multipart
+from s3browser.core.transfers.engine import MiB, Progress, TransferEngine, UploadOptions
+from s3browser.core.transfers.ranged_download import TrackedFile
+from tests.conftest import SECRET_KEY, _profile
+from tests.support.fault_proxy import Request, s3_error
+
+pytestmark = pytest.mark.skipif(not crt_transport.crt_available(), reason="awscrt is not installed")
+
+
+def _header(request: Request, name: str) -> str:
+    return next((v for k, v in request.headers.items() if k.lower() == name.lower()), "")
+
+
+def _from_crt(request: Request) -> bool:
+    """botocore's requests carry our User-Agent; awscrt's do not."""
+    return "s3browser/" not in _header(request, "User-Agent")
+
+
+def run(start) -> BaseException | None:  # noqa: ANN001
+    done = threading.Event()
+    result: list[BaseException | None] = []
+
+    def on_done(error: BaseException | None) -> None:
+        result.append(error)
+        done.set()
+
+    start(on_done)
+    assert done.wait(60)
+    return result[0]
+
+
+def _engine(endpoint: str) -> TransferEngine:
+    return TransferEngine(Connection(_profile(endpoint), Secrets(SECRET_KEY)))
+
+
+def test_small_files_go_through_awscrt_with_their_headers(s3_endpoint, s3_admin, tmp_path: Path) -> None:
+    s3_admin.create_bucket(Bucket="fast-small")
+    engine = _engine(s3_endpoint)
+    try:
+        assert engine.fast is not None
+        options = UploadOptions(storage_class="STANDARD_IA", metadata={"owner": "ada"})
+        files = []
+        for i in range(20):
+            path = tmp_path / f"note {i} ü.txt"
+            path.write_bytes(os.urandom(100 + i))
+            files.append(path)
+        for path in files:
+            assert run(lambda done, p=path: engine.upload(p, "fast-small", f"in/{p.name}", options,
+                                                          Progress(p.stat().st_size), done)) is None
+        assert engine.fast.requests == 20 and engine.fast.enabled
+        for path in files:
+            answer = s3_admin.get_object(Bucket="fast-small", Key=f"in/{path.name}")
+            assert answer["Body"].read() == path.read_bytes()
+            assert answer["ContentType"] == "text/plain"
+            assert answer["Metadata"] == {"owner": "ada"}
+            assert answer["StorageClass"] == "STANDARD_IA"
+    finally:
+        engine.shutdown()
+
+
+def test_without_awscrt_every_request_goes_through_botocore(s3_endpoint, s3_admin, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(crt_transport.DISABLE_ENV, "1")
+    s3_admin.create_bucket(Bucket="no-crt")
+    engine = _engine(s3_endpoint)
+    try:
+        assert engine.fast is None
+        path = tmp_path / "a.txt"
+        path.write_bytes(b"plain")
+        assert run(lambda done: engine.upload(path, "no-crt", "a.txt", UploadOptions(), Progress(5), done)) is None
+        assert s3_admin.get_object(Bucket="no-crt", Key="a.txt")["Body"].read() == b"plain"
+    finally:
+        engine.shutdown()
+
+
+def test_a_server_that_refuses_the_fast_path_gets_botocore(fault_proxy, s3_admin, tmp_path: Path) -> None:
+    """The refused PUT is sent again through botocore, and the connection stops using awscrt."""
+    s3_admin.create_bucket(Bucket="refuses-crt")
+    refused: list[str] = []
+
+    def refuse_crt(request: Request):
+        if request.method == "PUT" and _from_crt(request):
+            refused.append(request.path)
+            return s3_error(400, "InvalidRequest", "Unsupported payload signing.")
+        return None
+
+    fault_proxy.rules.append(refuse_crt)
+    engine = _engine(fault_proxy.url)
+    try:
+        for i in range(3):
+            path = tmp_path / f"f{i}.bin"
+            path.write_bytes(bytes([i]) * 10)
+            assert run(lambda done, p=path: engine.upload(p, "refuses-crt", p.name, UploadOptions(),
+                                                          Progress(10), done)) is None
+            assert s3_admin.get_object(Bucket="refuses-crt", Key=path.name)["Body"].read() == path.read_bytes()
+        assert engine.fast is not None and not engine.fast.enabled
+        assert len(refused) == 1  # only the first: after it, botocore sends everything
+    finally:
+        engine.shutdown()
+
+
+def test_a_refusal_botocore_gets_too_is_reported_and_keeps_the_fast_path(fault_proxy, s3_admin,
+                                                                         tmp_path: Path) -> None:
+    s3_admin.create_bucket(Bucket="denies-all")
+    fault_proxy.rules.append(lambda r: s3_error(403, "AccessDenied", "Access Denied") if r.method == "PUT" else None)
+    engine = _engine(fault_proxy.url)
+    try:
+        path = tmp_path / "x.txt"
+        path.write_bytes(b"x")
+        error = run(lambda done: engine.upload(path, "denies-all", "x.txt", UploadOptions(), Progress(1), done))
+        assert error is not None and describe(error).kind == "denied"
+        assert engine.fast is not None and engine.fast.enabled  # botocore was refused as well
+    finally:
+        engine.shutdown()
+
+
+def test_a_busy_server_does_not_turn_the_fast_path_off(fault_proxy, s3_admin, tmp_path: Path) -> None:
+    s3_admin.create_bucket(Bucket="busy")
+    busy = {"left": 6}  # awscrt retries a 503 itself; then botocore's PUT gets through
+
+    def slow_down(request: Request):
+        if request.method == "PUT" and _from_crt(request) and busy["left"] > 0:
+            busy["left"] -= 1
+            return s3_error(503, "SlowDown", "Please reduce your request rate.")
+        return None
+
+    fault_proxy.rules.append(slow_down)
+    engine = _engine(fault_proxy.url)
+    try:
+        path = tmp_path / "b.txt"
+        path.write_bytes(b"busy")
+        assert run(lambda done: engine.upload(path, "busy", "b.txt", UploadOptions(), Progress(4), done)) is None
+        assert s3_admin.get_object(Bucket="busy", Key="b.txt")["Body"].read() == b"busy"
+        assert engine.fast is not None and engine.fast.enabled
+    finally:
+        engine.shutdown()
+
+
+def test_a_file_changed_during_a_fast_upload_fails(s3_endpoint, s3_admin, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    s3_admin.create_bucket(Bucket="changes")
+    engine = _engine(s3_endpoint)
+    path = tmp_path / "moving.txt"
+    path.write_bytes(b"one")
+    assert engine.fast is not None
+    real_put = engine.fast.put_object
+
+    def put_then_edit(*args, **kwargs):  # noqa: ANN002, ANN003
+        request = real_put(*args, **kwargs)
+        path.write_bytes(b"two, longer")
+        return request
+
+    monkeypatch.setattr(engine.fast, "put_object", put_then_edit)
+    try:
+        error = run(lambda done: engine.upload(path, "changes", "moving.txt", UploadOptions(), Progress(3), done))
+        assert error is not None and describe(error).kind == "changed"
+    finally:
+        engine.shutdown()
+
+
+def test_tracked_file_knows_its_complete_start_and_hashes_it(tmp_path: Path) -> None:
+    data = os.urandom(3 * MiB + 123)
+    with open(tmp_path / "t", "w+b") as raw:
+        advanced: list[int] = []
+        tracked = TrackedFile(raw, on_advance=advanced.append, journal_step=MiB, hash_md5=True)
+        pieces = [(start, data[start:start + 512 * 1024]) for start in range(0, len(data), 512 * 1024)]
+        for start, piece in reversed(pieces):  # the last range first: nothing is complete until the first
+            tracked.write_at(start, piece)
+            if start:
+                assert tracked.prefix == 0
+        assert tracked.prefix == len(data)
+        assert advanced and advanced[-1] <= len(data)
+        assert tracked.md5_hex(len(data)) == hashlib.md5(data).hexdigest()
+        raw.seek(0)
+        assert raw.read() == data
+
+
+def test_download_in_ranges_writes_the_object_and_checks_its_md5(s3_endpoint, s3_admin, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine_module, "DOWNLOAD_PART_SIZE", 1 * MiB)
+    s3_admin.create_bucket(Bucket="ranges")
+    data = os.urandom(5 * MiB + 77)
+    etag = s3_admin.put_object(Bucket="ranges", Key="big.bin", Body=data)["ETag"]
+    engine = _engine(s3_endpoint)
+    target = tmp_path / "out" / "big.bin"
+    target.parent.mkdir()
+    try:
+        progress = Progress(len(data))
+        assert run(lambda done: engine.download("ranges", "big.bin", target, len(data), etag, 1_700_000_000.0,
+                                                progress, done)) is None
+        assert target.read_bytes() == data and progress.done == len(data)
+        assert os.path.getmtime(target) == 1_700_000_000.0
+        assert [p.name for p in target.parent.iterdir()] == ["big.bin"]  # no temporary file left
+    finally:
+        engine.shutdown()
+
+
+def test_a_range_refused_by_if_match_fails_as_changed(fault_proxy, s3_admin, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine_module, "DOWNLOAD_PART_SIZE", 1 * MiB)
+    s3_admin.create_bucket(Bucket="replaced")
+    data = os.urandom(3 * MiB)
+    etag = s3_admin.put_object(Bucket="replaced", Key="o.bin", Body=data)["ETag"]
+    seen: list[str] = []
+
+    def replaced_midway(request: Request):
+        if request.method == "GET" and "bytes=2097152-" in _header(request, "Range"):
+            seen.append(_header(request, "If-Match"))
+            return s3_error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold")
+        return None
+
+    fault_proxy.rules.append(replaced_midway)
+    engine = _engine(fault_proxy.url)
+    (tmp_path / "out").mkdir()
+    target = tmp_path / "out" / "o.bin"
+    try:
+        error = run(lambda done: engine.download("replaced", "o.bin", target, len(data), etag, 0.0,
+                                                 Progress(len(data)), done))
+        assert error is not None and describe(error).kind == "changed"
+        assert seen == [etag]
+        assert list(target.parent.iterdir()) == []  # nor its temporary file
+    finally:
+        engine.shutdown()
+
+
+def test_large_files_stream_their_parts_from_the_file(s3_endpoint, s3_admin, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(multipart, "REREAD_LIMIT", 1 * MiB)  # as if the file were larger than 64 MiB
+    s3_admin.create_bucket(Bucket="streamed")
+    data = os.urandom(11 * MiB + 5)
+    path = tmp_path / "large.bin"
+    path.write_bytes(data)
+    engine = _engine(s3_endpoint)
+    try:
+        options = UploadOptions(part_size=5 * MiB, parallel_parts=3)
+        assert run(lambda done: engine.upload(path, "streamed", "large.bin", options, Progress(len(data)),
+                                              done)) is None
+        answer = s3_admin.get_object(Bucket="streamed", Key="large.bin")
+        assert answer["Body"].read() == data and answer["ETag"].strip('"').endswith("-3")
+    finally:
+        engine.shutdown()
