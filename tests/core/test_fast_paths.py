@@ -3,9 +3,11 @@ fallback, downloads in parallel ranges written in place, large parts streamed fr
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -69,6 +71,30 @@ def test_small_files_go_through_awscrt_with_their_headers(s3_endpoint, s3_admin,
             assert answer["ContentType"] == "text/plain"
             assert answer["Metadata"] == {"owner": "ada"}
             assert answer["StorageClass"] == "STANDARD_IA"
+    finally:
+        engine.shutdown()
+
+
+def test_finished_fast_requests_are_freed(s3_endpoint, s3_admin, tmp_path: Path) -> None:
+    """A finished request must not stay alive through a cycle the garbage collector cannot see
+    (it did: 160 MiB for 5,000 files)."""
+    s3_admin.create_bucket(Bucket="freed")
+    engine = _engine(s3_endpoint)
+    try:
+        for i in range(30):
+            path = tmp_path / f"f{i}"
+            path.write_bytes(b"y" * i)
+            assert run(lambda done, p=path: engine.upload(p, "freed", p.name, UploadOptions(), Progress(i),
+                                                          done)) is None
+        assert engine.fast is not None and engine.fast.requests == 30
+        deadline = time.monotonic() + 10
+        while True:  # the native side lets go of a request a moment after its on_done
+            gc.collect()
+            alive = sum(1 for o in gc.get_objects() if type(o).__name__ == "S3Request")
+            if alive == 0 or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        assert alive == 0
     finally:
         engine.shutdown()
 
