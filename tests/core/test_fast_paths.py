@@ -15,7 +15,8 @@ import pytest
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
 from s3browser.core.settings.secrets import Secrets
-from s3browser.core.transfers import crt_transport, engine as engine_module, multipart
+from s3browser.core.transfers import crt_transport, multipart
+from s3browser.core.transfers import engine as engine_module
 from s3browser.core.transfers.engine import MiB, Progress, TransferEngine, UploadOptions
 from s3browser.core.transfers.ranged_download import TrackedFile
 from tests.conftest import SECRET_KEY, _profile
@@ -84,7 +85,7 @@ def test_finished_fast_requests_are_freed(s3_endpoint, s3_admin, tmp_path: Path)
         for i in range(30):
             path = tmp_path / f"f{i}"
             path.write_bytes(b"y" * i)
-            assert run(lambda done, p=path: engine.upload(p, "freed", p.name, UploadOptions(), Progress(i),
+            assert run(lambda done, p=path, n=i: engine.upload(p, "freed", p.name, UploadOptions(), Progress(n),
                                                           done)) is None
         assert engine.fast is not None and engine.fast.requests == 30
         deadline = time.monotonic() + 10
