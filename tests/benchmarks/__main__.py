@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tests.benchmarks.probes import proc_cpu_seconds, proc_peak_rss_kb, proc_stat
 from tests.support.servers import RunningServer, start_seaweedfs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,17 +48,6 @@ def ensure_peers() -> dict[str, str]:
     return tools
 
 
-def _vm_hwm_kb(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status") as handle:
-            for line in handle:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
 def run_with_rusage(argv: list[str], env: dict[str, str]) -> tuple[float, int, bytes]:
     """Run to completion; (seconds, peak RSS KiB, stdout).
 
@@ -69,7 +59,7 @@ def run_with_rusage(argv: list[str], env: dict[str, str]) -> tuple[float, int, b
         process = subprocess.Popen(argv, env=env, stdout=out, stderr=err)
         peak = 0
         while process.poll() is None:
-            peak = max(peak, _vm_hwm_kb(process.pid))
+            peak = max(peak, proc_peak_rss_kb(process.pid))
             time.sleep(0.005)
         seconds = time.perf_counter() - start
         out.seek(0)
@@ -152,17 +142,10 @@ def settle() -> None:
 def group_cpu_seconds(pgid: int) -> float:
     """CPU used so far by every process of a process group (the server and its helpers)."""
     total = 0.0
-    tick = os.sysconf("SC_CLK_TCK")
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pgid:
-            total += (int(fields[11]) + int(fields[12])) / tick
+        fields = proc_stat(entry) if entry.isdigit() else []
+        if fields and int(fields[2]) == pgid:
+            total += proc_cpu_seconds(entry, fields)
     return total
 
 

@@ -36,14 +36,19 @@ def proc_peak_rss_kb(pid: int) -> int:
     return 0
 
 
-def proc_cpu_seconds(pid: int) -> float:
-    """User plus system CPU of one process so far."""
+def proc_stat(pid: int | str) -> list[str]:
+    """The fields of /proc/PID/stat after the command name (state first), or [] if it is gone."""
     try:
         with open(f"/proc/{pid}/stat") as handle:
-            fields = handle.read().rsplit(")", 1)[1].split()
+            return handle.read().rsplit(")", 1)[1].split()
     except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return []
+
+
+def proc_cpu_seconds(pid: int | str, fields: list[str] | None = None) -> float:
+    """User plus system CPU of one process so far."""
+    fields = proc_stat(pid) if fields is None else fields
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK") if fields else 0.0
 
 
 def current_rss_bytes() -> int:

@@ -18,7 +18,6 @@ import logging
 import os
 import threading
 import time
-import weakref
 from collections.abc import Callable
 from concurrent.futures import CancelledError, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -40,7 +39,7 @@ from s3browser.core.transfers.journal import (
     UploadJournal,
 )
 from s3browser.core.transfers.multipart import MemoryBudget, MultipartUploader
-from s3browser.core.transfers.ranged_download import TrackedFile, download_ranges, wants_md5
+from s3browser.core.transfers.ranged_download import TrackedFile, download_ranges, get_unchanged, wants_md5
 from s3browser.core.transfers.verification import ObjectFacts, verify_download
 
 log = logging.getLogger(__name__)
@@ -180,24 +179,6 @@ class _Started(Exception):
     """Raised by work that has handed itself on (to a CRT request): it is not finished yet."""
 
 
-class _CrtRequestFuture:
-    """A started CRT request as a transfer's future: cancelling it cancels the request.
-
-    It holds the request weakly: a strong reference would close a cycle through awscrt's native
-    binding (request -> its on_done -> the handle -> this), which the garbage collector cannot
-    see, and every request of a batch stayed in memory (160 MiB for 5,000 files).  The transport
-    keeps the request alive while it runs."""
-
-    def __init__(self, request: Any) -> None:
-        self._request = weakref.ref(request)
-
-    def cancel(self) -> bool:
-        request = self._request()
-        if request is not None:
-            request.cancel()
-        return True
-
-
 class _Completion:
     """Calls ``on_done`` exactly once, whatever path the transfer ends on."""
 
@@ -331,7 +312,11 @@ class TransferEngine:
         """Read a small file and start its PutObject on the fast path without waiting for it.
 
         The pool thread is free again at once; the answer finishes the transfer on a CRT thread
-        (a thread per waiting PUT cost more CPU in GIL hand-offs than the PUT itself).
+        (a thread per waiting PUT cost more CPU in GIL hand-offs than the PUT itself).  As with
+        botocore, cancelling does not stop a PUT already sent; it is cancelled before it starts.
+        Nothing here keeps the request: a reference from the handle would close a cycle through
+        awscrt's native binding that the garbage collector cannot see (every request stayed in
+        memory, 160 MiB for 5,000 files); the transport holds it while it runs.
         """
         if handle.stopping:
             raise CancelledError()
@@ -355,8 +340,7 @@ class TransferEngine:
             else:
                 self._after_put(path, before, progress, finish)
 
-        request = fast.put_object(bucket, key, body, headers, answered)
-        handle._future = _CrtRequestFuture(request)
+        fast.put_object(bucket, key, body, headers, answered)
         raise _Started()
 
     def _put_again(self, path: Path, bucket: str, key: str, options: UploadOptions, body: bytes,
@@ -539,16 +523,7 @@ class _Download:
         """One GET that asks for the object's checksum headers (botocore checks them as it reads; ranged
         GETs do not ask: some servers answer them with the whole object's checksum)."""
         assert self.file is not None
-        extra = {"IfMatch": self.etag} if self.etag else {}
-        try:
-            answer = self.engine.connection.client.get_object(Bucket=self.bucket, Key=self.key,
-                                                              ChecksumMode="ENABLED", **extra)
-        except ClientError as exc:
-            if exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 412:
-                raise S3BrowserError("The object changed on the server since it was listed; refresh and download "
-                                     "it again.", kind="changed") from None
-            raise
-        body = answer["Body"]
+        body = get_unchanged(self.engine.connection.client, self.bucket, self.key, self.etag, ChecksumMode="ENABLED")
         position = 0
         try:
             for chunk in body.iter_chunks(1 * MiB):

@@ -24,7 +24,7 @@ import os
 import threading
 import zlib
 from collections.abc import Callable
-from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
+from concurrent.futures import CancelledError, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import S3BrowserError, describe, is_missing_upload, is_resumable_failure
+from s3browser.core.transfers.bounded import run_bounded
 from s3browser.core.transfers.crt_transport import CrtFailure, CrtTransport
 from s3browser.core.transfers.journal import JournalEntry, UploadJournal
 
@@ -219,63 +220,38 @@ class MultipartUploader:
                     parallel_parts: int, on_bytes: Callable[[int], None], handle: Any) -> None:
         """Send every part the server lacks, at most ``parallel_parts`` at a time; stop at the first failure."""
         missing = [n for n in range(1, entry.part_count + 1) if n not in etags]
-        slots = threading.BoundedSemaphore(max(1, parallel_parts))
-        failed = threading.Event()
-        futures: list[Future] = []
         client = self.connection.client
         lock = threading.Lock()
 
-        def send(number: int) -> None:
-            try:
-                if handle.stopping or failed.is_set():
-                    raise CancelledError()
-                offset, length = entry.part_range(number)
-                if entry.size > REREAD_LIMIT:
-                    # Streamed from the file: no part is held in memory (10 parts of 8 MiB in flight cost
-                    # 125 MiB as bytes); large files are checked by size and time, not re-read, anyway.
-                    etag = self._send_part_streamed(client, path, entry, number, offset, length)
-                    crc = 0
-                else:
-                    held = self._budget.acquire(length)
+        def send(number: int, should_stop: Callable[[], bool]) -> None:
+            offset, length = entry.part_range(number)
+            if entry.size > REREAD_LIMIT:
+                # Streamed from the file: no part is held in memory (10 parts of 8 MiB in flight cost
+                # 125 MiB as bytes); large files are checked by size and time, not re-read, anyway.
+                etag = self._send_part_streamed(client, path, entry, number, offset, length)
+                crc = 0
+            else:
+                held = self._budget.acquire(length)
+                try:
                     try:
-                        try:
-                            with open(path, "rb") as source:
-                                source.seek(offset)
-                                data = source.read(length)
-                        except FileNotFoundError:
-                            raise FileChangedError(path, "was removed") from None
-                        if len(data) != length:
-                            raise FileChangedError(path, "was truncated")
-                        etag = self._send_part(client, entry, number, data)
-                        crc = zlib.crc32(data)
-                    finally:
-                        self._budget.release(held)
-                with lock:
-                    etags[number] = etag
-                    crcs[number] = crc
-                on_bytes(length)
-            except BaseException:
-                failed.set()
-                raise
-            finally:
-                slots.release()
+                        with open(path, "rb") as source:
+                            source.seek(offset)
+                            data = source.read(length)
+                    except FileNotFoundError:
+                        raise FileChangedError(path, "was removed") from None
+                    if len(data) != length:
+                        raise FileChangedError(path, "was truncated")
+                    etag = self._send_part(client, entry, number, data)
+                    crc = zlib.crc32(data)
+                finally:
+                    self._budget.release(held)
+            with lock:
+                etags[number] = etag
+                crcs[number] = crc
+            on_bytes(length)
 
-        for number in missing:
-            slots.acquire()
-            if failed.is_set() or handle.stopping:
-                slots.release()
-                break
-            futures.append(self._pool.submit(send, number))
-        errors = []
-        for future in futures:
-            try:
-                future.result()
-            except BaseException as exc:  # noqa: BLE001 - the first real failure is raised below
-                errors.append(exc)
-        real = [e for e in errors if not isinstance(e, CancelledError)]
-        if real:
-            raise real[0]
-        if errors or handle.stopping or len(etags) < entry.part_count:
+        run_bounded(self._pool, missing, send, parallel_parts, lambda: handle.stopping)
+        if len(etags) < entry.part_count:
             raise CancelledError()
 
     def _send_part(self, client: Any, entry: JournalEntry, number: int, data: bytes) -> str:

@@ -19,13 +19,14 @@ import os
 import re
 import threading
 from collections.abc import Callable
-from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
+from concurrent.futures import CancelledError, ThreadPoolExecutor
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 from urllib3.exceptions import HTTPError as Urllib3Error
 
 from s3browser.core.s3.errors import S3BrowserError
+from s3browser.core.transfers.bounded import run_bounded
 
 MiB = 1024 * 1024
 READ_CHUNK = 1 * MiB
@@ -130,9 +131,16 @@ def wants_md5(etag: str) -> bool:
     return bool(_PLAIN_MD5_ETAG.match(etag or ""))
 
 
-def _changed(bucket: str, key: str) -> S3BrowserError:
-    return S3BrowserError(f"s3://{bucket}/{key} changed on the server while it was being downloaded; download "
-                          "it again.", kind="changed")
+def get_unchanged(client: Any, bucket: str, key: str, etag: str, **params: Any) -> Any:
+    """GetObject with ``If-Match: etag``; an object replaced since it was listed fails as "changed"."""
+    extra = {"IfMatch": etag} if etag else {}
+    try:
+        return client.get_object(Bucket=bucket, Key=key, **extra, **params)["Body"]
+    except ClientError as exc:
+        if exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 412:
+            raise S3BrowserError(f"s3://{bucket}/{key} changed on the server since it was listed; refresh and "
+                                 "download it again.", kind="changed") from None
+        raise
 
 
 def download_ranges(client: Any, bucket: str, key: str, size: int, etag: str, file: TrackedFile,
@@ -140,66 +148,32 @@ def download_ranges(client: Any, bucket: str, key: str, size: int, etag: str, fi
                     stopping: Callable[[], bool]) -> None:
     """Fetch ``[file.prefix, size)`` in ranges of ``part_size``, ``concurrency`` at a time; raise on the
     first failure (the others stop at their next chunk)."""
-    starts = list(range(file.prefix, size, part_size))
-    slots = threading.BoundedSemaphore(max(1, concurrency))
-    failed = threading.Event()
+    starts = range(file.prefix, size, part_size)
 
-    def get(first: int, last: int) -> Any:
-        extra = {"IfMatch": etag} if etag else {}
-        try:
-            return client.get_object(Bucket=bucket, Key=key, Range=f"bytes={first}-{last}", **extra)["Body"]
-        except ClientError as exc:
-            if exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 412:
-                raise _changed(bucket, key) from None
-            raise
+    def fetch(start: int, should_stop: Callable[[], bool]) -> None:
+        end = min(size, start + part_size) - 1
+        position = start
+        broken = 0
+        while position <= end:
+            if should_stop():
+                raise CancelledError()
+            body = get_unchanged(client, bucket, key, etag, Range=f"bytes={position}-{end}")  # botocore retries it
+            try:
+                while position <= end:
+                    if should_stop():
+                        raise CancelledError()
+                    data = body.read(min(READ_CHUNK, end + 1 - position))
+                    if not data:
+                        raise ConnectionError(f"the range ended at byte {position:,}")
+                    file.write_at(position, data)
+                    position += len(data)
+                    on_bytes(len(data))
+            except READ_ERRORS:
+                # The answer broke off in the middle: ask again for the rest of the range.
+                broken += 1
+                if broken >= READ_ATTEMPTS:
+                    raise
+            finally:
+                body.close()
 
-    def fetch(start: int) -> None:
-        try:
-            end = min(size, start + part_size) - 1
-            position = start
-            broken = 0
-            while position <= end:
-                if stopping() or failed.is_set():
-                    raise CancelledError()
-                body = get(position, end)  # botocore retries the request itself
-                try:
-                    while position <= end:
-                        if stopping() or failed.is_set():
-                            raise CancelledError()
-                        data = body.read(min(READ_CHUNK, end + 1 - position))
-                        if not data:
-                            raise ConnectionError(f"the range ended at byte {position:,}")
-                        file.write_at(position, data)
-                        position += len(data)
-                        on_bytes(len(data))
-                except READ_ERRORS:
-                    # The answer broke off in the middle: ask again for the rest of the range.
-                    broken += 1
-                    if broken >= READ_ATTEMPTS:
-                        raise
-                finally:
-                    body.close()
-        except BaseException:
-            failed.set()
-            raise
-        finally:
-            slots.release()
-
-    futures: list[Future] = []
-    for start in starts:
-        slots.acquire()
-        if failed.is_set() or stopping():
-            slots.release()
-            break
-        futures.append(pool.submit(fetch, start))
-    errors = []
-    for future in futures:
-        try:
-            future.result()
-        except BaseException as exc:  # noqa: BLE001 - the first real failure is raised below
-            errors.append(exc)
-    real = [e for e in errors if not isinstance(e, CancelledError)]
-    if real:
-        raise real[0]
-    if errors or stopping():
-        raise CancelledError()
+    run_bounded(pool, starts, fetch, concurrency, stopping)
