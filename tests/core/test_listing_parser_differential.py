@@ -17,7 +17,7 @@ import pytest
 from botocore.parsers import ResponseParserError, RestXMLParser
 
 from s3browser.core.s3.connection import fast_timestamp
-from s3browser.core.s3.listing_parser import parse_list_objects_v2
+from s3browser.core.s3.listing_parser import ListingColumns, parse_list_objects_v2, parse_listing_columns
 
 OPERATION = botocore.session.get_session().get_service_model("s3").operation_model("ListObjectsV2")
 NAMESPACE = ' xmlns="http://s3.amazonaws.com/doc/2006-03-01/"'
@@ -75,15 +75,30 @@ def payload(keys: list[str], namespace: bool, order: list[str], extra: str = "",
     return text.encode("utf-8")
 
 
+def columns_of(parsed: dict) -> tuple[dict, ListingColumns]:
+    """What iter_pages reads from botocore's answer: the top level, and the objects as columns."""
+    contents = parsed.get("Contents", [])
+    top = {name: value for name, value in parsed.items() if name != "Contents"}
+    return top, ListingColumns([c["Key"] for c in contents], [c.get("Size", 0) for c in contents],
+                               [c["LastModified"].timestamp() for c in contents], [c.get("ETag", "") for c in contents],
+                               [c.get("StorageClass", "STANDARD") for c in contents])
+
+
 def assert_same(body: bytes, must_be_fast: bool = False) -> None:
     theirs = stock_parse(body)
     ours = parse_list_objects_v2(body, fast_timestamp)
+    columns = parse_listing_columns(body, fast_timestamp)
     if theirs is None:
-        assert ours is None, body
-    elif ours is not None:  # None means "botocore parses it": always correct, only slower
+        assert ours is None and columns is None, body
+        return
+    if ours is not None:  # None means "botocore parses it": always correct, only slower
         assert ours == theirs, body
     else:
         assert not must_be_fast, f"a page of known elements went to botocore: {body!r}"
+    if columns is not None:  # None: the page goes the dict way
+        assert columns == columns_of(theirs), body
+    elif all("Key" in c and "LastModified" in c for c in theirs.get("Contents", [])):
+        assert not must_be_fast, f"a page of complete objects was not read as columns: {body!r}"
 
 
 def test_every_character_in_every_spelling() -> None:
@@ -143,6 +158,7 @@ def test_the_characters_the_regex_parser_got_wrong() -> None:
 def test_what_we_do_not_know_goes_to_botocore(extra: str) -> None:
     body = payload(["k"], True, ["Key"], extra=extra)
     assert parse_list_objects_v2(body, fast_timestamp) is None
+    assert parse_listing_columns(body, fast_timestamp) is None
 
 
 def test_empty_and_odd_but_valid_shapes_match() -> None:

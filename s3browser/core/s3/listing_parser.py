@@ -17,7 +17,10 @@ the page back to botocore's own parser.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree
 
@@ -75,32 +78,103 @@ def _object(element: ElementTree.Element, timestamp_parser: Callable[[str], Any]
 
 def parse_list_objects_v2(body: bytes, timestamp_parser: Callable[[str], Any]) -> dict[str, Any] | None:
     """The botocore-shaped result for a ListObjectsV2 XML body, or None to let botocore parse it."""
+    found = _listing_root(body)
+    if found is None:
+        return None
+    root, namespace = found
+    contents_tag = namespace + "Contents"
+    parsed = _top_level(root, contents_tag)
+    if parsed is None:
+        return None
+    try:
+        contents = [_object(child, timestamp_parser) for child in root.findall(contents_tag)]
+    except (_Unknown, ValueError):
+        return None
+    if contents:
+        parsed["Contents"] = contents
+    return parsed
+
+
+def _listing_root(body: bytes) -> tuple[ElementTree.Element, str] | None:
+    """The document's ListBucketResult element and its namespace ("{uri}" or ""), or None."""
     try:
         root = ElementTree.fromstring(body)
     except (ElementTree.ParseError, ValueError):
         return None
-    if _tag(root) != "ListBucketResult":
+    tag = root.tag
+    namespace = tag[: tag.index("}") + 1] if isinstance(tag, str) and tag.startswith("{") else ""
+    return (root, namespace) if tag == namespace + "ListBucketResult" else None
+
+
+@dataclass(slots=True)
+class ListingColumns:
+    """A page's objects as parallel columns, with botocore's values and iter_pages' defaults."""
+
+    keys: list[str]
+    sizes: list[int]
+    mtimes: list[float]  # epoch seconds
+    etags: list[str]
+    storage_classes: list[str]
+
+
+_COLUMN_FIELDS = ("Key", "Size", "LastModified", "ETag", "StorageClass")
+_IGNORED_FIELDS = ("Owner", "ChecksumAlgorithm", "ChecksumType")  # known, and not wanted by the table
+
+
+def parse_listing_columns(body: bytes, timestamp_parser: Callable[[str], Any]
+                          ) -> tuple[dict[str, Any], ListingColumns] | None:
+    """The page's top level (botocore-shaped, without ``Contents``) and its objects as columns.
+
+    For listings that only want names, sizes, times, ETags and classes, this skips the dict per
+    object: one dict comprehension over each ``Contents`` element, text read as botocore reads
+    it, and LastModified parsed once per distinct value (a bulk upload shares a handful).  Any
+    object with a repeated or unknown field, or without its Key or LastModified, makes the whole
+    page go the dict way (None), like everything :func:`parse_list_objects_v2` does not know.
+    """
+    found = _listing_root(body)
+    if found is None:
         return None
+    root, namespace = found
+    contents_tag = namespace + "Contents"
+    short = {namespace + name: name for name in (*_COLUMN_FIELDS, *_IGNORED_FIELDS)}
+    objects = []
+    try:
+        for element in root.findall(contents_tag):
+            fields = {short[child.tag]: child.text for child in element}
+            if len(fields) != len(element):
+                return None  # a repeated field (several checksum algorithms, say): the dict way
+            objects.append(fields)
+        keys = [fields["Key"] or "" for fields in objects]
+        stamps = [fields["LastModified"] or "" for fields in objects]
+        sizes = [int(fields.get("Size") or 0) for fields in objects]
+    except (KeyError, ValueError):
+        return None
+    etags = [fields.get("ETag") or "" for fields in objects]
+    classes = [fields.get("StorageClass", "STANDARD") or "" for fields in objects]
+    try:
+        epoch = {stamp: timestamp_parser(stamp).timestamp() for stamp in set(stamps)}
+    except (ValueError, TypeError, AttributeError):
+        return None
+    top = _top_level(root, contents_tag)
+    if top is None:
+        return None
+    return top, ListingColumns(keys, sizes, [epoch[stamp] for stamp in stamps], etags, classes)
+
+
+def _top_level(root: ElementTree.Element, contents_tag: str) -> dict[str, Any] | None:
+    """Everything but the objects, exactly as :func:`parse_list_objects_v2` reads it."""
     parsed: dict[str, Any] = {}
-    contents: list[dict[str, Any]] = []
     prefixes: list[dict[str, str]] = []
     try:
         for child in root:
+            if child.tag == contents_tag:
+                continue
             tag = _tag(child)
-            if tag == "Contents":
-                contents.append(_object(child, timestamp_parser))
-                continue
             if tag == "CommonPrefixes":
-                entry: dict[str, str] = {}
-                for part in child:
-                    if _tag(part) != "Prefix" or "Prefix" in entry:
-                        raise _Unknown("CommonPrefixes")
-                    entry["Prefix"] = _text(part)
-                prefixes.append(entry)
-                continue
-            if tag in parsed:
+                prefixes.append(_common_prefix(child))
+            elif tag in parsed:
                 raise _Unknown(f"repeated {tag}")
-            if tag == "IsTruncated":
+            elif tag == "IsTruncated":
                 parsed[tag] = _text(child) == "true"
             elif tag in _TOP_INT:
                 parsed[tag] = int(_text(child))
@@ -110,11 +184,41 @@ def parse_list_objects_v2(body: bytes, timestamp_parser: Callable[[str], Any]) -
                 raise _Unknown(tag)
     except (_Unknown, ValueError):
         return None
-    if contents:
-        parsed["Contents"] = contents
     if prefixes:
         parsed["CommonPrefixes"] = prefixes
     return parsed
+
+
+def _common_prefix(element: ElementTree.Element) -> dict[str, str]:
+    entry: dict[str, str] = {}
+    for part in element:
+        if _tag(part) != "Prefix" or "Prefix" in entry:
+            raise _Unknown("CommonPrefixes")
+        entry["Prefix"] = _text(part)
+    return entry
+
+
+class _ColumnSlot(threading.local):
+    wanted: bool = False
+    columns: ListingColumns | None = None
+
+
+_slot = _ColumnSlot()
+
+
+@contextmanager
+def listing_columns() -> Iterator[Callable[[], ListingColumns | None]]:
+    """Within this block, ListObjectsV2 answers parsed on this thread keep their objects as columns.
+
+    The call's response then has no ``Contents``; the returned function gives the columns of the
+    last answer (None when that page went the dict way and ``Contents`` is in the response).
+    botocore parses on the calling thread, so a listing on another thread is not affected.
+    """
+    _slot.wanted, _slot.columns = True, None
+    try:
+        yield lambda: _slot.columns
+    finally:
+        _slot.wanted, _slot.columns = False, None
 
 
 def missing_botocore_names() -> list[str]:
@@ -142,6 +246,13 @@ class FastRestXMLParser(RestXMLParser):
 
     def _parse_payload(self, response: dict, shape: Any, member_shapes: dict, final_parsed: dict) -> None:
         if getattr(shape, "name", "") == "ListObjectsV2Output" and response.get("status_code", 0) < 300:
+            if _slot.wanted:
+                _slot.columns = None
+                columnar = parse_listing_columns(response.get("body") or b"", self._timestamp_parser)
+                if columnar is not None:
+                    final_parsed.update(columnar[0])
+                    _slot.columns = columnar[1]
+                    return
             fast = parse_list_objects_v2(response.get("body") or b"", self._timestamp_parser)
             if fast is not None:
                 final_parsed.update(fast)
