@@ -65,9 +65,15 @@ def list_buckets_or_remembered(conn: Connection, remembered: Iterable[str]) -> l
         return [BucketInfo(name, 0.0, remembered=True) for name in names]
 
 
+# Key ranges listed at once when a prefix is longer than a page: the client's parsing and the
+# server's work overlap.  On a server across the network more ranges hide more latency; on a
+# small machine with the server beside it, more than its cores only contend for them.
+LIST_STREAMS = min(8, max(2, os.cpu_count() or 2))
+
+
 def iter_pages(conn: Connection, bucket: str, prefix: str = "", delimiter: str = "/",
                page_size: int = 1000, should_stop: Callable[[], bool] | None = None,
-               include_marker: bool = False, streams: int = 1) -> Iterator[ListingPage]:
+               include_marker: bool = False, streams: int = LIST_STREAMS) -> Iterator[ListingPage]:
     """Yield pages of ``bucket``/``prefix`` in key order as they arrive; stop between pages when asked.
 
     ``include_marker`` keeps the folder marker object (key == prefix), which deleting, copying
@@ -96,14 +102,17 @@ def list_request(bucket: str, prefix: str, delimiter: str, page_size: int, start
 
 
 def continue_listing(conn: Connection, kwargs: dict[str, Any], should_stop: Callable[[], bool] | None,
-                     include_marker: bool) -> Iterator[ListingPage]:
-    """Pages from the request ``kwargs`` on, following continuation tokens to the end."""
+                     include_marker: bool, page_prefix: str | None = None) -> Iterator[ListingPage]:
+    """Pages from the request ``kwargs`` on, following continuation tokens to the end.
+
+    ``page_prefix`` is the prefix the pages say they list, when the request asks for a narrower one.
+    """
     bucket, prefix = kwargs["Bucket"], kwargs["Prefix"]
     seen_tokens: set[str] = set()
     while True:
         if should_stop is not None and should_stop():
             return
-        page, token = fetch_page(conn, kwargs, include_marker)
+        page, token = fetch_page(conn, kwargs, include_marker, page_prefix)
         yield page
         if page.is_last:
             return
@@ -113,13 +122,14 @@ def continue_listing(conn: Connection, kwargs: dict[str, Any], should_stop: Call
         kwargs["ContinuationToken"] = token
 
 
-def fetch_page(conn: Connection, kwargs: dict[str, Any], include_marker: bool) -> tuple[ListingPage, str]:
+def fetch_page(conn: Connection, kwargs: dict[str, Any], include_marker: bool,
+               page_prefix: str | None = None) -> tuple[ListingPage, str]:
     """One ListObjectsV2 answer as a page, and the token of the next ("" after the last page)."""
     bucket, prefix = kwargs["Bucket"], kwargs["Prefix"]
     with listing_columns() as answer_columns:
         response = conn.call(bucket, lambda client: client.list_objects_v2(**kwargs))
         columns = answer_columns()
-    page = ListingPage(bucket=bucket, prefix=prefix)
+    page = ListingPage(bucket=bucket, prefix=prefix if page_prefix is None else page_prefix)
     page.folders = [p["Prefix"] for p in response.get("CommonPrefixes", ())]
     if columns is not None:
         _take_columns(page, columns, response.get("EncodingType") == "url", include_marker)
