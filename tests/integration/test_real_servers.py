@@ -56,9 +56,9 @@ def test_paged_listing_returns_every_key_once(conn, bucket, real_server) -> None
 def test_listing_in_key_ranges_equals_one_listing(conn, bucket, real_server) -> None:
     """Ranges cut by StartAfter probes and narrower prefixes give the rows of one sequential listing,
     on each server's own ordering, delimiter roll-up and StartAfter handling."""
-    from tests.support.listing_check import assert_ranges_match, key_shapes
-
     from botocore.exceptions import ClientError
+
+    from tests.support.listing_check import assert_ranges_match, key_shapes
 
     client = real_server.client()
     keys = [f"{shape}/{name}" for shape, names in key_shapes().items() for name in names]
