@@ -45,6 +45,40 @@ def test_object_table_model_passes_modeltester_while_pages_arrive(qtmodeltester,
     assert model.index(3, COL_MODIFIED).data()
 
 
+def _names(model: ObjectTableModel) -> list[str]:
+    return [model.index(r, COL_NAME).data() for r in range(model.rowCount())]
+
+
+def test_filter_typed_widened_and_cleared_keeps_the_order(qtmodeltester, qtbot, runner) -> None:
+    model = ObjectTableModel(runner, parent=runner)
+    model._location = Location("b", "p/")
+    model.append_page(page("p/", ["Straße/", "sub/"], ["STRASSE.txt", "a.txt", "Ab.PNG", "ab.gz", "zab.log"]))
+    qtmodeltester.check(model, force_py=True)
+    model.sort(COL_SIZE, Qt.SortOrder.DescendingOrder)
+    everything = _names(model)
+    for typed in ("a", "ab", "ab.", "a", "", "STRASSE", "strasse", "ß", ""):  # narrow, widen, clear, fold
+        expected = [name for name in everything if typed.casefold() in name.casefold()]
+        model.set_filter(typed)
+        assert _names(model) == expected, typed
+    assert _names(model) == everything
+    assert [model.index(r, COL_NAME).data() for r in range(2)] == ["Straße", "sub"]
+
+
+def test_rows_arriving_under_a_filter_are_all_there_when_it_is_cleared(qtbot, runner) -> None:
+    model = ObjectTableModel(runner, parent=runner)
+    model._location = Location("b", "")
+    model.append_page(page("", ["m/"], ["b1", "d1"]))
+    model.set_filter("1")
+    model.append_page(page("", ["a1/"], ["a1", "c2"]))  # out of order: re-sorted under the filter
+    assert _names(model) == ["a1", "a1", "b1", "d1"]
+    model.set_filter("")
+    assert _names(model) == ["a1", "m", "a1", "b1", "c2", "d1"]
+    model.sort(COL_SIZE, Qt.SortOrder.AscendingOrder)
+    model.set_filter("d")
+    model.set_filter("")
+    assert sorted(_names(model)) == sorted(["a1", "m", "a1", "b1", "c2", "d1"])
+
+
 def test_append_in_order_keeps_selection_on_the_same_object(qtbot, runner) -> None:
     model = ObjectTableModel(runner, parent=runner)
     model._location = Location("b", "")
