@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.listing import ListingPage, continue_listing, fetch_page, list_request
+from s3browser.core.s3.pages import ListingPage, continue_listing, fetch_page, list_request
 
 LAST_CHARACTER = "\U0010ffff"  # sorts after every character a key can hold (S3 orders keys by UTF-8 bytes)
 MAX_RANGES = 16  # more ranges cost a request each and gain nothing on a few cores
