@@ -5,24 +5,35 @@ all of them (20-45 ms, holding the GIL: the window stalls).  Such results hold n
 so collections during the build find nothing.  :func:`collections_paused` turns collection off
 while the build runs and then freezes what survives, so later collections skip it too; the
 objects are still freed by reference counting when the result is dropped.
+
+A listing streaming into the table is the same story (a page's XML makes thousands of short-lived
+elements, and full collections walked the table's 100k-string columns for 30-50 ms, several
+times per load), but it happens on every navigation: :func:`iterate_paused` turns collection off
+for as long as the pages come and does not freeze, so nothing a listing leaves behind is kept.
 """
 
 from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
+
+T = TypeVar("T")
 
 _lock = threading.Lock()
 _holders = 0
+_freeze_wanted = False
 
 
 @contextmanager
-def collections_paused() -> Iterator[None]:
-    global _holders
+def collections_paused(freeze: bool = True) -> Iterator[None]:
+    """No collections inside the block; with ``freeze``, what survives it is frozen at the end."""
+    global _holders, _freeze_wanted
     with _lock:
         _holders += 1
+        _freeze_wanted = _freeze_wanted or freeze
         gc.disable()
     try:
         yield
@@ -30,5 +41,13 @@ def collections_paused() -> Iterator[None]:
         with _lock:
             _holders -= 1
             if _holders == 0:
-                gc.freeze()  # the result, now long-lived, stays out of later full collections
+                if _freeze_wanted:
+                    gc.freeze()  # the result, now long-lived, stays out of later full collections
+                _freeze_wanted = False
                 gc.enable()
+
+
+def iterate_paused(items: Iterable[T]) -> Iterator[T]:
+    """``items`` one by one, with collections off until they end or the iteration is closed."""
+    with collections_paused(freeze=False):
+        yield from items

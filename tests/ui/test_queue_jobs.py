@@ -97,3 +97,32 @@ def test_collections_paused_nests_and_turns_collection_back_on() -> None:
             assert not gc.isenabled()
         assert not gc.isenabled()  # the outer build is still running
     assert gc.isenabled()
+
+
+def test_a_listing_turns_collection_off_until_its_pages_end_or_it_stops(qtbot, connected, s3_admin,
+                                                                         monkeypatch) -> None:
+    import gc
+
+    from s3browser.core.s3.locations import Location
+    from s3browser.ui.models import object_table
+    from tests.ui.conftest import wait_loaded
+
+    s3_admin.create_bucket(Bucket="held")
+    for i in range(5):
+        s3_admin.put_object(Bucket="held", Key=f"k{i}", Body=b"a")
+    on_worker: list[bool] = []
+    listing = object_table.iter_pages
+
+    def recorded(*args, **kwargs):
+        for page in listing(*args, page_size=2, **kwargs):
+            on_worker.append(gc.isenabled())  # while the worker lists, between its pages
+            yield page
+
+    monkeypatch.setattr(object_table, "iter_pages", recorded)
+    connected.navigation.navigate(Location("held", ""))
+    wait_loaded(qtbot, connected)
+    assert len(on_worker) >= 3 and not any(on_worker), "collection ran while the pages came"
+    qtbot.waitUntil(gc.isenabled, timeout=5000)  # the worker's iteration ended: back on
+    connected.navigation.navigate(Location("held", ""))
+    connected.table_model.cancel()  # stopped by the user: back on too
+    qtbot.waitUntil(gc.isenabled, timeout=5000)

@@ -158,12 +158,9 @@ def _cut(page: ListingPage, before: str | None, skip: str) -> bool:
     keys = len(page.keys) if before is None else bisect_left(page.keys, before)
     folders = len(page.folders) if before is None else bisect_left(page.folders, before)
     reached = keys < len(page.keys) or folders < len(page.folders)
-    del page.folders[folders:]
-    for column in (page.keys, page.sizes, page.mtimes, page.storage_classes, page.etags):
-        del column[keys:]
-    if skip and any(name.startswith(skip) for name in page.keys + page.folders):
-        page.folders[:] = [name for name in page.folders if not name.startswith(skip)]
-        kept = [i for i, key in enumerate(page.keys) if not key.startswith(skip)]
+    page.folders = [name for name in page.folders[:folders] if not (skip and name.startswith(skip))]
+    kept = [i for i in range(keys) if not (skip and page.keys[i].startswith(skip))]
+    if len(kept) < len(page.keys):
         page.keys = [page.keys[i] for i in kept]
         page.sizes = [page.sizes[i] for i in kept]
         page.mtimes = [page.mtimes[i] for i in kept]
@@ -214,25 +211,27 @@ class _Probe:
         self.seen = ""  # the key the last probe found, for the alphabet
         self.honours_start_after = True
 
-    def any_after(self, name: str) -> bool:
+    def first_key_after(self, name: str) -> str | None:
+        """The first key of the prefix that sorts after ``name`` (one request), or None."""
         request = {"Bucket": self._bucket, "Prefix": self._prefix, "StartAfter": name, "MaxKeys": 1}
         response = self._conn.call(self._bucket, lambda client: client.list_objects_v2(**request))
         contents = response.get("Contents") or []
-        if not contents:
+        return contents[0]["Key"] if contents else None
+
+    def any_after(self, name: str) -> bool:
+        key = self.first_key_after(name)
+        if key is None:
             return False
-        key = contents[0]["Key"]
         if key <= name:
             self.honours_start_after = False
         self.seen = key
         return True
 
     def any_between(self, after: str, before: str | None) -> bool:
-        """Whether a key sorts after ``after`` and before ``before`` (one probe; a key that starts
-        with ``after`` says yes, to be listed and sorted out)."""
-        request = {"Bucket": self._bucket, "Prefix": self._prefix, "StartAfter": after, "MaxKeys": 1}
-        response = self._conn.call(self._bucket, lambda client: client.list_objects_v2(**request))
-        contents = response.get("Contents") or []
-        return bool(contents) and (before is None or contents[0]["Key"] < before)
+        """Whether a key sorts after ``after`` and before ``before`` (a key that starts with
+        ``after`` says yes, to be listed and sorted out)."""
+        key = self.first_key_after(after)
+        return key is not None and (before is None or key < before)
 
     def shared_length(self, last_name: str, low: int, high: int) -> int | None:
         """How many leading characters of ``last_name`` (between ``low`` and ``high``) every key

@@ -22,8 +22,9 @@ from s3browser.core.ops.search import iter_search_pages
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.listing import BucketInfo, ListingPage, iter_pages, list_buckets_or_remembered
 from s3browser.core.s3.locations import Location
-from s3browser.ui import full_collections, icons
+from s3browser.ui import icons
 from s3browser.ui.formatting import exact_size, human_size, local_time, tr_n
+from s3browser.ui.gc_pause import iterate_paused
 from s3browser.ui.known_buckets import describe_listing_failure, remembered_buckets
 from s3browser.ui.models.flat_table import FlatTableModel
 from s3browser.ui.models.listing_cache import ListingCache, Snapshot
@@ -75,7 +76,6 @@ class ObjectTableModel(FlatTableModel):
         self.load_error = ""  # why the last listing failed, for the empty table's message
         self._location = Location()
         self._task: Task | None = None
-        self._holding_collections = False
         self._generation = 0
         self._sort_column = COL_NAME
         self._sort_order = Qt.SortOrder.AscendingOrder
@@ -186,11 +186,10 @@ class ObjectTableModel(FlatTableModel):
                 on_finished=lambda: self._on_finished(generation), owner=self)
         else:
             self._task = self._runner.run_pages(
-                f"list {location.uri()}", iter_pages, conn, location.bucket, location.prefix,
+                f"list {location.uri()}", _listing_pages, conn, location.bucket, location.prefix,
                 on_page=lambda page: self._on_page(generation, page),
                 on_error=lambda exc: self._on_error(generation, exc),
                 on_finished=lambda: self._on_finished(generation), owner=self)
-        self._hold_collections(True)
         self.loading_changed.emit(True)
 
     def empty_state(self) -> tuple[str, str] | None:
@@ -231,16 +230,7 @@ class ObjectTableModel(FlatTableModel):
             return False
         self._task.cancel()
         self._task = None
-        self._hold_collections(False)
         return True
-
-    def _hold_collections(self, loading: bool) -> None:
-        """No full garbage collections while rows stream in (see :mod:`s3browser.ui.full_collections`)."""
-        if loading and not self._holding_collections:
-            full_collections.hold()
-        elif not loading and self._holding_collections:
-            full_collections.release()
-        self._holding_collections = loading
 
     def _on_buckets(self, generation: int, buckets: list[BucketInfo]) -> None:
         if generation != self._generation:
@@ -276,7 +266,6 @@ class ObjectTableModel(FlatTableModel):
         if generation != self._generation:
             return
         self._task = None
-        self._hold_collections(False)
         if self._pending_pages is not None and not self.load_error:
             self._replace_if_changed(self._pending_pages)
         self._pending_pages = None
@@ -702,3 +691,8 @@ def _casefolded(names: list[str]) -> list[str]:
     if joined.casefold() == joined:
         return names
     return [name if folded == name else folded for name, folded in zip(names, map(str.casefold, names), strict=True)]
+
+
+def _listing_pages(conn: Connection, bucket: str, prefix: str, should_stop: Callable[[], bool]) -> Any:
+    """The folder's pages on the worker, with garbage collection off until they end (see gc_pause)."""
+    return iterate_paused(iter_pages(conn, bucket, prefix, should_stop=should_stop))
