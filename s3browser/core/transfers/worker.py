@@ -13,8 +13,8 @@ parent -> worker: ``("open", WorkerSpec)``, ``("upload", tid, path, bucket, key,
 ``("discard_download", bucket, key, target)``, ``("stop", keep_multipart)``.
 
 worker -> parent: ``("progress", {tid: bytes_done})`` ten times a second,
-``("done", tid, kind, message, resumed_bytes)`` (kind "" on success), ``("log", level, text)``,
-``("stopped",)``.
+``("ready",)`` once its connection is open, ``("done", tid, kind, message, resumed_bytes)`` (kind ""
+on success), ``("log", level, text)``, ``("stopped",)``.
 """
 
 from __future__ import annotations
@@ -129,6 +129,7 @@ class _Worker:
         connection = Connection(spec.profile, spec.secrets, **spec.config)
         journal = UploadJournal(spec.journal_path) if spec.journal_path else None
         self.engine = TransferEngine(connection, max_concurrent_files=spec.max_concurrent_files, journal=journal)
+        self.send(("ready",))
 
     def _start(self, tid: int, progress: Any, start: Any) -> None:
         with self._lock:
