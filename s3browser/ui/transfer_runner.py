@@ -332,18 +332,27 @@ class TransferController(QObject):
         engine = self._engine
         assert engine is not None or all(i.job is not None for i in items), "connect first"
         self.model.add(items)
-        for item in items:
-            if engine is not None:
-                self._item_engine[id(item)] = engine
-            self._batch_items.setdefault(item.batch, []).append(item)
-            self._count(item, +1)
-            self._mark_changed(item)
-            if not item.state.finished:
-                self._batch_open[item.batch] = self._batch_open.get(item.batch, 0) + 1
-            if item.state == State.QUEUED:
-                self._enqueue(item)
+        # One pass per kind of bookkeeping rather than one call per item: queueing 50,000 files
+        # took ~0.3 s of the GUI thread item by item (the worst stall of that benchmark).
+        if engine is not None:
+            self._item_engine.update(dict.fromkeys(map(id, items), engine))
+        batches = {item.batch for item in items}
+        for batch in batches:
+            mine = items if len(batches) == 1 else [i for i in items if i.batch == batch]
+            self._batch_items.setdefault(batch, []).extend(mine)
+            self._batch_open[batch] = self._batch_open.get(batch, 0) + sum(not i.state.finished for i in mine)
+        counted = [item for item in items if self._counted(item)]
+        self._total_bytes += sum(item.size for item in counted)
+        settled = [item for item in counted if item.state != State.RUNNING]  # running ones are read live
+        for item in settled:
+            item.counted_done = item.done_bytes  # what was added is what will be taken away
+        self._settled_bytes += sum(item.counted_done for item in settled)
+        self._mark_all_changed(items)
+        queued = [item for item in items if item.state == State.QUEUED]
+        self._pending.extend(item for item in queued if item.job is None)
+        self._pending_jobs.extend(item for item in queued if item.job is not None)
         self._pump()
-        self._check_batches({item.batch for item in items})
+        self._check_batches(batches)
         self.totals_changed.emit()
 
     # ---------------------------------------------------------------- running
@@ -482,9 +491,13 @@ class TransferController(QObject):
 
     # ---------------------------------------------------------------- the saved queue
     def _mark_changed(self, item: TransferItem) -> None:
+        self._mark_all_changed((item,))
+
+    def _mark_all_changed(self, items: Iterable[TransferItem]) -> None:
+        """Note items to save (or delete) with the next save of the queue."""
         if self._closing:
             return
-        self._dirty[id(item)] = item
+        self._dirty.update((id(item), item) for item in items)
         if not self._save_timer.isActive():
             self._save_timer.start()
 

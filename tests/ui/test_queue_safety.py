@@ -212,3 +212,31 @@ def test_totals_follow_the_queue_without_walking_it(qtbot, connected, s3_admin, 
     assert win.transfers.totals() == (20000, 20000)
     assert _CountingList.walks == 0, "neither the totals nor the refresh walk every item"
     win.transfers.model.items = list(items)
+
+
+def test_a_batch_of_mixed_rows_is_counted_once_and_finishes_once(qtbot, connected, s3_admin, tmp_path) -> None:
+    """Skipped and unreadable rows arrive finished: they count in the batch's message, not in its bytes."""
+    s3_admin.create_bucket(Bucket="mixed")
+    s3_admin.put_object(Bucket="mixed", Key="in/same.bin", Body=b"s" * 300)
+    files = [tmp_path / "same.bin", tmp_path / "new1.bin", tmp_path / "new2.bin"]
+    files[0].write_bytes(b"s" * 300)
+    files[1].write_bytes(b"a" * 1000)
+    files[2].write_bytes(b"b" * 2000)
+    win = connected
+    summaries: list[str] = []
+    win.transfers.batch_finished.connect(summaries.append)
+    win.transfers.max_active = 0  # nothing starts until the bookkeeping of the add is checked
+    win.transfer_actions.upload_paths(files, Location("mixed", "in/"), UploadOptions(overwrite=Overwrite.SKIP))
+    qtbot.waitUntil(lambda: len(win.transfers.model.items) == 3, timeout=10000)
+    states = {i.key: i.state for i in win.transfers.model.items}
+    assert states == {"in/same.bin": State.SKIPPED, "in/new1.bin": State.QUEUED, "in/new2.bin": State.QUEUED}
+    assert win.transfers.totals() == (0, 3000), "a skipped row is not part of the bytes to send"
+    assert win.transfers.active_count == 2
+    win.transfers.max_active = 32
+    win.transfers._pump()
+    qtbot.waitUntil(lambda: bool(summaries), timeout=20000)
+    qtbot.wait(200)
+    assert len(summaries) == 1 and summaries[0].startswith("Upload finished: 2 files uploaded")
+    assert summaries[0].endswith(", 1 skipped."), summaries[0]
+    assert win.transfers.totals() == (3000, 3000)
+    assert s3_admin.get_object(Bucket="mixed", Key="in/new2.bin")["Body"].read() == b"b" * 2000
