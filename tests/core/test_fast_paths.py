@@ -281,3 +281,45 @@ def test_large_files_stream_their_parts_from_the_file(s3_endpoint, s3_admin, tmp
         assert answer["Body"].read() == data and answer["ETag"].strip('"').endswith("-3")
     finally:
         engine.shutdown()
+
+
+def test_small_fast_uploads_start_on_the_callers_thread(s3_endpoint, s3_admin, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """No hop through a pool per small file; a file that cannot be read fails before upload returns."""
+    s3_admin.create_bucket(Bucket="inline")
+    engine = _engine(s3_endpoint)
+    small = tmp_path / "small.txt"
+    small.write_bytes(b"s" * 1000)
+    big = tmp_path / "over-the-inline-limit.bin"
+    big.write_bytes(b"b" * (engine_module.INLINE_START_LIMIT + 1))
+    reading_threads: list[str] = []
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        reading_threads.append(threading.current_thread().name)
+        return real_read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    try:
+        assert run(lambda done: engine.upload(small, "inline", "small.txt", UploadOptions(), Progress(1000),
+                                              done)) is None
+        assert run(lambda done: engine.upload(big, "inline", "big.bin", UploadOptions(), Progress(0), done)) is None
+        assert reading_threads[0] == threading.current_thread().name, "the small file was read right here"
+        assert reading_threads[1] != threading.current_thread().name, "a larger one is read on the pool"
+        assert s3_admin.get_object(Bucket="inline", Key="small.txt")["Body"].read() == b"s" * 1000
+
+        gone = tmp_path / "gone.txt"
+        gone.write_bytes(b"g")
+
+        def removed_first(self: Path) -> bytes:  # removed between the size check and the read
+            self.unlink()
+            return real_read_bytes(self)
+
+        monkeypatch.setattr(Path, "read_bytes", removed_first)
+        errors: list[BaseException | None] = []
+        engine.upload(gone, "inline", "gone.txt", UploadOptions(), Progress(1), errors.append)
+        assert len(errors) == 1 and isinstance(errors[0], FileNotFoundError), "failed before upload returned"
+        described = describe(errors[0], bucket="inline", key="gone.txt")
+        assert described.kind == "local" and "Errno" not in described.message
+    finally:
+        engine.shutdown()

@@ -57,6 +57,7 @@ MAX_PART_SIZE = 5 * GiB
 MAX_PARTS = 10_000
 DEFAULT_PART_SIZE = 8 * MiB
 DEFAULT_PARALLEL_PARTS = 10
+INLINE_START_LIMIT = 256 * 1024  # fast-path uploads up to this size start on the caller's thread
 DOWNLOAD_PART_SIZE = 32 * MiB
 DOWNLOAD_CONCURRENCY = 4
 SINGLE_PUT_LIMIT = 64 * MiB  # a file below its part size and this size goes up in one PutObject
@@ -257,30 +258,38 @@ class TransferEngine:
     def _run(self, pool: ThreadPoolExecutor, finish: Callable[[BaseException | None], None],
              work: Callable[[], None]) -> Any:
         """Run ``work`` on ``pool``; ``finish`` gets its error, or a cancel if it never started."""
-        def run() -> None:
-            try:
-                work()
-            except _Started:
-                pass  # it goes on elsewhere and finishes there
-            except BaseException as exc:  # noqa: BLE001 - handed to the caller as data
-                finish(exc)
-            else:
-                finish(None)
-
-        future = pool.submit(run)
+        future = pool.submit(self._run_here, finish, work)
         future.add_done_callback(lambda f: finish(CancelledError()) if f.cancelled() else None)
         return future
+
+    @staticmethod
+    def _run_here(finish: Callable[[BaseException | None], None], work: Callable[[], None]) -> None:
+        """Run ``work`` on this thread; ``finish`` gets its error, or None (``_Started``: it goes on elsewhere)."""
+        try:
+            work()
+        except _Started:
+            pass  # it goes on elsewhere and finishes there
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller as data
+            finish(exc)
+        else:
+            finish(None)
 
     # ---------------------------------------------------------------- uploads
     def upload(self, path: Path, bucket: str, key: str, options: UploadOptions, progress: Progress,
                on_done: Callable[[BaseException | None], None]) -> TransferHandle:
-        """Start an upload; ``on_done(error_or_None)`` is called once, on a worker thread."""
+        """Start an upload; ``on_done(error_or_None)`` is called once, on a worker thread (or on this
+        one, before this returns, if a small file cannot be read)."""
         size = path.stat().st_size  # raises now if the file is gone, before anything is queued
         handle = TransferHandle(bucket, key)
         finish = _Completion(self, handle, on_done)
         fast = self.fast
         headers = headers_for(options.extra_args(path)) if fast is not None and fast.enabled else None
-        if headers is not None and size <= self.small_file_limit:
+        if headers is not None and size <= INLINE_START_LIMIT:
+            # Read and sent from the caller's thread: a hop through the pool cost a third of the
+            # worker's CPU per 4 KiB file (GIL hand-offs), and the PUT does not wait here anyway.
+            self._run_here(finish, lambda: self._start_small_fast(
+                path, bucket, key, options, headers, progress, handle, finish))
+        elif headers is not None and size <= self.small_file_limit:
             handle._future = self._run(self._small_pool, finish, lambda: self._start_small_fast(
                 path, bucket, key, options, headers, progress, handle, finish))
         elif size <= self.small_file_limit or (size < options.part_size and size <= SINGLE_PUT_LIMIT):
