@@ -293,13 +293,13 @@ def test_small_fast_uploads_start_on_the_callers_thread(s3_endpoint, s3_admin, t
     big = tmp_path / "over-the-inline-limit.bin"
     big.write_bytes(b"b" * (engine_module.INLINE_START_LIMIT + 1))
     reading_threads: list[str] = []
-    real_read_bytes = Path.read_bytes
+    real_read_whole = engine_module.read_whole
 
-    def read_bytes(self: Path) -> bytes:
+    def read_whole(path: Path, size: int) -> bytes:
         reading_threads.append(threading.current_thread().name)
-        return real_read_bytes(self)
+        return real_read_whole(path, size)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(engine_module, "read_whole", read_whole)
     try:
         assert run(lambda done: engine.upload(small, "inline", "small.txt", UploadOptions(), Progress(1000),
                                               done)) is None
@@ -311,11 +311,11 @@ def test_small_fast_uploads_start_on_the_callers_thread(s3_endpoint, s3_admin, t
         gone = tmp_path / "gone.txt"
         gone.write_bytes(b"g")
 
-        def removed_first(self: Path) -> bytes:  # removed between the size check and the read
-            self.unlink()
-            return real_read_bytes(self)
+        def removed_first(path: Path, size: int) -> bytes:  # removed between the size check and the read
+            path.unlink()
+            return real_read_whole(path, size)
 
-        monkeypatch.setattr(Path, "read_bytes", removed_first)
+        monkeypatch.setattr(engine_module, "read_whole", removed_first)
         errors: list[BaseException | None] = []
         engine.upload(gone, "inline", "gone.txt", UploadOptions(), Progress(1), errors.append)
         assert len(errors) == 1 and isinstance(errors[0], FileNotFoundError), "failed before upload returned"
@@ -323,3 +323,13 @@ def test_small_fast_uploads_start_on_the_callers_thread(s3_endpoint, s3_admin, t
         assert described.kind == "local" and "Errno" not in described.message
     finally:
         engine.shutdown()
+
+
+def test_read_whole_notices_a_file_longer_than_its_size(tmp_path: Path) -> None:
+    path = tmp_path / "grown.bin"
+    path.write_bytes(b"0123456789")
+    assert engine_module.read_whole(path, 10) == b"0123456789"
+    assert engine_module.read_whole(path, 4) == b"01234", "one byte past the size shows it grew"
+    assert engine_module.read_whole(path, 20) == b"0123456789"
+    (tmp_path / "empty").write_bytes(b"")
+    assert engine_module.read_whole(tmp_path / "empty", 0) == b""

@@ -149,6 +149,26 @@ class Progress(BaseSubscriber):
             self.done = max(0, self.done + bytes_transferred)
 
 
+def read_whole(path: Path, size: int) -> bytes:
+    """The file's bytes, read up to one byte past ``size`` so a file that grew is noticed.
+
+    ``os.open``/``os.read`` rather than ``Path.read_bytes``: no buffered file object per small file.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        chunks = []
+        left = size + 1
+        while left > 0:
+            chunk = os.read(fd, left)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 class TransferHandle:
     """One running transfer as the caller sees it: cancel it, ask whether it is done."""
 
@@ -160,7 +180,7 @@ class TransferHandle:
         self.upload_id = ""  # set when a multipart upload starts
         self.resumed_bytes = 0  # bytes already there (on the server, or on disk) when this transfer resumed
         self._future: Any = None
-        self._done = threading.Event()
+        self._finished = False  # set once by its completion (a plain flag: an Event per small file cost CPU)
 
     def cancel(self) -> None:
         """Stop it; a multipart upload the user cancels is aborted, so no parts stay behind."""
@@ -179,7 +199,7 @@ class TransferHandle:
         return self.cancelled or self.interrupted
 
     def done(self) -> bool:
-        return self._done.is_set()
+        return self._finished
 
 
 class _Started(Exception):
@@ -204,7 +224,7 @@ class _Completion:
                 return
             self._called = True
         self._engine._live.discard(self._handle)
-        self._handle._done.set()
+        self._handle._finished = True
         try:
             self._on_done(error)
         except Exception:  # noqa: BLE001 - a failing callback must not kill the worker thread
@@ -279,7 +299,8 @@ class TransferEngine:
                on_done: Callable[[BaseException | None], None]) -> TransferHandle:
         """Start an upload; ``on_done(error_or_None)`` is called once, on a worker thread (or on this
         one, before this returns, if a small file cannot be read)."""
-        size = path.stat().st_size  # raises now if the file is gone, before anything is queued
+        before = path.stat()  # raises now if the file is gone, before anything is queued
+        size = before.st_size
         handle = TransferHandle(bucket, key)
         finish = _Completion(self, handle, on_done)
         fast = self.fast
@@ -288,7 +309,7 @@ class TransferEngine:
             # Read and sent from the caller's thread: a hop through the pool cost a third of the
             # worker's CPU per 4 KiB file (GIL hand-offs), and the PUT does not wait here anyway.
             self._run_here(finish, lambda: self._start_small_fast(
-                path, bucket, key, options, headers, progress, handle, finish))
+                path, bucket, key, options, headers, progress, handle, finish, before))
         elif headers is not None and size <= self.small_file_limit:
             handle._future = self._run(self._small_pool, finish, lambda: self._start_small_fast(
                 path, bucket, key, options, headers, progress, handle, finish))
@@ -309,7 +330,7 @@ class TransferEngine:
         try:
             # Bytes, not a file object: botocore then sends no "Expect: 100-continue", which would
             # cost a round trip per small file.
-            body = path.read_bytes()
+            body = read_whole(path, before.st_size)
             if len(body) != before.st_size:
                 raise S3BrowserError(f"{path.name} changed while it was being read; retry to upload the new "
                                      "version.", kind="changed")
@@ -323,7 +344,8 @@ class TransferEngine:
                                  "version.", kind="changed")
 
     def _start_small_fast(self, path: Path, bucket: str, key: str, options: UploadOptions, headers: dict[str, str],
-                          progress: Progress, handle: TransferHandle, finish: _Completion) -> None:
+                          progress: Progress, handle: TransferHandle, finish: _Completion,
+                          before: os.stat_result | None = None) -> None:
         """Read a small file and start its PutObject on the fast path without waiting for it.
 
         The pool thread is free again at once; the answer finishes the transfer on a CRT thread
@@ -335,8 +357,9 @@ class TransferEngine:
         """
         if handle.stopping:
             raise CancelledError()
-        before = path.stat()
-        body = path.read_bytes()
+        if before is None:  # started later on a pool thread: the size may have changed since
+            before = path.stat()
+        body = read_whole(path, before.st_size)
         if len(body) != before.st_size:
             raise S3BrowserError(f"{path.name} changed while it was being read; retry to upload the new version.",
                                  kind="changed")

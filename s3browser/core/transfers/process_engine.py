@@ -55,7 +55,7 @@ class RemoteHandle:
         self.on_done = on_done
         self.cancelled = False
         self.resumed_bytes = 0
-        self._done = threading.Event()
+        self._finished = False
 
     def cancel(self) -> None:
         self.cancelled = True
@@ -67,7 +67,7 @@ class RemoteHandle:
         self.worker.send(("interrupt", self.tid))
 
     def done(self) -> bool:
-        return self._done.is_set()
+        return self._finished
 
 
 class _WorkerProcess:
@@ -155,7 +155,7 @@ class _WorkerProcess:
     def _finish(handle: RemoteHandle, error: BaseException | None) -> None:
         if error is None:
             handle.progress.done = handle.progress.total
-        handle._done.set()
+        handle._finished = True
         handle.on_done(error)
 
     def request_stop(self, keep_multipart: bool) -> None:
