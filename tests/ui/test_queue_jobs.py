@@ -99,6 +99,28 @@ def test_collections_paused_nests_and_turns_collection_back_on() -> None:
     assert gc.isenabled()
 
 
+def test_the_first_connection_is_frozen_out_of_full_collections_once(qtbot, window, s3_endpoint,
+                                                                      monkeypatch) -> None:
+    """Its client's long-lived objects are not walked by every later full collection; a second
+    connection is not frozen (it may be replaced, and its cycles must stay collectable)."""
+    import gc
+
+    from s3browser.core.settings.secrets import Secrets
+    from s3browser.ui import gc_pause
+    from tests.conftest import SECRET_KEY, _profile
+
+    monkeypatch.setattr(gc_pause, "_connection_frozen", False)
+    freezes: list[int] = []
+    real_freeze = gc.freeze
+    monkeypatch.setattr(gc, "freeze", lambda: (freezes.append(1), real_freeze())[-1])
+    for _ in range(2):
+        with qtbot.waitSignal(window.connections.connected, timeout=10000):
+            window.connections.connect_profile(_profile(s3_endpoint), Secrets(SECRET_KEY), remember=False)
+        qtbot.wait(50)
+    assert freezes == [1]
+    assert window.ctx.connection is not None and gc.get_freeze_count() > 0
+
+
 def test_a_listing_turns_collection_off_until_its_pages_end_or_it_stops(qtbot, connected, s3_admin,
                                                                          monkeypatch) -> None:
     import gc

@@ -19,6 +19,7 @@ from s3browser.core.settings.secrets import Secrets
 from s3browser.ui.actions import make_action
 from s3browser.ui.context import AppContext
 from s3browser.ui.dialogs.connect_dialog import ConnectDialog
+from s3browser.ui.gc_pause import freeze_first_connection
 from s3browser.ui.tasks import Task
 
 if TYPE_CHECKING:
@@ -117,3 +118,4 @@ class ConnectionController(QObject):
         if old is not None:
             QTimer.singleShot(0, old.close)
         self.connected.emit()
+        QTimer.singleShot(0, freeze_first_connection)
