@@ -281,3 +281,42 @@ def test_interrupted_upload_resumes_from_its_parts(conn, bucket, real_server, tm
     assert journal.entries(conn.identity) == []
     uploads = real_server.client().list_multipart_uploads(Bucket=bucket).get("Uploads", [])
     assert [u for u in uploads if u["Key"] == "big.bin"] == []
+
+
+def test_fast_path_uploads_small_files_and_parts_on_a_real_server(conn, bucket, real_server, tmp_path) -> None:
+    """awscrt's requests (small PUTs, UploadPart) are accepted as they are: nothing falls back to botocore."""
+    import os
+    import threading
+
+    from s3browser.core.transfers import crt_transport
+    from s3browser.core.transfers.engine import MiB, Progress, TransferEngine, UploadOptions
+
+    if not crt_transport.crt_available():
+        pytest.skip("awscrt is not installed")
+    engine = TransferEngine(conn)
+    try:
+        assert engine.fast is not None
+        files = {}
+        for i in range(30):
+            path = tmp_path / f"small {i} é.txt"
+            path.write_bytes(os.urandom(50 + 97 * i))
+            files[f"fast/{path.name}"] = path
+        big = tmp_path / "parts.bin"
+        big.write_bytes(os.urandom(12 * MiB))  # three parts of 5 MiB, read whole and sent by awscrt
+        files["fast/parts.bin"] = big
+        finished = threading.Semaphore(0)
+        errors: list[BaseException | None] = []
+        for key, path in files.items():
+            options = UploadOptions(part_size=5 * MiB)
+            engine.upload(path, bucket, key, options, Progress(path.stat().st_size),
+                          lambda e: (errors.append(e), finished.release()))
+        for _ in files:
+            assert finished.acquire(timeout=120)
+        assert errors == [None] * len(files)
+        assert engine.fast.enabled, "the server accepted every fast request"
+        assert engine.fast.requests == 30 + 3, "30 PUTs and 3 parts went through awscrt"
+        client = real_server.client()
+        for key, path in files.items():
+            assert client.get_object(Bucket=bucket, Key=key)["Body"].read() == path.read_bytes(), key
+    finally:
+        engine.shutdown()

@@ -4,7 +4,7 @@ Why not s3transfer: on a 1 GiB object (SeaweedFS, loopback, 2 cores) its downloa
 3.6 s and 377 MiB (32 MiB ranges; 1.7 s and 567 MiB tuned to 64 MiB ranges and 4 MiB I/O
 chunks): every range is cut into chunks that queue for one writer thread.  Here each range's
 thread writes its own chunks with ``os.pwrite`` at their offset: 1.0 s and no growth in memory
-beyond one 1 MiB chunk per range.
+beyond one chunk (``READ_CHUNK``) per range.
 
 Every ranged GET carries ``If-Match`` with the listed ETag, so an object replaced in the middle
 of a download fails with "changed" instead of mixing two versions.  :class:`TrackedFile` knows
