@@ -233,3 +233,25 @@ def test_a_prestarted_worker_reports_ready_once_its_connection_is_open(s3_endpoi
     finally:
         engine.shutdown()
     assert not engine.ready(), "a stopped engine has no ready worker"
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/environ"), reason="reads the worker's environment from /proc")
+def test_workers_keep_download_chunks_on_the_heap_and_the_users_own_tunables(s3_endpoint, monkeypatch) -> None:
+    from s3browser.core.transfers.process_engine import worker_environment
+
+    monkeypatch.setenv("GLIBC_TUNABLES", "glibc.malloc.arena_max=2")
+    tunables = worker_environment()["GLIBC_TUNABLES"].split(":")
+    assert "glibc.malloc.mmap_threshold=4194304" in tunables
+    assert tunables[-1] == "glibc.malloc.arena_max=2", "the user's own setting comes last and wins"
+    monkeypatch.delenv("GLIBC_TUNABLES")
+    engine = ProcessTransferEngine(Connection(_profile(s3_endpoint), Secrets(SECRET_KEY)), processes=1)
+    try:
+        engine.prestart()
+        deadline = time.monotonic() + 60
+        while not engine.ready() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        environ = Path(f"/proc/{engine._workers[0].process.pid}/environ").read_bytes().split(b"\0")
+    finally:
+        engine.shutdown()
+    # glibc rewrites the variable in place as it parses it; what the worker started with comes first.
+    assert any(entry.startswith(b"GLIBC_TUNABLES=glibc.malloc.mmap_threshold=4194304") for entry in environ)

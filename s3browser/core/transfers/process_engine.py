@@ -37,6 +37,20 @@ WORKER_OUTPUT_FILE = "transfer-worker.log"
 Done = Callable[[BaseException | None], None]
 
 
+def worker_environment() -> dict[str, str]:
+    """The window's environment, with glibc's malloc told to keep the download chunks on its heap.
+
+    A 128 KiB chunk is at glibc's default mmap threshold: each one was mapped fresh, faulted in
+    and unmapped (kernel time in the worker); a 1 GiB download after the server had taken 4 GiB
+    of uploads used 2.5-4.5 s of worker CPU, 2.0-2.8 s with these settings.  Settings the user
+    already gave in ``GLIBC_TUNABLES`` are kept (later entries win).
+    """
+    env = dict(os.environ)
+    ours = "glibc.malloc.mmap_threshold=4194304:glibc.malloc.trim_threshold=67108864"
+    env["GLIBC_TUNABLES"] = f"{ours}:{env['GLIBC_TUNABLES']}" if env.get("GLIBC_TUNABLES") else ours
+    return env
+
+
 def processes_supported() -> bool:
     """Workers talk over an inherited socket pair, which needs POSIX ``pass_fds``."""
     return os.name == "posix"
@@ -80,7 +94,8 @@ class _WorkerProcess:
         with open(folder / WORKER_OUTPUT_FILE, "ab") as output:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "s3browser.core.transfers.worker", str(child_end.fileno())],
-                pass_fds=[child_end.fileno()], stdin=subprocess.DEVNULL, stdout=output, stderr=output)
+                pass_fds=[child_end.fileno()], stdin=subprocess.DEVNULL, stdout=output, stderr=output,
+                env=worker_environment())
         child_end.close()
         self.pipe = Pipe(parent_end.detach())
         self._send_lock = threading.Lock()

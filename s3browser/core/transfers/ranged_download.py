@@ -53,6 +53,9 @@ class TrackedFile:
         self._journal_step = journal_step
         self._reported = prefix
         self._lock = threading.Lock()
+        # One pwrite at a time: ranges writing one file at once spin on its inode lock in the kernel
+        # (perf: 10-22 % of the worker's CPU in rwsem_spin_on_owner); waiting here sleeps instead.
+        self._write_lock = threading.Lock()
         self._md5 = hashlib.md5(usedforsecurity=False) if hash_md5 else None
         self._hashed = 0
         self._hash_lock = threading.Lock()
@@ -86,10 +89,11 @@ class TrackedFile:
             return
         view = memoryview(data)
         position = offset
-        while view:
-            written = os.pwrite(self.raw.fileno(), view, position)
-            view = view[written:]
-            position += written
+        with self._write_lock:
+            while view:
+                written = os.pwrite(self.raw.fileno(), view, position)
+                view = view[written:]
+                position += written
         with self._lock:
             self._mark(offset, offset + len(data))
         self._advanced()
