@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import logging
 import os
 import signal
@@ -82,8 +81,9 @@ def freeze_startup_objects() -> None:
     Full collections then scan only newer objects; on a 100k-object listing this removed the
     50-60 ms event-loop pauses caused by collections walking every Qt wrapper and module.
     """
-    gc.collect()
-    gc.freeze()
+    from s3browser.ui.gc_pause import freeze_survivors
+
+    freeze_survivors()
 
 
 def _desktop_entry(install: bool) -> int:

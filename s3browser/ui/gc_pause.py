@@ -53,6 +53,13 @@ def iterate_paused(items: Iterable[T]) -> Iterator[T]:
         yield from items
 
 
+def freeze_survivors() -> None:
+    """Collect, then freeze what is alive: later full collections skip it (it is still freed by
+    reference counting; only cycles formed later among it are never collected)."""
+    gc.collect()
+    gc.freeze()
+
+
 _connection_frozen = False
 
 
@@ -68,5 +75,4 @@ def freeze_first_connection() -> None:
     if _connection_frozen:
         return
     _connection_frozen = True
-    gc.collect()
-    gc.freeze()
+    freeze_survivors()

@@ -285,9 +285,11 @@ def test_large_files_stream_their_parts_from_the_file(s3_endpoint, s3_admin, tmp
 
 def test_small_fast_uploads_start_on_the_callers_thread(s3_endpoint, s3_admin, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    """No hop through a pool per small file; a file that cannot be read fails before upload returns."""
+    """No hop through a pool per small file; a file that cannot be read fails before upload returns.
+    Only when asked (the worker process): an engine driven from a GUI thread must not read files there."""
     s3_admin.create_bucket(Bucket="inline")
-    engine = _engine(s3_endpoint)
+    engine = TransferEngine(Connection(_profile(s3_endpoint), Secrets(SECRET_KEY)), start_small_inline=True)
+    default_engine = _engine(s3_endpoint)
     small = tmp_path / "small.txt"
     small.write_bytes(b"s" * 1000)
     big = tmp_path / "over-the-inline-limit.bin"
@@ -307,6 +309,9 @@ def test_small_fast_uploads_start_on_the_callers_thread(s3_endpoint, s3_admin, t
         assert reading_threads[0] == threading.current_thread().name, "the small file was read right here"
         assert reading_threads[1] != threading.current_thread().name, "a larger one is read on the pool"
         assert s3_admin.get_object(Bucket="inline", Key="small.txt")["Body"].read() == b"s" * 1000
+        assert run(lambda done: default_engine.upload(small, "inline", "default.txt", UploadOptions(),
+                                                      Progress(1000), done)) is None
+        assert reading_threads[2] != threading.current_thread().name, "by default it is read on the pool"
 
         gone = tmp_path / "gone.txt"
         gone.write_bytes(b"g")
@@ -323,6 +328,7 @@ def test_small_fast_uploads_start_on_the_callers_thread(s3_endpoint, s3_admin, t
         assert described.kind == "local" and "Errno" not in described.message
     finally:
         engine.shutdown()
+        default_engine.shutdown()
 
 
 def test_read_whole_notices_a_file_longer_than_its_size(tmp_path: Path) -> None:

@@ -57,7 +57,7 @@ MAX_PART_SIZE = 5 * GiB
 MAX_PARTS = 10_000
 DEFAULT_PART_SIZE = 8 * MiB
 DEFAULT_PARALLEL_PARTS = 10
-INLINE_START_LIMIT = 256 * 1024  # fast-path uploads up to this size start on the caller's thread
+INLINE_START_LIMIT = 256 * 1024  # with start_small_inline: fast-path uploads this small start on the caller's thread
 DOWNLOAD_PART_SIZE = 32 * MiB
 DOWNLOAD_CONCURRENCY = 4
 SINGLE_PUT_LIMIT = 64 * MiB  # a file below its part size and this size goes up in one PutObject
@@ -242,10 +242,13 @@ class TransferEngine:
 
     def __init__(self, connection: Connection, max_concurrent_files: int = 10,
                  journal: UploadJournal | None = None, small_file_limit: int = 1 * MiB,
-                 use_crt: bool = True) -> None:
+                 use_crt: bool = True, start_small_inline: bool = False) -> None:
         self.connection = connection
         self.journal = journal
         self.small_file_limit = small_file_limit
+        # Only for a caller whose thread may read a file (the worker process's message loop), never
+        # a GUI thread: small fast-path uploads are then read and sent there, with no pool hop.
+        self.start_small_inline = start_small_inline
         self._max_files = max_concurrent_files
         self._lock = threading.Lock()
         self._live: set[TransferHandle] = set()
@@ -297,15 +300,15 @@ class TransferEngine:
     # ---------------------------------------------------------------- uploads
     def upload(self, path: Path, bucket: str, key: str, options: UploadOptions, progress: Progress,
                on_done: Callable[[BaseException | None], None]) -> TransferHandle:
-        """Start an upload; ``on_done(error_or_None)`` is called once, on a worker thread (or on this
-        one, before this returns, if a small file cannot be read)."""
+        """Start an upload; ``on_done(error_or_None)`` is called once, on a worker thread (or, with
+        ``start_small_inline``, on this one before this returns if a small file cannot be read)."""
         before = path.stat()  # raises now if the file is gone, before anything is queued
         size = before.st_size
         handle = TransferHandle(bucket, key)
         finish = _Completion(self, handle, on_done)
         fast = self.fast
         headers = headers_for(options.extra_args(path)) if fast is not None and fast.enabled else None
-        if headers is not None and size <= INLINE_START_LIMIT:
+        if headers is not None and self.start_small_inline and size <= INLINE_START_LIMIT:
             # Read and sent from the caller's thread: a hop through the pool cost a third of the
             # worker's CPU per 4 KiB file (GIL hand-offs), and the PUT does not wait here anyway.
             self._run_here(finish, lambda: self._start_small_fast(

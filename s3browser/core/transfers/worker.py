@@ -128,7 +128,8 @@ class _Worker:
 
         connection = Connection(spec.profile, spec.secrets, **spec.config)
         journal = UploadJournal(spec.journal_path) if spec.journal_path else None
-        self.engine = TransferEngine(connection, max_concurrent_files=spec.max_concurrent_files, journal=journal)
+        self.engine = TransferEngine(connection, max_concurrent_files=spec.max_concurrent_files, journal=journal,
+                                     start_small_inline=True)
         self.send(("ready",))
 
     def _start(self, tid: int, progress: Any, start: Any) -> None:
