@@ -21,9 +21,26 @@ def conn(s3_endpoint: str):
 
 
 def test_core_imports_no_qt() -> None:
-    code = "import sys, s3browser.core, s3browser.core.demo; print(any(m.startswith('PySide6') for m in sys.modules))"
+    code = ("import sys\nfrom s3browser.core import *\nimport s3browser.core.demo\n"
+            "print(any(m.startswith('PySide6') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_a_transfer_worker_loads_its_own_room_and_not_the_whole_api() -> None:
+    """Each worker process imported every room of the API through the package (a third of a second)."""
+    code = "import sys, s3browser.core.transfers.worker; print('s3browser.core.api' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+def test_the_api_names_are_there_on_first_use() -> None:
+    namespace: dict[str, object] = {}
+    exec("from s3browser.core import *", namespace)  # noqa: S102 - what a user's script does
+    assert set(core.__all__) <= set(namespace)
+    assert core.connect is namespace["connect"]
+    with pytest.raises(AttributeError):
+        _ = core.no_such_name
 
 
 def test_upload_download_exists_list_delete(conn, s3_admin, tmp_path) -> None:
