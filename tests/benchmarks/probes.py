@@ -75,8 +75,21 @@ def core_list(endpoint: str, access_key: str, secret_key: str, bucket: str, pref
     return {"seconds": time.perf_counter() - start, "count": count, "peak_rss_kb": peak_rss_kb()}
 
 
+def run_queue_wait_seconds() -> float:
+    """How long the calling thread has waited for a core so far (Linux schedstat; 0 elsewhere)."""
+    try:
+        with open("/proc/thread-self/schedstat") as handle:
+            return int(handle.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 class Heartbeat:
-    """A 5 ms QTimer; the largest lateness is the longest the event loop was blocked."""
+    """A 5 ms QTimer; the largest lateness is the longest the event loop was blocked.
+
+    For the worst lateness it also keeps where that time went: the GUI thread's own CPU, and its
+    wait on the run queue for a core (the rest is waiting for the GIL or another lock).
+    """
 
     def __init__(self, interval_ms: int = 5) -> None:
         from PySide6.QtCore import QTimer
@@ -89,12 +102,17 @@ class Heartbeat:
 
     def reset(self) -> None:
         self.last = time.perf_counter()
+        self.last_cpu = time.thread_time()
+        self.last_wait = run_queue_wait_seconds()
         self.worst = 0.0
+        self.worst_cpu = self.worst_wait = 0.0
 
     def _beat(self) -> None:
-        now = time.perf_counter()
-        self.worst = max(self.worst, now - self.last - self.interval)
-        self.last = now
+        now, cpu, wait = time.perf_counter(), time.thread_time(), run_queue_wait_seconds()
+        late = now - self.last - self.interval
+        if late > self.worst:
+            self.worst, self.worst_cpu, self.worst_wait = late, cpu - self.last_cpu, wait - self.last_wait
+        self.last, self.last_cpu, self.last_wait = now, cpu, wait
 
     def start(self) -> None:
         self.reset()
@@ -103,6 +121,10 @@ class Heartbeat:
     def stop(self) -> float:
         self.timer.stop()
         return max(0.0, self.worst)
+
+    def worst_parts(self, name: str) -> dict[str, float]:
+        """The last worst stall's GUI CPU and run-queue wait, as ``{name}_cpu`` and ``{name}_wait``."""
+        return {f"{name}_cpu": self.worst_cpu, f"{name}_wait": self.worst_wait}
 
 
 def _app_and_window():
@@ -221,7 +243,7 @@ def gui_list(endpoint: str, access_key: str, secret_key: str, bucket: str, prefi
     load_stall = heartbeat.stop()
     result = {"seconds": loaded - start, "count": window.table_model.rowCount(),
               "first_paint_seconds": (paint.at - start) if paint.at else None, "load_stall": load_stall,
-              "peak_rss_kb": peak_rss_kb()}
+              "peak_rss_kb": peak_rss_kb(), **heartbeat.worst_parts("load_stall")}
     result.update(_interaction_stalls(app, window, heartbeat))
     window.shutdown()
     return result
@@ -306,6 +328,7 @@ def gui_transfer(mode: str, endpoint: str, access_key: str, secret_key: str, buc
     seconds = time.perf_counter() - start
     gui_cpu = time.process_time() - cpu_start
     stall = heartbeat.stop()
+    stall_parts = heartbeat.worst_parts("stall")
     failed = [i.error for i in window.transfers.model.items if i.state.value != "Done"]
     # The workers' own peaks and CPU, read before they stop (RUSAGE_CHILDREN would count the
     # window's memory again: ru_maxrss survives fork and exec).
@@ -313,7 +336,7 @@ def gui_transfer(mode: str, endpoint: str, access_key: str, secret_key: str, buc
     workers_rss = [proc_peak_rss_kb(pid) for pid in pids]
     workers_cpu = sum(proc_cpu_seconds(pid) for pid in pids)
     window.shutdown()
-    return {"seconds": seconds, "stall": stall, "files": len(window.transfers.model.items),
+    return {"seconds": seconds, "stall": stall, **stall_parts, "files": len(window.transfers.model.items),
             "failed": failed[:3], "peak_rss_kb": peak_rss_kb(), "workers": len(pids),
             "workers_rss_kb": sum(workers_rss), "workers_peak_rss_kb": workers_rss,
             "gui_cpu_seconds": gui_cpu, "workers_cpu_seconds": workers_cpu}

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tests.benchmarks.__main__ import report_listing, report_transfers
+from tests.benchmarks.__main__ import report_listing, report_stalls, report_transfers
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "docs" / "benchmark-results.json"
@@ -34,6 +34,9 @@ def render(results: dict[str, Any]) -> str:
     transfers = report_transfers(raw, scratch)
     if transfers:
         parts.append(transfers)
+    stalls = report_stalls(raw, scratch)
+    if stalls:
+        parts.append(stalls)
     return "\n\n".join(parts)
 
 
