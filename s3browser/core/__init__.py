@@ -8,7 +8,7 @@ Nothing here imports Qt; it runs without a display.
 
 The API's names are gathered in :mod:`s3browser.core.api` and loaded on first use, so a program
 that needs one room (a transfer worker imports only ``transfers``) does not load every other
-(the whole API took a third of a second and ~15 MiB more in each worker).
+(importing the whole API took ~0.34 s in each worker, the transfer room alone 0.18-0.30 s).
 """
 
 from __future__ import annotations
