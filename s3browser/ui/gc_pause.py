@@ -20,6 +20,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
+from s3browser.core.gc_freeze import freeze_survivors
+
 T = TypeVar("T")
 
 _lock = threading.Lock()
@@ -51,13 +53,6 @@ def iterate_paused(items: Iterable[T]) -> Iterator[T]:
     """``items`` one by one, with collections off until they end or the iteration is closed."""
     with collections_paused(freeze=False):
         yield from items
-
-
-def freeze_survivors() -> None:
-    """Collect, then freeze what is alive: later full collections skip it (it is still freed by
-    reference counting; only cycles formed later among it are never collected)."""
-    gc.collect()
-    gc.freeze()
 
 
 _connection_frozen = False

@@ -19,7 +19,6 @@ on success), ``("log", level, text)``, ``("stopped",)``.
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import sys
@@ -30,6 +29,7 @@ from multiprocessing.connection import Connection as Pipe
 from pathlib import Path
 from typing import Any
 
+from s3browser.core.gc_freeze import freeze_survivors
 from s3browser.core.settings.profiles import Profile
 from s3browser.core.settings.secrets import Secrets
 
@@ -131,11 +131,7 @@ class _Worker:
         journal = UploadJournal(spec.journal_path) if spec.journal_path else None
         self.engine = TransferEngine(connection, max_concurrent_files=spec.max_concurrent_files, journal=journal,
                                      start_small_inline=True)
-        # The connection's long-lived objects (botocore's model and handlers) are never garbage;
-        # frozen, the full collections a transfer's allocations set off no longer walk them
-        # (they were 5-10 % of the worker's CPU in a 1 GiB download).
-        gc.collect()
-        gc.freeze()
+        freeze_survivors()  # the connection's model and handlers: full collections walked them
         self.send(("ready",))
 
     def _start(self, tid: int, progress: Any, start: Any) -> None:
