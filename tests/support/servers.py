@@ -106,6 +106,14 @@ def _wait_ready(server: RunningServer, timeout: float, log: Path) -> float:
     raise RuntimeError(f"{server.name} not ready after {timeout}s: {log.read_text()[-2000:]}")
 
 
+# Each bucket is a SeaweedFS collection with volumes of its own. Left to itself, ``weed mini``
+# allows free disk / volume size of them, which on this machine's disk was ~20: the integration tier
+# creates more buckets than that, so on a machine with less free disk every PUT failed with
+# InternalError ("No writable volumes and no free volumes left"). Volumes are sparse files, grown as
+# data arrives, so a fixed count costs nothing up front.
+VOLUME_SLOTS = 1000
+
+
 def start_seaweedfs(data_dir: Path, access_key: str = ACCESS_KEY, secret_key: str = SECRET_KEY) -> RunningServer:
     port = _free_port_block(10)
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -125,6 +133,7 @@ def start_seaweedfs(data_dir: Path, access_key: str = ACCESS_KEY, secret_key: st
             "-s3.port.iceberg=0", "-s3.port.lance=0",
             f"-master.port={p['master']}", f"-master.port.grpc={p['mastergrpc']}", "-master.telemetry=false",
             f"-volume.port={p['volume']}", f"-volume.port.grpc={p['volumegrpc']}",
+            f"-volume.max={VOLUME_SLOTS}",
             f"-filer.port={p['filer']}", f"-filer.port.grpc={p['filergrpc']}",
             f"-filer.localSocket={data_dir / 'filer.sock'}", f"-s3.localSocket={data_dir / 's3.sock'}",
             "-webdav=false", f"-admin.port={p['admin']}", f"-admin.port.grpc={p['admingrpc']}",
