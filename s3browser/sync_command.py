@@ -1,21 +1,26 @@
 """``s3browser sync LOCAL s3://BUCKET/PREFIX``: the sync engine of the window, on the command line.
 
 Exit codes: 0 success (nothing to do included), 1 some items failed, 2 usage or connection
-error, 3 refused by the deletion guard or without confirmation.
+error (a missing folder included), 3 refused by the deletion guard or without confirmation,
+130 interrupted (Ctrl+C).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from s3browser.core.local.display import one_line
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import describe
+from s3browser.core.s3.errors import S3BrowserError, describe
+from s3browser.core.s3.redaction import redact
 from s3browser.core.settings.logs import setup_logging
 from s3browser.core.settings.profiles import Profile, ProfileStore, profile_for_command_line
 from s3browser.core.settings.secrets import SecretStore
@@ -25,10 +30,11 @@ from s3browser.core.sync.guard import files
 from s3browser.core.sync.ignore import DEFAULT_PATTERNS, IgnoreRules
 from s3browser.core.sync.pairs import LastRun, PairStore, SyncPair, parse_s3_uri
 from s3browser.core.sync.plan import Compare, Mode, Resolution
-from s3browser.core.sync.run import PreparedRun, prepare_run
+from s3browser.core.sync.run import PreparedRun, local_root, prepare_run
 from s3browser.core.sync.runlog import RunLog
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REFUSED = 0, 1, 2, 3
+log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,8 +65,42 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _error(text: str) -> None:
-    print(f"s3browser sync: {text}", file=sys.stderr)
+EXIT_INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl+C (128 + SIGINT)
+
+
+class _Output:
+    """Everything the command prints: one line per item whatever the threads do, names escaped so
+    that a key holding a newline is still one line, and with ``--json`` exactly one JSON document
+    on stdout on every way out."""
+
+    def __init__(self, as_json: bool) -> None:
+        self.as_json = as_json
+        self.document: dict = {}
+        self._lock = threading.Lock()
+        self._printed = False
+
+    def line(self, text: str, error: bool = False) -> None:
+        stream = sys.stderr if error else sys.stdout
+        with self._lock:
+            stream.write(one_line(text) + "\n")
+            stream.flush()
+
+    def error(self, text: str) -> None:
+        self.line(f"s3browser sync: {text}", error=True)
+
+    def finish(self, code: int, error: str = "") -> int:
+        """Print the sentence (stderr) and the JSON document (stdout, once); return ``code``."""
+        if error:
+            self.error(error)
+        if self.as_json and not self._printed:
+            self._printed = True
+            if error:
+                self.document["error"] = error
+            self.document["exit_code"] = code
+            with self._lock:
+                sys.stdout.write(json.dumps(self.document) + "\n")
+                sys.stdout.flush()
+        return code
 
 
 def _connect(args: argparse.Namespace) -> tuple[Connection, Profile]:
@@ -69,18 +109,20 @@ def _connect(args: argparse.Namespace) -> tuple[Connection, Profile]:
     return Connection(profile, secrets), profile
 
 
-def _print_plan(run: PreparedRun) -> None:
+def _print_plan(out: _Output, run: PreparedRun) -> None:
     plan = run.plan
     for item in plan.items:
         resolution = f" [{item.resolution.value}]" if item.resolution else ""
-        print(f"{item.action.value:14} {item.path}  ({item.reason}){resolution}")
+        out.line(f"{item.action.value:14} {item.path}  ({item.reason}){resolution}")
     for path, reason in sorted(plan.problems.items()):
-        print(f"{'left out':14} {path}  ({reason})")
+        out.line(f"{'left out':14} {path}  ({reason})")
+    for note in plan.notes:
+        out.line(note)
     totals = plan.totals()
     parts = [f"{action.label.lower()} {count:,}" for action, (count, _) in totals.items() if count]
-    print("Plan: " + (", ".join(parts) if parts else "nothing to do") + ".")
+    out.line("Plan: " + (", ".join(parts) if parts else "nothing to do") + ".")
     if run.deletes_permanently:
-        print("Deletions on S3 are permanent: the bucket is not versioned and soft delete is off.")
+        out.line("Deletions on S3 are permanent: the bucket is not versioned and soft delete is off.")
 
 
 def main(argv: Sequence[str]) -> int:
@@ -88,108 +130,116 @@ def main(argv: Sequence[str]) -> int:
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
+        if exc.code and "--json" in argv:
+            return _Output(True).finish(EXIT_USAGE, "the command line is not valid (see the usage above)")
         return EXIT_USAGE if exc.code else EXIT_OK
+    out = _Output(args.json)
+    try:
+        return _main(args, out)
+    except KeyboardInterrupt:
+        return out.finish(EXIT_INTERRUPTED, "interrupted; nothing more was started, and every finished item "
+                                            "is recorded.")
+    except Exception:  # noqa: BLE001 - never a traceback: one sentence, the detail in the log
+        log.exception("sync command failed")
+        return out.finish(EXIT_USAGE, "an unexpected error stopped the run; nothing more was changed "
+                                      "(the details are in the log).")
 
 
+def _main(args: argparse.Namespace, out: _Output) -> int:
     setup_logging()
     target = parse_s3_uri(args.remote)
     if target is None:
-        _error(f"{args.remote!r} is not an s3://BUCKET/PREFIX address")
-        return EXIT_USAGE
+        return out.finish(EXIT_USAGE, "the second argument is not an s3://BUCKET/PREFIX address")
+    if args.max_delete is not None and args.max_delete < 0:
+        return out.finish(EXIT_USAGE, "--max-delete must be 0 or more")
     try:
         IgnoreRules(args.exclude)
     except (ValueError, TypeError) as exc:
-        _error(f"an --exclude pattern is not valid: {exc}")
-        return EXIT_USAGE
+        return out.finish(EXIT_USAGE, f"an --exclude pattern is not valid: {exc}")
     bucket, prefix = target
-    local = Path(args.local).expanduser().absolute()
+    try:
+        local = Path(args.local).expanduser().absolute()
+        local_root(local)
+    except S3BrowserError as exc:
+        return out.finish(EXIT_USAGE, exc.message)
+    except ValueError:  # a NUL in the path
+        return out.finish(EXIT_USAGE, "the local folder's path is not a valid path")
     try:
         conn, profile = _connect(args)
     except ValueError as exc:
-        _error(str(exc))
-        return EXIT_USAGE
+        return out.finish(EXIT_USAGE, redact(str(exc)))
     except Exception as exc:  # noqa: BLE001 - one sentence, never a traceback
-        _error(describe(exc).message)
-        return EXIT_USAGE
+        return out.finish(EXIT_USAGE, describe(exc).message)
     store = PairStore()
     pair = SyncPair(name=local.name or str(local), profile=profile.name, local=str(local), bucket=bucket,
                     prefix=prefix, mode=Mode(args.mode),
                     compare=Compare.CHECKSUM if args.checksum else Compare.SIZE_TIME,
                     conflict=Resolution(args.conflict), ignore=(*DEFAULT_PATTERNS, *args.exclude))
     saved = next((p for p in store.pairs(profile.name) if p.id == pair.id), None)
-    if saved is not None:
+    if saved is not None:  # this run's own settings; the saved pair's stay as the window left them
         pair = replace(pair, name=saved.name, last_run=saved.last_run)
     try:
         with Baseline(pair.id) as baseline:
             try:
                 run = prepare_run(conn, pair, baseline, soft_delete=profile.soft_delete)
+            except KeyboardInterrupt:
+                raise
             except Exception as exc:  # noqa: BLE001
-                _error(describe(exc, bucket=bucket).message)
-                return EXIT_USAGE
-            return _carry_out(args, run, conn, profile, baseline, store)
+                return out.finish(EXIT_USAGE, describe(exc, bucket=bucket).message)
+            return _carry_out(args, out, run, conn, profile, baseline, store, saved)
     finally:
         conn.close()
 
 
-def _carry_out(args: argparse.Namespace, run: PreparedRun, conn: Connection, profile: Profile, baseline: Baseline,
-               store: PairStore) -> int:
+def _carry_out(args: argparse.Namespace, out: _Output, run: PreparedRun, conn: Connection, profile: Profile,
+               baseline: Baseline, store: PairStore, saved: SyncPair | None) -> int:
     plan, verdict, pair = run.plan, run.verdict, run.pair
-    if not args.json:
-        _print_plan(run)
-    output: dict = plan.as_json() if args.json else {}
+    if args.json:
+        out.document.update(plan.as_json())
+    else:
+        _print_plan(out, run)
     if verdict.refusal is not None:
-        if args.json:
-            output["refused"] = verdict.refusal
-            print(json.dumps(output))
-        _error(verdict.refusal)
-        return EXIT_REFUSED
+        out.document["refused"] = verdict.refusal
+        return out.finish(EXIT_REFUSED, verdict.refusal)
     if args.dry_run:
-        if args.json:
-            print(json.dumps(output))
-        return EXIT_OK
+        return out.finish(EXIT_OK)
     if not plan.selected() and not plan.in_step and not plan.stale and not plan.folders:
-        if args.json:
-            print(json.dumps(output))
-        elif not plan.problems:
-            print("Already in step.")
-        return EXIT_OK
+        if not args.json and not plan.problems:
+            out.line("Already in step.")
+        return out.finish(EXIT_OK)
     if not verdict.allows(max_delete=args.max_delete):
         text = (f"This run would delete {files(verdict.deletions)}, more than 50 or more than a quarter of a side; "
                 f"nothing was changed. Review the plan (--dry-run) and allow it with --max-delete "
                 f"{verdict.deletions}.")
-        if args.json:
-            output["refused"] = text
-            print(json.dumps(output))
-        _error(text)
-        return EXIT_REFUSED
+        out.document["refused"] = text
+        return out.finish(EXIT_REFUSED, text)
     if not args.yes:
         if not sys.stdin.isatty():
-            _error("not carried out: confirm with --yes (there is no terminal to ask on).")
-            if args.json:
-                print(json.dumps(output))
-            return EXIT_REFUSED
-        answer = input(f"Carry out this plan on {pair.local} and {pair.uri}? [y/N] ").strip().lower()
-        if answer not in {"y", "yes"}:
-            print("Nothing was changed.")
-            return EXIT_REFUSED
-    log = RunLog(pair.id, pair.local, pair.uri, plan)
-    target = SyncTarget(conn, pair.bucket, pair.prefix, Path(pair.local), baseline, profile.soft_delete)
+            return out.finish(EXIT_REFUSED, "not carried out: confirm with --yes (there is no terminal to ask on).")
+        answer = input(f"Carry out this plan on {one_line(pair.local)} and {one_line(pair.uri)}? [y/N] ")
+        if answer.strip().lower() not in {"y", "yes"}:
+            out.line("Nothing was changed.")
+            return out.finish(EXIT_REFUSED)
+    log_file = RunLog(pair.id, pair.local, pair.uri, plan)
+    target = SyncTarget(conn, pair.bucket, pair.prefix, run.local.root, baseline, profile.soft_delete)
 
     def report(outcome: Outcome) -> None:
-        log.outcome(outcome)
+        log_file.outcome(outcome)
         if not args.json and outcome.status != "done":
-            print(f"{outcome.status:8} {outcome.item.path}: {outcome.message}", file=sys.stderr)
+            out.line(f"{outcome.status:8} {outcome.item.path}: {outcome.message}", error=True)
 
     result = apply_plan(target, plan, on_outcome=report)
-    log.finish(result)
+    log_file.finish(result)
     summary = f"{result.done:,} done, {result.skipped:,} skipped, {result.failed:,} failed"
-    store.record_run(pair, LastRun(time.time(), result.done, result.skipped, result.failed, summary))
-    if args.json:
-        output["outcome"] = {"done": result.done, "skipped": result.skipped, "failed": result.failed,
-                             "log": str(log.path),
-                             "items": [{"path": o.item.path, "action": o.item.action.value, "status": o.status,
-                                        "message": o.message} for o in result.outcomes if o.status != "done"]}
-        print(json.dumps(output))
-    else:
-        print(f"Sync finished: {summary}. Log: {log.path}")
-    return EXIT_FAILED if result.failed else EXIT_OK
+    store.record_run(saved or pair, LastRun(time.time(), result.done, result.skipped, result.failed, summary))
+    out.document["outcome"] = {
+        "done": result.done, "skipped": result.skipped, "failed": result.failed, "log": str(log_file.path),
+        "interrupted": result.interrupted,
+        "items": [{"path": o.item.path, "action": o.item.action.value, "status": o.status, "message": o.message}
+                  for o in result.outcomes if o.status != "done"]}
+    if result.interrupted:
+        return out.finish(EXIT_INTERRUPTED, f"interrupted after {summary}; the items that were running finished, "
+                                            f"nothing more was started. Log: {log_file.path}")
+    if not args.json:
+        out.line(f"Sync finished: {summary}. Log: {log_file.path}")
+    return out.finish(EXIT_FAILED if result.failed else EXIT_OK)

@@ -97,5 +97,5 @@ class SyncItemJob:
 def open_target(run: PreparedRun, conn: Connection, soft_delete: bool) -> SyncTarget:
     """Where the run is carried out, with the pair's baseline opened for it (closed by ``close``)."""
     pair = run.pair
-    return SyncTarget(conn, pair.bucket, pair.prefix, Path(pair.local).expanduser(), Baseline(pair.id),
+    return SyncTarget(conn, pair.bucket, pair.prefix, run.local.root, Baseline(pair.id),  # the folder the plan saw
                       soft_delete)

@@ -166,8 +166,11 @@ def test_command_line_profile_lookup_is_shared_by_the_window_and_sync(memory_key
     assert (alone.source, alone.endpoint_url, none) == (SOURCE_ADHOC, "http://127.0.0.1:9000", None)
     with pytest.raises(ValueError, match="no profile named 'nobody'"):
         profile_for_command_line(store, "nobody", None)
-    with pytest.raises(ValueError, match="--endpoint-url 'ftp://x'"):
+    with pytest.raises(ValueError, match="--endpoint-url: The endpoint URL must start with http"):
         profile_for_command_line(store, "work", "ftp://x")
+    with pytest.raises(ValueError) as refused:  # the URL is never repeated: it may hold credentials
+        profile_for_command_line(store, "work", "http://AK:hunter2-secret@host")
+    assert "hunter2" not in str(refused.value)
 
 
 def test_session_profiles_are_listed_first_and_never_stored(memory_keyring) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -23,17 +24,23 @@ R_CHANGED = RemoteEntry(10, '"bbb"', 2000.0)  # same size, new ETag
 
 
 class FixedContent(ContentCheck):
-    """A content check whose answer the test chooses (the real one reads files and asks S3)."""
+    """A content check whose answers the test chooses (the real one reads files and asks S3):
+    ``proof`` for the bytes (True, False or None for "cannot tell"), ``looks`` for size and time."""
 
-    def __init__(self, same: bool) -> None:
-        super().__init__(Path("/nonexistent"), Compare.SIZE_TIME)
-        self.answer = same
+    def __init__(self, proof: bool | None, looks: bool | None = None, method: Compare = Compare.SIZE_TIME) -> None:
+        super().__init__(Path("/nonexistent"), method)
+        self.proof = proof
+        self.looks = proof if looks is None else looks
 
-    def same(self, path, local, remote, source="") -> bool:  # noqa: ANN001
-        return self.answer
+    def proven(self, local_path, remote_path, local, remote) -> bool | None:  # noqa: ANN001
+        return self.proof
+
+    def looks_same(self, local_path, remote_path, local, remote, source) -> bool:  # noqa: ANN001
+        return bool(self.looks)
 
 
 DIFFERENT, EQUAL = FixedContent(False), FixedContent(True)
+UNPROVEN = FixedContent(None, looks=True)  # size and time agree, the bytes cannot be compared
 
 # (local, remote, baseline, content) -> expected action (or "in-step" / None)
 TWO_WAY_TABLE = [
@@ -42,12 +49,14 @@ TWO_WAY_TABLE = [
     ("new on S3", None, R_SAME, None, DIFFERENT, Action.DOWNLOAD),
     ("new on both, equal", L_SAME, R_SAME, None, EQUAL, "in-step"),
     ("new on both, different", L_SAME, R_SAME, None, DIFFERENT, Action.CONFLICT),
+    ("new on both, same size and time, bytes unproven", L_SAME, R_SAME, None, UNPROVEN, Action.CONFLICT),
     # with a baseline, both present
     ("unchanged both", L_SAME, R_SAME, BASE, DIFFERENT, None),
     ("changed locally", L_CHANGED, R_SAME, BASE, DIFFERENT, Action.UPLOAD),
     ("changed on S3", L_SAME, R_CHANGED, BASE, DIFFERENT, Action.DOWNLOAD),
     ("changed both, differently", L_CHANGED, R_CHANGED, BASE, DIFFERENT, Action.CONFLICT),
     ("changed both, to the same", L_CHANGED, R_CHANGED, BASE, EQUAL, "in-step"),
+    ("changed both, same size and time, bytes unproven", L_CHANGED, R_CHANGED, BASE, UNPROVEN, Action.CONFLICT),
     # with a baseline, one side gone
     ("deleted on S3, unchanged locally", L_SAME, None, BASE, DIFFERENT, Action.DELETE_LOCAL),
     ("deleted on S3, changed locally", L_CHANGED, None, BASE, DIFFERENT, Action.CONFLICT),
@@ -82,7 +91,12 @@ ONE_WAY_TABLE = [
     (Mode.MIRROR_TO_S3, L_CHANGED, R_CHANGED, BASE, DIFFERENT, Action.UPLOAD),
     (Mode.MIRROR_TO_LOCAL, L_SAME, None, None, DIFFERENT, Action.DELETE_LOCAL),
     (Mode.MIRROR_TO_LOCAL, L_CHANGED, R_SAME, BASE, DIFFERENT, Action.DOWNLOAD),
-    (Mode.MIRROR_TO_LOCAL, L_SAME, R_SAME, None, EQUAL, "in-step"),
+    (Mode.MIRROR_TO_LOCAL, L_SAME, R_SAME, None, EQUAL, None),  # looks the same: left alone, not recorded
+    (Mode.MIRROR_TO_LOCAL, L_SAME, R_SAME, None, FixedContent(True, method=Compare.CHECKSUM), "in-step"),
+    (Mode.UPLOAD, L_SAME, R_SAME, None, UNPROVEN, None),  # one-way may skip on size and time; never records it
+    (Mode.UPLOAD, L_SAME, R_SAME, None, FixedContent(None, looks=True, method=Compare.CHECKSUM), None),
+    (Mode.UPLOAD, L_CHANGED, R_CHANGED, BASE, UNPROVEN, Action.CONFLICT),
+    (Mode.DOWNLOAD, L_CHANGED, R_CHANGED, BASE, EQUAL, "in-step"),
 ]
 
 
@@ -164,7 +178,8 @@ def test_multipart_etags_are_matched_against_local_files(tmp_path: Path) -> None
     assert multipart_etag(path, 8 * MiB).endswith("-3")
     other = tmp_path / "other.bin"
     other.write_bytes(path.read_bytes()[:-1] + b"x")
-    assert file_matches_etag(other, multipart_etag(path, 8 * MiB)) is False
+    assert file_matches_etag(other, multipart_etag(path, 8 * MiB)) is None, "no part size matched: not proof"
+    assert file_matches_etag(other, hashlib.md5(path.read_bytes(), usedforsecurity=False).hexdigest()) is False
     assert file_matches_etag(path, '"not-an-md5"') is None  # an SSE-KMS ETag: unknown, not "different"
     assert parse_etag('"0123456789abcdef0123456789abcdef-12"') == ("0123456789abcdef0123456789abcdef", 12)
 
@@ -180,7 +195,7 @@ def test_ignore_rules_use_gitignore_syntax(tmp_path: Path) -> None:
     os.symlink("/etc/passwd", tmp_path / "link")
     scan = scan_local(tmp_path, rules)
     assert set(scan.files) == {"src.c"}
-    assert scan.problems == {"link": "is a link; links are not followed"}
+    assert scan.problems == {"link": "is a link; links are not followed; kept on both sides"}
 
 
 def test_the_baseline_is_per_pair_and_survives_reopening(tmp_path: Path) -> None:

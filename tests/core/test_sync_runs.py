@@ -95,6 +95,7 @@ def test_two_folders_sharing_one_prefix_carry_a_deletion_to_each_other(conn, s3_
     for name in ("one.txt", "two.txt", "three.txt", "four.txt", "five.txt"):
         write(alice, name, name.encode())
     sync(conn, alice, "shared")
+    bob.mkdir()
     run, report = sync(conn, bob, "shared")  # bob's first run: everything comes down
     assert report is not None and report.done == 5 and sorted(p.name for p in bob.iterdir()) == sorted(
         ["one.txt", "two.txt", "three.txt", "four.txt", "five.txt"])
@@ -211,7 +212,7 @@ def test_command_line_json_dry_run_and_exit_codes(s3_endpoint: str, s3_admin, tm
     moved = tmp_path / "unmounted"
     root.rename(moved)
     refused = run_cli(*common, "--yes", "--max-delete", "100000", env=cli_env)
-    assert refused.returncode == 3 and "missing" in refused.stderr
+    assert refused.returncode == 2 and "does not exist" in refused.stderr
     assert "p/notes/a.txt" in remote_keys(s3_admin, "cli"), "nothing deleted when the folder is gone"
 
     assert run_cli(str(moved), "not-an-s3-uri", "--mode", "upload", env=cli_env).returncode == 2

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import secrets
 import stat
 from pathlib import Path
@@ -32,8 +33,13 @@ _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _BINARY = getattr(os, "O_BINARY", 0)
 
 
+_TEMP_NAME = re.compile(re.escape(TEMP_PREFIX) + r"[0-9a-f]{16}" + re.escape(TEMP_SUFFIX))
+
+
 def is_temp_name(name: str) -> bool:
-    return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)
+    """Exactly the names :meth:`TargetFolder.create_temp` makes (16 random hex digits), so that a
+    user's ``.s3b-notes.partial`` is never taken for one of ours."""
+    return _TEMP_NAME.fullmatch(name) is not None
 
 
 def _is_link(name: str, dir_fd: int) -> bool:

@@ -247,7 +247,7 @@ def profile_for_command_line(store: ProfileStore, name: str | None,
     if endpoint_url:
         problem = endpoint_problem(endpoint_url)
         if problem:
-            raise ValueError(f"--endpoint-url {endpoint_url!r}: {problem}")
+            raise ValueError(f"--endpoint-url: {problem}")  # never echoed: it may hold credentials
     if not name:
         url = endpoint_url or ""
         return Profile(name=url or "default", endpoint_url=url, source=SOURCE_ADHOC), None

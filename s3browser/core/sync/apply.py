@@ -30,13 +30,15 @@ from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import S3BrowserError, describe, is_missing_key, is_precondition_failed
 from s3browser.core.sync.baseline import Baseline, BaselineEntry
 from s3browser.core.sync.etags import metadata_value, same_etag
+from s3browser.core.sync.mtime import MTIME_METADATA, format_mtime, parse_mtime
 from s3browser.core.sync.plan import Action, Resolution, SyncItem, SyncPlan
 from s3browser.core.sync.scan import LocalEntry, RemoteEntry
 from s3browser.core.transfers.engine import DEFAULT_PARALLEL_PARTS, DEFAULT_PART_SIZE, SINGLE_PUT_LIMIT
 
 log = logging.getLogger(__name__)
 
-MTIME_METADATA = "mtime"  # seconds since the epoch with a fraction, as rclone writes it
+__all__ = ["MTIME_METADATA", "ApplyReport", "ChangedSincePlan", "Outcome", "SyncTarget", "apply_item", "apply_plan",
+           "adopt_in_step", "conflict_name", "make_folders"]
 
 
 class ChangedSincePlan(S3BrowserError):
@@ -55,6 +57,7 @@ class Outcome:
 class ApplyReport:
     outcomes: list[Outcome] = field(default_factory=list)
     cancelled: bool = False
+    interrupted: bool = False  # Ctrl+C: the running items finished, nothing more was started
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -115,26 +118,40 @@ def _check_local(target: SyncTarget, path: str, planned: LocalEntry | None) -> N
         raise ChangedSincePlan("changed locally since the plan was made; skipped, nothing overwritten")
 
 
+def _exists_now(target: SyncTarget, path: str) -> bool:
+    """Whether the key exists, asked so that the answer is a success either way.
+
+    A HEAD of a missing key ends in 404, and botocore's retry quota gives back nothing for a
+    request that ended in an error: on a flaky server every new file whose HEAD needed a retry
+    cost the connection 14 of its 500 units for good, until later requests could not retry at
+    all.  A one-key listing answers 200 whether the key is there or not."""
+    key = target.key(path)
+    response = target.conn.call(target.bucket, lambda c: c.list_objects_v2(
+        Bucket=target.bucket, Prefix=key, MaxKeys=1))
+    return any(entry.get("Key") == key for entry in response.get("Contents", []))
+
+
 def _check_remote(target: SyncTarget, path: str, planned: RemoteEntry | None) -> None:
-    head = _remote_now(target, path)
     if planned is None:
-        if head is not None:
+        if _exists_now(target, path):
             raise ChangedSincePlan("appeared on S3 since the plan was made; skipped, nothing overwritten")
         return
+    head = _remote_now(target, path)
     if head is None or not same_etag(head.get("ETag", ""), planned.etag) or head.get("ContentLength") != planned.size:
         raise ChangedSincePlan("changed on S3 since the plan was made; skipped, nothing overwritten")
 
 
 # ---------------------------------------------------------------- steps
-def _upload(target: SyncTarget, path: str, planned_local: LocalEntry | None,
+def _upload(target: SyncTarget, path: str, local_name: str, remote_name: str, planned_local: LocalEntry | None,
             planned_remote: RemoteEntry | None) -> None:
-    _check_local(target, path, planned_local)
-    _check_remote(target, path, planned_remote)
-    source = target.local_path(path)
-    key = target.key(path)
+    """Upload the file at ``local_name`` to the key of ``remote_name``; the baseline row is ``path``'s."""
+    _check_local(target, local_name, planned_local)
+    _check_remote(target, remote_name, planned_remote)
+    source = target.local_path(local_name)
+    key = target.key(remote_name)
     before = os.stat(source, follow_symlinks=False)
-    extra = {"ContentType": guess_content_type(path),
-             "Metadata": {MTIME_METADATA: f"{before.st_mtime_ns / 1e9:.9f}"}}
+    extra = {"ContentType": guess_content_type(local_name),
+             "Metadata": {MTIME_METADATA: format_mtime(before.st_mtime_ns)}}
     if before.st_size <= SINGLE_PUT_LIMIT:
         body = source.read_bytes()
         if len(body) != before.st_size or os.stat(source).st_mtime_ns != before.st_mtime_ns:
@@ -150,20 +167,19 @@ def _upload(target: SyncTarget, path: str, planned_local: LocalEntry | None,
             MultipartUploader(target.conn, None, pool).upload(source, target.bucket, key, extra, DEFAULT_PART_SIZE,
                                                               DEFAULT_PARALLEL_PARTS, lambda n: None,
                                                               TransferHandle(target.bucket, key))
-        head = _remote_now(target, path) or {}
+        head = _remote_now(target, remote_name) or {}
         etag, version = head.get("ETag", ""), head.get("VersionId", "")
     target.baseline.record(path, BaselineEntry(before.st_size, before.st_mtime_ns, etag, before.st_size,
                                                time.time(), version or ""))
 
 
-def _download(target: SyncTarget, path: str, planned_remote: RemoteEntry, planned_local: LocalEntry | None,
-              save_as: str | None = None, record: bool = True) -> None:
-    """Download the object at ``path`` to ``save_as`` (default: the same path), replacing a file
-    only if it is still what the plan saw; the replaced file goes to the trash."""
-    local_name = save_as or path
+def _download(target: SyncTarget, path: str, remote_name: str, planned_remote: RemoteEntry,
+              planned_local: LocalEntry | None, local_name: str, record: bool = True) -> None:
+    """Download the object at ``remote_name`` to ``local_name``, replacing a file only if it is still
+    what the plan saw; the replaced file goes to the trash.  The baseline row is ``path``'s."""
     _check_local(target, local_name, planned_local)
     destination = target.local_path(local_name)
-    key = target.key(path)
+    key = target.key(remote_name)
     with TargetFolder(target.root, destination) as folder:
         temp, handle = folder.create_temp()
         try:
@@ -184,8 +200,8 @@ def _download(target: SyncTarget, path: str, planned_remote: RemoteEntry, planne
                                          kind="verify")
                 handle.flush()
                 os.fsync(handle.fileno())
-                stamp = _remote_mtime(response.get("Metadata", {}), planned_remote.mtime)
-                os.utime(handle.fileno(), ns=(time.time_ns(), int(stamp * 1e9)))
+                stamp_ns = _remote_mtime_ns(response.get("Metadata", {}), planned_remote.mtime, key)
+                os.utime(handle.fileno(), ns=(time.time_ns(), stamp_ns))
             if planned_local is not None:
                 _check_local(target, local_name, planned_local)
                 send2trash(destination)  # replaced files stay recoverable
@@ -196,27 +212,26 @@ def _download(target: SyncTarget, path: str, planned_remote: RemoteEntry, planne
     if record:
         now = _local_now(target, local_name)
         assert now is not None
-        target.baseline.record(local_name, BaselineEntry(now.size, now.mtime_ns, planned_remote.etag,
-                                                         planned_remote.size, planned_remote.mtime,
-                                                         response.get("VersionId", "") or ""))
+        target.baseline.record(path, BaselineEntry(now.size, now.mtime_ns, planned_remote.etag,
+                                                   planned_remote.size, planned_remote.mtime,
+                                                   response.get("VersionId", "") or ""))
 
 
-def _remote_mtime(metadata: dict, last_modified: float) -> float:
-    try:
-        return float(metadata_value(metadata, MTIME_METADATA) or "")
-    except ValueError:
-        return last_modified
+def _remote_mtime_ns(metadata: dict, last_modified: float, key: str) -> int:
+    """The file time to give a download: the ``mtime`` metadata when it is a sane number, else LastModified."""
+    stamp = parse_mtime(metadata_value(metadata, MTIME_METADATA), where=key)
+    return stamp if stamp is not None else int(last_modified * 1e9)
 
 
-def _delete_local(target: SyncTarget, path: str, planned: LocalEntry) -> None:
-    _check_local(target, path, planned)
-    send2trash(target.local_path(path))
+def _delete_local(target: SyncTarget, path: str, local_name: str, planned: LocalEntry) -> None:
+    _check_local(target, local_name, planned)
+    send2trash(target.local_path(local_name))
     target.baseline.forget([path])
 
 
-def _delete_remote(target: SyncTarget, path: str, planned: RemoteEntry) -> None:
-    _check_remote(target, path, planned)
-    key = target.key(path)
+def _delete_remote(target: SyncTarget, path: str, remote_name: str, planned: RemoteEntry) -> None:
+    _check_remote(target, remote_name, planned)
+    key = target.key(remote_name)
     if target.soft_delete:
         for result in move_to_trash(target.conn, target.bucket, {key: planned.size}):
             if result.failures:
@@ -237,19 +252,20 @@ def conflict_name(path: str, when: float) -> str:
 
 def _keep_both(target: SyncTarget, item: SyncItem) -> str:
     if item.remote is not None and item.local is not None:
-        copy = conflict_name(item.path, item.remote.mtime)
+        copy = conflict_name(item.local_path, item.remote.mtime)
         if _local_now(target, copy) is not None:
             raise ChangedSincePlan(f"“{copy}” already exists; resolve this conflict by hand")
-        _download(target, item.path, item.remote, None, save_as=copy, record=False)
-        _upload(target, item.path, item.local, item.remote)
+        _download(target, conflict_name(item.path, item.remote.mtime), item.remote_path, item.remote, None,
+                  local_name=copy, record=False)
+        _upload(target, item.path, item.local_path, item.remote_path, item.local, item.remote)
         now = _local_now(target, copy)
-        _upload(target, copy, now, None)
+        _upload(target, conflict_name(item.path, item.remote.mtime), copy, copy, now, None)
         return f"the S3 version was kept as “{copy.rpartition('/')[2]}”"
     if item.local is not None:  # changed locally, deleted on S3: the changed side is kept
-        _upload(target, item.path, item.local, None)
+        _upload(target, item.path, item.local_path, item.remote_path, item.local, None)
         return "uploaded again"
     assert item.remote is not None  # changed on S3, deleted locally
-    _download(target, item.path, item.remote, None)
+    _download(target, item.path, item.remote_path, item.remote, None, item.local_path)
     return "downloaded again"
 
 
@@ -267,16 +283,16 @@ def apply_item(target: SyncTarget, item: SyncItem) -> str:
         else:
             action = Action.DOWNLOAD if item.remote is not None else Action.DELETE_LOCAL
     if action == Action.UPLOAD:
-        _upload(target, item.path, item.local, item.remote)
+        _upload(target, item.path, item.local_path, item.remote_path, item.local, item.remote)
     elif action == Action.DOWNLOAD:
         assert item.remote is not None
-        _download(target, item.path, item.remote, item.local)
+        _download(target, item.path, item.remote_path, item.remote, item.local, item.local_path)
     elif action == Action.DELETE_LOCAL:
         assert item.local is not None
-        _delete_local(target, item.path, item.local)
+        _delete_local(target, item.path, item.local_path, item.local)
     elif action == Action.DELETE_REMOTE:
         assert item.remote is not None
-        _delete_remote(target, item.path, item.remote)
+        _delete_remote(target, item.path, item.remote_path, item.remote)
     return ""
 
 
@@ -300,13 +316,19 @@ def make_folders(target: SyncTarget, plan: SyncPlan) -> None:
 def apply_plan(target: SyncTarget, plan: SyncPlan, workers: int = 8,
                on_outcome: Callable[[Outcome], None] | None = None,
                should_stop: Callable[[], bool] | None = None) -> ApplyReport:
-    """Run the selected items of ``plan``, ``workers`` at a time; a failed item never stops the others."""
+    """Run the selected items of ``plan``, ``workers`` at a time; a failed item never stops the others.
+
+    A KeyboardInterrupt while waiting is not raised: the report says ``interrupted``."""
     report = ApplyReport()
     lock = threading.Lock()
     adopt_in_step(target, plan)
     make_folders(target, plan)
 
+    interrupted = threading.Event()
+
     def run(item: SyncItem) -> None:
+        if interrupted.is_set():
+            return
         if should_stop is not None and should_stop():
             report.cancelled = True
             return
@@ -323,6 +345,16 @@ def apply_plan(target: SyncTarget, plan: SyncPlan, workers: int = 8,
         if on_outcome is not None:
             on_outcome(outcome)
 
-    with ThreadPoolExecutor(max(1, workers), thread_name_prefix="s3b-sync") as pool:
-        list(pool.map(run, plan.selected()))
+    pool = ThreadPoolExecutor(max(1, workers), thread_name_prefix="s3b-sync")
+    try:
+        for future in [pool.submit(run, item) for item in plan.selected()]:
+            future.result()
+    except KeyboardInterrupt:
+        # Ctrl+C reaches the thread waiting here: start nothing more, let the running items finish
+        # (each cleans up its own temporary file and writes its baseline row), then say so.
+        interrupted.set()
+        report.interrupted = True
+        pool.shutdown(wait=True, cancel_futures=True)
+    else:
+        pool.shutdown(wait=True)
     return report

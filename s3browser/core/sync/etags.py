@@ -2,8 +2,9 @@
 
 A multipart ETag is the MD5 of the parts' binary MD5s, then ``-N``.  The part size that made it
 is not stored, so the likely ones are tried: this app's own, then the common 5/8/16/64 MiB, each
-only if it gives exactly N parts.  Objects encrypted with SSE-KMS or SSE-C have ETags that are no
-MD5 at all; for those (and for any ETag that is not 32 hex digits) the answer is None: unknown.
+only if it gives exactly N parts.  No match is not proof of a difference (the object may have been
+made with another part size), so it is None, as for objects encrypted with SSE-KMS or SSE-C, whose
+ETags are no MD5 at all (and any ETag that is not 32 hex digits): unknown.
 """
 
 from __future__ import annotations
@@ -60,10 +61,9 @@ def file_matches_etag(path: Path, etag: str) -> bool | None:
                 md5.update(chunk)
         return md5.hexdigest() == digest
     size = path.stat().st_size
-    candidates = part_sizes_for(size, parts)
-    if not candidates:
-        return None
-    return any(_multipart_digest(path, part_size) == digest for part_size in candidates)
+    if any(_multipart_digest(path, part_size) == digest for part_size in part_sizes_for(size, parts)):
+        return True
+    return None  # made with a part size not tried: equal or not, the ETag cannot tell
 
 
 def multipart_etag(path: Path, part_size: int) -> str:

@@ -2,8 +2,10 @@
 
 A run is refused outright (exit code 3 on the command line; nothing is deleted, whatever
 ``--max-delete`` says) when one side is missing or empty while the baseline says it had files:
-that is what an unmounted drive, a wrong path or a wiped prefix look like.  A run that would
-delete more than 50 files, or more than 25% of a side's files, needs an explicit review.
+that is what an unmounted drive, a wrong path or a wiped prefix look like.  It is refused too,
+baseline or not, when an empty side would make it delete on the other: a mirror of an empty
+folder is a mistyped path far more often than a wish to wipe a prefix.  A run that would delete
+more than 50 files, or more than 25% of a side's files, needs an explicit review.
 """
 
 from __future__ import annotations
@@ -40,18 +42,20 @@ def files(count: int) -> str:
 def check_guard(plan: SyncPlan, local: LocalScan, remote: RemoteScan) -> GuardVerdict:
     deletions = plan.local_deletions() + plan.remote_deletions()
     refusal = None
-    if plan.baseline_count:
-        if not local.exists:
-            refusal = (f"The local folder {local.root} is missing (unmounted or moved?), but the last sync saw "
-                       f"{files(plan.baseline_count)} there. Nothing was changed.")
-        elif not local.files and not local.problems:
-            refusal = (f"The local folder {local.root} is empty, but the last sync saw {files(plan.baseline_count)} "
-                       "there (an unmounted drive looks like this). Nothing was changed; if the files "
-                       "were removed on purpose, forget the pair's sync state first.")
-        elif not remote.files:
-            refusal = (f"s3://{remote.bucket}/{remote.prefix} is empty, but the last sync saw "
-                       f"{files(plan.baseline_count)} there. Nothing was changed; if the objects were removed on "
-                       "purpose, forget the pair's sync state first.")
+    remote_deletions, local_deletions = plan.remote_deletions(), plan.local_deletions()
+    saw = f", but the last sync saw {files(plan.baseline_count)} there" if plan.baseline_count else ""
+    if not local.exists:
+        refusal = f"The local folder {local.root} is missing (unmounted or moved?){saw}. Nothing was changed."
+    elif not local.files and remote_deletions:
+        refusal = (f"The local folder {local.root} is empty{saw} (an unmounted drive looks like this), and this "
+                   f"run would delete {files(remote_deletions)} on s3://{remote.bucket}/{remote.prefix} to match "
+                   "it. Nothing was changed; if the files were removed on purpose, delete the objects in the "
+                   "window" + (" or forget the pair's sync state first." if saw else "."))
+    elif not remote.files and local_deletions:
+        refusal = (f"s3://{remote.bucket}/{remote.prefix} is empty{saw}, and this run would delete "
+                   f"{files(local_deletions)} in {local.root} to match it. Nothing was changed; if the objects "
+                   "were removed on purpose, delete the files yourself"
+                   + (" or forget the pair's sync state first." if saw else "."))
     needs_review = review_needed(plan.local_deletions(), plan.remote_deletions(), len(local.files),
                                  len(remote.files))
     return GuardVerdict(refusal, deletions, needs_review)

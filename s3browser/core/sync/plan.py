@@ -3,8 +3,19 @@
 For each path seen on either side or in the baseline, :func:`plan_sync` decides one action
 (upload, download, delete on S3, delete locally, conflict) with a reason in words, or nothing.
 Local changes are size or mtime against the baseline; remote changes are ETag or size against
-it.  Without a baseline (first run, or after a reset) two present files are compared by content:
-the ETag against the file's bytes (*checksum*, multipart ETags included), or size and time.
+it.
+
+What the app cannot see or cannot prove is never treated as deleted or as equal:
+
+* a path at or under a hole in either scan (an unreadable folder, a link, a name that cannot be a
+  key, a key that cannot be a file) is kept on both sides and in the baseline;
+* two present files are *in step* (and enter the baseline) only when their contents are proven
+  equal: the file's MD5 against the ETag (multipart ETags by the likely part sizes).  Where both
+  sides changed, or on a first two-way run, an equality that cannot be proven is a conflict.  A
+  one-way run may still skip a copy on size and time (as ``aws s3 sync`` does), but what it did not
+  prove it does not record;
+* a local name and a key that differ only in Unicode normalization (NFD from macOS, NFC from most
+  tools) are one path; each side keeps its own form.
 
 Conflicts are never resolved silently: each carries a resolution (keep both by default) that the
 preview may change.
@@ -14,13 +25,23 @@ from __future__ import annotations
 
 import enum
 import heapq
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from s3browser.core.sync.baseline import BaselineEntry
 from s3browser.core.sync.etags import file_matches_etag, same_etag
-from s3browser.core.sync.scan import LocalEntry, LocalScan, RemoteEntry, RemoteScan, let_others_run
+from s3browser.core.sync.scan import (
+    KEPT,
+    WHOLE_SCAN,
+    LocalEntry,
+    LocalScan,
+    RemoteEntry,
+    RemoteScan,
+    let_others_run,
+    unknown_root,
+)
 
 
 class Mode(str, enum.Enum):
@@ -70,6 +91,18 @@ class SyncItem:
     remote: RemoteEntry | None
     resolution: Resolution | None = None  # conflicts only
     selected: bool = True
+    local_name: str = ""  # the path's form on disk, when it differs from ``path`` (Unicode normalization)
+    remote_name: str = ""  # the path's form in the key, when it differs from ``path``
+
+    @property
+    def local_path(self) -> str:
+        """Where this item is on disk, relative to the root."""
+        return self.local_name or self.path
+
+    @property
+    def remote_path(self) -> str:
+        """Where this item is on S3, relative to the prefix."""
+        return self.remote_name or self.path
 
     @property
     def size(self) -> int:
@@ -101,7 +134,7 @@ class SyncItem:
 class SyncPlan:
     mode: Mode
     items: list[SyncItem] = field(default_factory=list)
-    in_step: dict[str, tuple[LocalEntry, RemoteEntry]] = field(default_factory=dict)  # same on both, no baseline
+    in_step: dict[str, tuple[LocalEntry, RemoteEntry]] = field(default_factory=dict)  # proven equal, no baseline
     stale: list[str] = field(default_factory=list)  # in the baseline, gone from both sides
     problems: dict[str, str] = field(default_factory=dict)  # path -> why it is left out
     folders: list[str] = field(default_factory=list)  # folder markers to make locally (download modes)
@@ -109,6 +142,7 @@ class SyncPlan:
     remote_count: int = 0
     baseline_count: int = 0
     unchanged_local: int = 0  # local files no item touches (counted once, when planned)
+    notes: list[str] = field(default_factory=list)  # sentences about the whole run ("sync state missing: …")
 
     def selected(self) -> list[SyncItem]:
         return [item for item in self.items if item.selected and item.resolution != Resolution.SKIP]
@@ -138,7 +172,8 @@ class SyncPlan:
 
     def as_json(self) -> dict:
         return {"actions": [item.as_json() for item in self.items], "summary": self.summary(),
-                "problems": [{"path": path, "reason": reason} for path, reason in sorted(self.problems.items())]}
+                "problems": [{"path": path, "reason": reason} for path, reason in sorted(self.problems.items())],
+                "notes": list(self.notes)}
 
 
 # ---------------------------------------------------------------- content comparison
@@ -155,26 +190,38 @@ def remote_changed(remote: RemoteEntry, base: BaselineEntry) -> bool:
 
 @dataclass
 class ContentCheck:
-    """Whether a local file and an object hold the same bytes, when no baseline can say."""
+    """Whether a local file and an object hold the same bytes, when no baseline can say.
+
+    Paths given to it are the local form (relative to ``root``) and the remote form (relative to
+    the prefix); they differ only in Unicode normalization."""
 
     root: Path
     method: Compare
-    remote_time: RemoteTime | None = None  # asked only for same-size pairs without a baseline
+    remote_time: RemoteTime | None = None  # asked only for same-size pairs in one-way runs
 
-    def same(self, path: str, local: LocalEntry, remote: RemoteEntry, source: str = "") -> bool:
-        """``source`` ("local", "s3" or "" for two-way) decides, with size and time and no ``mtime``
-        metadata, which side counts as newer: as ``aws s3 sync``, a copy is made when the source is newer."""
+    def proven(self, local_path: str, remote_path: str, local: LocalEntry, remote: RemoteEntry) -> bool | None:
+        """True when the bytes are proven equal, False when proven different, None when it can't be told
+        (a multipart ETag of an unknown part size, an encrypted object's ETag, an unreadable file)."""
+        if local.size != remote.size:
+            return False
+        try:
+            return file_matches_etag(self.root / local_path, remote.etag)
+        except OSError:
+            return None
+
+    def looks_same(self, local_path: str, remote_path: str, local: LocalEntry, remote: RemoteEntry,
+                   source: str) -> bool:
+        """Whether a one-way run may leave the destination alone.  ``source`` ("local" or "s3") decides,
+        with size and time and no ``mtime`` metadata, which side counts as newer: as ``aws s3 sync``, a
+        copy is made when the source is newer.  Never a reason to record the pair as equal."""
         if local.size != remote.size:
             return False
         if self.method == Compare.CHECKSUM:
-            try:
-                matches = file_matches_etag(self.root / path, remote.etag)
-            except OSError:
-                return False
+            matches = self.proven(local_path, remote_path, local, remote)
             if matches is not None:
                 return matches
         local_seconds = local.mtime_ns / 1e9
-        metadata_time = self.remote_time(path) if self.remote_time is not None else None
+        metadata_time = self.remote_time(remote_path) if self.remote_time is not None else None
         if metadata_time is not None:
             return abs(local_seconds - metadata_time) < 1.0
         if source == "s3":
@@ -187,7 +234,34 @@ _IN_STEP = "in-step"
 Decision = tuple[Action, str] | str | None
 
 
-def _two_way(path: str, local: LocalEntry | None, remote: RemoteEntry | None, base: BaselineEntry | None,
+@dataclass(frozen=True, slots=True)
+class Names:
+    """One path's forms: ``path`` as the plan shows it, and its forms on disk and in the key."""
+
+    path: str
+    local: str = ""
+    remote: str = ""
+
+    @property
+    def local_path(self) -> str:
+        return self.local or self.path
+
+    @property
+    def remote_path(self) -> str:
+        return self.remote or self.path
+
+
+def _proven_or_conflict(names: Names, local: LocalEntry, remote: RemoteEntry, check: ContentCheck,
+                        reason: str) -> Decision:
+    proven = check.proven(names.local_path, names.remote_path, local, remote)
+    if proven:
+        return _IN_STEP
+    if proven is None:
+        return Action.CONFLICT, f"{reason}; the contents could not be compared"
+    return Action.CONFLICT, f"{reason}, contents differ"
+
+
+def _two_way(names: Names, local: LocalEntry | None, remote: RemoteEntry | None, base: BaselineEntry | None,
              check: ContentCheck) -> Decision:
     if base is None:
         if local is not None and remote is None:
@@ -195,15 +269,12 @@ def _two_way(path: str, local: LocalEntry | None, remote: RemoteEntry | None, ba
         if remote is not None and local is None:
             return Action.DOWNLOAD, "new on S3"
         assert local is not None and remote is not None
-        if check.same(path, local, remote):
-            return _IN_STEP
-        return Action.CONFLICT, "new on both sides, contents differ"
+        return _proven_or_conflict(names, local, remote, check, "new on both sides")
     lc = local is not None and local_changed(local, base)
     rc = remote is not None and remote_changed(remote, base)
     if local is not None and remote is not None:
         if lc and rc:
-            return _IN_STEP if check.same(path, local, remote) else (
-                Action.CONFLICT, "changed on both sides since last sync")
+            return _proven_or_conflict(names, local, remote, check, "changed on both sides since last sync")
         if lc:
             return Action.UPLOAD, "changed locally since last sync"
         if rc:
@@ -218,7 +289,7 @@ def _two_way(path: str, local: LocalEntry | None, remote: RemoteEntry | None, ba
     return None
 
 
-def _one_way(path: str, source_is_local: bool, mirror: bool, local: LocalEntry | None,
+def _one_way(names: Names, source_is_local: bool, mirror: bool, local: LocalEntry | None,
              remote: RemoteEntry | None, base: BaselineEntry | None, check: ContentCheck) -> Decision:
     source, destination = (local, remote) if source_is_local else (remote, local)
     copy = Action.UPLOAD if source_is_local else Action.DOWNLOAD
@@ -232,15 +303,20 @@ def _one_way(path: str, source_is_local: bool, mirror: bool, local: LocalEntry |
         return copy, f"new {here}" if base is None else f"missing {there}"
     assert local is not None and remote is not None
     if base is None:
-        return _IN_STEP if check.same(path, local, remote, "local" if source_is_local else "s3") else (
-            copy, f"differs {there}")
+        if check.method == Compare.CHECKSUM:
+            proven = check.proven(names.local_path, names.remote_path, local, remote)
+            if proven is not None:
+                return _IN_STEP if proven else (copy, f"differs {there}")
+        if check.looks_same(names.local_path, names.remote_path, local, remote,
+                            "local" if source_is_local else "s3"):
+            return None  # left alone, but not proven equal: the baseline does not learn it
+        return copy, f"differs {there}"
     source_changed = local_changed(local, base) if source_is_local else remote_changed(remote, base)
     destination_changed = remote_changed(remote, base) if source_is_local else local_changed(local, base)
     if not source_changed and not destination_changed:
         return None
     if source_changed and destination_changed and not mirror:
-        return _IN_STEP if check.same(path, local, remote, "local" if source_is_local else "s3") else (
-            Action.CONFLICT, "changed on both sides since last sync")
+        return _proven_or_conflict(names, local, remote, check, "changed on both sides since last sync")
     if source_changed:
         return copy, f"changed {here} since last sync"
     if mirror:
@@ -248,14 +324,40 @@ def _one_way(path: str, source_is_local: bool, mirror: bool, local: LocalEntry |
     return None  # only the destination changed: not this mode's business
 
 
-def decide(mode: Mode, path: str, local: LocalEntry | None, remote: RemoteEntry | None,
+def decide(mode: Mode, path: str | Names, local: LocalEntry | None, remote: RemoteEntry | None,
            base: BaselineEntry | None, check: ContentCheck) -> Decision:
     """One cell of the decision table: an (action, reason), "in-step", or None for nothing to do."""
+    names = path if isinstance(path, Names) else Names(path)
     if mode == Mode.TWO_WAY:
-        return _two_way(path, local, remote, base, check)
+        return _two_way(names, local, remote, base, check)
     source_is_local = mode in (Mode.UPLOAD, Mode.MIRROR_TO_S3)
     mirror = mode in (Mode.MIRROR_TO_S3, Mode.MIRROR_TO_LOCAL)
-    return _one_way(path, source_is_local, mirror, local, remote, base, check)
+    return _one_way(names, source_is_local, mirror, local, remote, base, check)
+
+
+# ---------------------------------------------------------------- one name per path
+def canonical(path: str) -> str:
+    """The form paths are matched in: NFC (what S3 keys from most tools and Linux names use)."""
+    return path if path.isascii() else unicodedata.normalize("NFC", path)
+
+
+def _by_canonical(names: Iterable[str], problems: dict[str, str], side: str) -> dict[str, str]:
+    """canonical -> the side's own form.  Two names of one side that differ only in normalization
+    are one path with two contents: a problem, kept on both sides."""
+    forms: dict[str, str] = {}
+    for name in names:
+        key = canonical(name)
+        other = forms.get(key)
+        if other is None:
+            forms[key] = name
+            continue
+        problems[key] = (f"{side} has two names for it that differ only in Unicode normalization "
+                         f"(“{other}” and “{name}”); {KEPT}")
+    return forms
+
+
+def _holes(problems: dict[str, str]) -> dict[str, str]:
+    return {canonical(path): reason for path, reason in problems.items()}
 
 
 def sorted_in_slices(paths: Iterable[str], slice_size: int = 20_000) -> Iterator[str]:
@@ -274,23 +376,34 @@ def plan_sync(mode: Mode, local: LocalScan, remote: RemoteScan, baseline: dict[s
     """Decide every path; the plan is data (shown by the preview, printed by the command line)."""
     plan = SyncPlan(mode, local_count=len(local.files), remote_count=len(remote.files),
                     baseline_count=len(baseline))
-    plan.problems.update(local.problems)
-    plan.problems.update(remote.problems)
+    holes = {**_holes(local.problems), **_holes(remote.problems)}
+    local_forms = _by_canonical(local.files, holes, "the folder")
+    remote_forms = _by_canonical(remote.files, holes, "the prefix")
+    base_entries = {canonical(path): entry for path, entry in baseline.items()}
+    plan.problems.update(holes)
     deletes_allowed = mode in (Mode.MIRROR_TO_S3, Mode.MIRROR_TO_LOCAL, Mode.TWO_WAY)
     # One list per action, filled in path order: the plan comes out grouped without a sort of its items.
     by_action: dict[Action, list[SyncItem]] = {action: [] for action in _ORDER}
-    for count, path in enumerate(sorted_in_slices(local.files.keys() | remote.files.keys() | baseline.keys())):
+    for count, path in enumerate(sorted_in_slices(local_forms.keys() | remote_forms.keys() | base_entries.keys())):
         if count % 2000 == 1999:
             let_others_run()
-        if path in plan.problems:
-            continue  # a side cannot hold it as it is: neither copy nor delete it
-        local_entry = local.files.get(path)
-        remote_entry = remote.files.get(path)
-        base = baseline.get(path)
+        local_name, remote_name = local_forms.get(path), remote_forms.get(path)
+        local_entry = local.files[local_name] if local_name is not None else None
+        remote_entry = remote.files[remote_name] if remote_name is not None else None
+        hole = unknown_root(path, holes)
+        if hole is not None:
+            # Not seen, or not seen whole: neither copied, deleted nor forgotten.
+            if path != hole and path not in plan.problems:
+                where = "the whole scan" if hole == WHOLE_SCAN else f"“{hole}”"
+                plan.problems[path] = f"not readable: under {where}, which {holes[hole]}"
+            continue
+        base = base_entries.get(path)
         if local_entry is None and remote_entry is None:
             plan.stale.append(path)
             continue
-        decision = decide(mode, path, local_entry, remote_entry, base, check)
+        names = Names(path, local_name if local_name not in (None, path) else "",
+                      remote_name if remote_name not in (None, path) else "")
+        decision = decide(mode, names, local_entry, remote_entry, base, check)
         if decision is None:
             continue
         if decision == _IN_STEP:
@@ -301,12 +414,18 @@ def plan_sync(mode: Mode, local: LocalScan, remote: RemoteScan, baseline: dict[s
         action, reason = decision
         if action in (Action.DELETE_LOCAL, Action.DELETE_REMOTE) and not deletes_allowed:
             continue
-        item = SyncItem(action, path, reason, local_entry, remote_entry)
+        item = SyncItem(action, path, reason, local_entry, remote_entry, local_name=names.local,
+                        remote_name=names.remote)
+        if item.local is None and local_name is None and remote_name is not None and remote_name != path:
+            item.local_name = remote_name  # a download of a new key keeps the key's form on disk
+        if item.remote is None and remote_name is None and local_name is not None and local_name != path:
+            item.remote_name = local_name  # an upload of a new file keeps the file's form in the key
         if action == Action.CONFLICT:
             item.resolution = conflict
         by_action[action].append(item)
     if mode in (Mode.DOWNLOAD, Mode.MIRROR_TO_LOCAL, Mode.TWO_WAY):
-        plan.folders = sorted(f for f in remote.folders if not (local.root / f).is_dir())
+        plan.folders = sorted(f for f in remote.folders
+                              if unknown_root(canonical(f), holes) is None and not (local.root / f).is_dir())
     plan.items = [item for action in _ORDER for item in by_action[action]]
     plan.unchanged_local = plan.local_count - sum(1 for item in plan.items if item.local is not None)
     return plan

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -10,14 +11,14 @@ from pathlib import Path
 from botocore.exceptions import ClientError
 
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import is_missing_key
-from s3browser.core.sync.apply import MTIME_METADATA
+from s3browser.core.s3.errors import S3BrowserError, is_missing_key
 from s3browser.core.sync.baseline import Baseline
 from s3browser.core.sync.etags import metadata_value
 from s3browser.core.sync.guard import GuardVerdict, check_guard
 from s3browser.core.sync.ignore import IgnoreRules
+from s3browser.core.sync.mtime import MTIME_METADATA, parse_mtime
 from s3browser.core.sync.pairs import SyncPair
-from s3browser.core.sync.plan import Compare, ContentCheck, SyncPlan, plan_sync
+from s3browser.core.sync.plan import Compare, ContentCheck, Mode, SyncPlan, plan_sync
 from s3browser.core.sync.scan import LocalScan, RemoteScan, scan_local, scan_remote
 
 
@@ -40,10 +41,8 @@ def remote_mtime_reader(conn: Connection, bucket: str, prefix: str) -> Callable[
             if is_missing_key(exc):
                 return None
             raise
-        try:
-            return float(metadata_value(head.get("Metadata", {}), MTIME_METADATA) or "")
-        except ValueError:
-            return None
+        stamp = parse_mtime(metadata_value(head.get("Metadata", {}), MTIME_METADATA), where=prefix + path)
+        return None if stamp is None else stamp / 1e9
     return read
 
 
@@ -55,23 +54,51 @@ def bucket_is_versioned(conn: Connection, bucket: str) -> bool:
     return status == "Enabled"
 
 
+def local_root(folder: str | Path) -> Path:
+    """The pair's folder with a link at the root followed (``~/Documents`` -> ``/data/docs``), so the
+    scan and every write go to the one folder the plan saw.  A folder that is missing, or is not a
+    folder, is an error in every mode: an empty plan there would read as "in step"."""
+    given = Path(folder).expanduser()
+    try:
+        resolved = given.resolve(strict=True)
+    except (OSError, RuntimeError, ValueError):
+        raise S3BrowserError(f"The folder {given} does not exist.", kind="missing-folder") from None
+    if not resolved.is_dir():
+        raise S3BrowserError(f"The folder {given} does not exist (that path is a file).",
+                             kind="missing-folder")
+    return resolved
+
+
 def prepare_run(conn: Connection, pair: SyncPair, baseline: Baseline, soft_delete: bool = False,
                 local_progress: Callable[[int], None] | None = None,
                 remote_progress: Callable[[int], None] | None = None,
                 should_stop: Callable[[], bool] | None = None) -> PreparedRun:
     """Walk the folder and list the prefix side by side, then plan and check the guard."""
     ignore = IgnoreRules(pair.ignore)
-    root = Path(pair.local).expanduser()
+    root = local_root(pair.local)
+    abandoned = threading.Event()  # the caller was interrupted (Ctrl+C): the scans stop too
+
+    def stop() -> bool:
+        return abandoned.is_set() or (should_stop is not None and should_stop())
+
     with ThreadPoolExecutor(2, thread_name_prefix="s3b-sync-scan") as pool:
-        local_future = pool.submit(scan_local, root, ignore, local_progress, should_stop)
-        remote_future = pool.submit(scan_remote, conn, pair.bucket, pair.prefix, ignore, remote_progress,
-                                    should_stop)
-        local, remote = local_future.result(), remote_future.result()
+        try:
+            local_future = pool.submit(scan_local, root, ignore, local_progress, stop)
+            remote_future = pool.submit(scan_remote, conn, pair.bucket, pair.prefix, ignore, remote_progress, stop)
+            local, remote = local_future.result(), remote_future.result()
+        except BaseException:
+            abandoned.set()
+            raise
     entries = baseline.load()
     check = ContentCheck(root, pair.compare,
                          remote_mtime_reader(conn, pair.bucket, pair.prefix) if pair.compare == Compare.SIZE_TIME
                          else None)
     plan = plan_sync(pair.mode, local, remote, entries, check, pair.conflict)
+    if baseline.problem:
+        plan.notes.append(baseline.problem)
+    elif not entries and pair.last_run.finished_at and pair.mode == Mode.TWO_WAY:
+        plan.notes.append("Sync state missing: deletions are not carried this run (the pair has run before, but "
+                          "the record of its last run is gone); differences are shown as conflicts.")
     verdict = check_guard(plan, local, remote)
     permanent = not soft_delete and bool(plan.remote_deletions()) and not bucket_is_versioned(conn, pair.bucket)
     return PreparedRun(pair, plan, verdict, local, remote, permanent)
