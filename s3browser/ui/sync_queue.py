@@ -40,8 +40,8 @@ class QueuedSyncRun:
 
     def jobs(self) -> list[tuple[SyncItemJob, Direction, str, str, Path | None, int]]:
         target = self.target
-        return [(SyncItemJob(self, item), DIRECTIONS[item.action], target.bucket, target.key(item.path),
-                 target.local_path(item.path), item.size) for item in self.items]
+        return [(SyncItemJob(self, item), DIRECTIONS[item.effective_action], target.bucket,
+                 target.key(item.remote_path), target.local_path(item.local_path), item.size) for item in self.items]
 
     def record(self, outcome: Outcome) -> None:
         self.log.outcome(outcome)
@@ -88,7 +88,7 @@ class SyncItemJob:
             raise
         except Exception as exc:
             run.record(Outcome(item, "failed", describe(exc, bucket=run.target.bucket,
-                                                        key=run.target.key(item.path)).message))
+                                                        key=run.target.key(item.remote_path)).message))
             raise
         run.record(Outcome(item, "done", note))
         return note

@@ -38,7 +38,7 @@ def test_preview_model_passes_modeltester_and_keeps_totals_as_boxes_are_ticked(q
     assert model.rowCount() == 3 + 7  # a heading per group, then its items
     row = model.group_row(Action.UPLOAD)
     uploads = model.index(row, COL_PATH)
-    assert uploads.data() == "Upload (3 items)" and uploads.data(HEADING_ROLE)
+    assert uploads.data() == "Upload (3 of 3 ticked)" and uploads.data(HEADING_ROLE)
     assert [model.index(row + n, COL_PATH).data() for n in (1, 2, 3)] == ["u0.txt", "u1.txt", "u2.txt"]
     assert start_label(model.totals()) == "Upload 3, delete 2 on S3, resolve 2 conflicts"
 

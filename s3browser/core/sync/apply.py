@@ -287,6 +287,14 @@ def apply_item(target: SyncTarget, item: SyncItem) -> str:
     elif action == Action.DOWNLOAD:
         assert item.remote is not None
         _download(target, item.path, item.remote_path, item.remote, item.local, item.local_path)
+    elif action == Action.DELETE_LOCAL and item.restore:  # deleted on S3, put back as chosen
+        assert item.local is not None
+        _upload(target, item.path, item.local_path, item.remote_path, item.local, None)
+        return "put back on S3 as chosen"
+    elif action == Action.DELETE_REMOTE and item.restore:  # deleted locally, downloaded again as chosen
+        assert item.remote is not None
+        _download(target, item.path, item.remote_path, item.remote, None, item.local_path)
+        return "downloaded again as chosen"
     elif action == Action.DELETE_LOCAL:
         assert item.local is not None
         _delete_local(target, item.path, item.local_path, item.local)

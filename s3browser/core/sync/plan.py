@@ -93,6 +93,16 @@ class SyncItem:
     selected: bool = True
     local_name: str = ""  # the path's form on disk, when it differs from ``path`` (Unicode normalization)
     remote_name: str = ""  # the path's form in the key, when it differs from ``path``
+    restore: bool = False  # a deletion turned into the copy the other way ("download it again")
+
+    @property
+    def effective_action(self) -> Action:
+        """What running the item does: a restored deletion copies back instead of deleting."""
+        if self.restore and self.action == Action.DELETE_REMOTE:
+            return Action.DOWNLOAD
+        if self.restore and self.action == Action.DELETE_LOCAL:
+            return Action.UPLOAD
+        return self.action
 
     @property
     def local_path(self) -> str:
@@ -115,16 +125,21 @@ class SyncItem:
 
     @property
     def deletes_local(self) -> bool:
+        if self.restore:
+            return False
         return self.action == Action.DELETE_LOCAL or (
             self.action == Action.CONFLICT and self.resolution == Resolution.S3 and self.remote is None)
 
     @property
     def deletes_remote(self) -> bool:
+        if self.restore:
+            return False
         return self.action == Action.DELETE_REMOTE or (
             self.action == Action.CONFLICT and self.resolution == Resolution.LOCAL and self.local is None)
 
     def as_json(self) -> dict:
-        data: dict = {"action": self.action.value, "path": self.path, "size": self.size, "reason": self.reason}
+        data: dict = {"action": self.effective_action.value, "path": self.path, "size": self.size,
+                      "reason": self.reason}
         if self.resolution is not None:
             data["resolution"] = self.resolution.value
         return data
@@ -151,8 +166,8 @@ class SyncPlan:
         """Per action: (count, bytes)."""
         totals = {action: (0, 0) for action in Action}
         for item in self.selected() if selected_only else self.items:
-            count, size = totals[item.action]
-            totals[item.action] = (count + 1, size + item.size)
+            count, size = totals[item.effective_action]
+            totals[item.effective_action] = (count + 1, size + item.size)
         return totals
 
     def local_deletions(self) -> int:

@@ -6,6 +6,7 @@ import threading
 import time
 from pathlib import Path
 
+from s3browser.core.local.display import one_line
 from s3browser.core.settings.dirs import log_dir
 from s3browser.core.sync.apply import ApplyReport, Outcome
 from s3browser.core.sync.plan import SyncPlan
@@ -37,15 +38,17 @@ class RunLog:
         self._line(f"planned: {totals or 'nothing to do'}; {len(plan.problems)} left out")
         for path, reason in sorted(plan.problems.items()):
             self._line(f"left out {path}: {reason}")
+        for note in plan.notes:
+            self._line(note)
 
     def _line(self, text: str) -> None:
         with self._lock, open(self.path, "a", encoding="utf-8") as file:
-            file.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {text}\n")
+            file.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {one_line(text)}\n")  # one line, whatever a name holds
 
     def outcome(self, outcome: Outcome) -> None:
         item = outcome.item
         note = f": {outcome.message}" if outcome.message else ""
-        self._line(f"{outcome.status} {item.action.value} {item.path}{note}")
+        self._line(f"{outcome.status} {item.effective_action.value} {item.path}{note}")
 
     def note(self, text: str) -> None:
         self._line(text)

@@ -16,7 +16,7 @@ from s3browser.core.s3.errors import describe
 from s3browser.core.s3.locations import Location
 from s3browser.core.sync.apply import adopt_in_step, make_folders
 from s3browser.core.sync.baseline import Baseline
-from s3browser.core.sync.pairs import PairStore, SyncPair
+from s3browser.core.sync.pairs import PairStore, SyncPair, normalise_prefix
 from s3browser.core.sync.run import PreparedRun
 from s3browser.core.sync.runlog import latest_run_log
 from s3browser.ui import interaction
@@ -87,7 +87,17 @@ class SyncController(QObject):
         if not location.bucket:
             self.ctx.show_error("Choose a bucket or a folder to sync with a local folder.")
             return None
+        existing = self.pair_for(location)
+        if existing is not None:  # its own settings and baseline, never a blank pair that would replace it
+            return self._open_pair_dialog(SyncPairDialog(self.ctx.dialog_parent, existing.profile, pair=existing),
+                                          existing, True)
         return self.new_pair(location.uri(), then_sync=True)
+
+    def pair_for(self, location: Location) -> SyncPair | None:
+        """The pair of this profile already made for ``location`` (the one run last, if several)."""
+        prefix = normalise_prefix(location.prefix)
+        pairs = [p for p in self.store.pairs(self.profile_name) if p.bucket == location.bucket and p.prefix == prefix]
+        return max(pairs, key=lambda p: p.last_run.finished_at) if pairs else None
 
     def _selected_location(self) -> Location:
         here = self.listing.location

@@ -97,7 +97,9 @@ class SyncPairDialog(RememberingDialog):
 
         form = QFormLayout()
         form.addRow("&Name:", self.name_edit)
-        form.addRow("&Local folder:", local_row)
+        local_label = QLabel("&Local folder:")  # a row of two widgets gets no buddy by itself: the & would show
+        local_label.setBuddy(self.local_edit)
+        form.addRow(local_label, local_row)
         form.addRow("&S3 location:", self.uri_edit)
         form.addRow("&Mode:", self.mode_combo)
         form.addRow("", self.mode_help)

@@ -3,7 +3,10 @@ until the user presses the start button, whose label says what it will do.
 
 Planning shows files walked and objects listed as it goes; closing the dialog cancels it.  The
 plan is shown grouped by action with a box per item and per group; conflicts can be set to keep
-both, use local, use S3 or skip.  Deletions are red.  A run over the mass-deletion limits keeps
+both, use local, use S3 or skip; a deletion can be turned into the copy the other way ("download
+it again", "put it back on S3") so that it is not proposed at every run.  Deletions are red.
+Enter never starts a run: the start button is never a default button, and Enter anywhere but on
+another button does nothing.  A run over the mass-deletion limits keeps
 the start button disabled until "I have reviewed these N deletions" is ticked; a run the guard
 refuses (an empty or missing side with a baseline) cannot start at all and says why.
 """
@@ -14,7 +17,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -24,6 +28,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QProgressBar,
     QPushButton,
     QStackedWidget,
@@ -34,24 +39,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from s3browser.core.local.display import one_line
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
 from s3browser.core.sync.guard import review_needed
 from s3browser.core.sync.pairs import SyncPair
 from s3browser.core.sync.plan import Action
 from s3browser.core.sync.run import PreparedRun, ScanProgress, plan_pair
+from s3browser.ui.colors import unchecked_box_style
 from s3browser.ui.context import AppContext
 from s3browser.ui.dialogs.remembering import RememberingDialog
 from s3browser.ui.formatting import count_of, human_size
 from s3browser.ui.gc_pause import collections_paused
 from s3browser.ui.models.sync_preview import (
+    CHOICES_ROLE,
     COL_ACTION,
     COL_LOCAL_TIME,
     COL_PATH,
     COL_REASON,
     COL_S3_TIME,
     COL_SIZE,
-    RESOLUTION_LABELS,
+    DELETIONS,
+    RESTORE_LABELS,
     Group,
     SyncPreviewModel,
     deletion_color,
@@ -73,7 +82,8 @@ def plan_and_group(conn: Connection, pair: SyncPair, soft_delete: bool, progress
 
 
 class ResolutionDelegate(QStyledItemDelegate):
-    """A conflict's resolution, chosen from a list in the Action column."""
+    """A conflict's resolution, or a deletion's "delete / copy it back", chosen from a list in the
+    Action column (the choices are the model's, per row)."""
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -83,8 +93,8 @@ class ResolutionDelegate(QStyledItemDelegate):
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: _Index) -> QWidget:
         combo = QComboBox(parent)
         combo.setObjectName("resolutionEditor")
-        for resolution, label in RESOLUTION_LABELS.items():
-            combo.addItem(label[0].upper() + label[1:], resolution.value)
+        for value, label in index.data(CHOICES_ROLE) or ():
+            combo.addItem(label, value)
         # A choice counts as soon as it is made: the totals and the start button follow at once.
         # (-1 is the box being emptied as it is destroyed, after the editor closed: not a choice.)
         combo.currentIndexChanged.connect(lambda row: self.commitData.emit(combo) if row >= 0 else None)
@@ -128,6 +138,7 @@ class SyncPreviewDialog(RememberingDialog):
         self._stop = threading.Event()
         self._task: Task | None = None
         self.model = SyncPreviewModel(self)
+        self.context_menu: QMenu | None = None  # the last one shown (tests drive it)
 
         heading = QLabel(f"<b>{pair.mode.label}</b>: {pair.local} ↔ {pair.uri}")
         heading.setTextFormat(Qt.TextFormat.RichText)
@@ -143,9 +154,11 @@ class SyncPreviewDialog(RememberingDialog):
         self.start_button.setObjectName("startSync")
         self.start_button.setEnabled(False)
         self.start_button.setAutoDefault(False)
-        self.buttons.addButton(self.start_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        # An action button, not an accept button: a button box makes its first accept button the
+        # dialog's default when shown, and the default button is what Enter presses.
+        self.buttons.addButton(self.start_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self._start)
+        self.start_button.clicked.connect(self._start)
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
@@ -161,6 +174,22 @@ class SyncPreviewDialog(RememberingDialog):
     def done(self, result: int) -> None:
         self.resolution_delegate.close_open_editor()
         super().done(result)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        """Enter is not a yes: QDialog would press the default button, or a focused auto-default one;
+        here it only presses a focused button other than the start button."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            focused = self.focusWidget()
+            if isinstance(focused, QPushButton) and focused is not self.start_button and focused.isEnabled():
+                focused.click()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "view"):
+            self.view.setStyleSheet(unchecked_box_style("QTableView", self.palette()))
 
     # ---------------------------------------------------------------- pages
     def _planning_page(self) -> QWidget:
@@ -205,6 +234,7 @@ class SyncPreviewDialog(RememberingDialog):
         self.view.setShowGrid(False)
         self.view.setWordWrap(False)
         self.view.setAlternatingRowColors(True)
+        self.view.setStyleSheet(unchecked_box_style("QTableView", self.view.palette()))
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         rows = self.view.verticalHeader()
@@ -215,6 +245,8 @@ class SyncPreviewDialog(RememberingDialog):
                                   | QAbstractItemView.EditTrigger.SelectedClicked)
         self.resolution_delegate = ResolutionDelegate(self.view)
         self.view.setItemDelegateForColumn(COL_ACTION, self.resolution_delegate)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
         header = self.view.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -276,13 +308,34 @@ class SyncPreviewDialog(RememberingDialog):
         self.model.set_plan(run.plan, groups)
         self.stack.setCurrentIndex(1)
         problems = run.plan.problems
+        lines = list(run.plan.notes)
         if problems:
             shown = sorted(problems.items())[:20]
-            self.problems_label.setText(f"{count_of(len(problems), 'path')} left out (they cannot be copied as "
-                                        "they are); hover for the list, the run log has all of them.")
-            self.problems_label.setToolTip("\n".join(f"{path}: {why}" for path, why in shown))
+            lines.append(f"{count_of(len(problems), 'path')} left out and kept on both sides (they cannot be read "
+                         "or copied as they are); hover for the list, the run log has all of them.")
+            self.problems_label.setToolTip("\n".join(f"{one_line(path)}: {why}" for path, why in shown))
+        if lines:
+            self.problems_label.setText("\n".join(lines))
             self.problems_label.show()
         self._update_summary()
+
+    def _context_menu(self, point: QPoint) -> None:
+        rows = sorted({index.row() for index in self.view.selectionModel().selectedRows()}
+                      | ({self.view.indexAt(point).row()} if self.view.indexAt(point).isValid() else set()))
+        items = [(row, self.model.item_at(self.model.index(row, COL_PATH))) for row in rows]
+        deletions = [(row, item) for row, item in items if item is not None and item.action in DELETIONS]
+        if not deletions:
+            return
+        menu = QMenu(self)
+        kinds = {item.action for _row, item in deletions}
+        label = (RESTORE_LABELS[next(iter(kinds))] if len(kinds) == 1 else "Copy back instead of deleting")
+        restore = menu.addAction(f"{label} ({count_of(len(deletions), 'item')})")
+        restore.triggered.connect(lambda: self.model.set_restored([row for row, _ in deletions], True))
+        undo = menu.addAction("Delete as planned")
+        undo.setEnabled(any(item.restore for _row, item in deletions))
+        undo.triggered.connect(lambda: self.model.set_restored([row for row, _ in deletions], False))
+        menu.popup(self.view.viewport().mapToGlobal(point))
+        self.context_menu = menu
 
     # ---------------------------------------------------------------- summary and guard
     def _apply_filter(self) -> None:

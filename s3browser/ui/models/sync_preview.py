@@ -9,7 +9,8 @@ by :func:`group_plan` on the planning worker, so showing a plan costs the GUI th
 
 Each group keeps its count and bytes of ticked items, so ticking a box or a whole group updates the
 totals and the start button without a walk of the plan (conflicts, usually few, are counted afresh
-since their resolution decides what they do).
+since their resolution decides what they do, and so are deletion groups in which some deletion was
+turned into the copy the other way: "download it again" / "put it back on S3").
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from PySide6.QtGui import QColor, QFont, QPalette
 
 from s3browser.core.sync.plan import Action, Resolution, SyncItem, SyncPlan
 from s3browser.ui.colors import message_color
-from s3browser.ui.formatting import count_of, exact_size, human_size, local_time, tr_n
+from s3browser.ui.formatting import exact_size, human_size, local_time, tr_n
 from s3browser.ui.models.flat_table import FlatTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -33,7 +34,11 @@ HEADERS = ("Path", "Action", "Size", "Local modified", "S3 modified", "Reason")
 HEADING_ROLE = Qt.ItemDataRole.UserRole + 31  # True on a group's heading row
 RESOLUTION_LABELS = {Resolution.KEEP_BOTH: "keep both", Resolution.LOCAL: "use local", Resolution.S3: "use S3",
                      Resolution.SKIP: "skip"}
-_DELETIONS = (Action.DELETE_REMOTE, Action.DELETE_LOCAL)
+CHOICES_ROLE = Qt.ItemDataRole.UserRole + 32  # [(value, label)] an Action cell can be set to, or None
+DELETE, RESTORE = "delete", "restore"
+RESTORE_LABELS = {Action.DELETE_REMOTE: "Download it again", Action.DELETE_LOCAL: "Put it back on S3"}
+RESTORED_LABELS = {Action.DELETE_REMOTE: "downloaded again", Action.DELETE_LOCAL: "put back on S3"}
+DELETIONS = (Action.DELETE_REMOTE, Action.DELETE_LOCAL)
 
 
 def deletion_color() -> QColor:
@@ -49,6 +54,7 @@ class Group:
     ticked: int = 0
     ticked_bytes: int = 0
     first_row: int = -1  # its heading's row in the table (-1: filtered out)
+    restored: int = 0  # deletions turned into the copy the other way (ticked or not)
 
     @property
     def size(self) -> int:
@@ -145,8 +151,14 @@ class SyncPreviewModel(FlatTableModel):
             if group.action == Action.CONFLICT:
                 chosen = [i for i in self._items(group) if i.selected and i.resolution != Resolution.SKIP]
                 totals[group.action] = (len(chosen), sum(i.size for i in chosen))
+            elif group.restored:
+                for item in self._items(group):
+                    if item.selected:
+                        count, size = totals[item.effective_action]
+                        totals[item.effective_action] = (count + 1, size + item.size)
             else:
-                totals[group.action] = (group.ticked, group.ticked_bytes)
+                count, size = totals[group.action]
+                totals[group.action] = (count + group.ticked, size + group.ticked_bytes)
         return totals
 
     def deletions(self) -> tuple[int, int]:
@@ -181,6 +193,32 @@ class SyncPreviewModel(FlatTableModel):
         for group in self.groups:
             self.set_group_checked(group, checked)
 
+    def set_restored(self, rows: list[int], restore: bool) -> int:
+        """Turn the deletions on ``rows`` into the copy the other way (or back); returns how many changed.
+        A restored deletion is ticked: choosing it is asking for it."""
+        changed = 0
+        for row in rows:
+            if row >= self._rows:
+                continue
+            group, offset = self._locate(row)
+            if offset == 0 or group.action not in DELETIONS:
+                continue
+            item = self.plan.items[group.start + offset - 1] if self.plan is not None else None
+            if item is None or item.restore == restore:
+                continue
+            item.restore = restore
+            group.restored += 1 if restore else -1
+            if restore and not item.selected:
+                item.selected = True
+                group.ticked += 1
+                group.ticked_bytes += item.size
+            changed += 1
+            self.dataChanged.emit(self.index(row, COL_PATH), self.index(row, COL_REASON))
+            self.dataChanged.emit(self.index(group.first_row, COL_PATH), self.index(group.first_row, COL_SIZE))
+        if changed:
+            self.selection_changed.emit()
+        return changed
+
     # ---------------------------------------------------------------- data
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -191,7 +229,7 @@ class SyncPreviewModel(FlatTableModel):
         item = self.item_at(index)
         if item is None:
             return flags
-        if index.column() == COL_ACTION and item.action == Action.CONFLICT:
+        if index.column() == COL_ACTION and (item.action == Action.CONFLICT or item.action in DELETIONS):
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
@@ -206,17 +244,22 @@ class SyncPreviewModel(FlatTableModel):
     def _group_data(self, group: Group, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             if column == COL_PATH:
-                return f"{group.action.label} ({count_of(group.size, 'item')})"
+                restored = ""
+                if group.restored:
+                    restored = f", {group.restored:,} {RESTORED_LABELS[group.action]} instead"
+                return f"{group.action.label} ({group.ticked:,} of {group.size:,} ticked{restored})"
             if column == COL_SIZE:
                 return human_size(group.ticked_bytes)  # of the ticked items: what will move or go
             return None
+        if role == Qt.ItemDataRole.ToolTipRole and column == COL_PATH:
+            return self._group_data(group, column, Qt.ItemDataRole.DisplayRole)  # the whole heading, if cut short
         if role == Qt.ItemDataRole.CheckStateRole and column == COL_PATH:
             if group.ticked == 0:
                 return Qt.CheckState.Unchecked
             return Qt.CheckState.Checked if group.ticked == group.size else Qt.CheckState.PartiallyChecked
         if role == Qt.ItemDataRole.FontRole:
             return self._bold
-        if role == Qt.ItemDataRole.ForegroundRole and group.action in _DELETIONS:
+        if role == Qt.ItemDataRole.ForegroundRole and group.action in DELETIONS:
             return deletion_color()
         if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_SIZE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -233,6 +276,10 @@ class SyncPreviewModel(FlatTableModel):
                     resolution = item.resolution or Resolution.KEEP_BOTH
                     return resolution.value if role == Qt.ItemDataRole.EditRole else \
                         f"Conflict: {RESOLUTION_LABELS[resolution]}"
+                if item.action in DELETIONS:
+                    if role == Qt.ItemDataRole.EditRole:
+                        return RESTORE if item.restore else DELETE
+                    return RESTORE_LABELS[item.action] if item.restore else item.action.label
                 return item.action.label
             if column == COL_SIZE:
                 return human_size(item.size)
@@ -247,11 +294,20 @@ class SyncPreviewModel(FlatTableModel):
             return Qt.CheckState.Checked if item.selected else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ForegroundRole and (item.deletes_local or item.deletes_remote):
             return deletion_color()
+        if role == CHOICES_ROLE and column == COL_ACTION:
+            if item.action == Action.CONFLICT:
+                return [(r.value, label[0].upper() + label[1:]) for r, label in RESOLUTION_LABELS.items()]
+            if item.action in DELETIONS:
+                return [(DELETE, item.action.label), (RESTORE, RESTORE_LABELS[item.action])]
+            return None
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == COL_SIZE:
                 return exact_size(item.size)
             if column == COL_ACTION and item.action == Action.CONFLICT:
                 return "Double-click to choose: keep both, use local, use S3 or skip."
+            if column == COL_ACTION and item.action in DELETIONS:
+                return (f"Double-click to choose: {item.action.label.lower()}, or "
+                        f"{RESTORE_LABELS[item.action].lower()} so it is not proposed again.")
             return item.path if column == COL_PATH else None
         if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_SIZE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -278,6 +334,9 @@ class SyncPreviewModel(FlatTableModel):
             return True
         if role == Qt.ItemDataRole.EditRole and index.column() == COL_ACTION:
             item = self.item_at(index)
+            if item is not None and item.action in DELETIONS and value in (DELETE, RESTORE):
+                self.set_restored([index.row()], value == RESTORE)
+                return True
             if item is None or item.action != Action.CONFLICT:
                 return False
             try:
