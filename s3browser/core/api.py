@@ -125,26 +125,13 @@ def upload_bytes(conn: Connection, bucket: str, key: str, data: bytes, content_t
 def upload_file(conn: Connection, bucket: str, key: str, path: str | os.PathLike[str],
                 content_type: str | None = None) -> None:
     """Upload a local file: one PutObject up to 64 MiB, else the app's own multipart uploader
-    (parallel parts; aborted if the file changes meanwhile, so the object stays as it was)."""
-    from concurrent.futures import ThreadPoolExecutor
+    (parallel parts, journalled: an upload that fails or is interrupted is resumed by the next
+    ``upload_file`` of the same file to the same key, or offered by the window at its next connect;
+    aborted if the file changes meanwhile, so the object stays as it was)."""
+    from s3browser.core.transfers.file_upload import upload_local_file
 
-    from s3browser.core.transfers.engine import (
-        DEFAULT_PARALLEL_PARTS,
-        DEFAULT_PART_SIZE,
-        SINGLE_PUT_LIMIT,
-        TransferHandle,
-    )
-    from s3browser.core.transfers.multipart import MultipartUploader
-
-    source = Path(path)
     extra = {"ContentType": content_type or guess_content_type(os.fspath(path))}
-    if source.stat().st_size <= SINGLE_PUT_LIMIT:
-        body = source.read_bytes()
-        conn.call(bucket, lambda c: c.put_object(Bucket=bucket, Key=key, Body=body, **extra))
-        return
-    with ThreadPoolExecutor(DEFAULT_PARALLEL_PARTS, thread_name_prefix="s3b-api-part") as pool:
-        MultipartUploader(conn, None, pool).upload(source, bucket, key, extra, DEFAULT_PART_SIZE,
-                                                   DEFAULT_PARALLEL_PARTS, lambda n: None, TransferHandle(bucket, key))
+    upload_local_file(conn, bucket, key, Path(path), extra)
 
 
 def download_bytes(conn: Connection, bucket: str, key: str) -> bytes:

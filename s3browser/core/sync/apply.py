@@ -29,11 +29,12 @@ from s3browser.core.ops.trash import move_to_trash
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import S3BrowserError, describe, is_missing_key, is_precondition_failed
 from s3browser.core.sync.baseline import Baseline, BaselineEntry
-from s3browser.core.sync.etags import metadata_value, same_etag
+from s3browser.core.sync.etags import metadata_value
 from s3browser.core.sync.mtime import MTIME_METADATA, format_mtime, parse_mtime
 from s3browser.core.sync.plan import Action, Resolution, SyncItem, SyncPlan
 from s3browser.core.sync.scan import LocalEntry, RemoteEntry
-from s3browser.core.transfers.engine import DEFAULT_PARALLEL_PARTS, DEFAULT_PART_SIZE, SINGLE_PUT_LIMIT
+from s3browser.core.transfers.file_upload import ObjectChanged, check_key, upload_local_file
+from s3browser.core.transfers.multipart import FileChangedError
 
 log = logging.getLogger(__name__)
 
@@ -102,75 +103,41 @@ def _local_now(target: SyncTarget, path: str) -> LocalEntry | None:
     return LocalEntry(info.st_size, info.st_mtime_ns)
 
 
-def _remote_now(target: SyncTarget, path: str) -> dict | None:
-    key = target.key(path)
-    try:
-        return target.conn.call(target.bucket, lambda c: c.head_object(Bucket=target.bucket, Key=key))
-    except ClientError as exc:
-        if is_missing_key(exc):
-            return None
-        raise
-
-
 def _check_local(target: SyncTarget, path: str, planned: LocalEntry | None) -> None:
     now = _local_now(target, path)
     if now != planned:
         raise ChangedSincePlan("changed locally since the plan was made; skipped, nothing overwritten")
 
 
-def _exists_now(target: SyncTarget, path: str) -> bool:
-    """Whether the key exists, asked so that the answer is a success either way.
-
-    A HEAD of a missing key ends in 404, and botocore's retry quota gives back nothing for a
-    request that ended in an error: on a flaky server every new file whose HEAD needed a retry
-    cost the connection 14 of its 500 units for good, until later requests could not retry at
-    all.  A one-key listing answers 200 whether the key is there or not."""
-    key = target.key(path)
-    response = target.conn.call(target.bucket, lambda c: c.list_objects_v2(
-        Bucket=target.bucket, Prefix=key, MaxKeys=1))
-    return any(entry.get("Key") == key for entry in response.get("Contents", []))
-
-
 def _check_remote(target: SyncTarget, path: str, planned: RemoteEntry | None) -> None:
-    if planned is None:
-        if _exists_now(target, path):
-            raise ChangedSincePlan("appeared on S3 since the plan was made; skipped, nothing overwritten")
-        return
-    head = _remote_now(target, path)
-    if head is None or not same_etag(head.get("ETag", ""), planned.etag) or head.get("ContentLength") != planned.size:
-        raise ChangedSincePlan("changed on S3 since the plan was made; skipped, nothing overwritten")
+    try:
+        check_key(target.conn, target.bucket, target.key(path), None if planned is None else planned.etag)
+    except ObjectChanged as exc:
+        raise ChangedSincePlan(exc.message) from None
 
 
 # ---------------------------------------------------------------- steps
 def _upload(target: SyncTarget, path: str, local_name: str, remote_name: str, planned_local: LocalEntry | None,
             planned_remote: RemoteEntry | None) -> None:
-    """Upload the file at ``local_name`` to the key of ``remote_name``; the baseline row is ``path``'s."""
+    """Upload the file at ``local_name`` to the key of ``remote_name``; the baseline row is ``path``'s.
+
+    The write is conditional on the key being what the plan saw (absent, or the planned ETag), by
+    If-None-Match / If-Match where the server honours them, else by a check just before it."""
     _check_local(target, local_name, planned_local)
-    _check_remote(target, remote_name, planned_remote)
     source = target.local_path(local_name)
     key = target.key(remote_name)
-    before = os.stat(source, follow_symlinks=False)
-    extra = {"ContentType": guess_content_type(local_name),
-             "Metadata": {MTIME_METADATA: format_mtime(before.st_mtime_ns)}}
-    if before.st_size <= SINGLE_PUT_LIMIT:
-        body = source.read_bytes()
-        if len(body) != before.st_size or os.stat(source).st_mtime_ns != before.st_mtime_ns:
-            raise ChangedSincePlan("changed while it was read; skipped")
-        response = target.conn.call(target.bucket, lambda c: c.put_object(Bucket=target.bucket, Key=key,
-                                                                          Body=body, **extra))
-        etag, version = response.get("ETag", ""), response.get("VersionId", "")
-    else:
-        from s3browser.core.transfers.engine import TransferHandle
-        from s3browser.core.transfers.multipart import MultipartUploader
-
-        with ThreadPoolExecutor(DEFAULT_PARALLEL_PARTS, thread_name_prefix="s3b-sync-part") as pool:
-            MultipartUploader(target.conn, None, pool).upload(source, target.bucket, key, extra, DEFAULT_PART_SIZE,
-                                                              DEFAULT_PARALLEL_PARTS, lambda n: None,
-                                                              TransferHandle(target.bucket, key))
-        head = _remote_now(target, remote_name) or {}
-        etag, version = head.get("ETag", ""), head.get("VersionId", "")
-    target.baseline.record(path, BaselineEntry(before.st_size, before.st_mtime_ns, etag, before.st_size,
-                                               time.time(), version or ""))
+    try:
+        mtime_ns = os.stat(source, follow_symlinks=False).st_mtime_ns
+        extra = {"ContentType": guess_content_type(local_name), "Metadata": {MTIME_METADATA: format_mtime(mtime_ns)}}
+        done = upload_local_file(target.conn, target.bucket, key, source, extra,
+                                 expect=None if planned_remote is None else planned_remote.etag,
+                                 probe_prefix=target.prefix)
+    except ObjectChanged as exc:
+        raise ChangedSincePlan(exc.message) from None
+    except (FileChangedError, FileNotFoundError):
+        raise ChangedSincePlan("changed locally while it was uploaded; skipped, nothing overwritten") from None
+    target.baseline.record(path, BaselineEntry(done.size, done.mtime_ns, done.etag, done.size, time.time(),
+                                               done.version_id))
 
 
 def _download(target: SyncTarget, path: str, remote_name: str, planned_remote: RemoteEntry,

@@ -143,8 +143,11 @@ class MultipartUploader:
     # ---------------------------------------------------------------- one upload, start to end
     def upload(self, path: Path, bucket: str, key: str, extra_args: dict[str, Any], part_size: int,
                parallel_parts: int, on_bytes: Callable[[int], None], handle: Any,
-               options: dict[str, Any] | None = None, entry: JournalEntry | None = None) -> None:
-        """Upload ``path`` (resuming ``entry`` when given); raises what stopped it.
+               options: dict[str, Any] | None = None, entry: JournalEntry | None = None,
+               complete_args: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Upload ``path`` (resuming ``entry`` when given); raises what stopped it, returns the answer of
+        CompleteMultipartUpload (ETag, VersionId).  ``complete_args`` are conditions for the completion
+        (``IfNoneMatch`` / ``IfMatch``): a completion they refuse aborts the upload.
 
         ``handle`` is the caller's :class:`~s3browser.core.transfers.engine.TransferHandle`: its
         ``cancelled`` / ``interrupted`` flags are read between parts, and ``upload_id`` and
@@ -174,14 +177,16 @@ class MultipartUploader:
         try:
             self._send_parts(path, entry, etags, crcs, parallel_parts, on_bytes, handle)
             self._check_unchanged(path, entry, crcs)
-            self.connection.client.complete_multipart_upload(
+            answer: dict[str, Any] = self.connection.client.complete_multipart_upload(
                 Bucket=bucket, Key=key, UploadId=entry.upload_id,
-                MultipartUpload={"Parts": [{"PartNumber": n, "ETag": etags[n]} for n in sorted(etags)]})
+                MultipartUpload={"Parts": [{"PartNumber": n, "ETag": etags[n]} for n in sorted(etags)]},
+                **(complete_args or {}))
         except BaseException as exc:
             self._after_failure(entry, handle, exc)
             raise
         if self.journal is not None:
             self.journal.forget(entry.upload_id)
+        return answer
 
     def _create(self, path: Path, bucket: str, key: str, extra_args: dict[str, Any], part_size: int,
                 before: os.stat_result, options: dict[str, Any]) -> JournalEntry:
