@@ -424,3 +424,36 @@ def test_checksum_of_multipart_etag_by_likely_part_size_proves_equality(conn, s3
     run, _ = sync(conn, root, "mpequal", compare=Compare.SIZE_TIME)
     assert run.plan.items == [] and set(run.plan.in_step) == {"big.bin"}
     assert hashlib.md5(data, usedforsecurity=False).hexdigest()  # the file was read, not its time trusted
+
+
+def test_a_full_object_checksum_proves_what_the_etag_cannot(s3_admin, fault_proxy, tmp_path: Path) -> None:
+    """ETags that are no MD5 (as SSE-KMS objects have): the CRC32 the server keeps decides."""
+    import re
+
+    s3_admin.create_bucket(Bucket="checksums")
+    root = tmp_path / "work"
+    for name, local, remote, algorithm in (("same.bin", b"identical bytes", b"identical bytes", "CRC32"),
+                                           ("differs.bin", b"mine, 15 bytes!", b"their 15 bytes!", "CRC32"),
+                                           ("unknown.bin", b"no checksum :-)", b"no checksum :-)", None)):
+        write(root, name, local)
+        extra = {"ChecksumAlgorithm": algorithm} if algorithm else {}
+        s3_admin.put_object(Bucket="checksums", Key=f"team/{name}", Body=remote, **extra)
+
+    def kms_like_etags(request, status, headers, payload):  # noqa: ANN001, ANN202
+        if request.method == "GET" and "list-type=2" in request.path:
+            payload = re.sub(rb"<ETag>[^<]*</ETag>", b"<ETag>&quot;kms-7f3a9c&quot;</ETag>", payload)
+        if request.method == "HEAD" and request.path.split("?")[0].endswith("unknown.bin"):
+            # moto, like AWS since 2025, keeps a CRC64NVME of every new object: this server keeps none
+            headers = {k: v for k, v in headers.items() if not k.lower().startswith("x-amz-checksum")}
+        return status, headers, payload
+
+    fault_proxy.rewriters.append(kms_like_etags)
+    proxied = Connection(_profile(fault_proxy.url), Secrets(SECRET_KEY), **FAST_FAILING)
+    try:
+        run, _ = sync(proxied, root, "checksums", conflict="skip")
+    finally:
+        proxied.close()
+    assert set(run.plan.in_step) == {"same.bin"}
+    reasons = {i.path: i.reason for i in run.plan.items}
+    assert reasons == {"differs.bin": "new on both sides, contents differ",
+                       "unknown.bin": "new on both sides; the contents could not be compared"}

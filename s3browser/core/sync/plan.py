@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from s3browser.core.sync.baseline import BaselineEntry
+from s3browser.core.sync.checksums import file_matches_checksum
 from s3browser.core.sync.etags import file_matches_etag, same_etag
 from s3browser.core.sync.scan import (
     KEPT,
@@ -193,6 +194,7 @@ class SyncPlan:
 
 # ---------------------------------------------------------------- content comparison
 RemoteTime = Callable[[str], float | None]  # the object's `mtime` metadata (a HEAD), or None
+RemoteHead = Callable[[str], dict]  # a HEAD with checksums asked for ({} when there is none)
 
 
 def local_changed(local: LocalEntry, base: BaselineEntry) -> bool:
@@ -213,16 +215,22 @@ class ContentCheck:
     root: Path
     method: Compare
     remote_time: RemoteTime | None = None  # asked only for same-size pairs in one-way runs
+    remote_head: RemoteHead | None = None  # asked only when the ETag cannot tell
 
     def proven(self, local_path: str, remote_path: str, local: LocalEntry, remote: RemoteEntry) -> bool | None:
         """True when the bytes are proven equal, False when proven different, None when it can't be told
-        (a multipart ETag of an unknown part size, an encrypted object's ETag, an unreadable file)."""
+        (a multipart ETag of an unknown part size or an encrypted object's ETag, with no full-object
+        checksum on the server; an unreadable file)."""
         if local.size != remote.size:
             return False
+        path = self.root / local_path
         try:
-            return file_matches_etag(self.root / local_path, remote.etag)
+            matches = file_matches_etag(path, remote.etag)
+            if matches is None and self.remote_head is not None:
+                matches = file_matches_checksum(path, self.remote_head(remote_path))
         except OSError:
             return None
+        return matches
 
     def looks_same(self, local_path: str, remote_path: str, local: LocalEntry, remote: RemoteEntry,
                    source: str) -> bool:

@@ -46,6 +46,19 @@ def remote_mtime_reader(conn: Connection, bucket: str, prefix: str) -> Callable[
     return read
 
 
+def remote_checksum_reader(conn: Connection, bucket: str, prefix: str) -> Callable[[str], dict]:
+    """A HEAD with the object's additional checksums asked for: only when its ETag cannot prove equality.
+    A server that cannot answer it (or an object gone meanwhile) gives {}: nothing proven."""
+    def read(path: str) -> dict:
+        try:
+            head: dict = conn.call(bucket, lambda c: c.head_object(Bucket=bucket, Key=prefix + path,
+                                                                   ChecksumMode="ENABLED"))
+        except ClientError:
+            return {}
+        return head
+    return read
+
+
 def bucket_is_versioned(conn: Connection, bucket: str) -> bool:
     try:
         status = conn.call(bucket, lambda c: c.get_bucket_versioning(Bucket=bucket)).get("Status", "")
@@ -92,7 +105,7 @@ def prepare_run(conn: Connection, pair: SyncPair, baseline: Baseline, soft_delet
     entries = baseline.load()
     check = ContentCheck(root, pair.compare,
                          remote_mtime_reader(conn, pair.bucket, pair.prefix) if pair.compare == Compare.SIZE_TIME
-                         else None)
+                         else None, remote_checksum_reader(conn, pair.bucket, pair.prefix))
     plan = plan_sync(pair.mode, local, remote, entries, check, pair.conflict)
     if baseline.problem:
         plan.notes.append(baseline.problem)
