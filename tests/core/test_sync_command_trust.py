@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -216,3 +217,45 @@ def test_a_flaky_server_ends_every_item_done_or_failed_and_a_rerun_finishes(s3_a
     assert third.returncode == 0, third.stderr
     keys = {o["Key"] for o in s3_admin.list_objects_v2(Bucket="flaky")["Contents"]}
     assert keys == {f"p/{n:03}.txt" for n in range(150)}
+
+
+def without_read_override() -> list[str]:
+    """A command prefix under which mode 000 really hides a folder: as root (CI runs so), the
+    capabilities that read anything are dropped; as anyone else, nothing is needed."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: a folder cannot be made unreadable")
+    prefix = [setpriv, "--inh-caps=-dac_override,-dac_read_search", "--bounding-set=-dac_override,-dac_read_search"]
+    if subprocess.run([*prefix, "true"], capture_output=True).returncode != 0:
+        pytest.skip("this container may not drop capabilities: a folder cannot be made unreadable to root")
+    return prefix
+
+
+def test_a_really_unreadable_folder_keeps_its_objects(s3_endpoint, s3_admin, tmp_path: Path, cli_env) -> None:
+    s3_admin.create_bucket(Bucket="perm")
+    root = tmp_path / "work"
+    for name in ("a.txt", "private/one.txt", "private/deep/two.txt"):
+        write(root, name, name.encode())
+    common = [str(root), "s3://perm/p", "--endpoint-url", s3_endpoint, "--yes", "--max-delete", "100"]
+    command = [*without_read_override(), sys.executable, "-m", "s3browser", "sync"]
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([*command, *common, *args], env=cli_env, capture_output=True, text=True, timeout=120)
+
+    assert run("--mode", "two-way").returncode == 0
+    (root / "private").chmod(0)
+    try:
+        for mode in ("mirror-to-s3", "two-way"):
+            result = run("--mode", mode)
+            assert result.returncode == 0, result.stderr
+            assert "private  (cannot be read (Permission denied); kept on both sides)" in result.stdout
+        keys = {o["Key"] for o in s3_admin.list_objects_v2(Bucket="perm")["Contents"]}
+        assert keys == {"p/a.txt", "p/private/one.txt", "p/private/deep/two.txt"}
+        root.chmod(0)
+        locked = run("--mode", "mirror-to-s3")
+        assert locked.returncode == 2 and "cannot be read" in locked.stderr
+    finally:
+        root.chmod(0o755)
+        (root / "private").chmod(0o755)

@@ -457,3 +457,18 @@ def test_a_full_object_checksum_proves_what_the_etag_cannot(s3_admin, fault_prox
     reasons = {i.path: i.reason for i in run.plan.items}
     assert reasons == {"differs.bin": "new on both sides, contents differ",
                        "unknown.bin": "new on both sides; the contents could not be compared"}
+
+
+def test_an_unreadable_root_is_an_error_not_an_empty_plan(conn, s3_admin, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    s3_admin.create_bucket(Bucket="rootperm")
+    s3_admin.put_object(Bucket="rootperm", Key="team/a.txt", Body=b"a")
+    root = tmp_path / "locked"
+    root.mkdir()
+    make_unreadable(root, monkeypatch)
+    try:
+        with pytest.raises(S3BrowserError, match="cannot be read"):
+            sync(conn, root, "rootperm", Mode.MIRROR_TO_S3)
+    finally:
+        root.chmod(0o755)
+    assert "team/a.txt" in keys(s3_admin, "rootperm")

@@ -19,7 +19,7 @@ from s3browser.core.sync.ignore import IgnoreRules
 from s3browser.core.sync.mtime import MTIME_METADATA, parse_mtime
 from s3browser.core.sync.pairs import SyncPair
 from s3browser.core.sync.plan import Compare, ContentCheck, Mode, SyncPlan, plan_sync
-from s3browser.core.sync.scan import LocalScan, RemoteScan, scan_local, scan_remote
+from s3browser.core.sync.scan import KEPT, WHOLE_SCAN, LocalScan, RemoteScan, scan_local, scan_remote
 
 
 @dataclass
@@ -102,6 +102,9 @@ def prepare_run(conn: Connection, pair: SyncPair, baseline: Baseline, soft_delet
         except BaseException:
             abandoned.set()
             raise
+    unreadable = local.problems.get(WHOLE_SCAN, "")
+    if unreadable.startswith("cannot be read"):  # the root itself: a run could only ever do nothing
+        raise S3BrowserError(f"The folder {root} {unreadable.removesuffix('; ' + KEPT)}.", kind="local")
     entries = baseline.load()
     check = ContentCheck(root, pair.compare,
                          remote_mtime_reader(conn, pair.bucket, pair.prefix) if pair.compare == Compare.SIZE_TIME
