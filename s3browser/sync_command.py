@@ -119,7 +119,7 @@ def _print_plan(out: _Output, run: PreparedRun) -> None:
     for note in plan.notes:
         out.line(note)
     totals = plan.totals()
-    parts = [f"{action.label.lower()} {count:,}" for action, (count, _) in totals.items() if count]
+    parts = [f"{action.label[0].lower()}{action.label[1:]} {count:,}" for action, (count, _) in totals.items() if count]
     out.line("Plan: " + (", ".join(parts) if parts else "nothing to do") + ".")
     if run.deletes_permanently:
         out.line("Deletions on S3 are permanent: the bucket is not versioned and soft delete is off.")

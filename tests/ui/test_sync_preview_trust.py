@@ -195,3 +195,20 @@ def test_the_action_cell_offers_the_copy_back_for_a_deletion(qtbot, choice: str)
     assert cell.data() == "Download it again"
     assert QColor(cell.data(Qt.ItemDataRole.ForegroundRole) or QColor()) != QColor("red")
     assert QPoint() is not None
+
+
+def test_a_missing_folder_is_an_error_in_the_window_not_in_step(qtbot, connected, s3_admin, tmp_path: Path) -> None:
+    win = connected
+    s3_admin.create_bucket(Bucket="gonefolder")
+    s3_admin.put_object(Bucket="gonefolder", Key="a.txt", Body=b"a")
+    folder = tmp_path / "unmounted"
+    pair = SyncPair("Drive", win.ctx.connection.profile.name, str(folder), "gonefolder", "", mode=Mode.MIRROR_TO_S3)
+    PairStore().save(pair)
+    win.sync.reload()
+    preview = win.sync.sync_pair(pair)
+    assert preview is not None
+    qtbot.waitUntil(lambda: "does not exist" in preview.progress_label.text(), timeout=15000)
+    assert preview.run is None and not preview.start_button.isEnabled()
+    assert preview.start_button.text() == "Cannot sync"
+    preview.reject()
+    assert "a.txt" in {o["Key"] for o in s3_admin.list_objects_v2(Bucket="gonefolder")["Contents"]}
