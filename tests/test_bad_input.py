@@ -44,8 +44,11 @@ def test_bad_endpoint_url_on_the_command_line_is_one_sentence(app_env) -> None: 
     result = subprocess.run([sys.executable, "-m", "s3browser", "--endpoint-url", "ftp://x"], env=app_env,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
-    assert result.stderr.strip() == ("s3browser: --endpoint-url 'ftp://x': The endpoint URL must start with "
+    assert result.stderr.strip() == ("s3browser: --endpoint-url: The endpoint URL must start with "
                                      "http:// or https:// (for example https://minio.example.com:9000).")
+    secret = subprocess.run([sys.executable, "-m", "s3browser", "--endpoint-url", "http://AK:hunter2-secret@host"],
+                            env=app_env, capture_output=True, text=True, timeout=60)
+    assert secret.returncode == 2 and "hunter2" not in secret.stderr + secret.stdout, "a URL is never echoed"
 
 
 @pytest.mark.parametrize("backend", ["no.such.module.Keyring", "keyring.backends.kwallet.DBusKeyring"])
