@@ -55,6 +55,7 @@ def seed_queue(home: Path, endpoint: str, files: list[Path]) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(600)  # 50 app starts: ~150 s with both cores loaded, over the suite's 120 s default
 def test_sigterm_at_random_moments_always_quits(isolated_home: Path, s3_endpoint: str, s3_admin,
                                                 tmp_path: Path) -> None:
     if os.name != "posix":
