@@ -472,3 +472,16 @@ def test_an_unreadable_root_is_an_error_not_an_empty_plan(conn, s3_admin, tmp_pa
     finally:
         root.chmod(0o755)
     assert "team/a.txt" in keys(s3_admin, "rootperm")
+
+
+def test_two_local_names_for_one_path_are_kept_not_uploaded_twice(conn, s3_admin, tmp_path: Path) -> None:
+    """Linux lets "é.txt" exist in NFC and in NFD side by side: which one is the key's? Neither is chosen."""
+    s3_admin.create_bucket(Bucket="twonames")
+    root = tmp_path / "work"
+    write(root, unicodedata.normalize("NFC", "é.txt"), b"one")
+    write(root, unicodedata.normalize("NFD", "é.txt"), b"two")
+    write(root, "plain.txt", b"x")
+    run, report = sync(conn, root, "twonames", Mode.MIRROR_TO_S3)
+    assert [i.path for i in run.plan.items] == ["plain.txt"]
+    assert "differ only in Unicode normalization" in run.plan.problems[unicodedata.normalize("NFC", "é.txt")]
+    assert set(keys(s3_admin, "twonames")) == {"team/plain.txt"}

@@ -26,7 +26,7 @@ from __future__ import annotations
 import enum
 import heapq
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, KeysView
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -274,9 +274,14 @@ class Names:
         return self.remote or self.path
 
 
-def _proven_or_conflict(names: Names, local: LocalEntry, remote: RemoteEntry, check: ContentCheck,
+def _forms(names: str | Names) -> tuple[str, str]:
+    """(on disk, in the key): a plain path is both (built only for the few pairs whose bytes are compared)."""
+    return (names.local_path, names.remote_path) if isinstance(names, Names) else (names, names)
+
+
+def _proven_or_conflict(names: str | Names, local: LocalEntry, remote: RemoteEntry, check: ContentCheck,
                         reason: str) -> Decision:
-    proven = check.proven(names.local_path, names.remote_path, local, remote)
+    proven = check.proven(*_forms(names), local, remote)
     if proven:
         return _IN_STEP
     if proven is None:
@@ -284,7 +289,7 @@ def _proven_or_conflict(names: Names, local: LocalEntry, remote: RemoteEntry, ch
     return Action.CONFLICT, f"{reason}, contents differ"
 
 
-def _two_way(names: Names, local: LocalEntry | None, remote: RemoteEntry | None, base: BaselineEntry | None,
+def _two_way(names: str | Names, local: LocalEntry | None, remote: RemoteEntry | None, base: BaselineEntry | None,
              check: ContentCheck) -> Decision:
     if base is None:
         if local is not None and remote is None:
@@ -312,7 +317,7 @@ def _two_way(names: Names, local: LocalEntry | None, remote: RemoteEntry | None,
     return None
 
 
-def _one_way(names: Names, source_is_local: bool, mirror: bool, local: LocalEntry | None,
+def _one_way(names: str | Names, source_is_local: bool, mirror: bool, local: LocalEntry | None,
              remote: RemoteEntry | None, base: BaselineEntry | None, check: ContentCheck) -> Decision:
     source, destination = (local, remote) if source_is_local else (remote, local)
     copy = Action.UPLOAD if source_is_local else Action.DOWNLOAD
@@ -327,11 +332,10 @@ def _one_way(names: Names, source_is_local: bool, mirror: bool, local: LocalEntr
     assert local is not None and remote is not None
     if base is None:
         if check.method == Compare.CHECKSUM:
-            proven = check.proven(names.local_path, names.remote_path, local, remote)
+            proven = check.proven(*_forms(names), local, remote)
             if proven is not None:
                 return _IN_STEP if proven else (copy, f"differs {there}")
-        if check.looks_same(names.local_path, names.remote_path, local, remote,
-                            "local" if source_is_local else "s3"):
+        if check.looks_same(*_forms(names), local, remote, "local" if source_is_local else "s3"):
             return None  # left alone, but not proven equal: the baseline does not learn it
         return copy, f"differs {there}"
     source_changed = local_changed(local, base) if source_is_local else remote_changed(remote, base)
@@ -350,12 +354,11 @@ def _one_way(names: Names, source_is_local: bool, mirror: bool, local: LocalEntr
 def decide(mode: Mode, path: str | Names, local: LocalEntry | None, remote: RemoteEntry | None,
            base: BaselineEntry | None, check: ContentCheck) -> Decision:
     """One cell of the decision table: an (action, reason), "in-step", or None for nothing to do."""
-    names = path if isinstance(path, Names) else Names(path)
     if mode == Mode.TWO_WAY:
-        return _two_way(names, local, remote, base, check)
+        return _two_way(path, local, remote, base, check)
     source_is_local = mode in (Mode.UPLOAD, Mode.MIRROR_TO_S3)
     mirror = mode in (Mode.MIRROR_TO_S3, Mode.MIRROR_TO_LOCAL)
-    return _one_way(names, source_is_local, mirror, local, remote, base, check)
+    return _one_way(path, source_is_local, mirror, local, remote, base, check)
 
 
 # ---------------------------------------------------------------- one name per path
@@ -364,19 +367,32 @@ def canonical(path: str) -> str:
     return path if path.isascii() else unicodedata.normalize("NFC", path)
 
 
-def _by_canonical(names: Iterable[str], problems: dict[str, str], side: str) -> dict[str, str]:
-    """canonical -> the side's own form.  Two names of one side that differ only in normalization
-    are one path with two contents: a problem, kept on both sides."""
-    forms: dict[str, str] = {}
-    for name in names:
-        key = canonical(name)
-        other = forms.get(key)
-        if other is None:
-            forms[key] = name
+def _aliases(names: Iterable[str], problems: dict[str, str], side: str) -> dict[str, str]:
+    """canonical -> the side's own form, for the names whose form is not the canonical one (none, on
+    most trees: plain ASCII is canonical, so nothing is normalized per name).  Two names of one side
+    that differ only in normalization are one path with two contents: a problem, kept on both sides."""
+    aliases: dict[str, str] = {}
+    odd = [name for name in names if not name.isascii()]
+    if not odd:
+        return aliases
+    present = set(names)
+    for name in odd:
+        key = unicodedata.normalize("NFC", name)
+        if key == name:
             continue
-        problems[key] = (f"{side} has two names for it that differ only in Unicode normalization "
-                         f"(“{other}” and “{name}”); {KEPT}")
-    return forms
+        other = aliases.get(key) or (key if key in present else None)
+        if other is None:
+            aliases[key] = name
+            continue
+        problems[key] = problems[name] = (f"{side} has two names for it that differ only in Unicode "
+                                          f"normalization (“{other}” and “{name}”); {KEPT}")
+    return aliases
+
+
+def _canonical_names(names: KeysView[str], aliases: dict[str, str]) -> KeysView[str] | set[str]:
+    if not aliases:
+        return names
+    return (set(names) - set(aliases.values())) | aliases.keys()
 
 
 def _holes(problems: dict[str, str]) -> dict[str, str]:
@@ -400,32 +416,38 @@ def plan_sync(mode: Mode, local: LocalScan, remote: RemoteScan, baseline: dict[s
     plan = SyncPlan(mode, local_count=len(local.files), remote_count=len(remote.files),
                     baseline_count=len(baseline))
     holes = {**_holes(local.problems), **_holes(remote.problems)}
-    local_forms = _by_canonical(local.files, holes, "the folder")
-    remote_forms = _by_canonical(remote.files, holes, "the prefix")
+    local_aliases = _aliases(local.files, holes, "the folder")
+    remote_aliases = _aliases(remote.files, holes, "the prefix")
     base_entries = {canonical(path): entry for path, entry in baseline.items()}
     plan.problems.update(holes)
     deletes_allowed = mode in (Mode.MIRROR_TO_S3, Mode.MIRROR_TO_LOCAL, Mode.TWO_WAY)
+    local_files, remote_files = local.files, remote.files
     # One list per action, filled in path order: the plan comes out grouped without a sort of its items.
     by_action: dict[Action, list[SyncItem]] = {action: [] for action in _ORDER}
-    for count, path in enumerate(sorted_in_slices(local_forms.keys() | remote_forms.keys() | base_entries.keys())):
+    paths = (_canonical_names(local_files.keys(), local_aliases) | _canonical_names(remote_files.keys(), remote_aliases)
+             | base_entries.keys())
+    for count, path in enumerate(sorted_in_slices(paths)):
         if count % 2000 == 1999:
             let_others_run()
-        local_name, remote_name = local_forms.get(path), remote_forms.get(path)
-        local_entry = local.files[local_name] if local_name is not None else None
-        remote_entry = remote.files[remote_name] if remote_name is not None else None
-        hole = unknown_root(path, holes)
-        if hole is not None:
-            # Not seen, or not seen whole: neither copied, deleted nor forgotten.
-            if path != hole and path not in plan.problems:
-                where = "the whole scan" if hole == WHOLE_SCAN else f"“{hole}”"
-                plan.problems[path] = f"not readable: under {where}, which {holes[hole]}"
-            continue
+        local_name = local_aliases.get(path, path) if local_aliases else path
+        remote_name = remote_aliases.get(path, path) if remote_aliases else path
+        local_entry = local_files.get(local_name)
+        remote_entry = remote_files.get(remote_name)
+        if holes:
+            hole = unknown_root(path, holes)
+            if hole is not None:
+                # Not seen, or not seen whole: neither copied, deleted nor forgotten.
+                if path != hole and path not in plan.problems:
+                    where = "the whole scan" if hole == WHOLE_SCAN else f"“{hole}”"
+                    plan.problems[path] = f"not readable: under {where}, which {holes[hole]}"
+                continue
         base = base_entries.get(path)
         if local_entry is None and remote_entry is None:
             plan.stale.append(path)
             continue
-        names = Names(path, local_name if local_name not in (None, path) else "",
-                      remote_name if remote_name not in (None, path) else "")
+        own_local = local_name if local_entry is not None and local_name != path else ""
+        own_remote = remote_name if remote_entry is not None and remote_name != path else ""
+        names: str | Names = Names(path, own_local, own_remote) if own_local or own_remote else path
         decision = decide(mode, names, local_entry, remote_entry, base, check)
         if decision is None:
             continue
@@ -437,12 +459,11 @@ def plan_sync(mode: Mode, local: LocalScan, remote: RemoteScan, baseline: dict[s
         action, reason = decision
         if action in (Action.DELETE_LOCAL, Action.DELETE_REMOTE) and not deletes_allowed:
             continue
-        item = SyncItem(action, path, reason, local_entry, remote_entry, local_name=names.local,
-                        remote_name=names.remote)
-        if item.local is None and local_name is None and remote_name is not None and remote_name != path:
-            item.local_name = remote_name  # a download of a new key keeps the key's form on disk
-        if item.remote is None and remote_name is None and local_name is not None and local_name != path:
-            item.remote_name = local_name  # an upload of a new file keeps the file's form in the key
+        item = SyncItem(action, path, reason, local_entry, remote_entry)
+        if own_local or own_remote:  # forms differ only in Unicode normalization: each side keeps its own
+            # a key downloaded new keeps its form on disk; a file uploaded new keeps its form in the key
+            item.local_name = own_local or (own_remote if local_entry is None else "")
+            item.remote_name = own_remote or (own_local if remote_entry is None else "")
         if action == Action.CONFLICT:
             item.resolution = conflict
         by_action[action].append(item)

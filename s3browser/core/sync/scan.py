@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from s3browser.core.local.writes import is_temp_name
+from s3browser.core.local.writes import TEMP_PREFIX, is_temp_name
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.listing import iter_pages
 from s3browser.core.sync.ignore import IgnoreRules
@@ -85,11 +85,13 @@ def unknown_root(path: str, holes: dict[str, str] | set[str]) -> str | None:
 def _name_problem(name: str) -> str | None:
     """Local names that cannot become a key as they are: not UTF-8 (Python hands such bytes over
     as lone surrogates), or one of this app's own temporary files."""
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return f"its name is not valid UTF-8, so it cannot be a key; {KEPT}"
-    if is_temp_name(name):
+    if not name.isascii():  # ASCII (nearly every name) is UTF-8 and no temporary name: no further cost
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            return f"its name is not valid UTF-8, so it cannot be a key; {KEPT}"
+        return None
+    if name.startswith(TEMP_PREFIX) and is_temp_name(name):
         return f"is an unfinished s3browser download (a temporary file); {KEPT}"
     return None
 
@@ -126,10 +128,11 @@ def scan_local(root: Path, ignore: IgnoreRules, progress: Progress | None = None
                 continue
             if ignore.ignores_folder(relative) if is_dir else ignore.ignores_file(relative):
                 continue
-            problem = _name_problem(name)
-            if problem is not None:
-                result.problems[relative] = problem
-                continue
+            if not name.isascii() or name.startswith(TEMP_PREFIX):  # the call only where it can find something
+                problem = _name_problem(name)
+                if problem is not None:
+                    result.problems[relative] = problem
+                    continue
             if is_link:
                 result.problems[relative] = f"is a link; links are not followed; {KEPT}"
                 continue
