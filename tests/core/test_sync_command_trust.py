@@ -20,6 +20,7 @@ from s3browser.core.sync.baseline import Baseline
 from s3browser.core.sync.pairs import PairStore, SyncPair
 from s3browser.core.sync.plan import Compare, Mode, Resolution
 from tests.conftest import ACCESS_KEY, SECRET_KEY
+from tests.core.test_sync_runs import write
 from tests.support.fault_proxy import s3_error
 
 
@@ -35,11 +36,6 @@ def run_cli(*args: str, env: dict[str, str], stdin: str | None = None, timeout: 
                           text=True, timeout=timeout, input=stdin)
 
 
-def write(root: Path, relative: str, data: bytes) -> Path:
-    path = root / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return path
 
 
 def assert_one_sentence(result: subprocess.CompletedProcess) -> None:

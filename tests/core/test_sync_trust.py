@@ -20,6 +20,7 @@ from s3browser.core.sync.pairs import LastRun, SyncPair
 from s3browser.core.sync.plan import Action, Compare, Mode
 from s3browser.core.sync.run import prepare_run
 from tests.conftest import FAST_FAILING, SECRET_KEY, _profile
+from tests.core.test_sync_runs import write
 
 ROOT_CAN_READ_ANYTHING = hasattr(os, "geteuid") and os.geteuid() == 0
 
@@ -31,13 +32,8 @@ def conn(s3_endpoint: str):
     connection.close()
 
 
-def write(root: Path, relative: str, data: bytes, mtime: float | None = None) -> Path:
-    path = root / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    if mtime is not None:
-        os.utime(path, (mtime, mtime))
-    return path
+
+
 
 
 def pair_for(root: Path, bucket: str, mode: Mode = Mode.TWO_WAY, **changes) -> SyncPair:  # noqa: ANN003

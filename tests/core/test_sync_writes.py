@@ -21,6 +21,7 @@ from s3browser.core.sync.run import prepare_run
 from s3browser.core.transfers.conditional import conditional_writes
 from s3browser.core.transfers.journal import UploadJournal
 from tests.conftest import FAST_FAILING, SECRET_KEY, _profile
+from tests.core.test_sync_runs import write
 from tests.support.fault_proxy import s3_error
 
 MiB = 1024 * 1024
@@ -33,11 +34,6 @@ def proxied(fault_proxy):
     connection.close()
 
 
-def write(root: Path, relative: str, data: bytes) -> Path:
-    path = root / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return path
 
 
 def keys(s3_admin, bucket: str) -> dict[str, bytes]:  # noqa: ANN001

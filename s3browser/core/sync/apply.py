@@ -42,9 +42,9 @@ __all__ = ["MTIME_METADATA", "ApplyReport", "ChangedSincePlan", "Outcome", "Sync
            "adopt_in_step", "conflict_name", "make_folders"]
 
 
-class ChangedSincePlan(S3BrowserError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message, kind="changed")
+# One error for "not what the plan saw; skipped, nothing overwritten", whether sync or the upload
+# route found it out.
+ChangedSincePlan = ObjectChanged
 
 
 @dataclass(frozen=True)
@@ -110,10 +110,7 @@ def _check_local(target: SyncTarget, path: str, planned: LocalEntry | None) -> N
 
 
 def _check_remote(target: SyncTarget, path: str, planned: RemoteEntry | None) -> None:
-    try:
-        check_key(target.conn, target.bucket, target.key(path), None if planned is None else planned.etag)
-    except ObjectChanged as exc:
-        raise ChangedSincePlan(exc.message) from None
+    check_key(target.conn, target.bucket, target.key(path), None if planned is None else planned.etag)
 
 
 # ---------------------------------------------------------------- steps
@@ -132,8 +129,6 @@ def _upload(target: SyncTarget, path: str, local_name: str, remote_name: str, pl
         done = upload_local_file(target.conn, target.bucket, key, source, extra,
                                  expect=None if planned_remote is None else planned_remote.etag,
                                  probe_prefix=target.prefix)
-    except ObjectChanged as exc:
-        raise ChangedSincePlan(exc.message) from None
     except (FileChangedError, FileNotFoundError):
         raise ChangedSincePlan("changed locally while it was uploaded; skipped, nothing overwritten") from None
     target.baseline.record(path, BaselineEntry(done.size, done.mtime_ns, done.etag, done.size, time.time(),

@@ -12,6 +12,7 @@ import logging
 
 from PySide6.QtCore import QObject, Qt
 
+from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
 from s3browser.core.s3.locations import Location
 from s3browser.core.sync.apply import adopt_in_step, make_folders
@@ -38,11 +39,17 @@ def _forget_baseline(pair_id: str) -> None:
         baseline.reset()
 
 
-def _prepare(queued: QueuedSyncRun) -> QueuedSyncRun:
-    """On a worker: record paths already in step, make folder markers, before the items are queued."""
-    plan = queued.prepared.plan
-    adopt_in_step(queued.target, plan)
-    make_folders(queued.target, plan)
+def _prepare(run: PreparedRun, conn: Connection, soft_delete: bool) -> QueuedSyncRun:
+    """On a worker: open the run's baseline and log (a database open, and its integrity check, never on
+    the GUI thread), record paths already in step, make folder markers, before the items are queued."""
+    queued = QueuedSyncRun(run, open_target(run, conn, soft_delete))
+    try:
+        adopt_in_step(queued.target, run.plan)
+        make_folders(queued.target, run.plan)
+    except BaseException as exc:
+        queued.log.note(f"not started: {describe(exc).message}")
+        queued.close()
+        raise
     return queued
 
 
@@ -187,19 +194,9 @@ class SyncController(QObject):
         if conn is None or conn.profile.name != run.pair.profile:
             self.ctx.show_error("The connection changed before the sync started; nothing was changed.")
             return
-        try:
-            queued = QueuedSyncRun(run, open_target(run, conn, conn.profile.soft_delete))
-        except Exception as exc:  # noqa: BLE001 - e.g. the log or state folder cannot be written
-            self.ctx.report(exc)
-            return
         self.ctx.show_message(f"Starting sync of “{run.pair.name}”…")
-        self.ctx.runner.run("prepare sync", _prepare, queued, on_result=self._queue,
-                            on_error=lambda exc: self._failed_to_start(queued, exc))
-
-    def _failed_to_start(self, queued: QueuedSyncRun, exc: BaseException) -> None:
-        queued.log.note(f"not started: {describe(exc).message}")
-        queued.close()
-        self.ctx.report(exc, bucket=queued.pair.bucket)
+        self.ctx.runner.run("prepare sync", _prepare, run, conn, conn.profile.soft_delete, on_result=self._queue,
+                            on_error=lambda exc: self.ctx.report(exc, bucket=run.pair.bucket))
 
     def _queue(self, queued: QueuedSyncRun) -> None:
         jobs = queued.jobs()
