@@ -49,7 +49,7 @@ from s3browser.core.ops.buckets import (
     delete_bucket,
     empty_bucket,
 )
-from s3browser.core.ops.copy import copy_object, create_folder, plan_copy, plan_rename
+from s3browser.core.ops.copy import create_folder, plan_copy, plan_rename
 from s3browser.core.ops.delete import count_for_delete, delete_batches
 from s3browser.core.ops.folder_stats import iter_folder_stats
 from s3browser.core.ops.links import presigned_url
@@ -63,6 +63,7 @@ from s3browser.core.s3.errors import S3BrowserError, UserError, describe
 from s3browser.core.s3.listing import BucketInfo, ListingPage, iter_pages, list_buckets
 from s3browser.core.settings.profiles import SOURCE_ADHOC, Profile, ProfileStore
 from s3browser.core.settings.secrets import Secrets, SecretStore
+from s3browser.core.transfers.server_copy import copy_object
 
 __all__ = [
     "BucketInfo", "Connection", "ListingPage", "ObjectInfo", "Profile", "ProfileStore", "S3BrowserError",

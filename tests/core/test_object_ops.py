@@ -8,7 +8,6 @@ import pytest
 
 from s3browser.core.ops.buckets import bucket_name_problem, create_bucket, delete_bucket
 from s3browser.core.ops.copy import (
-    copy_object,
     create_folder,
     object_name_problem,
     plan_copy,
@@ -18,6 +17,7 @@ from s3browser.core.ops.delete import BATCH_SIZE, count_for_delete, delete_batch
 from s3browser.core.ops.links import MAX_PRESIGN_SECONDS, presigned_url
 from s3browser.core.ops.versions import is_versioned
 from s3browser.core.s3.errors import S3BrowserError
+from s3browser.core.transfers.server_copy import copy_object
 
 
 @pytest.mark.parametrize("name, reason", [

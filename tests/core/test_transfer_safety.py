@@ -18,7 +18,8 @@ import pytest
 
 from s3browser.core.local.paths import local_target
 from s3browser.core.local.writes import TargetFolder
-from s3browser.core.ops.copy import copy_object, plan_copy
+from s3browser.core.ops.copy import plan_copy
+from s3browser.core.transfers.server_copy import copy_object
 from s3browser.core.ops.trash import move_to_trash
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe

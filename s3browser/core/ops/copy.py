@@ -1,108 +1,19 @@
-"""Server-side object operations: copy, move, rename, new folder, presigned links.
+"""Planning server-side copies, moves and renames, and making new folders.
 
-Copies never pass data through this machine.  Up to 5 GiB a single CopyObject keeps metadata and
-content type (MetadataDirective=COPY) and tags (set explicitly); above that, s3transfer's multipart copy
-(UploadPartCopy) is used and metadata, content type and tags are carried over explicitly, since
-CreateMultipartUpload does not copy them.  A move is a copy followed by deleting the source, only
-once the copy succeeded.
+The copies themselves run through the one server-side copy
+(:mod:`s3browser.core.transfers.server_copy`), on the transfer queue; a move is a copy followed by
+deleting the source, only once the copy succeeded.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
-from urllib.parse import urlencode
-
-from botocore.exceptions import ClientError
-from s3transfer.manager import TransferConfig, TransferManager
 
 from s3browser.core.ops.objects import exists
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import S3BrowserError, is_unsupported
+from s3browser.core.s3.errors import S3BrowserError
 from s3browser.core.s3.listing import find_existing, iter_pages
-
-GiB = 1024 ** 3
-MiB = 1024 ** 2
-COPY_OBJECT_LIMIT = 5 * GiB  # the largest object a single CopyObject may copy
-COPY_PART_SIZE = 256 * MiB
-_KEPT_HEADERS = {"ContentType": "ContentType", "CacheControl": "CacheControl",
-                 "ContentDisposition": "ContentDisposition", "ContentEncoding": "ContentEncoding",
-                 "ContentLanguage": "ContentLanguage", "Expires": "Expires", "StorageClass": "StorageClass"}
-
-
-def copy_object(conn: Connection, source_bucket: str, source_key: str, bucket: str, key: str, size: int,
-                multipart_threshold: int = COPY_OBJECT_LIMIT,
-                on_progress: Callable[[int], None] | None = None, storage_class: str | None = None) -> None:
-    """Copy one object server-side, keeping metadata, content type, tags and storage class.
-
-    CopyObject writes STANDARD unless told otherwise, so the source's class (asked with HeadObject
-    when ``storage_class`` is None) is passed on.
-    """
-    source = {"Bucket": source_bucket, "Key": source_key}
-    client = conn.client_for(bucket)
-    if size < multipart_threshold:
-        # Tags are set explicitly: several servers (moto among them) ignore TaggingDirective=COPY.
-        tagging = _tagging(conn, source_bucket, source_key)
-        extra: dict[str, Any] = {"Tagging": tagging, "TaggingDirective": "REPLACE"} if tagging else {}
-        if storage_class is None:
-            head = conn.call(source_bucket, lambda c: c.head_object(Bucket=source_bucket, Key=source_key))
-            storage_class = head.get("StorageClass") or "STANDARD"
-        if storage_class and storage_class != "STANDARD":
-            extra["StorageClass"] = storage_class
-        client.copy_object(Bucket=bucket, Key=key, CopySource=source, MetadataDirective="COPY", **extra)
-        if on_progress:
-            on_progress(size)
-        return
-    extra = _carried_over(conn, source_bucket, source_key)
-    config = TransferConfig(multipart_threshold=multipart_threshold,
-                            multipart_chunksize=max(5 * MiB, min(COPY_PART_SIZE, multipart_threshold)))
-    subscribers = [CopyProgress(on_progress)] if on_progress else []
-    with TransferManager(client, config) as manager:
-        manager.copy(source, bucket, key, extra_args=extra, subscribers=subscribers,
-                     source_client=conn.client_for(source_bucket)).result()
-
-
-def _carried_over(conn: Connection, bucket: str, key: str) -> dict[str, Any]:
-    head = conn.call(bucket, lambda c: c.head_object(Bucket=bucket, Key=key))
-    extra: dict[str, Any] = {arg: head[field_] for field_, arg in _KEPT_HEADERS.items() if head.get(field_)}
-    if head.get("Metadata"):
-        extra["Metadata"] = head["Metadata"]
-    extra["MetadataDirective"] = "REPLACE"  # with exactly the source's values, read above
-    tagging = _tagging(conn, bucket, key)
-    if tagging:
-        extra["Tagging"] = tagging
-        extra["TaggingDirective"] = "REPLACE"
-    return extra
-
-
-def _tagging(conn: Connection, bucket: str, key: str) -> str:
-    """The object's tags as a Tagging header value ("" when none, or when tags are not supported)."""
-    try:
-        tags = conn.call(bucket, lambda c: c.get_object_tagging(Bucket=bucket, Key=key)).get("TagSet", [])
-    except ClientError as exc:
-        if is_unsupported(exc):
-            return ""
-        raise
-    return urlencode([(t["Key"], t["Value"]) for t in tags])
-
-
-class CopyProgress:
-    """An s3transfer subscriber reporting copied bytes (duck-typed: s3transfer calls on_progress)."""
-
-    def __init__(self, callback: Callable[[int], None]) -> None:
-        self._callback = callback
-
-    def on_queued(self, **kwargs: Any) -> None: ...
-
-    def on_progress(self, bytes_transferred: int, **kwargs: Any) -> None:
-        self._callback(bytes_transferred)
-
-    def on_done(self, **kwargs: Any) -> None: ...
-
-
-def delete_source(conn: Connection, bucket: str, key: str) -> None:
-    conn.call(bucket, lambda c: c.delete_object(Bucket=bucket, Key=key))
 
 
 @dataclass

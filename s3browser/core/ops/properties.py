@@ -16,11 +16,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from botocore.exceptions import ClientError
-from s3transfer.manager import TransferConfig, TransferManager
 
-from s3browser.core.ops.copy import COPY_OBJECT_LIMIT, COPY_PART_SIZE, CopyProgress, MiB
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import S3BrowserError, error_code, is_unsupported
+from s3browser.core.transfers.server_copy import COPY_OBJECT_LIMIT, copy_object
 
 # The system headers a user may edit: boto3 parameter -> label.
 EDITABLE_HEADERS: dict[str, str] = {
@@ -215,7 +214,8 @@ def apply_changes(conn: Connection, bucket: str, key: str, changes: PropertyChan
         raise S3BrowserError(f"{current.uri} is archived ({current.storage_class}); restore it or change its "
                              "storage class before changing its properties.", kind="invalid")
     extra = _copy_arguments(current, changes)
-    copy_onto_itself(conn, bucket, key, current.size, extra, on_progress, multipart_threshold=multipart_threshold)
+    copy_object(conn, bucket, key, bucket, key, current.size, replace=extra, on_progress=on_progress,
+                multipart_threshold=multipart_threshold)
     return "Properties saved (the object was copied onto itself)."
 
 
@@ -240,39 +240,6 @@ def _copy_arguments(current: ObjectProperties, changes: PropertyChanges) -> dict
     if tags is not None:  # unknown tags (a server without tagging) are left to the copy's default
         extra["Tagging"] = urlencode(sorted(tags.items()))
         extra["TaggingDirective"] = "REPLACE"
-    return extra
-
-
-def copy_onto_itself(conn: Connection, bucket: str, key: str, size: int, extra: dict[str, Any],
-                     on_progress: Callable[[int], None] | None = None, version_id: str = "",
-                     target_key: str | None = None, multipart_threshold: int = COPY_OBJECT_LIMIT) -> None:
-    """Server-side copy of ``key`` (or one version of it) to ``target_key`` (default: itself) with
-    ``extra`` arguments; CopyObject up to 5 GiB, s3transfer's multipart copy above."""
-    source: dict[str, str] = {"Bucket": bucket, "Key": key}
-    if version_id:
-        source["VersionId"] = version_id
-    target = target_key or key
-    client = conn.client_for(bucket)
-    if size < multipart_threshold:
-        client.copy_object(Bucket=bucket, Key=target, CopySource=source, **_without_empty_tagging(extra))
-        if on_progress:
-            on_progress(size)
-        return
-    # The directives stay: recent s3transfer (0.19) copies the source's headers over ours and skips
-    # the tags unless told REPLACE; older ones drop the directives and send the rest to
-    # CreateMultipartUpload.  The floor CI job runs this path on the oldest supported version.
-    multipart = _without_empty_tagging(extra)
-    config = TransferConfig(multipart_threshold=multipart_threshold,
-                            multipart_chunksize=max(5 * MiB, min(COPY_PART_SIZE, multipart_threshold)))
-    subscribers = [CopyProgress(on_progress)] if on_progress else []
-    with TransferManager(client, config) as manager:
-        manager.copy(source, bucket, target, extra_args=multipart, subscribers=subscribers).result()
-
-
-def _without_empty_tagging(extra: dict[str, Any]) -> dict[str, Any]:
-    """An empty Tagging header is refused by some servers; REPLACE with no Tagging clears the tags."""
-    if extra.get("Tagging") == "":
-        extra = {k: v for k, v in extra.items() if k != "Tagging"}
     return extra
 
 

@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from s3browser.core.ops.copy import copy_object
 from s3browser.core.ops.delete import BatchResult, delete_batches
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
 from s3browser.core.s3.listing import iter_pages
+from s3browser.core.transfers.server_copy import copy_object
 
 TRASH_PREFIX = ".s3browser-trash/"
 _STAMP = "%Y%m%dT%H%M%SZ"

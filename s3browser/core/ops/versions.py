@@ -10,12 +10,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 from s3browser.core.local.writes import TargetFolder
-from s3browser.core.ops.copy import COPY_OBJECT_LIMIT
-from s3browser.core.ops.properties import copy_onto_itself, fetch_tags
 from s3browser.core.s3.connection import Connection
+from s3browser.core.transfers.server_copy import copy_object
 from s3browser.core.transfers.verification import ObjectFacts, verify_download
 
 Target = tuple[str, "str | None"]  # (key, version id or None)
@@ -114,18 +112,8 @@ def restore_version(conn: Connection, bucket: str, key: str, version_id: str) ->
     """Make an older version the latest again: a server-side copy of it onto its key, with its own
     metadata, headers, storage class and tags.  Every version stays; the old latest becomes older."""
     head = conn.call(bucket, lambda c: c.head_object(Bucket=bucket, Key=key, VersionId=version_id))
-    tags = fetch_tags(conn, bucket, key, version_id) or {}
-    extra: dict[str, Any] = {"MetadataDirective": "COPY", "TaggingDirective": "REPLACE",
-                             "Tagging": urlencode(sorted(tags.items()))}
-    storage_class = head.get("StorageClass")
-    if storage_class and storage_class != "STANDARD":
-        extra["StorageClass"] = storage_class
-    if head.get("ContentLength", 0) >= COPY_OBJECT_LIMIT:  # a multipart copy does not copy metadata itself
-        extra.pop("MetadataDirective")
-        extra.update({name: head[name] for name in ("ContentType", "CacheControl", "ContentDisposition",
-                                                    "ContentEncoding", "ContentLanguage") if head.get(name)})
-        extra["Metadata"] = head.get("Metadata") or {}
-    copy_onto_itself(conn, bucket, key, head.get("ContentLength", 0), extra, version_id=version_id)
+    copy_object(conn, bucket, key, bucket, key, head.get("ContentLength", 0), version_id=version_id,
+                storage_class=head.get("StorageClass") or "STANDARD")
 
 
 def delete_version(conn: Connection, bucket: str, key: str, version_id: str) -> None:

@@ -29,7 +29,6 @@ from s3transfer.subscribers import BaseSubscriber
 
 from s3browser.core.local.content_types import guess_content_type
 from s3browser.core.local.writes import TargetFolder
-from s3browser.core.ops.copy import copy_object, delete_source
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import S3BrowserError
 from s3browser.core.transfers.crt_transport import CrtFailure, CrtTransport, headers_for
@@ -46,6 +45,7 @@ from s3browser.core.transfers.ranged_download import (
     get_unchanged,
     wants_md5,
 )
+from s3browser.core.transfers.server_copy import copy_object, delete_source
 from s3browser.core.transfers.verification import ObjectFacts, verify_download
 
 log = logging.getLogger(__name__)
