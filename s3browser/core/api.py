@@ -13,12 +13,11 @@ by domain (``s3/``, ``transfers/``, ``ops/``, ``local/``, ``settings/``).
 
 from __future__ import annotations
 
-import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from s3browser.core.local.content_types import guess_content_type
+from s3browser.core.local.content_types import guess_content_type  # noqa: F401 - part of the API
 from s3browser.core.ops.bucket_settings import (
     BucketGeneral,
     CorsRule,
@@ -63,6 +62,8 @@ from s3browser.core.s3.errors import S3BrowserError, UserError, describe
 from s3browser.core.s3.listing import BucketInfo, ListingPage, iter_pages, list_buckets
 from s3browser.core.settings.profiles import SOURCE_ADHOC, Profile, ProfileStore
 from s3browser.core.settings.secrets import Secrets, SecretStore
+from s3browser.core.transfers import routes
+from s3browser.core.transfers.engine import Overwrite, UploadOptions
 from s3browser.core.transfers.server_copy import copy_object
 
 __all__ = [
@@ -119,42 +120,31 @@ def list_folders(conn: Connection, bucket: str, prefix: str = "") -> list[str]:
 
 def upload_bytes(conn: Connection, bucket: str, key: str, data: bytes, content_type: str | None = None) -> None:
     """Store ``data`` at ``key`` (one PutObject; use upload_file for big data)."""
-    conn.call(bucket, lambda c: c.put_object(Bucket=bucket, Key=key, Body=data,
-                                             ContentType=content_type or guess_content_type(key)))
+    routes.upload_bytes(conn, bucket, key, data, content_type)
 
 
 def upload_file(conn: Connection, bucket: str, key: str, path: str | os.PathLike[str],
                 content_type: str | None = None) -> None:
-    """Upload a local file: one PutObject up to 64 MiB, else the app's own multipart uploader
-    (parallel parts, journalled: an upload that fails or is interrupted is resumed by the next
-    ``upload_file`` of the same file to the same key, or offered by the window at its next connect;
-    aborted if the file changes meanwhile, so the object stays as it was)."""
-    from s3browser.core.transfers.file_upload import upload_local_file
-
-    extra = {"ContentType": content_type or guess_content_type(os.fspath(path))}
-    upload_local_file(conn, bucket, key, Path(path), extra)
+    """Upload a local file through the app's one upload route: one PutObject for a small file, else
+    the multipart uploader (parallel parts, journalled: an upload that fails or is interrupted is
+    resumed by the next ``upload_file`` of the same file to the same key, or offered by the window
+    at its next connect; aborted if the file changes meanwhile, so the object stays as it was)."""
+    routes.upload_file(conn, bucket, key, Path(path), UploadOptions(Overwrite.OVERWRITE,
+                                                                    content_type=content_type or ""))
 
 
 def download_bytes(conn: Connection, bucket: str, key: str) -> bytes:
-    buffer = io.BytesIO()
-    conn.call(bucket, lambda c: c.download_fileobj(bucket, key, buffer))
-    return buffer.getvalue()
+    """The object's bytes, checked against its size and checksum (or MD5 ETag) as a download is."""
+    return routes.download_bytes(conn, bucket, key)
 
 
-def download_file(conn: Connection, bucket: str, key: str, path: str | os.PathLike[str]) -> Path:
-    """Download to ``path`` through a temporary file (random name, ``O_EXCL``) in the same folder,
-    renamed into place only when complete."""
-    from s3browser.core.local.writes import TargetFolder
+def download_file(conn: Connection, bucket: str, key: str, path: str | os.PathLike[str],
+                  root: str | os.PathLike[str] | None = None) -> Path:
+    """Download to ``path`` through the app's one download route: a temporary file (random name,
+    ``O_EXCL``) verified against the object and renamed into place only when complete.
 
+    ``root`` is the folder nothing may be written outside of (default: ``path``'s own folder):
+    folders between it and ``path`` are made as needed and never followed if they are links."""
     target = Path(path).absolute()
-    with TargetFolder(target.parent, target) as folder:
-        temp, handle = folder.create_temp()
-        try:
-            with handle:
-                conn.call(bucket, lambda c: c.download_fileobj(bucket, key, handle))
-                size = handle.seek(0, os.SEEK_END)  # ranges arrive in any order: the position is not the end
-            folder.commit(temp, size)
-        except BaseException:
-            folder.remove(temp)
-            raise
+    routes.download_file(conn, bucket, key, target, root=Path(root).absolute() if root is not None else target.parent)
     return target

@@ -441,8 +441,10 @@ class TransferController(QObject):
                 item.future = engine.upload(item.local_path, item.bucket, item.key, item.options or UploadOptions(),
                                             item.progress, done)
             else:
+                # A row saved before roots were recorded: its own folder is the one the user chose.
                 item.future = engine.download(item.bucket, item.key, item.local_path, item.size, item.etag,
-                                              item.mtime, item.progress, done, root=item.root)
+                                              item.mtime, item.progress, done,
+                                              root=item.root or item.local_path.parent)
         except OSError as exc:  # the local file vanished or cannot be read
             self._finish(item, exc)
             return

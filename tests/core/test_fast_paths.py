@@ -16,7 +16,8 @@ from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
 from s3browser.core.settings.secrets import Secrets
 from s3browser.core.transfers import crt_transport, multipart
-from s3browser.core.transfers import engine as engine_module
+from s3browser.core.transfers import download as download_module
+from s3browser.core.transfers import upload as upload_module
 from s3browser.core.transfers.engine import MiB, Progress, TransferEngine, UploadOptions
 from s3browser.core.transfers.ranged_download import TrackedFile
 from tests.conftest import SECRET_KEY, _profile
@@ -219,7 +220,7 @@ def test_tracked_file_knows_its_complete_start_and_hashes_it(tmp_path: Path) -> 
 
 def test_download_in_ranges_writes_the_object_and_checks_its_md5(s3_endpoint, s3_admin, tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine_module, "DOWNLOAD_PART_SIZE", 1 * MiB)
+    monkeypatch.setattr(download_module, "DOWNLOAD_PART_SIZE", 1 * MiB)
     s3_admin.create_bucket(Bucket="ranges")
     data = os.urandom(5 * MiB + 77)
     etag = s3_admin.put_object(Bucket="ranges", Key="big.bin", Body=data)["ETag"]
@@ -229,7 +230,7 @@ def test_download_in_ranges_writes_the_object_and_checks_its_md5(s3_endpoint, s3
     try:
         progress = Progress(len(data))
         assert run(lambda done: engine.download("ranges", "big.bin", target, len(data), etag, 1_700_000_000.0,
-                                                progress, done)) is None
+                                                progress, done, root=target.parent)) is None
         assert target.read_bytes() == data and progress.done == len(data)
         assert os.path.getmtime(target) == 1_700_000_000.0
         assert [p.name for p in target.parent.iterdir()] == ["big.bin"]  # no temporary file left
@@ -239,7 +240,7 @@ def test_download_in_ranges_writes_the_object_and_checks_its_md5(s3_endpoint, s3
 
 def test_a_range_refused_by_if_match_fails_as_changed(fault_proxy, s3_admin, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine_module, "DOWNLOAD_PART_SIZE", 1 * MiB)
+    monkeypatch.setattr(download_module, "DOWNLOAD_PART_SIZE", 1 * MiB)
     s3_admin.create_bucket(Bucket="replaced")
     data = os.urandom(3 * MiB)
     etag = s3_admin.put_object(Bucket="replaced", Key="o.bin", Body=data)["ETag"]
@@ -257,7 +258,7 @@ def test_a_range_refused_by_if_match_fails_as_changed(fault_proxy, s3_admin, tmp
     target = tmp_path / "out" / "o.bin"
     try:
         error = run(lambda done: engine.download("replaced", "o.bin", target, len(data), etag, 0.0,
-                                                 Progress(len(data)), done))
+                                                 Progress(len(data)), done, root=target.parent))
         assert error is not None and describe(error).kind == "changed"
         assert seen == [etag]
         assert list(target.parent.iterdir()) == []  # nor its temporary file
@@ -293,15 +294,15 @@ def test_small_fast_uploads_start_on_the_callers_thread(s3_endpoint, s3_admin, t
     small = tmp_path / "small.txt"
     small.write_bytes(b"s" * 1000)
     big = tmp_path / "over-the-inline-limit.bin"
-    big.write_bytes(b"b" * (engine_module.INLINE_START_LIMIT + 1))
+    big.write_bytes(b"b" * (upload_module.INLINE_START_LIMIT + 1))
     reading_threads: list[str] = []
-    real_read_whole = engine_module.read_whole
+    real_read_whole = upload_module.read_whole
 
-    def read_whole(path: Path, size: int) -> bytes:
+    def read_whole(path: Path, size: int, *rest: bool) -> bytes:
         reading_threads.append(threading.current_thread().name)
-        return real_read_whole(path, size)
+        return real_read_whole(path, size, *rest)
 
-    monkeypatch.setattr(engine_module, "read_whole", read_whole)
+    monkeypatch.setattr(upload_module, "read_whole", read_whole)
     try:
         assert run(lambda done: engine.upload(small, "inline", "small.txt", UploadOptions(), Progress(1000),
                                               done)) is None
@@ -316,11 +317,11 @@ def test_small_fast_uploads_start_on_the_callers_thread(s3_endpoint, s3_admin, t
         gone = tmp_path / "gone.txt"
         gone.write_bytes(b"g")
 
-        def removed_first(path: Path, size: int) -> bytes:  # removed between the size check and the read
+        def removed_first(path: Path, size: int, *rest: bool) -> bytes:  # removed between the size check and the read
             path.unlink()
-            return real_read_whole(path, size)
+            return real_read_whole(path, size, *rest)
 
-        monkeypatch.setattr(engine_module, "read_whole", removed_first)
+        monkeypatch.setattr(upload_module, "read_whole", removed_first)
         errors: list[BaseException | None] = []
         engine.upload(gone, "inline", "gone.txt", UploadOptions(), Progress(1), errors.append)
         assert len(errors) == 1 and isinstance(errors[0], FileNotFoundError), "failed before upload returned"
@@ -334,8 +335,8 @@ def test_small_fast_uploads_start_on_the_callers_thread(s3_endpoint, s3_admin, t
 def test_read_whole_notices_a_file_longer_than_its_size(tmp_path: Path) -> None:
     path = tmp_path / "grown.bin"
     path.write_bytes(b"0123456789")
-    assert engine_module.read_whole(path, 10) == b"0123456789"
-    assert engine_module.read_whole(path, 4) == b"01234", "one byte past the size shows it grew"
-    assert engine_module.read_whole(path, 20) == b"0123456789"
+    assert upload_module.read_whole(path, 10) == b"0123456789"
+    assert upload_module.read_whole(path, 4) == b"01234", "one byte past the size shows it grew"
+    assert upload_module.read_whole(path, 20) == b"0123456789"
     (tmp_path / "empty").write_bytes(b"")
-    assert engine_module.read_whole(tmp_path / "empty", 0) == b""
+    assert upload_module.read_whole(tmp_path / "empty", 0) == b""

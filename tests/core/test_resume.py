@@ -194,7 +194,8 @@ def test_worker_processes_upload_many_small_files_and_download(s3_endpoint, s3_a
         head = s3_admin.head_object(Bucket="many", Key="small/f07.txt")
         progress = Progress(head["ContentLength"])
         engine.download("many", "small/f07.txt", target, head["ContentLength"], head["ETag"],
-                        head["LastModified"].timestamp(), progress, lambda e: (errors.append(e), finished.release()))
+                        head["LastModified"].timestamp(), progress, lambda e: (errors.append(e), finished.release()),
+                        root=target.parent)
         assert finished.acquire(timeout=60) and errors[-1] is None
     finally:
         engine.shutdown()

@@ -213,8 +213,8 @@ def test_the_baseline_is_per_pair_and_survives_reopening(tmp_path: Path) -> None
 
 def test_etags_with_and_without_quotes_are_the_same_and_metadata_names_ignore_case() -> None:
     """rclone serve s3 lists ETags without the quotes its PUT returned, and returns ``Mtime``."""
-    from s3browser.core.sync.etags import metadata_value
     from s3browser.core.sync.plan import remote_changed
+    from s3browser.core.transfers.mtime import metadata_value
 
     base = BaselineEntry(5, 1, '"5d41402abc4b2a76b9719d911017c592"', 5, 0.0)
     assert not remote_changed(RemoteEntry(5, "5d41402abc4b2a76b9719d911017c592", 0.0), base)

@@ -15,10 +15,10 @@ from s3browser.core.s3.errors import S3BrowserError
 from s3browser.core.settings.secrets import Secrets
 from s3browser.core.sync.apply import SyncTarget, apply_plan
 from s3browser.core.sync.baseline import Baseline
-from s3browser.core.sync.mtime import MTIME_METADATA, format_mtime, parse_mtime
 from s3browser.core.sync.pairs import LastRun, SyncPair
 from s3browser.core.sync.plan import Action, Compare, Mode
 from s3browser.core.sync.run import prepare_run
+from s3browser.core.transfers.mtime import MTIME_METADATA, format_mtime, parse_mtime
 from tests.conftest import FAST_FAILING, SECRET_KEY, _profile
 from tests.core.test_sync_runs import write
 

@@ -19,7 +19,6 @@ import pytest
 from s3browser.core.local.paths import local_target
 from s3browser.core.local.writes import TargetFolder
 from s3browser.core.ops.copy import plan_copy
-from s3browser.core.transfers.server_copy import copy_object
 from s3browser.core.ops.trash import move_to_trash
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
@@ -27,6 +26,7 @@ from s3browser.core.settings.secrets import Secrets
 from s3browser.core.transfers.engine import MiB, Progress, TransferEngine, UploadOptions
 from s3browser.core.transfers.journal import UploadJournal
 from s3browser.core.transfers.plans import plan_downloads, plan_uploads
+from s3browser.core.transfers.server_copy import copy_object
 from tests.conftest import SECRET_KEY, _profile
 
 

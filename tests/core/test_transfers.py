@@ -80,7 +80,7 @@ def test_multipart_upload_then_verified_download_with_mtime(engine, s3_admin, tm
     item = plan.files[0]
     down = Progress(item.size)
     assert run(lambda done: engine.download("xfer", item.key, item.target.path, item.size, item.etag,
-                                            item.mtime, down, done)) is None
+                                            item.mtime, down, done, root=plan.root)) is None
     target = tmp_path / "out" / "blobs" / "big.bin"
     assert target.read_bytes() == source.read_bytes()
     assert abs(target.stat().st_mtime - head["LastModified"].timestamp()) < 1
@@ -118,11 +118,12 @@ def test_download_that_fails_leaves_no_file(engine, s3_admin, tmp_path: Path) ->
     folder.mkdir()
     target = folder / "a.txt"
     error = run(lambda done: engine.download("dl-bucket", "a.txt", target, 5, '"00000000000000000000000000000000"',
-                                             0.0, Progress(5), done))
+                                             0.0, Progress(5), done, root=folder))
     # The ETag from the listing is sent as If-Match: the server refuses an object that is not that one.
     assert error is not None and "changed on the server" in describe(error).message
     assert list(folder.iterdir()) == []
-    error = run(lambda done: engine.download("dl-bucket", "missing.txt", target, 5, "", 0.0, Progress(5), done))
+    error = run(lambda done: engine.download("dl-bucket", "missing.txt", target, 5, "", 0.0, Progress(5), done,
+                                             root=folder))
     assert error is not None and list(folder.iterdir()) == []
 
 
@@ -167,7 +168,7 @@ def test_download_plan_reports_hostile_keys_and_writes_nothing_outside(engine, s
     assert [r.key for r in plan.refused] == ["docs/../../escape.txt"]
     for item in plan.files:
         assert run(lambda done, i=item: engine.download("hostile", i.key, i.target.path, i.size, i.etag,
-                                                        i.mtime, Progress(i.size), done)) is None
+                                                        i.mtime, Progress(i.size), done, root=plan.root)) is None
     written = [p for p in tmp_path.rglob("*") if p.is_file() and "home" not in p.relative_to(tmp_path).parts]
     assert all(p.resolve().is_relative_to(root.resolve()) for p in written)
     assert len(written) == 3
@@ -188,7 +189,7 @@ engine = TransferEngine(Connection(Profile(name="t", endpoint_url=endpoint, acce
                                            source=SOURCE_ADHOC), Secrets("s")))
 done, errors = threading.Event(), []
 engine.download("disk-full", "big.bin", folder / "big.bin", 3 << 20, "", 0.0, Progress(3 << 20),
-                lambda e: (errors.append(e), done.set()))
+                lambda e: (errors.append(e), done.set()), root=folder)
 done.wait(60)
 engine.shutdown()
 print(describe(errors[0]).message if errors[0] else "OK")

@@ -9,11 +9,11 @@ from pathlib import Path
 from s3browser.core.s3.connection import Connection
 from s3browser.core.sync.apply import SyncTarget, apply_plan
 from s3browser.core.sync.baseline import Baseline
-from s3browser.core.sync.mtime import MTIME_METADATA
 from s3browser.core.sync.pairs import SyncPair
 from s3browser.core.sync.plan import Action, Mode
 from s3browser.core.sync.run import prepare_run
 from s3browser.core.transfers.conditional import conditional_writes
+from s3browser.core.transfers.mtime import MTIME_METADATA
 from tests.core.test_sync_runs import write
 from tests.integration.conftest import server_profile
 

@@ -183,7 +183,7 @@ def test_transfer_engine_multipart_cancel_and_download(conn, bucket, real_server
         item = plan.files[0]
         done.clear()
         engine.download(bucket, item.key, item.target.path, item.size, item.etag, item.mtime,
-                        Progress(item.size), lambda e: (errors.append(e), done.set()))
+                        Progress(item.size), lambda e: (errors.append(e), done.set()), root=plan.root)
         assert done.wait(60) and errors == [None, None]
         assert (tmp_path / "out" / "x" / "big.bin").read_bytes() == source.read_bytes()
 

@@ -44,6 +44,9 @@ def s3_error(status: int, code: str, message: str, extra_headers: dict[str, str]
     return status, headers, body
 
 
+DROP = (0, {}, b"")  # a rule's answer: close the connection without answering (a dropped connection)
+
+
 def expired_token(request: Request):
     return s3_error(400, "ExpiredToken", "The provided token has expired.")
 
@@ -95,6 +98,9 @@ class FaultProxy:
                     if answer is not None:
                         proxy.hits += 1
                         status, headers, payload = answer
+                        if status == 0:  # DROP
+                            self.close_connection = True
+                            return
                         self.send_response(status)
                         for key, value in headers.items():
                             self.send_header(key, value)

@@ -147,6 +147,14 @@ class TargetFolder:
             return None
         return os.fdopen(fd, "r+b")
 
+    def target_exists(self) -> bool:
+        """Whether something (a file, a link, a folder) is at the target's name now."""
+        try:
+            os.stat(self._path(self.name), follow_symlinks=False, **self._dir_fd())
+        except FileNotFoundError:
+            return False
+        return True
+
     def remove(self, name: str) -> None:
         try:
             os.unlink(self._path(name), **self._dir_fd())

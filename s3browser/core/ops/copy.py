@@ -14,6 +14,7 @@ from s3browser.core.ops.objects import exists
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import S3BrowserError
 from s3browser.core.s3.listing import find_existing, iter_pages
+from s3browser.core.transfers.upload import put_bytes
 
 
 @dataclass
@@ -104,7 +105,7 @@ def create_folder(conn: Connection, bucket: str, prefix: str, name: str) -> str:
     key = f"{prefix}{name}/"
     if _prefix_exists(conn, bucket, key):
         raise S3BrowserError(f"A folder named “{name}” already exists here.", kind="exists")
-    conn.call(bucket, lambda c: c.put_object(Bucket=bucket, Key=key, Body=b""))
+    put_bytes(conn, bucket, key, b"", {})
     return key
 
 

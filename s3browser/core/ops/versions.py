@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from s3browser.core.local.writes import TargetFolder
 from s3browser.core.s3.connection import Connection
+from s3browser.core.transfers.routes import download_file
 from s3browser.core.transfers.server_copy import copy_object
-from s3browser.core.transfers.verification import ObjectFacts, verify_download
 
 Target = tuple[str, "str | None"]  # (key, version id or None)
 
@@ -123,22 +122,12 @@ def delete_version(conn: Connection, bucket: str, key: str, version_id: str) -> 
 
 def download_version(conn: Connection, bucket: str, key: str, version_id: str, target: Path,
                      root: Path | None = None) -> str:
-    """Download one version of ``key`` to ``target`` below ``root``: written to a temporary file,
-    checked (size, and MD5 where the ETag is one), then renamed into place.  Returns a note."""
+    """Download one version of ``key`` to ``target`` below ``root`` (default: the target's own folder)
+    through the one download route (verified, renamed into place).  Returns a note."""
     head = conn.call(bucket, lambda c: c.head_object(Bucket=bucket, Key=key, VersionId=version_id))
-    size, etag = head.get("ContentLength", 0), head.get("ETag", "")
-    with TargetFolder(root or target.parent, target) as folder:
-        name, file = folder.create_temp()
-        try:
-            with file:
-                conn.client_for(bucket).download_fileobj(bucket, key, file, ExtraArgs={"VersionId": version_id})
-                file.flush()
-                verify_download(file, size, etag, ObjectFacts(encryption=head.get("ServerSideEncryption", ""),
-                                                              etag=etag))
-            folder.commit(name, size)
-        except BaseException:
-            folder.remove(name)
-            raise
+    download_file(conn, bucket, key, target, root=root or target.parent, size=int(head.get("ContentLength", 0)),
+                  etag=str(head.get("ETag", "")), version_id=version_id,
+                  mtime=head["LastModified"].timestamp() if head.get("LastModified") else None)
     return f"Version of {_modified_text(head)} saved as {target.name}."
 
 

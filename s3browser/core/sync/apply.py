@@ -29,12 +29,13 @@ from s3browser.core.ops.trash import move_to_trash
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import S3BrowserError, describe, is_missing_key, is_precondition_failed
 from s3browser.core.sync.baseline import Baseline, BaselineEntry
-from s3browser.core.sync.etags import metadata_value
-from s3browser.core.sync.mtime import MTIME_METADATA, format_mtime, parse_mtime
 from s3browser.core.sync.plan import Action, Resolution, SyncItem, SyncPlan
 from s3browser.core.sync.scan import LocalEntry, RemoteEntry
-from s3browser.core.transfers.file_upload import ObjectChanged, check_key, upload_local_file
+from s3browser.core.transfers.conditional import ObjectChanged, check_key
+from s3browser.core.transfers.engine import Overwrite, UploadOptions
+from s3browser.core.transfers.mtime import MTIME_METADATA, format_mtime
 from s3browser.core.transfers.multipart import FileChangedError
+from s3browser.core.transfers.routes import download_file, upload_file
 
 log = logging.getLogger(__name__)
 
@@ -118,71 +119,60 @@ def _upload(target: SyncTarget, path: str, local_name: str, remote_name: str, pl
             planned_remote: RemoteEntry | None) -> None:
     """Upload the file at ``local_name`` to the key of ``remote_name``; the baseline row is ``path``'s.
 
-    The write is conditional on the key being what the plan saw (absent, or the planned ETag), by
-    If-None-Match / If-Match where the server honours them, else by a check just before it."""
+    Through the one upload route, conditional on the key being what the plan saw (absent, or the
+    planned ETag), and refusing a path that is no longer a regular file."""
     _check_local(target, local_name, planned_local)
     source = target.local_path(local_name)
     key = target.key(remote_name)
     try:
         mtime_ns = os.stat(source, follow_symlinks=False).st_mtime_ns
-        extra = {"ContentType": guess_content_type(local_name), "Metadata": {MTIME_METADATA: format_mtime(mtime_ns)}}
-        done = upload_local_file(target.conn, target.bucket, key, source, extra,
-                                 expect=None if planned_remote is None else planned_remote.etag,
-                                 probe_prefix=target.prefix)
+        options = UploadOptions(Overwrite.OVERWRITE, content_type=guess_content_type(local_name),
+                                metadata={MTIME_METADATA: format_mtime(mtime_ns)})
+        done = upload_file(target.conn, target.bucket, key, source, options,
+                           expect=None if planned_remote is None else planned_remote.etag,
+                           probe_prefix=target.prefix, follow_links=False)
+    except ChangedSincePlan:
+        raise
     except (FileChangedError, FileNotFoundError):
         raise ChangedSincePlan("changed locally while it was uploaded; skipped, nothing overwritten") from None
+    except S3BrowserError as exc:
+        if exc.kind == "changed":  # the file changed while it was read or sent
+            raise ChangedSincePlan("changed locally while it was uploaded; run the sync again to upload the "
+                                   "new version") from None
+        raise
     target.baseline.record(path, BaselineEntry(done.size, done.mtime_ns, done.etag, done.size, time.time(),
                                                done.version_id))
 
 
 def _download(target: SyncTarget, path: str, remote_name: str, planned_remote: RemoteEntry,
               planned_local: LocalEntry | None, local_name: str, record: bool = True) -> None:
-    """Download the object at ``remote_name`` to ``local_name``, replacing a file only if it is still
-    what the plan saw; the replaced file goes to the trash.  The baseline row is ``path``'s."""
+    """Download the object at ``remote_name`` to ``local_name`` through the one download route (verified,
+    below the pair's folder, If-Match the planned ETag), replacing a file only if it is still what
+    the plan saw; the replaced file goes to the trash.  The baseline row is ``path``'s."""
     _check_local(target, local_name, planned_local)
     destination = target.local_path(local_name)
-    key = target.key(remote_name)
-    with TargetFolder(target.root, destination) as folder:
-        temp, handle = folder.create_temp()
-        try:
-            with handle:
-                try:
-                    response = target.conn.call(target.bucket, lambda c: c.get_object(
-                        Bucket=target.bucket, Key=key, IfMatch=planned_remote.etag))
-                except ClientError as exc:
-                    if is_precondition_failed(exc) or is_missing_key(exc):
-                        raise ChangedSincePlan("changed on S3 since the plan was made; skipped") from None
-                    raise
-                body = response["Body"]
-                for chunk in iter(lambda: body.read(1024 * 1024), b""):
-                    handle.write(chunk)
-                size = handle.tell()
-                if size != planned_remote.size:
-                    raise S3BrowserError(f"{path}: {size:,} bytes arrived, {planned_remote.size:,} expected.",
-                                         kind="verify")
-                handle.flush()
-                os.fsync(handle.fileno())
-                stamp_ns = _remote_mtime_ns(response.get("Metadata", {}), planned_remote.mtime, key)
-                os.utime(handle.fileno(), ns=(time.time_ns(), stamp_ns))
-            if planned_local is not None:
-                _check_local(target, local_name, planned_local)
-                send2trash(destination)  # replaced files stay recoverable
-            folder.commit(temp, size)
-        except BaseException:
-            folder.remove(temp)
-            raise
+
+    def before_commit() -> None:
+        if planned_local is not None:
+            _check_local(target, local_name, planned_local)
+            send2trash(destination)  # replaced files stay recoverable
+
+    try:
+        done = download_file(target.conn, target.bucket, target.key(remote_name), destination, root=target.root,
+                             size=planned_remote.size, etag=planned_remote.etag, before_commit=before_commit)
+    except ClientError as exc:
+        if is_precondition_failed(exc) or is_missing_key(exc):
+            raise ChangedSincePlan("changed on S3 since the plan was made; skipped") from None
+        raise
+    except S3BrowserError as exc:
+        if exc.kind == "changed" and not isinstance(exc, ChangedSincePlan):
+            raise ChangedSincePlan("changed on S3 since the plan was made; skipped") from None
+        raise
     if record:
         now = _local_now(target, local_name)
         assert now is not None
         target.baseline.record(path, BaselineEntry(now.size, now.mtime_ns, planned_remote.etag,
-                                                   planned_remote.size, planned_remote.mtime,
-                                                   response.get("VersionId", "") or ""))
-
-
-def _remote_mtime_ns(metadata: dict, last_modified: float, key: str) -> int:
-    """The file time to give a download: the ``mtime`` metadata when it is a sane number, else LastModified."""
-    stamp = parse_mtime(metadata_value(metadata, MTIME_METADATA), where=key)
-    return stamp if stamp is not None else int(last_modified * 1e9)
+                                                   planned_remote.size, planned_remote.mtime, done.version_id))
 
 
 def _delete_local(target: SyncTarget, path: str, local_name: str, planned: LocalEntry) -> None:

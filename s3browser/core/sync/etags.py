@@ -27,14 +27,6 @@ def same_etag(a: str, b: str) -> bool:
     return a.strip().strip('"') == b.strip().strip('"')
 
 
-def metadata_value(metadata: dict, name: str) -> str | None:
-    """A user-metadata value whatever case the server returns its name in (rclone: ``Mtime``)."""
-    for key, value in metadata.items():
-        if key.lower() == name:
-            return str(value)
-    return None
-
-
 def parse_etag(etag: str) -> tuple[str, int] | None:
     """(hex digest, part count or 0 for a plain MD5), or None for an ETag that is no MD5."""
     match = _ETAG.match(etag.strip())

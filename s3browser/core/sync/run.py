@@ -13,13 +13,12 @@ from botocore.exceptions import ClientError
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import S3BrowserError, is_missing_key
 from s3browser.core.sync.baseline import Baseline
-from s3browser.core.sync.etags import metadata_value
 from s3browser.core.sync.guard import GuardVerdict, check_guard
 from s3browser.core.sync.ignore import IgnoreRules
-from s3browser.core.sync.mtime import MTIME_METADATA, parse_mtime
 from s3browser.core.sync.pairs import SyncPair
 from s3browser.core.sync.plan import Compare, ContentCheck, Mode, SyncPlan, plan_sync
 from s3browser.core.sync.scan import KEPT, WHOLE_SCAN, LocalScan, RemoteScan, scan_local, scan_remote
+from s3browser.core.transfers.mtime import MTIME_METADATA, metadata_value, parse_mtime
 
 
 @dataclass

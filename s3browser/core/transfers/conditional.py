@@ -24,9 +24,11 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from s3browser.core.local.writes import TEMP_PREFIX, TEMP_SUFFIX
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import is_precondition_failed
+from s3browser.core.s3.errors import S3BrowserError, is_missing_key, is_precondition_failed
 
 log = logging.getLogger(__name__)
+
+ANY = object()  # ``expect`` default: whatever the key holds may be replaced (the plain API, the queue)
 
 _WRONG_ETAG = '"00000000000000000000000000000000"'
 
@@ -152,3 +154,64 @@ def conditional_writes(conn: Connection) -> ConditionalWrites:
         if found is None:
             found = _by_connection[conn] = ConditionalWrites()
         return found
+
+
+class ObjectChanged(S3BrowserError):
+    """The key is not what the caller planned on: nothing was written."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, kind="changed")
+
+
+def changed_sentence(expect: Any) -> str:
+    if expect is None:
+        return "appeared on S3 since the plan was made; skipped, nothing overwritten"
+    return "changed on S3 since the plan was made; skipped, nothing overwritten"
+
+
+def write_conditions(conn: Connection, bucket: str, key: str, expect: Any, multipart: bool,
+                     probe_prefix: str = "") -> dict[str, str]:
+    """The arguments that make a write to ``key`` conditional on ``expect`` (None: absent; an ETag: that
+    object; :data:`ANY`: no condition).  Where the server does not honour them, the key is checked
+    now instead (raising :class:`ObjectChanged`) and no arguments are returned.
+
+    ``probe_prefix`` is where a probe may write its own object (a prefix the credentials may write to)."""
+    if expect is ANY:
+        return {}
+    writes = conditional_writes(conn)
+    honoured = (writes.complete_supported(conn, bucket, probe_prefix) if multipart
+                else writes.put_supported(conn, bucket, probe_prefix))
+    if honoured:
+        return condition_args(expect)
+    check_key(conn, bucket, key, expect)
+    return {}
+
+
+def check_key(conn: Connection, bucket: str, key: str, expect: str | None) -> None:
+    """Raise :class:`ObjectChanged` unless the key is as expected: absent (None) or holding ``expect``.
+
+    Absence is asked with a one-key listing, which answers 200 either way: a HEAD of a missing key
+    ends in 404, and botocore's retry quota gives nothing back for a request that ended in an error,
+    so on a flaky server every new file's check would use up retries that later requests need."""
+    if expect is None:
+        response = conn.call(bucket, lambda c: c.list_objects_v2(Bucket=bucket, Prefix=key, MaxKeys=1))
+        if any(entry.get("Key") == key for entry in response.get("Contents", [])):
+            raise ObjectChanged(changed_sentence(None))
+        return
+    try:
+        head = conn.call(bucket, lambda c: c.head_object(Bucket=bucket, Key=key))
+    except ClientError as exc:
+        if is_missing_key(exc):
+            raise ObjectChanged(changed_sentence(expect)) from None
+        raise
+    if head.get("ETag", "").strip().strip('"') != expect.strip().strip('"'):
+        raise ObjectChanged(changed_sentence(expect))
+
+
+def refused_condition(error: BaseException, expect: Any) -> ObjectChanged | None:
+    """The :class:`ObjectChanged` a write under conditions failed with, or None for any other failure."""
+    if expect is ANY or not isinstance(error, ClientError):
+        return None
+    if is_precondition_failed(error) or (expect is not None and is_missing_key(error)):
+        return ObjectChanged(changed_sentence(expect))
+    return None

@@ -38,7 +38,8 @@ _TRANSIENT_CRT_WORDS = ("SLOW_DOWN", "INTERNAL_ERROR", "SERVICE_UNAVAILABLE", "T
                         "CONNECTION_CLOSED", "CONNECTION_RESET", "SOCKET_NOT_CONNECTED", "BROKEN_PIPE")
 
 # The upload options this path knows how to put into headers; any other makes the caller use botocore.
-_HEADER_ARGS = {"ContentType": "Content-Type", "StorageClass": "x-amz-storage-class"}
+_HEADER_ARGS = {"ContentType": "Content-Type", "StorageClass": "x-amz-storage-class", "IfNoneMatch": "If-None-Match",
+                "IfMatch": "If-Match"}
 
 
 class CrtFailure(Exception):
@@ -176,12 +177,12 @@ class CrtTransport:
 
     # ---------------------------------------------------------------- requests
     def put_object(self, bucket: str, key: str, body: bytes, headers: dict[str, str],
-                   on_done: Callable[[CrtFailure | None], None]) -> Any:
+                   on_done: Callable[[CrtFailure | None, dict[str, str]], None]) -> Any:
         """Start one PutObject with a Content-MD5 (the server checks the bytes); ``on_done(None or
-        CrtFailure)`` runs on a CRT thread.  The returned request has ``cancel()``."""
+        CrtFailure, the answer's headers)`` runs on a CRT thread.  The returned request has ``cancel()``."""
         digest = base64.b64encode(hashlib.md5(body, usedforsecurity=False).digest()).decode()
         headers = dict(headers, **{"Content-Length": str(len(body)), "Content-MD5": digest})
-        return self.start("PUT", bucket, key, "", headers, body, "PutObject", lambda failure, _: on_done(failure))
+        return self.start("PUT", bucket, key, "", headers, body, "PutObject", on_done)
 
     def upload_part(self, bucket: str, key: str, upload_id: str, number: int, body: bytes) -> str:
         """One UploadPart, waited for; its ETag."""

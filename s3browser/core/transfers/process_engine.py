@@ -253,10 +253,10 @@ class ProcessTransferEngine:
         progress.total = size
         return self._submit("upload", bucket, key, progress, on_done, path, bucket, key, options, size)
 
-    def download(self, bucket: str, key: str, target: Path, size: int, etag: str, mtime: float,
-                 progress: Progress, on_done: Done, root: Path | None = None) -> RemoteHandle:
+    def download(self, bucket: str, key: str, target: Path, size: int, etag: str, mtime: float | None,
+                 progress: Progress, on_done: Done, *, root: Path, version_id: str = "") -> RemoteHandle:
         return self._submit("download", bucket, key, progress, on_done, bucket, key, target, size, etag, mtime,
-                            root)
+                            root, version_id)
 
     def copy(self, source_bucket: str, source_key: str, bucket: str, key: str, size: int, move: bool,
              progress: Progress, on_done: Done) -> RemoteHandle:

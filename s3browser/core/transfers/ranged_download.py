@@ -154,9 +154,9 @@ def get_unchanged(client: Any, bucket: str, key: str, etag: str, **params: Any) 
 
 def download_ranges(client: Any, bucket: str, key: str, size: int, etag: str, file: TrackedFile,
                     pool: ThreadPoolExecutor, part_size: int, concurrency: int, on_bytes: Callable[[int], None],
-                    stopping: Callable[[], bool]) -> None:
+                    stopping: Callable[[], bool], **params: str) -> None:
     """Fetch ``[file.prefix, size)`` in ranges of ``part_size``, ``concurrency`` at a time; raise on the
-    first failure (the others stop at their next chunk)."""
+    first failure (the others stop at their next chunk).  ``params``: more GetObject arguments (VersionId)."""
     starts = range(file.prefix, size, part_size)
 
     def fetch(start: int, should_stop: Callable[[], bool]) -> None:
@@ -166,7 +166,8 @@ def download_ranges(client: Any, bucket: str, key: str, size: int, etag: str, fi
         while position <= end:
             if should_stop():
                 raise CancelledError()
-            body = get_unchanged(client, bucket, key, etag, Range=f"bytes={position}-{end}")  # botocore retries it
+            body = get_unchanged(client, bucket, key, etag, Range=f"bytes={position}-{end}",  # botocore retries it
+                                 **params)
             try:
                 while position <= end:
                     if should_stop():

@@ -32,6 +32,9 @@ class ObjectFacts:
     customer_key: bool = False  # SSE-C
     checksums: dict[str, str] | None = None  # algorithm -> base64 value, full-object only
     etag: str = ""  # the ETag the server answered with
+    version_id: str = ""
+    metadata: dict[str, str] | None = None  # the object's user metadata
+    last_modified: float = 0.0  # epoch seconds (0: not given)
 
     @classmethod
     def from_response(cls, parsed: dict, status: int) -> ObjectFacts:
@@ -43,8 +46,10 @@ class ObjectFacts:
                 value = parsed.get(f"Checksum{algorithm}")
                 if value and "-" not in value:
                     checksums[algorithm] = value
+        modified = parsed.get("LastModified")
         return cls(parsed.get("ServerSideEncryption", "") or "", bool(parsed.get("SSECustomerAlgorithm")),
-                   checksums or None, parsed.get("ETag", "") or "")
+                   checksums or None, parsed.get("ETag", "") or "", parsed.get("VersionId", "") or "",
+                   dict(parsed.get("Metadata") or {}), modified.timestamp() if modified is not None else 0.0)
 
     @property
     def etag_is_md5(self) -> bool:

@@ -7,7 +7,7 @@ stays responsive and two workers use both cores.
 Protocol, pickled over a socket pair (see ``process_engine``):
 
 parent -> worker: ``("open", WorkerSpec)``, ``("upload", tid, path, bucket, key, options, size)``,
-``("download", tid, bucket, key, target, size, etag, mtime, root)``,
+``("download", tid, bucket, key, target, size, etag, mtime, root, version_id)``,
 ``("copy", tid, source_bucket, source_key, bucket, key, size, move)``, ``("cancel", tid)``,
 ``("interrupt", tid)`` (stop, keep parts), ``("discard", upload_id)``,
 ``("discard_download", bucket, key, target)``, ``("stop", keep_multipart)``.
@@ -105,9 +105,9 @@ class _Worker:
             self._start(tid, Progress(size), lambda progress, done: self.engine.upload(
                 path, bucket, key, options, progress, done))
         elif kind == "download":
-            _, tid, bucket, key, target, size, etag, mtime, root = message
+            _, tid, bucket, key, target, size, etag, mtime, root, version_id = message
             self._start(tid, Progress(size), lambda progress, done: self.engine.download(
-                bucket, key, target, size, etag, mtime, progress, done, root=root))
+                bucket, key, target, size, etag, mtime, progress, done, root=root, version_id=version_id))
         elif kind == "copy":
             _, tid, source_bucket, source_key, bucket, key, size, move = message
             self._start(tid, Progress(size), lambda progress, done: self.engine.copy(

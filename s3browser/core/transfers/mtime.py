@@ -7,6 +7,8 @@ nanoseconds with trailing zeros dropped (``1354040105.123456789``, ``1700000000.
 would see every file as modified.  Metadata written by other tools can be anything: a value that
 is not such a number, or is out of any plausible range, is ignored (with a log line) and the
 caller falls back to LastModified.
+
+Sync writes it on every upload; the download route sets a downloaded file's time from it.
 """
 
 from __future__ import annotations
@@ -47,3 +49,17 @@ def parse_mtime(text: str | None, where: str = "") -> int | None:
                  f" of {where}" if where else "")
         return None
     return -ns if sign else ns
+
+
+def metadata_value(metadata: dict, name: str) -> str | None:
+    """A user-metadata value whatever case the server returns its name in (rclone: ``Mtime``)."""
+    for key, value in metadata.items():
+        if key.lower() == name:
+            return str(value)
+    return None
+
+
+def object_mtime_ns(metadata: dict, last_modified: float, where: str = "") -> int:
+    """The time a downloaded file gets: the ``mtime`` metadata when it is a sane number, else LastModified."""
+    stamp = parse_mtime(metadata_value(metadata, MTIME_METADATA), where=where)
+    return stamp if stamp is not None else int(last_modified * 1e9)
