@@ -1,10 +1,9 @@
 """A confirmed sync plan carried out through the transfer queue: one queue row per item.
 
-Each row is a :class:`SyncItemJob` the queue runs on its own threads with the core's
-``apply_item`` (checked against the plan just before it runs, baseline row written as it
-succeeds), so the queue's pause, cancel and retry apply to sync items as to any transfer.
-Every outcome goes to the pair's run log as it happens; when the batch ends the log gets its
-end line and the pair its *last run*.
+Each row is a core :class:`~s3browser.core.sync.jobs.SyncItemJob`, which the queue sends to the
+transfer worker like any transfer (checked against the plan just before it runs, baseline row
+written and run-log line appended as it ends), so the queue's pause, cancel and retry apply to sync
+items as to any transfer.  When the batch ends the log gets its end line and the pair its *last run*.
 """
 
 from __future__ import annotations
@@ -13,11 +12,11 @@ import time
 from pathlib import Path
 
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import describe
-from s3browser.core.sync.apply import ApplyReport, ChangedSincePlan, Outcome, SyncTarget, apply_item
+from s3browser.core.sync.apply import ApplyReport, Outcome, SyncTarget
 from s3browser.core.sync.baseline import Baseline
+from s3browser.core.sync.jobs import SyncItemJob, SyncTargetSpec
 from s3browser.core.sync.pairs import LastRun, SyncPair
-from s3browser.core.sync.plan import Action, SyncItem
+from s3browser.core.sync.plan import Action
 from s3browser.core.sync.run import PreparedRun
 from s3browser.core.sync.runlog import RunLog
 from s3browser.ui.models.transfer_queue import Direction, State, TransferItem
@@ -40,17 +39,16 @@ class QueuedSyncRun:
 
     def jobs(self) -> list[tuple[SyncItemJob, Direction, str, str, Path | None, int]]:
         target = self.target
-        return [(SyncItemJob(self, item), DIRECTIONS[item.effective_action], target.bucket,
+        spec = SyncTargetSpec(target.bucket, target.prefix, target.root, self.pair.id, target.soft_delete,
+                              self.log.path)
+        return [(SyncItemJob(self.title, spec, item), DIRECTIONS[item.effective_action], target.bucket,
                  target.key(item.remote_path), target.local_path(item.local_path), item.size) for item in self.items]
-
-    def record(self, outcome: Outcome) -> None:
-        self.log.outcome(outcome)
 
     def finish(self, rows: list[TransferItem]) -> LastRun:
         """Close the log's account of the run and say what it did (rows: this run's queue rows)."""
         report = ApplyReport()
         for row in rows:
-            if row.job is None or not isinstance(row.job, SyncItemJob):
+            if not isinstance(row.job, SyncItemJob):
                 continue
             status = {State.DONE: "done", State.SKIPPED: "skipped"}.get(row.state, "failed")
             if row.state == State.CANCELLED:
@@ -69,29 +67,6 @@ class QueuedSyncRun:
 
     def close(self) -> None:
         self.target.baseline.close()
-
-
-class SyncItemJob:
-    """One sync item as a queue job."""
-
-    def __init__(self, run: QueuedSyncRun, item: SyncItem) -> None:
-        self.run_of = run
-        self.item = item
-        self.batch_title = run.title
-
-    def run(self) -> str:  # on a queue thread
-        run, item = self.run_of, self.item
-        try:
-            note = apply_item(run.target, item)
-        except ChangedSincePlan as exc:
-            run.record(Outcome(item, "skipped", exc.message))
-            raise
-        except Exception as exc:
-            run.record(Outcome(item, "failed", describe(exc, bucket=run.target.bucket,
-                                                        key=run.target.key(item.remote_path)).message))
-            raise
-        run.record(Outcome(item, "done", note))
-        return note
 
 
 def open_target(run: PreparedRun, conn: Connection, soft_delete: bool) -> SyncTarget:

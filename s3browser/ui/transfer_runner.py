@@ -18,10 +18,11 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Sequence
+from concurrent.futures import CancelledError
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from s3browser.core.local.paths import LocalTarget
 from s3browser.core.ops.copy import CopyPlan
@@ -29,12 +30,14 @@ from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
 from s3browser.core.s3.locations import Location
 from s3browser.core.transfers.engine import (
+    JOB_WORKERS,
     Overwrite,
     Progress,
     TransferEngine,
     UploadOptions,
     needs_upload,
 )
+from s3browser.core.transfers.jobs import Job
 from s3browser.core.transfers.journal import (
     JournalEntry,
     UploadJournal,
@@ -46,10 +49,10 @@ from s3browser.core.transfers.process_engine import (
     processes_supported,
 )
 from s3browser.core.transfers.queue_store import QueueStore, QueueWriter, SavedTransfer
+from s3browser.core.transfers.routes import use_engine
 from s3browser.ui.formatting import count_of, human_size
 from s3browser.ui.models.transfer_queue import (
     Direction,
-    QueueJob,
     State,
     TransferItem,
     TransferQueueModel,
@@ -59,11 +62,9 @@ log = logging.getLogger(__name__)
 
 
 SAVE_CHUNK = 1000  # queue items saved per tick at most
-JOB_WORKERS = 8  # queue jobs (sync items) running at once, on the queue's own threads
-
-
-class JobNotRun(Exception):
-    """A job cancelled before its thread picked it up: nothing was done."""
+# Jobs handed to the engine at once: twice its job threads, so the worker never waits for the next
+# one, while the rest stay here, where pausing or cancelling them costs nothing.
+JOBS_IN_FLIGHT = 2 * JOB_WORKERS
 
 
 def _renamed_note(target: LocalTarget) -> str:
@@ -75,34 +76,6 @@ def _renamed_note(target: LocalTarget) -> str:
 
 class _Relay(QObject):
     finished = Signal(object, object)  # item, error or None
-
-
-class _JobRunnable(QRunnable):
-    """Runs one queue job on the job pool; the item's ``future`` while it is queued or running."""
-
-    def __init__(self, item: TransferItem, relay: _Relay) -> None:
-        super().__init__()
-        self.setAutoDelete(False)  # the item holds it as its future
-        self.item = item
-        self.relay = relay
-        self.cancelled = False
-        self.note = ""
-
-    def cancel(self) -> None:
-        self.cancelled = True  # a job that already started runs to its end (each is one short step)
-
-    interrupt = cancel
-
-    def run(self) -> None:  # on a job thread
-        error: BaseException | None = None
-        try:
-            if self.cancelled:
-                raise JobNotRun()
-            assert self.item.job is not None
-            self.note = self.item.job.run()
-        except BaseException as exc:  # noqa: BLE001 - reported on the item
-            error = exc
-        self.relay.finished.emit(self.item, error)
 
 
 class TransferController(QObject):
@@ -121,8 +94,6 @@ class TransferController(QObject):
         self._next_batch = 1
         self._pending: deque[TransferItem] = deque()  # QUEUED items in order (stale entries skipped)
         self._pending_jobs: deque[TransferItem] = deque()  # the same for queue jobs
-        self._job_pool = QThreadPool(self)
-        self._job_pool.setMaxThreadCount(JOB_WORKERS)
         self._running: set[TransferItem] = set()
         self._batch_open: dict[int, int] = {}  # batch -> items not finished yet
         self._batch_items: dict[int, list[TransferItem]] = {}
@@ -161,6 +132,7 @@ class TransferController(QObject):
                     QTimer.singleShot(0, lambda e=engine: e.prestart() if e in self._engines.values() else None)
             else:
                 engine = TransferEngine(connection, journal=UploadJournal())
+                use_engine(connection, engine)  # jobs' transfers (sync items) share it
             self._engines[id(connection)] = engine
         self._engine = engine
         self._stop_idle_engines()
@@ -321,8 +293,9 @@ class TransferController(QObject):
         self._next_batch += 1
         return batch
 
-    def add_jobs(self, jobs: Sequence[tuple[QueueJob, Direction, str, str, Path | None, int]]) -> int:
-        """Queue jobs the queue runs itself (sync items): each (job, direction, bucket, key, local path, size)."""
+    def add_jobs(self, jobs: Sequence[tuple[Job, Direction, str, str, Path | None, int]]) -> int:
+        """Queue jobs (sync items, property edits), run on the engine beside the transfers: each (job,
+        direction, bucket, key, local path, size)."""
         batch = self._new_batch()
         self._add([TransferItem(direction, bucket, key, path, size, batch, job=job)
                    for job, direction, bucket, key, path, size in jobs])
@@ -330,12 +303,11 @@ class TransferController(QObject):
 
     def _add(self, items: list[TransferItem]) -> None:
         engine = self._engine
-        assert engine is not None or all(i.job is not None for i in items), "connect first"
+        assert engine is not None, "connect first"
         self.model.add(items)
         # One pass per kind of bookkeeping rather than one call per item: queueing 50,000 files
         # took ~0.3 s of the GUI thread item by item (the worst stall of that benchmark).
-        if engine is not None:
-            self._item_engine.update(dict.fromkeys(map(id, items), engine))
+        self._item_engine.update(dict.fromkeys(map(id, items), engine))
         batches = {item.batch for item in items}
         for batch in batches:
             mine = items if len(batches) == 1 else [i for i in items if i.batch == batch]
@@ -398,7 +370,7 @@ class TransferController(QObject):
             item = self._pending.popleft()
             if item.state == State.QUEUED:
                 self._start(item)
-        while jobs_running < JOB_WORKERS and self._pending_jobs:
+        while jobs_running < JOBS_IN_FLIGHT and self._pending_jobs:
             item = self._pending_jobs.popleft()
             if item.state == State.QUEUED:
                 self._start_job(item)
@@ -407,22 +379,32 @@ class TransferController(QObject):
             self._timer.start()
 
     def _start_job(self, item: TransferItem) -> None:
+        engine = self._engine_for(item)
+        if engine is None:
+            self._refuse_other_connection(item)
+            return
         self._set_state(item, State.RUNNING)
         item.error = ""
         item.progress = Progress(item.size)
         item.started_at = time.monotonic()
-        runnable = _JobRunnable(item, self._relay)
-        item.future = runnable
-        self._job_pool.start(runnable)
+        assert item.job is not None
+
+        def done(error: BaseException | None, it: TransferItem = item) -> None:  # on a worker's thread
+            self._relay.finished.emit(it, error)
+
+        item.future = engine.run_job(item.job, item.progress, done)
         self.model.item_changed(item)
+
+    def _refuse_other_connection(self, item: TransferItem) -> None:
+        self._set_state(item, State.FAILED)
+        item.error = "This transfer belongs to another connection; connect to it again to retry."
+        self.model.item_changed(item)
+        self._check_batches({item.batch})
 
     def _start(self, item: TransferItem) -> None:
         engine = self._engine_for(item)
         if engine is None:
-            self._set_state(item, State.FAILED)
-            item.error = "This transfer belongs to another connection; connect to it again to retry."
-            self.model.item_changed(item)
-            self._check_batches({item.batch})
+            self._refuse_other_connection(item)
             return
         self._set_state(item, State.RUNNING)
         item.error = ""
@@ -453,7 +435,7 @@ class TransferController(QObject):
     @Slot(object, object)
     def _on_item_done(self, item: TransferItem, error: BaseException | None) -> None:
         if item.job is not None and item.state in (State.PAUSED, State.CANCELLED) and not isinstance(
-                error, JobNotRun):
+                error, CancelledError):
             self._finish(item, error)  # it had started and ran to its end: say what really happened
             return
         if item.state != State.RUNNING:  # cancelled or paused by the user: keep that state
@@ -465,8 +447,8 @@ class TransferController(QObject):
 
     def _finish(self, item: TransferItem, error: BaseException | None) -> None:
         item.resumed_bytes = getattr(item.future, "resumed_bytes", 0)
-        if item.job is not None and isinstance(item.future, _JobRunnable):
-            item.note = item.future.note
+        if item.job is not None and error is None:
+            item.note = str(getattr(item.future, "result", "") or "")
         item.future = None
         item.finished_at = time.monotonic()
         if error is not None and item.job is not None and getattr(error, "kind", "") == "changed":
@@ -733,11 +715,6 @@ class TransferController(QObject):
         self._closing = True
         for item in list(self._running):
             self._set_state(item, State.CANCELLED)
-            if isinstance(item.future, _JobRunnable):
-                item.future.cancel()
-        self._job_pool.clear()  # queued jobs never start; running ones finish their one step
-        if not self._job_pool.waitForDone(2000):
-            log.warning("sync items were still running at quit; not waiting for them")
         for engine in self._engines.values():
             engine.shutdown(cancel=True, keep_multipart=True)
         self._engines.clear()

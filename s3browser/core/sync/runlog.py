@@ -42,13 +42,12 @@ class RunLog:
             self._line(note)
 
     def _line(self, text: str) -> None:
-        with self._lock, open(self.path, "a", encoding="utf-8") as file:
-            file.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {one_line(text)}\n")  # one line, whatever a name holds
+        with self._lock:
+            append_line(self.path, text)
 
     def outcome(self, outcome: Outcome) -> None:
-        item = outcome.item
-        note = f": {outcome.message}" if outcome.message else ""
-        self._line(f"{outcome.status} {item.effective_action.value} {item.path}{note}")
+        with self._lock:
+            append_outcome(self.path, outcome)
 
     def note(self, text: str) -> None:
         self._line(text)
@@ -59,3 +58,15 @@ class RunLog:
         else:
             self._line(f"end: {report.done} done, {report.skipped} skipped, {report.failed} failed"
                        + (" (cancelled)" if report.cancelled else ""))
+
+
+def append_line(path: Path, text: str) -> None:
+    """Append one timestamped line (one write of one line: lines from several processes never mix)."""
+    with open(path, "a", encoding="utf-8") as file:
+        file.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {one_line(text)}\n")  # one line, whatever a name holds
+
+
+def append_outcome(path: Path, outcome: Outcome) -> None:
+    item = outcome.item
+    note = f": {outcome.message}" if outcome.message else ""
+    append_line(path, f"{outcome.status} {item.effective_action.value} {item.path}{note}")

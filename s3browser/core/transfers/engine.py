@@ -27,6 +27,7 @@ from s3browser.core.s3.connection import Connection
 from s3browser.core.transfers.conditional import ANY
 from s3browser.core.transfers.crt_transport import CrtTransport
 from s3browser.core.transfers.download import DOWNLOAD_CONCURRENCY, Download
+from s3browser.core.transfers.jobs import Job
 from s3browser.core.transfers.journal import JournalEntry, UploadJournal
 from s3browser.core.transfers.multipart import MemoryBudget, MultipartUploader
 from s3browser.core.transfers.server_copy import copy_object, delete_source
@@ -42,6 +43,7 @@ MAX_PART_SIZE = 5 * GiB
 MAX_PARTS = 10_000
 DEFAULT_PART_SIZE = 8 * MiB
 DEFAULT_PARALLEL_PARTS = 10
+JOB_WORKERS = 8  # queue jobs (sync items, property edits) running at once per engine
 STORAGE_CLASSES = ("", "STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR",
                    "GLACIER", "DEEP_ARCHIVE", "REDUCED_REDUNDANCY")
 
@@ -216,6 +218,9 @@ class TransferEngine:
         self._upload_pool = ThreadPoolExecutor(max(2, max_concurrent_files), thread_name_prefix="s3b-upload")
         self._part_pool = ThreadPoolExecutor(max(DEFAULT_PARALLEL_PARTS, max_concurrent_files),
                                              thread_name_prefix="s3b-part")
+        # Jobs (sync items, property edits) wait on transfers of their own: a pool apart, so they
+        # never hold the threads those transfers need.
+        self._job_pool = ThreadPoolExecutor(JOB_WORKERS, thread_name_prefix="s3b-job")
         self._budget = MemoryBudget()
         self.uploader = MultipartUploader(connection, journal, self._part_pool, self._budget, fast=self.fast)
         self._facts: dict[tuple[str, str, str], ObjectFacts] = {}  # (bucket, key, version) -> its last answer
@@ -340,13 +345,29 @@ class TransferEngine:
         handle._future = self._run(self._small_pool, _Completion(self, handle, on_done), run)
         return handle
 
+    # ---------------------------------------------------------------- jobs
+    def run_job(self, job: Job, progress: Progress, on_done: Callable[[BaseException | None], None]) -> TransferHandle:
+        """Run one queue job (see :mod:`jobs`) with this engine's connection; its note is the handle's
+        ``result``.  A job cancelled before it starts never runs; one that started runs to its end."""
+        handle = TransferHandle("", "")
+
+        def run() -> None:
+            if handle.stopping:
+                raise CancelledError()
+            handle.result = job.run(self.connection)
+            progress.on_progress(None, progress.total)
+
+        handle._future = self._run(self._job_pool, _Completion(self, handle, on_done), run)
+        return handle
+
     def shutdown(self, cancel: bool = True, keep_multipart: bool = False) -> None:
         """Stop every transfer; with ``keep_multipart`` interrupted transfers stay resumable."""
         self.keep_multipart = keep_multipart
         if cancel:
             for handle in list(self._live):
                 handle.interrupt() if keep_multipart else handle.cancel()
-        for pool in (self._download_pool, self._upload_pool, self._small_pool, self._part_pool, self._range_pool):
+        for pool in (self._job_pool, self._download_pool, self._upload_pool, self._small_pool, self._part_pool,
+                     self._range_pool):
             pool.shutdown(wait=True, cancel_futures=cancel)
 
 

@@ -28,6 +28,7 @@ from s3browser.core.s3.errors import S3BrowserError
 from s3browser.core.settings.dirs import log_dir
 from s3browser.core.transfers.crt_transport import crt_available
 from s3browser.core.transfers.engine import Progress, UploadOptions
+from s3browser.core.transfers.jobs import Job
 from s3browser.core.transfers.journal import JournalEntry, UploadJournal
 from s3browser.core.transfers.worker import WorkerSpec
 
@@ -69,6 +70,7 @@ class RemoteHandle:
         self.on_done = on_done
         self.cancelled = False
         self.resumed_bytes = 0
+        self.result = ""  # a job's note
         self._finished = False
 
     def cancel(self) -> None:
@@ -138,11 +140,12 @@ class _WorkerProcess:
                             if handle is not None:
                                 handle.progress.done = done
                 elif kind == "done":
-                    _, tid, error_kind, text, resumed = message
+                    _, tid, error_kind, text, resumed, note = message
                     with self._lock:
                         handle = self.handles.pop(tid, None)
                     if handle is not None:
                         handle.resumed_bytes = resumed
+                        handle.result = note
                         self._finish(handle, _error_from(error_kind, text))
                 elif kind == "log":
                     log.log(message[1], "%s", message[2])
@@ -262,6 +265,10 @@ class ProcessTransferEngine:
              progress: Progress, on_done: Done) -> RemoteHandle:
         return self._submit("copy", bucket, key, progress, on_done, source_bucket, source_key, bucket, key, size,
                             move)
+
+    def run_job(self, job: Job, progress: Progress, on_done: Done) -> RemoteHandle:
+        """Run a queue job in a worker, with the worker's connection (see :mod:`jobs`)."""
+        return self._submit("job", "", "", progress, on_done, job)
 
     def interrupted_uploads(self) -> list[JournalEntry]:
         return self.journal.entries(self.connection.identity) if self.journal else []

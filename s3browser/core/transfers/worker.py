@@ -8,13 +8,14 @@ Protocol, pickled over a socket pair (see ``process_engine``):
 
 parent -> worker: ``("open", WorkerSpec)``, ``("upload", tid, path, bucket, key, options, size)``,
 ``("download", tid, bucket, key, target, size, etag, mtime, root, version_id)``,
-``("copy", tid, source_bucket, source_key, bucket, key, size, move)``, ``("cancel", tid)``,
+``("copy", tid, source_bucket, source_key, bucket, key, size, move)``, ``("job", tid, job)`` (a
+:mod:`jobs` job, run with the worker's connection), ``("cancel", tid)``,
 ``("interrupt", tid)`` (stop, keep parts), ``("discard", upload_id)``,
 ``("discard_download", bucket, key, target)``, ``("stop", keep_multipart)``.
 
 worker -> parent: ``("progress", {tid: bytes_done})`` ten times a second,
-``("ready",)`` once its connection is open, ``("done", tid, kind, message, resumed_bytes)`` (kind ""
-on success), ``("log", level, text)``, ``("stopped",)``.
+``("ready",)`` once its connection is open, ``("done", tid, kind, message, resumed_bytes, note)``
+(kind "" on success; note: a job's result), ``("log", level, text)``, ``("stopped",)``.
 """
 
 from __future__ import annotations
@@ -112,6 +113,9 @@ class _Worker:
             _, tid, source_bucket, source_key, bucket, key, size, move = message
             self._start(tid, Progress(size), lambda progress, done: self.engine.copy(
                 source_bucket, source_key, bucket, key, size, move, progress, done))
+        elif kind == "job":
+            _, tid, job = message
+            self._start(tid, Progress(0), lambda progress, done: self.engine.run_job(job, progress, done))
         elif kind in ("cancel", "interrupt"):
             with self._lock:
                 handle = self._handles.get(message[1])
@@ -126,11 +130,13 @@ class _Worker:
         from s3browser.core.s3.connection import Connection
         from s3browser.core.transfers.engine import TransferEngine
         from s3browser.core.transfers.journal import UploadJournal
+        from s3browser.core.transfers.routes import use_engine
 
         connection = Connection(spec.profile, spec.secrets, **spec.config)
         journal = UploadJournal(spec.journal_path) if spec.journal_path else None
         self.engine = TransferEngine(connection, max_concurrent_files=spec.max_concurrent_files, journal=journal,
                                      start_small_inline=True)
+        use_engine(connection, self.engine)  # jobs' transfers (sync items) share this engine and its budget
         freeze_survivors()  # the connection's model and handlers: full collections walked them
         self.send(("ready",))
 
@@ -146,7 +152,9 @@ class _Worker:
                 self._last_sent.pop(tid, None)
             handle = handle_box[0] if handle_box else None
             resumed = handle.resumed_bytes if handle is not None else 0
-            self.send(("done", tid, *self._describe(error, handle), resumed))
+            result = handle.result if handle is not None and error is None else None
+            self.send(("done", tid, *self._describe(error, handle), resumed,
+                       result if isinstance(result, str) else ""))
 
         try:
             handle = start(progress, done)

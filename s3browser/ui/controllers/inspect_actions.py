@@ -21,6 +21,7 @@ from s3browser.core.ops.properties import (
 )
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.locations import Location
+from s3browser.core.transfers.jobs import CallJob
 from s3browser.ui.actions import make_action
 from s3browser.ui.context import AppContext
 from s3browser.ui.controllers.listing import ListingController
@@ -29,7 +30,6 @@ from s3browser.ui.dialogs.properties_dialog import PropertiesDialog
 from s3browser.ui.dialogs.restore_dialog import RestoreDialog
 from s3browser.ui.formatting import count_of
 from s3browser.ui.models.transfer_queue import Direction
-from s3browser.ui.queue_jobs import OperationJob
 
 
 class InspectActions(QObject):
@@ -76,11 +76,11 @@ class InspectActions(QObject):
 
     def queue_changes(self, connection: Connection, bucket: str, changes: PropertyChanges,
                       objects: dict[str, int]) -> int:
-        """One queue row per object (key -> size); the copy in place (or the tag change) runs on the
-        queue's threads."""
+        """One queue row per object (key -> size); the copy in place (or the tag change) runs where the
+        transfers run (the worker process), with the queue's connection."""
         keys = list(objects)
         title = "Properties"
-        jobs = [(OperationJob(title, partial(apply_changes, connection, bucket, key, changes)),
+        jobs = [(CallJob(title, apply_changes, (bucket, key, changes)),
                  Direction.PROPERTIES, bucket, key, None, objects[key] if changes.needs_copy else 0) for key in keys]
         batch = self.ctx.transfers.add_jobs(jobs)
         self.ctx.reveal_transfers()

@@ -5,7 +5,6 @@ and what can be done with one: download, open, preview, restore it as the latest
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, Signal, SignalInstance
@@ -15,6 +14,7 @@ from s3browser.core.local.paths import local_target, split_extension
 from s3browser.core.ops.edit_in_place import open_copy_path
 from s3browser.core.ops.versions import delete_version, download_version, restore_version
 from s3browser.core.s3.locations import Location
+from s3browser.core.transfers.jobs import CallJob
 from s3browser.ui import interaction
 from s3browser.ui.actions import make_action
 from s3browser.ui.context import AppContext
@@ -24,7 +24,6 @@ from s3browser.ui.dialogs.undelete_dialog import UndeleteDialog
 from s3browser.ui.formatting import count_of
 from s3browser.ui.models.transfer_queue import Direction, State
 from s3browser.ui.models.versions import VersionsModel
-from s3browser.ui.queue_jobs import OperationJob
 
 
 class VersionsController(QObject):
@@ -128,9 +127,11 @@ class VersionsController(QObject):
                     self.model.version_id(index))
 
     # ---------------------------------------------------------------- acting on a version
-    def _queue(self, title: str, direction: Direction, key: str, work, size: int = 0) -> int:  # noqa: ANN001
-        batch = self.ctx.transfers.add_jobs([(OperationJob(title, work), direction, self.model.location.bucket, key,
-                                              None, size)])
+    def _queue(self, title: str, direction: Direction, key: str, function: Callable[..., object], args: tuple,
+               size: int = 0) -> int:
+        """One queue row running ``function(connection, *args)`` where the transfers run."""
+        batch = self.ctx.transfers.add_jobs([(CallJob(title, function, args), direction, self.model.location.bucket,
+                                              key, None, size)])
         self.ctx.reveal_transfers()
         return batch
 
@@ -140,7 +141,7 @@ class VersionsController(QObject):
             return None
         key, version = self.model.key(index), self.model.version_id(index)
         batch = self._queue("Restore version", Direction.RESTORE_VERSION, key,
-                            partial(restore_version, connection, bucket, key, version), self.model.version_size(index))
+                            restore_version, (bucket, key, version), self.model.version_size(index))
         self._restoring.add(batch)
         self.ctx.show_message(f"Restoring an older version of {key.rpartition('/')[2]}…")
         return batch
@@ -156,7 +157,7 @@ class VersionsController(QObject):
             self.ctx.show_error(f"This name cannot be saved safely here: {target.note}.")
             return None
         return self._queue("Download version", Direction.DOWNLOAD, key,
-                           partial(download_version, connection, bucket, key, version, target.path),
+                           download_version, (bucket, key, version, target.path, Path(folder)),
                            self.model.version_size(index))
 
     def open_version(self, index: QModelIndex) -> int | None:
@@ -169,7 +170,7 @@ class VersionsController(QObject):
         path = path.with_name(f"{stem} (version {version[:8]}){suffix}")
         path.parent.mkdir(parents=True, exist_ok=True)
         batch = self._queue("Open version", Direction.DOWNLOAD, key,
-                            partial(download_version, connection, bucket, key, version, path),
+                            download_version, (bucket, key, version, path, path.parent),
                             self.model.version_size(index))
         self._opening[batch] = path
         return batch

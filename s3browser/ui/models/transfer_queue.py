@@ -12,11 +12,12 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from s3browser.core.transfers.engine import Progress, UploadOptions
+from s3browser.core.transfers.jobs import Job
 from s3browser.ui.formatting import exact_size, human_size
 from s3browser.ui.models.flat_table import FlatTableModel
 
@@ -37,18 +38,6 @@ class Direction(enum.Enum):
     @property
     def server_side(self) -> bool:
         return self in (Direction.COPY, Direction.MOVE)
-
-
-class QueueJob(Protocol):
-    """Work the queue runs on its own threads instead of the transfer engine (a sync item).
-
-    ``run`` returns a note for the queue row; raising an error whose ``kind`` is "changed"
-    marks the row skipped (the item changed since it was planned), any other error failed.
-    """
-
-    batch_title: str  # e.g. "Sync “Photos”": the batch's finished message starts with it
-
-    def run(self) -> str: ...
 
 
 class State(enum.Enum):
@@ -97,7 +86,7 @@ class TransferItem:
     mtime: float = 0.0  # downloads: LastModified to set locally
     root: Path | None = None  # downloads: the folder the user chose (nothing is written outside it)
     note: str = ""  # what was changed to make it fit, e.g. a key renamed for the local file system
-    job: QueueJob | None = None  # run by the queue's own threads, not the engine (sync items)
+    job: Job | None = None  # a one-step job (sync item, property edit) instead of a transfer
     saved_id: int | None = None  # its row in the saved queue
     counted_done: int = 0  # its bytes in the controller's settled total
     state: State = State.QUEUED
