@@ -19,7 +19,7 @@ from s3browser.core.demo import DemoEndpoint, start_demo_endpoint
 from s3browser.core.s3.locations import Location
 from s3browser.core.settings.profiles import ProfileStore
 from s3browser.core.settings.secrets import SecretStore
-from s3browser.core.transfers.engine import Overwrite, UploadOptions
+from s3browser.core.transfers.options import Overwrite, UploadOptions
 from s3browser.ui import icons
 from s3browser.ui.colors import sample_dark_palette
 from s3browser.ui.main_window import MainWindow

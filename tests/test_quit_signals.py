@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from s3browser.core.settings.profiles import SOURCE_ADHOC, Profile
-from s3browser.core.transfers.engine import Overwrite, UploadOptions
+from s3browser.core.transfers.options import Overwrite, UploadOptions
 from s3browser.core.transfers.queue_store import QueueStore, SavedTransfer
 
 RUNS = 50

@@ -63,7 +63,7 @@ from s3browser.core.s3.listing import BucketInfo, ListingPage, iter_pages, list_
 from s3browser.core.settings.profiles import SOURCE_ADHOC, Profile, ProfileStore
 from s3browser.core.settings.secrets import Secrets, SecretStore
 from s3browser.core.transfers import routes
-from s3browser.core.transfers.engine import Overwrite, UploadOptions
+from s3browser.core.transfers.options import Overwrite, UploadOptions
 from s3browser.core.transfers.server_copy import copy_object
 
 __all__ = [

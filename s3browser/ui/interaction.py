@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from s3browser.core.transfers.conflicts import Conflict
-from s3browser.core.transfers.engine import Overwrite
+from s3browser.core.transfers.options import Overwrite
 from s3browser.core.transfers.plans import RemoteFile
 from s3browser.ui.dialogs.conflict_box import conflict_box
 from s3browser.ui.formatting import already_exist

@@ -19,7 +19,7 @@ from s3browser.core.sync.pairs import LastRun, SyncPair
 from s3browser.core.sync.plan import Action
 from s3browser.core.sync.run import PreparedRun
 from s3browser.core.sync.runlog import RunLog
-from s3browser.ui.models.transfer_queue import Direction, State, TransferItem
+from s3browser.core.transfers.queue_items import Direction, State, TransferItem
 
 DIRECTIONS = {Action.UPLOAD: Direction.UPLOAD, Action.DOWNLOAD: Direction.DOWNLOAD,
               Action.DELETE_REMOTE: Direction.DELETE_REMOTE, Action.DELETE_LOCAL: Direction.DELETE_LOCAL,

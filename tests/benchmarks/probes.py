@@ -302,7 +302,7 @@ def gui_transfer(mode: str, endpoint: str, access_key: str, secret_key: str, buc
     from pathlib import Path
 
     from s3browser.core.s3.locations import Location
-    from s3browser.core.transfers.engine import Overwrite, UploadOptions
+    from s3browser.core.transfers.options import Overwrite, UploadOptions
     from s3browser.core.transfers.plans import plan_downloads
 
     app, window = _app_and_window()
@@ -312,7 +312,7 @@ def gui_transfer(mode: str, endpoint: str, access_key: str, secret_key: str, buc
     # The window starts its transfer worker on connecting, and a user's drop comes after it has
     # loaded (about 0.6 s here), so the clock starts with the worker ready.  The peers' times
     # include starting their own process (milliseconds for s5cmd and rclone, ~0.4 s for aws).
-    engine = window.transfers._engine
+    engine = window.transfers.queue.engine
     _wait(app, lambda: not hasattr(engine, "ready") or engine.ready(), timeout=60)
     heartbeat = Heartbeat()
     plan = plan_downloads(conn, bucket, [remote], [], "", Path(local)) if mode == "download" else None
@@ -329,10 +329,10 @@ def gui_transfer(mode: str, endpoint: str, access_key: str, secret_key: str, buc
     gui_cpu = time.process_time() - cpu_start
     stall = heartbeat.stop()
     stall_parts = heartbeat.worst_parts("stall")
-    failed = [i.error for i in window.transfers.model.items if i.state.value != "Done"]
+    failed = [i.error for i in window.transfers.model.items if i.state.label != "Done"]
     # The workers' own peaks and CPU, read before they stop (RUSAGE_CHILDREN would count the
     # window's memory again: ru_maxrss survives fork and exec).
-    pids = [w.process.pid for engine in window.transfers._engines.values() for w in getattr(engine, "_workers", [])]
+    pids = [w.process.pid for engine in window.transfers.queue.engines() for w in getattr(engine, "_workers", [])]
     workers_rss = [proc_peak_rss_kb(pid) for pid in pids]
     workers_cpu = sum(proc_cpu_seconds(pid) for pid in pids)
     window.shutdown()

@@ -55,7 +55,9 @@ def profile_puts(endpoint: str, access_key: str, secret_key: str, bucket: str, c
                  path: str = "botocore") -> None:
     import threading
 
-    from s3browser.core.transfers.engine import Progress, TransferEngine, UploadOptions
+    from s3browser.core.transfers.engine import TransferEngine
+    from s3browser.core.transfers.handles import Progress
+    from s3browser.core.transfers.options import UploadOptions
     from tests.benchmarks.probes import connection
 
     conn = connection(endpoint, access_key, secret_key)

@@ -78,7 +78,7 @@ def test_exists_raises_for_missing_bucket_instead_of_false(conn) -> None:
 
 
 def test_api_upload_of_a_big_file_uses_the_one_multipart_uploader(conn, s3_admin, tmp_path, monkeypatch) -> None:
-    from s3browser.core.transfers import engine as transfers
+    from s3browser.core.transfers import options as transfers
     from s3browser.core.transfers import upload
 
     monkeypatch.setattr(upload, "SINGLE_PUT_LIMIT", 1024)

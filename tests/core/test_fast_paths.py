@@ -18,7 +18,9 @@ from s3browser.core.settings.secrets import Secrets
 from s3browser.core.transfers import crt_transport, multipart
 from s3browser.core.transfers import download as download_module
 from s3browser.core.transfers import upload as upload_module
-from s3browser.core.transfers.engine import MiB, Progress, TransferEngine, UploadOptions
+from s3browser.core.transfers.engine import TransferEngine
+from s3browser.core.transfers.handles import Progress
+from s3browser.core.transfers.options import MiB, UploadOptions
 from s3browser.core.transfers.ranged_download import TrackedFile
 from tests.conftest import SECRET_KEY, _profile
 from tests.support.fault_proxy import Request, s3_error

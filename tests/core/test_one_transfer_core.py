@@ -18,7 +18,7 @@ from s3browser.core import api as core
 from s3browser.core.ops.versions import download_version, restore_version
 from s3browser.core.s3.errors import S3BrowserError, describe
 from s3browser.core.sync.plan import Mode
-from s3browser.core.transfers.engine import Progress
+from s3browser.core.transfers.handles import Progress
 from s3browser.core.transfers.routes import engine_for
 from tests.core.test_sync_runs import write
 from tests.core.test_sync_writes import journal_entries, plan_and_apply, proxied, small_parts  # noqa: F401

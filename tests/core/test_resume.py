@@ -16,8 +16,10 @@ import pytest
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
 from s3browser.core.settings.secrets import Secrets
-from s3browser.core.transfers.engine import MiB, Progress, TransferEngine, UploadOptions
+from s3browser.core.transfers.engine import TransferEngine
+from s3browser.core.transfers.handles import Progress
 from s3browser.core.transfers.journal import UploadJournal
+from s3browser.core.transfers.options import MiB, UploadOptions
 from s3browser.core.transfers.process_engine import ProcessTransferEngine
 from tests.conftest import SECRET_KEY, _profile
 

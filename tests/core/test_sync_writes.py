@@ -136,7 +136,8 @@ def test_conditions_are_honoured_on_moto_and_remembered(s3_endpoint) -> None:
 
 @pytest.fixture
 def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
-    from s3browser.core.transfers import engine, upload
+    from s3browser.core.transfers import options as engine
+    from s3browser.core.transfers import upload
 
     monkeypatch.setattr(upload, "SINGLE_PUT_LIMIT", 1024)
     monkeypatch.setattr(engine, "DEFAULT_PART_SIZE", 5 * MiB)

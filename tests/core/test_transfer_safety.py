@@ -23,8 +23,10 @@ from s3browser.core.ops.trash import move_to_trash
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
 from s3browser.core.settings.secrets import Secrets
-from s3browser.core.transfers.engine import MiB, Progress, TransferEngine, UploadOptions
+from s3browser.core.transfers.engine import TransferEngine
+from s3browser.core.transfers.handles import Progress
 from s3browser.core.transfers.journal import UploadJournal
+from s3browser.core.transfers.options import MiB, UploadOptions
 from s3browser.core.transfers.plans import plan_downloads, plan_uploads
 from s3browser.core.transfers.server_copy import copy_object
 from tests.conftest import SECRET_KEY, _profile

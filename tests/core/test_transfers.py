@@ -11,15 +11,9 @@ import pytest
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
 from s3browser.core.settings.secrets import Secrets
-from s3browser.core.transfers.engine import (
-    MiB,
-    Overwrite,
-    Progress,
-    TransferEngine,
-    UploadOptions,
-    needs_upload,
-    validate_part_settings,
-)
+from s3browser.core.transfers.engine import TransferEngine
+from s3browser.core.transfers.handles import Progress
+from s3browser.core.transfers.options import MiB, Overwrite, UploadOptions, needs_upload, validate_part_settings
 from s3browser.core.transfers.plans import plan_downloads, plan_uploads
 from tests.conftest import SECRET_KEY, _profile
 
@@ -183,7 +177,8 @@ from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
 from s3browser.core.settings.profiles import SOURCE_ADHOC, Profile
 from s3browser.core.settings.secrets import Secrets
-from s3browser.core.transfers.engine import Progress, TransferEngine
+from s3browser.core.transfers.handles import Progress
+from s3browser.core.transfers.engine import TransferEngine
 endpoint, folder = sys.argv[1], Path(sys.argv[2])
 engine = TransferEngine(Connection(Profile(name="t", endpoint_url=endpoint, access_key_id="k", path_style=True,
                                            source=SOURCE_ADHOC), Secrets("s")))

@@ -16,7 +16,7 @@ from s3browser.core.sync.baseline import Baseline
 from s3browser.core.sync.pairs import SyncPair
 from s3browser.core.sync.plan import Action, Compare, Mode
 from s3browser.core.sync.run import prepare_run
-from s3browser.ui.models.transfer_queue import State
+from s3browser.core.transfers.queue_items import State
 from tests.core.test_sync_runs import run_cli, write
 from tests.integration.conftest import server_profile
 from tests.ui.test_sync_gui import make_pair_from_the_tree

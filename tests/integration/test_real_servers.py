@@ -161,12 +161,9 @@ def test_transfer_engine_multipart_cancel_and_download(conn, bucket, real_server
     import os
     import threading
 
-    from s3browser.core.transfers.engine import (
-        MiB,
-        Progress,
-        TransferEngine,
-        UploadOptions,
-    )
+    from s3browser.core.transfers.engine import TransferEngine
+    from s3browser.core.transfers.handles import Progress
+    from s3browser.core.transfers.options import MiB, UploadOptions
     from s3browser.core.transfers.plans import plan_downloads
 
     engine = TransferEngine(conn)
@@ -222,7 +219,7 @@ def test_gui_upload_by_drop_and_download_by_drag_out(qtbot, window, real_server,
     wait_loaded(qtbot, window)
     drop(window.table, [album], window.table.viewport().rect().center())
     wait_transfers(qtbot, window, timeout=60000)
-    assert {i.key: i.state.value for i in window.transfers.model.items} == {
+    assert {i.key: i.state.label for i in window.transfers.model.items} == {
         "album/a.txt": "Done", "album/raw/big.bin": "Done"}
     client = real_server.client()
     for key, body in files.items():
@@ -245,13 +242,10 @@ def test_interrupted_upload_resumes_from_its_parts(conn, bucket, real_server, tm
     import threading
     import time
 
-    from s3browser.core.transfers.engine import (
-        MiB,
-        Progress,
-        TransferEngine,
-        UploadOptions,
-    )
+    from s3browser.core.transfers.engine import TransferEngine
+    from s3browser.core.transfers.handles import Progress
     from s3browser.core.transfers.journal import UploadJournal
+    from s3browser.core.transfers.options import MiB, UploadOptions
 
     source = tmp_path / "big.bin"
     source.write_bytes(os.urandom(60 * MiB))  # 12 parts sent one by one: time to interrupt on loopback
@@ -289,7 +283,9 @@ def test_fast_path_uploads_small_files_and_parts_on_a_real_server(conn, bucket, 
     import threading
 
     from s3browser.core.transfers import crt_transport
-    from s3browser.core.transfers.engine import MiB, Progress, TransferEngine, UploadOptions
+    from s3browser.core.transfers.engine import TransferEngine
+    from s3browser.core.transfers.handles import Progress
+    from s3browser.core.transfers.options import MiB, UploadOptions
 
     if not crt_transport.crt_available():
         pytest.skip("awscrt is not installed")

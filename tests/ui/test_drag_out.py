@@ -15,8 +15,8 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from s3browser.core.s3.locations import Location
+from s3browser.core.transfers.queue_items import State
 from s3browser.ui.drag_out import DeferredDownloadMime, clean_old_staging, staging_root
-from s3browser.ui.models.transfer_queue import State
 from tests.ui.conftest import table_names, wait_loaded
 
 

@@ -85,7 +85,7 @@ def test_properties_shown_and_edited_through_the_queue(qtbot, connected, s3_admi
     tags = {t["Key"]: t["Value"] for t in s3_admin.get_object_tagging(Bucket="props", Key="doc.txt")["TagSet"]}
     assert tags == {"team": "blue", "stage": "2"}
     assert body(s3_admin, "props", "doc.txt") == b"hello"
-    assert [i.direction.value for i in win.transfers.model.items][-1] == "Properties"
+    assert [i.direction.label for i in win.transfers.model.items][-1] == "Properties"
 
 
 def test_properties_of_several_objects_change_only_what_was_touched(qtbot, connected, s3_admin) -> None:
@@ -312,7 +312,7 @@ def test_double_click_opens_a_verified_private_copy(qtbot, connected, s3_admin, 
         qtbot.keyClick(win.table, Qt.Key.Key_Return)
     assert opened[0].name == "report.txt" and opened[0].read_bytes() == b"version one"
     assert Path(os.environ["XDG_CACHE_HOME"]) in opened[0].parents
-    assert win.transfers.model.items[-1].direction.value == "Download"
+    assert win.transfers.model.items[-1].direction.label == "Download"
 
 
 def edit_and_save(path: Path, text: bytes) -> None:

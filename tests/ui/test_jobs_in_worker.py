@@ -15,7 +15,7 @@ from s3browser.core.s3.locations import Location
 from s3browser.core.sync.baseline import Baseline
 from s3browser.core.sync.plan import Mode
 from s3browser.core.sync.runlog import latest_run_log
-from s3browser.ui.models.transfer_queue import State
+from s3browser.core.transfers.queue_items import State
 from tests.ui.test_sync_gui import make_pair_from_the_tree, write
 
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 
 from s3browser.core.s3.listing import ListingPage
 from s3browser.core.s3.locations import Location
-from s3browser.core.transfers.engine import Progress
+from s3browser.core.transfers.handles import Progress
 from s3browser.ui.models.bucket_tree import BucketTreeModel
 from s3browser.ui.models.object_table import (
     COL_MODIFIED,
@@ -118,28 +118,34 @@ def test_object_table_model_with_real_listing_passes_modeltester(qtmodeltester, 
 
 
 def test_transfer_queue_model_passes_modeltester(qtmodeltester, qtbot, tmp_path) -> None:
-    from s3browser.ui.models.transfer_queue import (
-        COL_PROGRESS,
-        PROGRESS_ROLE,
-        Direction,
-        State,
-        TransferItem,
-        TransferQueueModel,
-    )
+    """The model over the real core queue (nothing starts: no room to run), rows added, changed, cleared."""
+    from s3browser.core.transfers.queue import TransferQueue
+    from s3browser.core.transfers.queue_items import Direction, State, TransferItem
+    from s3browser.ui.models.transfer_queue import COL_PROGRESS, PROGRESS_ROLE
+    from s3browser.ui.transfer_runner import TransferController
 
-    model = TransferQueueModel()
+    controller = TransferController()  # the view the queue talks to (its model shows this queue below)
+    model = controller.model
+    queue = TransferQueue(controller, lambda call: call(), max_active=0, store_path=tmp_path / "queue.sqlite3")
+    from types import SimpleNamespace
+
+    queue.engine = SimpleNamespace(connection=SimpleNamespace(identity="model-test"))  # nothing may start
+    model.show(queue)
     items = [TransferItem(Direction.UPLOAD, "b", f"k/{i}.bin", tmp_path / f"{i}.bin", 100 * (i + 1), batch=1)
              for i in range(4)]
-    model.add(items[:2])
+    queue._add(items[:2])
     qtmodeltester.check(model, force_py=True)  # checks now, then watches every change below
-    model.add(items[2:])
-    items[0].state = State.DONE
-    items[1].state = State.RUNNING
-    items[1].progress = Progress(items[1].size)  # as the controller gives a starting item
+    queue._add(items[2:])
+    queue._set_state(items[0], State.DONE)
+    queue._set_state(items[1], State.RUNNING)
+    items[1].progress = Progress(items[1].size)  # as the queue gives a starting item
     items[1].progress.done = 50
-    model.refresh_running([i for i in model.items if i.state == State.RUNNING])
+    queue.tick()
+    model.refresh_progress()
     model.item_changed(items[0])
     assert model.index(1, COL_PROGRESS).data(PROGRESS_ROLE) == 0.25
-    model.remove_finished()
+    assert model.states_present() == {State.DONE, State.RUNNING, State.QUEUED}
+    queue.clear_finished()
     assert [model.index(r, 0).data() for r in range(model.rowCount())] == ["1.bin", "2.bin", "3.bin"]
     assert [i.row for i in model.items] == [0, 1, 2]
+    queue.shutdown()

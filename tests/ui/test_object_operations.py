@@ -175,7 +175,7 @@ def test_rename_folder_with_nested_keys_via_f2(qtbot, connected, s3_admin, docs)
     qtbot.keyClicks(dialog.name_edit, "archive")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     wait_transfers(qtbot, win)
-    assert {i.direction.value for i in win.transfers.model.items} == {"Move"}
+    assert {i.direction.label for i in win.transfers.model.items} == {"Move"}
     assert keys(s3_admin, docs) == ["a.txt", "archive/", "archive/deep/y.txt", "archive/x.txt", "b.txt", "keep.txt"]
     qtbot.waitUntil(lambda: "archive" in table_names(win) and "old" not in table_names(win), timeout=10000)
 
@@ -246,7 +246,7 @@ def test_rows_dropped_on_a_tree_bucket_are_copied_or_moved_with_shift(qtbot, con
         qtbot.waitUntil(lambda before=before: len(win.transfers.model.items) > before
                         and win.transfers.active_count == 0,
                         timeout=15000)
-        assert win.transfers.model.items[-1].direction.value == expected
+        assert win.transfers.model.items[-1].direction.label == expected
     assert keys(s3_admin, "drop-target") == ["a.txt", "b.txt"]
     assert "a.txt" in keys(s3_admin, docs) and "b.txt" not in keys(s3_admin, docs)
 

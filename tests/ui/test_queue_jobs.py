@@ -13,15 +13,17 @@ import pytest
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import S3BrowserError
 from s3browser.core.settings.secrets import Secrets
-from s3browser.ui import transfer_runner
-from s3browser.ui.models.transfer_queue import Direction, State
-from s3browser.ui.transfer_runner import JOB_WORKERS, JOBS_IN_FLIGHT, TransferController
+from s3browser.core.transfers import queue as queue_module
+from s3browser.core.transfers.engine import JOB_WORKERS
+from s3browser.core.transfers.queue import JOBS_IN_FLIGHT
+from s3browser.core.transfers.queue_items import Direction, State
+from s3browser.ui.transfer_runner import TransferController
 from tests.conftest import SECRET_KEY, _profile
 
 
 @pytest.fixture
 def in_process_controller(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(transfer_runner, "processes_supported", lambda: False)
+    monkeypatch.setattr(queue_module, "processes_supported", lambda: False)
     connection = Connection(_profile(s3_endpoint), Secrets(SECRET_KEY))
     controller = TransferController()
     controller.set_connection(connection)

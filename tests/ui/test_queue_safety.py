@@ -8,9 +8,11 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 
 from s3browser.core.s3.locations import Location
-from s3browser.core.transfers.engine import Overwrite, UploadOptions
+from s3browser.core.transfers.options import Overwrite, UploadOptions
+from s3browser.core.transfers.queue_items import State
 from s3browser.ui.drag_out import DeferredDownloadMime, staging_root
-from s3browser.ui.models.transfer_queue import COL_ERROR, State
+from s3browser.ui.models.transfer_queue import COL_ERROR
+from tests.conftest import _profile
 from tests.ui.conftest import wait_loaded
 from tests.ui.test_drag_out import FileManagerStandIn, drop_on, select_names
 from tests.ui.test_resume_gui import open_window
@@ -41,8 +43,9 @@ def test_pending_paused_and_failed_transfers_come_back_after_a_restart(qtbot, st
     qtbot.waitUntil(lambda: len(first.transfers.model.items) == 5, timeout=10000)
     items = {i.key: i for i in first.transfers.model.items}
     first.transfers.pause([items["b.txt"]])
-    first.transfers._set_state(items["c.txt"], State.FAILED)  # as a failed transfer, ready for Retry
+    first.transfers.queue._set_state(items["c.txt"], State.FAILED)  # as a failed transfer, ready for Retry
     items["c.txt"].error = "The server did not answer in time."
+    items["c.txt"].error_kind, items["c.txt"].error_detail = "timeout", "ReadTimeoutError: read timed out"
     answers.answers = [True]  # "transfers are not finished; quit anyway?"
     assert first.close()
 
@@ -53,6 +56,9 @@ def test_pending_paused_and_failed_transfers_come_back_after_a_restart(qtbot, st
         assert "5 transfers were not finished when s3browser last closed" in answers.questions[-1]
         states = {i.key: i.state for i in second.transfers.model.items}
         assert states["c.txt"] == State.FAILED, "a failed transfer comes back failed, for Retry"
+        failed = next(i for i in second.transfers.model.items if i.key == "c.txt")
+        assert (failed.error_kind, failed.error_detail) == ("timeout", "ReadTimeoutError: read timed out"), \
+            "its kind and detail were saved with it"
         qtbot.waitUntil(lambda: all(i.state == State.DONE for i in second.transfers.model.items
                                     if i.key != "c.txt"), timeout=20000)
         assert (root / "a.txt").read_bytes() == b"a.txt" * 100 and (root / "b.txt").exists()
@@ -170,10 +176,10 @@ def test_switching_connections_stops_the_idle_workers(qtbot, window, s3_endpoint
     for _ in range(4):
         with qtbot.waitSignal(window.connections.connected, timeout=10000):
             window.connections.connect_profile(_profile(s3_endpoint), Secrets(SECRET_KEY), remember=False)
-        engine = window.transfers._engine
+        engine = window.transfers.queue.engine
         qtbot.waitUntil(lambda e=engine: any(w.alive for w in e._workers), timeout=20000)  # started on connect
         engines.append(engine)
-    assert list(window.transfers._engines.values()) == [engines[-1]]
+    assert window.transfers.queue.engines() == [engines[-1]]
     for old in engines[:-1]:
         qtbot.waitUntil(lambda e=old: all(w.process.poll() is not None for w in e._workers) or not e._workers,
                         timeout=20000)
@@ -200,18 +206,18 @@ def test_totals_follow_the_queue_without_walking_it(qtbot, connected, s3_admin, 
     win.transfer_actions.upload_paths(files, Location("tally", ""), UploadOptions(overwrite=Overwrite.OVERWRITE))
     qtbot.waitUntil(lambda: len(win.transfers.model.items) == 6, timeout=10000)
     items = win.transfers.model.items
-    win.transfers.model.items = _CountingList(items)
+    win.transfers.queue.items = _CountingList(items)
     _CountingList.walks = 0
     assert win.transfers.totals() == (0, 21000)
     win.transfers.cancel([items[0]])
     assert win.transfers.totals() == (0, 20000)
     win.transfers.max_active = 32
-    win.transfers._pump()
+    win.transfers.queue._pump()
     qtbot.waitUntil(lambda: all(i.state.finished for i in items), timeout=20000)
     win.transfers._tick()
     assert win.transfers.totals() == (20000, 20000)
     assert _CountingList.walks == 0, "neither the totals nor the refresh walk every item"
-    win.transfers.model.items = list(items)
+    win.transfers.queue.items = list(items)
 
 
 def test_a_batch_of_mixed_rows_is_counted_once_and_finishes_once(qtbot, connected, s3_admin, tmp_path) -> None:
@@ -233,10 +239,72 @@ def test_a_batch_of_mixed_rows_is_counted_once_and_finishes_once(qtbot, connecte
     assert win.transfers.totals() == (0, 3000), "a skipped row is not part of the bytes to send"
     assert win.transfers.active_count == 2
     win.transfers.max_active = 32
-    win.transfers._pump()
+    win.transfers.queue._pump()
     qtbot.waitUntil(lambda: bool(summaries), timeout=20000)
     qtbot.wait(200)
     assert len(summaries) == 1 and summaries[0].startswith("Upload finished: 2 files uploaded")
     assert summaries[0].endswith(", 1 skipped."), summaries[0]
     assert win.transfers.totals() == (3000, 3000)
     assert s3_admin.get_object(Bucket="mixed", Key="in/new2.bin")["Body"].read() == b"b" * 2000
+
+
+PREVIOUS_RELEASE_SCHEMA = """
+CREATE TABLE transfers (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, connection TEXT NOT NULL, direction TEXT NOT NULL, state TEXT NOT NULL,
+    bucket TEXT NOT NULL, key TEXT NOT NULL, local_path TEXT, root TEXT, size INTEGER NOT NULL, options TEXT,
+    source_bucket TEXT NOT NULL DEFAULT '', source_key TEXT NOT NULL DEFAULT '', etag TEXT NOT NULL DEFAULT '',
+    mtime REAL NOT NULL DEFAULT 0, error TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT ''
+)
+"""
+
+
+def test_a_queue_saved_by_the_previous_release_still_loads(qtbot, store, s3_endpoint, s3_admin, answers,
+                                                          tmp_path) -> None:
+    """Its file has the first schema and stores labels ("Download", "Queued"); the queue now stores
+    codes, and reads both."""
+    import sqlite3
+
+    from s3browser.core.settings.profiles import SOURCE_ADHOC, Profile
+    from s3browser.core.transfers.queue_store import default_queue_path
+
+    s3_admin.create_bucket(Bucket="older")
+    s3_admin.put_object(Bucket="older", Key="report.txt", Body=b"from before the update")
+    s3_admin.put_object(Bucket="older", Key="src.txt", Body=b"copied")
+    profile = _profile(s3_endpoint)
+    identity = Profile(name=profile.name, endpoint_url=s3_endpoint, access_key_id=profile.access_key_id,
+                       source=SOURCE_ADHOC)
+    connection = f"{identity.source}:{identity.name}|{identity.endpoint_url}|{identity.access_key_id}"
+    head = s3_admin.head_object(Bucket="older", Key="report.txt")
+    root = tmp_path / "downloads"
+    path = default_queue_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path)
+    db.executescript(PREVIOUS_RELEASE_SCHEMA)
+    db.execute("INSERT INTO transfers (connection, direction, state, bucket, key, local_path, root, size, etag, mtime)"
+               " VALUES (?, 'Download', 'Queued', 'older', 'report.txt', ?, ?, ?, ?, ?)",
+               (connection, str(root / "report.txt"), str(root), head["ContentLength"], head["ETag"],
+                head["LastModified"].timestamp()))
+    db.execute("INSERT INTO transfers (connection, direction, state, bucket, key, size, source_bucket, source_key,"
+               " error) VALUES (?, 'Copy', 'Failed', 'older', 'dst.txt', 6, 'older', 'src.txt', ?)",
+               (connection, "The server did not answer in time."))
+    db.commit()
+    db.close()
+
+    answers.answers = [True]  # "resume them?"
+    win = open_window(qtbot, store, s3_endpoint)
+    try:
+        qtbot.waitUntil(lambda: len(win.transfers.model.items) == 2, timeout=10000)
+        assert "2 transfers were not finished" in answers.questions[-1]
+        assert "• download s3://older/report.txt" in answers.questions[-1]
+        by_key = {i.key: i for i in win.transfers.model.items}
+        qtbot.waitUntil(lambda: by_key["report.txt"].state == State.DONE, timeout=20000)
+        assert (root / "report.txt").read_bytes() == b"from before the update"
+        copy = by_key["dst.txt"]
+        assert copy.state == State.FAILED and copy.error == "The server did not answer in time."
+        win.transfers.retry([copy])
+        qtbot.waitUntil(lambda: copy.state == State.DONE, timeout=20000)
+        assert s3_admin.get_object(Bucket="older", Key="dst.txt")["Body"].read() == b"copied"
+    finally:
+        win.shutdown()
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT COUNT(*) FROM transfers").fetchone()[0] == 0, "finished rows are gone"

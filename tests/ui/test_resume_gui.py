@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 
 from s3browser.core.s3.locations import Location
 from s3browser.core.settings.secrets import Secrets
-from s3browser.core.transfers.engine import MiB, Overwrite, UploadOptions
+from s3browser.core.transfers.options import MiB, Overwrite, UploadOptions
+from s3browser.core.transfers.queue_items import State
 from s3browser.ui.main_window import MainWindow
-from s3browser.ui.models.transfer_queue import State
 from tests.conftest import FAST_FAILING, SECRET_KEY, _profile
 
 OPTIONS = UploadOptions(overwrite=Overwrite.OVERWRITE, part_size=5 * MiB, parallel_parts=1)

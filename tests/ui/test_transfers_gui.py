@@ -11,8 +11,8 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from s3browser.core.s3.locations import Location
-from s3browser.core.transfers.engine import MiB, Overwrite
-from s3browser.ui.models.transfer_queue import State
+from s3browser.core.transfers.options import MiB, Overwrite
+from s3browser.core.transfers.queue_items import State
 from tests.ui.conftest import table_names, wait_loaded
 
 
@@ -36,12 +36,12 @@ def wait_transfers(qtbot, win, timeout: int = 30000) -> None:
 
 
 def states(win) -> dict[str, str]:
-    return {item.key: item.state.value for item in win.transfers.model.items}
+    return {item.key: item.state.label for item in win.transfers.model.items}
 
 
 def start_slow_upload(win, folder: Path) -> None:
     """A 40 MiB upload in 5 MiB parts, one at a time: long enough to act on while it runs."""
-    from s3browser.core.transfers.engine import UploadOptions
+    from s3browser.core.transfers.options import UploadOptions
 
     big = folder / "big.bin"
     big.write_bytes(os.urandom(40 * MiB))
@@ -276,7 +276,7 @@ def test_access_denied_at_destination_fails_item_and_keeps_queue(qtbot, window, 
         window.connections.connect_profile(_profile(endpoint, key), Secrets(secret), remember=False)
     source = tmp_path / "denied.txt"
     source.write_bytes(b"nope")
-    from s3browser.core.transfers.engine import UploadOptions
+    from s3browser.core.transfers.options import UploadOptions
 
     window.transfer_actions.upload_paths([source], Location("readonly-bucket", ""),
                                          UploadOptions(overwrite=Overwrite.OVERWRITE))
@@ -288,3 +288,37 @@ def test_access_denied_at_destination_fails_item_and_keeps_queue(qtbot, window, 
     assert by_bucket["readonly-bucket"].state == State.FAILED
     assert "Access denied" in by_bucket["readonly-bucket"].error
     assert by_bucket["open-bucket"].state == State.DONE
+
+
+def test_details_shows_the_technical_detail_of_a_transfer_that_failed_in_the_worker(qtbot, connected, s3_admin,
+                                                                                    tmp_path: Path) -> None:
+    """The worker's kind, sentence and detail cross to the window: the row's Details says all three."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from s3browser.core.transfers.options import UploadOptions
+    from s3browser.core.transfers.plans import plan_uploads
+
+    win = connected
+    s3_admin.create_bucket(Bucket="planned-here")
+    source = tmp_path / "notes.txt"
+    source.write_text("notes")
+    plan = plan_uploads(win.ctx.connection, [source], "planned-here", "")
+    plan.bucket = "no-such-bucket-here"  # the bucket vanished between the plan and the transfer
+    win.transfers.add_uploads(plan, UploadOptions(overwrite=Overwrite.OVERWRITE))
+    wait_transfers(qtbot, win)
+    item = win.transfers.model.items[-1]
+    assert item.state == State.FAILED and item.error_kind == "not_found"
+    assert item.error == "There is no bucket named “no-such-bucket-here”."
+    assert "NoSuchBucket" in item.error_detail, "the worker's technical detail reached the window"
+    panel = win.transfer_panel
+    panel.view.selectRow(item.row)
+    assert panel.details_button.isEnabled()
+    qtbot.mouseClick(panel.details_button, Qt.MouseButton.LeftButton)
+    box = panel.details_box
+    assert isinstance(box, QMessageBox) and box.isVisible()
+    assert box.text() == item.error and "NoSuchBucket" in box.detailedText()
+    assert "s3://no-such-bucket-here/notes.txt" in box.informativeText()
+    qtbot.keyClick(box, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: panel.details_box is None, timeout=5000)
+    tip = win.transfers.model.index(item.row, 7).data(Qt.ItemDataRole.ToolTipRole)
+    assert "NoSuchBucket" in tip

@@ -9,10 +9,11 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from s3browser.core.s3.locations import Location
+from s3browser.core.transfers.queue_items import Direction, State, TransferItem
 from s3browser.ui import interaction
 from s3browser.ui.dialogs.name_dialog import NameDialog, name_stem_length
 from s3browser.ui.formatting import already_exist, count_of, tr_n
-from s3browser.ui.models.transfer_queue import COL_ROUTE, Direction, State, TransferItem, TransferQueueModel
+from s3browser.ui.models.transfer_queue import COL_ROUTE, TransferQueueModel
 from s3browser.ui.widgets.transfer_panel import queue_button_states
 from tests.ui.conftest import wait_loaded
 from tests.ui.test_drag_out import select_names
@@ -84,15 +85,49 @@ def test_delete_dialog_defaults_to_cancel(qtbot, connected, s3_admin) -> None:
 
 def test_queue_rows_show_where_from_and_where_to(qapp) -> None:
     model = TransferQueueModel()
+    shown = Rows(model)
     upload = TransferItem(Direction.UPLOAD, "b", "docs/a.txt", Path("/home/u/a.txt"), 10, 1)
     download = TransferItem(Direction.DOWNLOAD, "b", "docs/a.txt", Path("/tmp/a.txt"), 10, 1)
     copy = TransferItem(Direction.COPY, "b2", "x/a.txt", None, 10, 1, source_bucket="b", source_key="docs/a.txt")
-    model.add([upload, download, copy])
+    shown.add([upload, download, copy])
     routes = [model.index(row, COL_ROUTE).data() for row in range(3)]
     assert routes == ["/home/u/a.txt → s3://b/docs/a.txt", "s3://b/docs/a.txt → /tmp/a.txt",
                       "s3://b/docs/a.txt → s3://b2/x/a.txt"]
     assert model.headerData(COL_ROUTE, Qt.Orientation.Horizontal) == "From → To"
     assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == "From: /home/u/a.txt\nTo: s3://b/docs/a.txt"
+
+
+class Rows:
+    """Rows for the queue's model without a queue: what the queue tells the model when rows come."""
+
+    def __init__(self, model: TransferQueueModel) -> None:
+        self.items: list[TransferItem] = []
+        self.model = model
+        model.show(self)
+
+    def states_present(self) -> set[State]:
+        return {item.state for item in self.items}
+
+    def add(self, items: list[TransferItem]) -> None:
+        self.model.inserting(len(self.items), len(self.items) + len(items) - 1)
+        for item in items:
+            item.row = len(self.items)
+            self.items.append(item)
+        self.model.inserted()
+
+
+def test_queue_rows_say_what_failed_with_its_detail_and_labels_not_codes(qapp) -> None:
+    from s3browser.ui.models.transfer_queue import COL_DIRECTION, COL_ERROR, COL_STATE
+
+    model = TransferQueueModel()
+    failed = TransferItem(Direction.DELETE_REMOTE, "b", "a.txt", None, 1, 1, state=State.FAILED,
+                          error="The server did not answer in time.", error_kind="timeout",
+                          error_detail="ReadTimeoutError: Read timeout on endpoint URL")
+    Rows(model).add([failed])
+    assert model.index(0, COL_DIRECTION).data() == "Delete on S3" and model.index(0, COL_STATE).data() == "Failed"
+    assert model.index(0, COL_ERROR).data() == "The server did not answer in time."
+    tip = model.index(0, COL_ERROR).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("The server did not answer in time.") and "ReadTimeoutError: Read timeout" in tip
 
 
 def test_queue_buttons_enable_only_for_rows_they_apply_to() -> None:
@@ -108,7 +143,7 @@ def test_queue_buttons_enable_only_for_rows_they_apply_to() -> None:
 
 
 def test_queue_panel_buttons_follow_the_selection(qtbot, connected, s3_admin, tmp_path) -> None:
-    from s3browser.core.transfers.engine import Overwrite, UploadOptions
+    from s3browser.core.transfers.options import Overwrite, UploadOptions
 
     s3_admin.create_bucket(Bucket="buttons")
     source = tmp_path / "one.txt"

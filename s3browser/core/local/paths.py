@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+FILE_AND_FOLDER = "file-and-folder"  # error kind: a key needs a name that is a folder on disk, or the reverse
+
 # Names Windows reserves in any folder (also refused here, so a download can be copied anywhere).
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -27,6 +29,7 @@ class LocalTarget:
     key: str
     path: Path | None
     note: str = ""
+    kind: str = ""  # why it was refused, as a code ("" for the plain refusals)
 
     @property
     def refused(self) -> bool:
@@ -116,7 +119,7 @@ def refuse_file_and_folder(targets: list[LocalTarget]) -> list[LocalTarget]:
             folders.update(target.path.parents)
     return [LocalTarget(t.key, None, f"is both a file and a folder (“{t.path.name}” and “{t.path.name}/…”); a "
                                      "local disk can hold only one, so the folder was kept and this file was "
-                                     "not downloaded")
+                                     "not downloaded", FILE_AND_FOLDER)
             if t.path is not None and t.path in folders else t for t in targets]
 
 

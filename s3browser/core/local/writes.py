@@ -22,6 +22,7 @@ import stat
 from pathlib import Path
 from typing import BinaryIO
 
+from s3browser.core.local.paths import FILE_AND_FOLDER
 from s3browser.core.s3.errors import S3BrowserError
 
 TEMP_PREFIX = ".s3b-"
@@ -104,7 +105,7 @@ class TargetFolder:
         if exc.errno == errno.ENOTDIR:
             return S3BrowserError(f"“{relative}” is a file on disk, but this key needs it to be a folder "
                                   "(the key is both a file and a folder); the file was not downloaded.",
-                                  kind="file-and-folder")
+                                  kind=FILE_AND_FOLDER)
         return S3BrowserError(f"Cannot open the folder “{relative}”: {exc.strerror}.", kind="local")
 
     def _check_contained(self) -> None:
@@ -175,12 +176,12 @@ class TargetFolder:
                 os.replace(self.target.parent / temp_name, self.target)
         except IsADirectoryError:
             raise S3BrowserError(f"“{self.name}” is a folder on disk, but this key is a file (the key is both a "
-                                 "file and a folder); the folder was left as it is.", kind="file-and-folder") from None
+                                 "file and a folder); the folder was left as it is.", kind=FILE_AND_FOLDER) from None
         except OSError as exc:
             if exc.errno in (errno.ENOTEMPTY, errno.EEXIST):
                 raise S3BrowserError(f"“{self.name}” is a folder on disk, but this key is a file (the key is both "
                                      "a file and a folder); the folder was left as it is.",
-                                     kind="file-and-folder") from None
+                                     kind=FILE_AND_FOLDER) from None
             raise
         try:
             final = os.stat(self._path(self.name), follow_symlinks=False, **self._dir_fd())

@@ -18,12 +18,17 @@ from s3browser.core.s3.redaction import redact
 
 
 class S3BrowserError(Exception):
-    """An error whose text is fit to show to the user as-is."""
+    """The one error type: a ``kind`` code decisions are made on, one ``message`` fit to show as-is,
+    and the technical ``detail`` behind it (for *Details* and bug reports; "" when the sentence says all).
 
-    def __init__(self, message: str, kind: str = "error") -> None:
+    An error that happened in a transfer worker process reaches the window as one of these, with
+    the worker's kind, sentence and detail."""
+
+    def __init__(self, message: str, kind: str = "error", detail: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.kind = kind
+        self.detail = detail
 
 
 class InsecureKeyringError(S3BrowserError):
@@ -172,7 +177,7 @@ def _looks_like_dns(exc: BaseException | None) -> bool:
 def describe(exc: BaseException, bucket: str | None = None, key: str | None = None) -> UserError:
     """Turn any exception raised by S3 work into one message a user can act on."""
     if isinstance(exc, S3BrowserError):
-        return UserError(exc.kind, redact(exc.message))
+        return UserError(exc.kind, redact(exc.message), redact(exc.detail))
     if isinstance(exc, bce.ClientError):
         result = _describe_client_error(exc, bucket, key)
     elif isinstance(exc, bce.NoCredentialsError):

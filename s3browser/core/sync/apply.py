@@ -32,9 +32,9 @@ from s3browser.core.sync.baseline import Baseline, BaselineEntry
 from s3browser.core.sync.plan import Action, Resolution, SyncItem, SyncPlan
 from s3browser.core.sync.scan import LocalEntry, RemoteEntry
 from s3browser.core.transfers.conditional import ObjectChanged, check_key
-from s3browser.core.transfers.engine import Overwrite, UploadOptions
 from s3browser.core.transfers.mtime import MTIME_METADATA, format_mtime
 from s3browser.core.transfers.multipart import FileChangedError
+from s3browser.core.transfers.options import Overwrite, UploadOptions
 from s3browser.core.transfers.routes import download_file, upload_file
 
 log = logging.getLogger(__name__)

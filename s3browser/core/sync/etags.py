@@ -14,7 +14,7 @@ import math
 import re
 from pathlib import Path
 
-from s3browser.core.transfers.engine import DEFAULT_PART_SIZE
+from s3browser.core.transfers.options import DEFAULT_PART_SIZE
 
 MiB = 1024 * 1024
 CANDIDATE_PART_SIZES = tuple(dict.fromkeys((DEFAULT_PART_SIZE, 5 * MiB, 8 * MiB, 16 * MiB, 64 * MiB)))

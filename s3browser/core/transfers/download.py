@@ -48,7 +48,7 @@ from s3browser.core.transfers.ranged_download import (
 from s3browser.core.transfers.verification import ObjectFacts, verify_download
 
 if TYPE_CHECKING:
-    from s3browser.core.transfers.engine import Progress, TransferEngine, TransferHandle, _Completion
+    from s3browser.core.transfers.handles import Completion, EngineSide, Progress, TransferHandle
 
 log = logging.getLogger(__name__)
 
@@ -73,8 +73,8 @@ class DownloadedObject:
 class Download:
     """One download, from opening its folder to the final file checked in place."""
 
-    def __init__(self, engine: TransferEngine, bucket: str, key: str, target: Path, root: Path, size: int,
-                 etag: str, mtime: float | None, progress: Progress, handle: TransferHandle, finish: _Completion,
+    def __init__(self, engine: EngineSide, bucket: str, key: str, target: Path, root: Path, size: int,
+                 etag: str, mtime: float | None, progress: Progress, handle: TransferHandle, finish: Completion,
                  version_id: str = "", before_commit: Callable[[], None] | None = None) -> None:
         self.engine = engine
         self.bucket = bucket

@@ -10,184 +10,30 @@ the Python API) use :mod:`routes`; the window's queue uses the engine in worker 
 
 from __future__ import annotations
 
-import enum
 import logging
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import CancelledError, ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from s3transfer.subscribers import BaseSubscriber
-
-from s3browser.core.local.content_types import guess_content_type
 from s3browser.core.s3.connection import Connection
 from s3browser.core.transfers.conditional import ANY
 from s3browser.core.transfers.crt_transport import CrtTransport
 from s3browser.core.transfers.download import DOWNLOAD_CONCURRENCY, Download
+from s3browser.core.transfers.handles import Completion, Progress, Started, TransferHandle
 from s3browser.core.transfers.jobs import Job
 from s3browser.core.transfers.journal import JournalEntry, UploadJournal
 from s3browser.core.transfers.multipart import MemoryBudget, MultipartUploader
+from s3browser.core.transfers.options import DEFAULT_PARALLEL_PARTS, MiB, UploadOptions
 from s3browser.core.transfers.server_copy import copy_object, delete_source
-from s3browser.core.transfers.upload import Started, Upload
+from s3browser.core.transfers.upload import Upload
 from s3browser.core.transfers.verification import ObjectFacts
 
 log = logging.getLogger(__name__)
 
-MiB = 1024 * 1024
-GiB = 1024 * MiB
-MIN_PART_SIZE = 5 * MiB
-MAX_PART_SIZE = 5 * GiB
-MAX_PARTS = 10_000
-DEFAULT_PART_SIZE = 8 * MiB
-DEFAULT_PARALLEL_PARTS = 10
 JOB_WORKERS = 8  # queue jobs (sync items, property edits) running at once per engine
-STORAGE_CLASSES = ("", "STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR",
-                   "GLACIER", "DEEP_ARCHIVE", "REDUCED_REDUNDANCY")
-
-
-class Overwrite(enum.Enum):
-    ASK = "ask"
-    OVERWRITE = "overwrite"
-    SKIP = "skip existing"
-    IF_DIFFERENT = "only if different"
-
-
-@dataclass
-class UploadOptions:
-    overwrite: Overwrite = Overwrite.ASK
-    storage_class: str = ""  # empty: the server's default
-    content_type: str = ""  # empty: detected per file
-    metadata: dict[str, str] = field(default_factory=dict)
-    # Read when an instance is made (not when the class is): the module's setting at that time.
-    part_size: int = field(default_factory=lambda: DEFAULT_PART_SIZE)
-    parallel_parts: int = field(default_factory=lambda: DEFAULT_PARALLEL_PARTS)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"overwrite": self.overwrite.value, "storage_class": self.storage_class,
-                "content_type": self.content_type, "metadata": dict(self.metadata),
-                "part_size": self.part_size, "parallel_parts": self.parallel_parts}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> UploadOptions:
-        return cls(Overwrite(data.get("overwrite", Overwrite.OVERWRITE.value)), data.get("storage_class", ""),
-                   data.get("content_type", ""), dict(data.get("metadata", {})),
-                   int(data.get("part_size", DEFAULT_PART_SIZE)),
-                   int(data.get("parallel_parts", DEFAULT_PARALLEL_PARTS)))
-
-    def extra_args(self, path: Path) -> dict[str, Any]:
-        extra: dict[str, Any] = {"ContentType": self.content_type or guess_content_type(path.name)}
-        if self.storage_class:
-            extra["StorageClass"] = self.storage_class
-        if self.metadata:
-            extra["Metadata"] = dict(self.metadata)
-        return extra
-
-
-def validate_part_settings(part_size: int, parallel_parts: int, largest_file: int = 0) -> str | None:
-    """Why these multipart settings cannot work, or None."""
-    if part_size < MIN_PART_SIZE:
-        return "The part size must be at least 5 MiB (an S3 limit)."
-    if part_size > MAX_PART_SIZE:
-        return "The part size must be at most 5 GiB (an S3 limit)."
-    if not 1 <= parallel_parts <= 64:
-        return "Parallel parts must be between 1 and 64."
-    if largest_file and -(-largest_file // part_size) > MAX_PARTS:
-        needed = -(-largest_file // MAX_PARTS)
-        return (f"The largest file would need more than {MAX_PARTS:,} parts; use parts of at least "
-                f"{-(-needed // MiB)} MiB.")
-    return None
-
-
-def needs_upload(policy: Overwrite, local_size: int, local_mtime: float,
-                 remote: tuple[int, float] | None) -> bool:
-    """Whether a file should be uploaded over what exists (``remote`` is (size, mtime) or None)."""
-    if remote is None or policy == Overwrite.OVERWRITE:
-        return True
-    if policy == Overwrite.SKIP:
-        return False
-    if policy == Overwrite.IF_DIFFERENT:
-        remote_size, remote_mtime = remote
-        return remote_size != local_size or local_mtime > remote_mtime + 1
-    raise ValueError("ASK must be resolved to another policy before uploading")
-
-
-class Progress(BaseSubscriber):
-    """Counts bytes from s3transfer's threads; the GUI reads ``done`` when it refreshes."""
-
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self.done = 0
-        self._lock = threading.Lock()
-
-    def on_queued(self, future: Any, **kwargs: Any) -> None:
-        if self.total:
-            future.meta.provide_transfer_size(self.total)
-
-    def on_progress(self, future: Any, bytes_transferred: int, **kwargs: Any) -> None:
-        with self._lock:
-            self.done = max(0, self.done + bytes_transferred)
-
-
-class TransferHandle:
-    """One running transfer as the caller sees it: cancel it, ask whether it is done."""
-
-    def __init__(self, bucket: str, key: str) -> None:
-        self.bucket = bucket
-        self.key = key
-        self.cancelled = False
-        self.interrupted = False  # paused or quitting: a multipart upload keeps its parts, a download its file
-        self.upload_id = ""  # set when a multipart upload starts
-        self.resumed_bytes = 0  # bytes already there (on the server, or on disk) when this transfer resumed
-        self.result: Any = None  # what a finished transfer made (a download: DownloadedObject)
-        self._future: Any = None
-        self._finished = False  # set once by its completion (a plain flag: an Event per small file cost CPU)
-
-    def cancel(self) -> None:
-        """Stop it; a multipart upload the user cancels is aborted, so no parts stay behind."""
-        self.cancelled = True
-        if self._future is not None:
-            self._future.cancel()
-
-    def interrupt(self) -> None:
-        """Stop it but keep what is done, so the next transfer of the same file resumes."""
-        self.interrupted = True
-        if self._future is not None:
-            self._future.cancel()
-
-    @property
-    def stopping(self) -> bool:
-        return self.cancelled or self.interrupted
-
-    def done(self) -> bool:
-        return self._finished
-
-
-class _Completion:
-    """Calls ``on_done`` exactly once, whatever path the transfer ends on."""
-
-    def __init__(self, engine: TransferEngine, handle: TransferHandle,
-                 on_done: Callable[[BaseException | None], None]) -> None:
-        self._engine = engine
-        self._handle = handle
-        self._on_done = on_done
-        self._lock = threading.Lock()
-        self._called = False
-        engine._live.add(handle)
-
-    def __call__(self, error: BaseException | None) -> None:
-        with self._lock:
-            if self._called:
-                return
-            self._called = True
-        self._engine._live.discard(self._handle)
-        self._handle._finished = True
-        try:
-            self._on_done(error)
-        except Exception:  # noqa: BLE001 - a failing callback must not kill the worker thread
-            log.exception("transfer completion callback failed")
 
 
 class TransferEngine:
@@ -268,7 +114,7 @@ class TransferEngine:
         write conditional; ``follow_links=False`` refuses a path that is not a regular file itself.
         On success the handle's ``result`` is an :class:`~s3browser.core.transfers.upload.UploadedFile`."""
         handle = TransferHandle(bucket, key)
-        upload = Upload(self, path, bucket, key, options, progress, handle, _Completion(self, handle, on_done),
+        upload = Upload(self, path, bucket, key, options, progress, handle, Completion(self, handle, on_done),
                         expect, probe_prefix, follow_links)
         try:
             upload.start()
@@ -308,7 +154,7 @@ class TransferEngine:
         handle's ``result`` is a :class:`~s3browser.core.transfers.download.DownloadedObject`."""
         handle = TransferHandle(bucket, key)
         download = Download(self, bucket, key, target, root, size, etag, mtime, progress, handle,
-                            _Completion(self, handle, on_done), version_id, before_commit)
+                            Completion(self, handle, on_done), version_id, before_commit)
         download.start()
         return handle
 
@@ -342,7 +188,7 @@ class TransferEngine:
             if move:
                 delete_source(self.connection, source_bucket, source_key)
 
-        handle._future = self._run(self._small_pool, _Completion(self, handle, on_done), run)
+        handle._future = self._run(self._small_pool, Completion(self, handle, on_done), run)
         return handle
 
     # ---------------------------------------------------------------- jobs
@@ -357,7 +203,7 @@ class TransferEngine:
             handle.result = job.run(self.connection)
             progress.on_progress(None, progress.total)
 
-        handle._future = self._run(self._job_pool, _Completion(self, handle, on_done), run)
+        handle._future = self._run(self._job_pool, Completion(self, handle, on_done), run)
         return handle
 
     def shutdown(self, cancel: bool = True, keep_multipart: bool = False) -> None:

@@ -26,10 +26,12 @@ from typing import Any
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import S3BrowserError
 from s3browser.core.settings.dirs import log_dir
+from s3browser.core.transfers.conditional import ANY
 from s3browser.core.transfers.crt_transport import crt_available
-from s3browser.core.transfers.engine import Progress, UploadOptions
+from s3browser.core.transfers.handles import Progress
 from s3browser.core.transfers.jobs import Job
 from s3browser.core.transfers.journal import JournalEntry, UploadJournal
+from s3browser.core.transfers.options import UploadOptions
 from s3browser.core.transfers.worker import WorkerSpec
 
 log = logging.getLogger(__name__)
@@ -140,13 +142,13 @@ class _WorkerProcess:
                             if handle is not None:
                                 handle.progress.done = done
                 elif kind == "done":
-                    _, tid, error_kind, text, resumed, note = message
+                    _, tid, error_kind, text, detail, resumed, note = message
                     with self._lock:
                         handle = self.handles.pop(tid, None)
                     if handle is not None:
                         handle.resumed_bytes = resumed
                         handle.result = note
-                        self._finish(handle, _error_from(error_kind, text))
+                        self._finish(handle, _error_from(error_kind, text, detail))
                 elif kind == "log":
                     log.log(message[1], "%s", message[2])
                 elif kind == "ready":
@@ -166,7 +168,8 @@ class _WorkerProcess:
             self.handles.clear()
         for handle in orphans:
             error = CancelledError() if handle.cancelled else S3BrowserError(
-                "The transfer process stopped before this transfer finished; retry it.", kind="worker")
+                "The transfer process stopped before this transfer finished; retry it.", kind="worker",
+                detail=f"transfer worker {self.process.pid} exited with code {self.process.poll()}")
             self._finish(handle, error)
 
     @staticmethod
@@ -195,12 +198,13 @@ class _WorkerProcess:
         self.pipe.close()
 
 
-def _error_from(kind: str, text: str) -> BaseException | None:
+def _error_from(kind: str, text: str, detail: str) -> BaseException | None:
+    """The worker's account of a failure as the one error type, with its kind, sentence and detail."""
     if not kind:
         return None
     if kind == "cancelled":
         return CancelledError()
-    return S3BrowserError(text, kind=kind)
+    return S3BrowserError(text, kind=kind, detail=detail)
 
 
 class ProcessTransferEngine:
@@ -251,10 +255,12 @@ class ProcessTransferEngine:
         return handle
 
     def upload(self, path: Path, bucket: str, key: str, options: UploadOptions, progress: Progress,
-               on_done: Done) -> RemoteHandle:
+               on_done: Done, *, expect: Any = ANY) -> RemoteHandle:
+        """As :meth:`TransferEngine.upload`; ``expect`` (None or an ETag) crosses as (conditional, value)."""
         size = path.stat().st_size  # raises now, as the in-process engine does, if the file is gone
         progress.total = size
-        return self._submit("upload", bucket, key, progress, on_done, path, bucket, key, options, size)
+        return self._submit("upload", bucket, key, progress, on_done, path, bucket, key, options, size,
+                            expect is not ANY, None if expect is ANY else expect)
 
     def download(self, bucket: str, key: str, target: Path, size: int, etag: str, mtime: float | None,
                  progress: Progress, on_done: Done, *, root: Path, version_id: str = "") -> RemoteHandle:

@@ -19,8 +19,10 @@ from s3browser.core.local.content_types import guess_content_type
 from s3browser.core.s3.connection import Connection
 from s3browser.core.transfers.conditional import ANY
 from s3browser.core.transfers.download import DownloadedObject, fetch_bytes
-from s3browser.core.transfers.engine import Progress, TransferEngine, UploadOptions
+from s3browser.core.transfers.engine import TransferEngine
+from s3browser.core.transfers.handles import Progress
 from s3browser.core.transfers.journal import UploadJournal
+from s3browser.core.transfers.options import UploadOptions
 from s3browser.core.transfers.upload import UploadedFile, put_bytes
 
 _engines: weakref.WeakKeyDictionary[Connection, TransferEngine] = weakref.WeakKeyDictionary()

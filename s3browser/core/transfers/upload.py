@@ -36,11 +36,13 @@ from s3browser.core.transfers.conditional import (
     write_conditions,
 )
 from s3browser.core.transfers.crt_transport import CrtFailure, headers_for
+from s3browser.core.transfers.handles import Started
 from s3browser.core.transfers.multipart import FileChangedError
 
 if TYPE_CHECKING:
     from s3browser.core.s3.connection import Connection
-    from s3browser.core.transfers.engine import Progress, TransferEngine, TransferHandle, UploadOptions, _Completion
+    from s3browser.core.transfers.handles import Completion, EngineSide, Progress, TransferHandle
+    from s3browser.core.transfers.options import UploadOptions
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +59,6 @@ class UploadedFile:
     version_id: str
     size: int
     mtime_ns: int
-
-
-class Started(Exception):
-    """Raised by work that has handed itself on (to a CRT request): it is not finished yet."""
 
 
 def read_whole(path: Path, size: int, follow_links: bool = True) -> bytes:
@@ -101,8 +99,8 @@ def put_bytes(conn: Connection, bucket: str, key: str, body: bytes, extra_args: 
 class Upload:
     """One upload, from choosing its path to the answer that finishes it."""
 
-    def __init__(self, engine: TransferEngine, path: Path, bucket: str, key: str, options: UploadOptions,
-                 progress: Progress, handle: TransferHandle, finish: _Completion, expect: Any = ANY,
+    def __init__(self, engine: EngineSide, path: Path, bucket: str, key: str, options: UploadOptions,
+                 progress: Progress, handle: TransferHandle, finish: Completion, expect: Any = ANY,
                  probe_prefix: str = "", follow_links: bool = True) -> None:
         self.engine = engine
         self.path = path

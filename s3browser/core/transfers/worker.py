@@ -6,7 +6,9 @@ stays responsive and two workers use both cores.
 
 Protocol, pickled over a socket pair (see ``process_engine``):
 
-parent -> worker: ``("open", WorkerSpec)``, ``("upload", tid, path, bucket, key, options, size)``,
+parent -> worker: ``("open", WorkerSpec)``,
+``("upload", tid, path, bucket, key, options, size, conditional, expect)`` (``expect``: None or an
+ETag, taken only when ``conditional``),
 ``("download", tid, bucket, key, target, size, etag, mtime, root, version_id)``,
 ``("copy", tid, source_bucket, source_key, bucket, key, size, move)``, ``("job", tid, job)`` (a
 :mod:`jobs` job, run with the worker's connection), ``("cancel", tid)``,
@@ -14,8 +16,9 @@ parent -> worker: ``("open", WorkerSpec)``, ``("upload", tid, path, bucket, key,
 ``("discard_download", bucket, key, target)``, ``("stop", keep_multipart)``.
 
 worker -> parent: ``("progress", {tid: bytes_done})`` ten times a second,
-``("ready",)`` once its connection is open, ``("done", tid, kind, message, resumed_bytes, note)``
-(kind "" on success; note: a job's result), ``("log", level, text)``, ``("stopped",)``.
+``("ready",)`` once its connection is open, ``("done", tid, kind, message, detail, resumed_bytes, note)``
+(kind "" on success; message and detail: the error's sentence and technical text; note: a job's
+result), ``("log", level, text)``, ``("stopped",)``.
 """
 
 from __future__ import annotations
@@ -96,15 +99,17 @@ class _Worker:
             self._stopping.set()
 
     def _handle(self, message: tuple) -> None:
-        from s3browser.core.transfers.engine import Progress
+        from s3browser.core.transfers.handles import Progress
 
         kind = message[0]
         if kind == "open":
             self._open(message[1])
         elif kind == "upload":
-            _, tid, path, bucket, key, options, size = message
+            from s3browser.core.transfers.conditional import ANY
+
+            _, tid, path, bucket, key, options, size, conditional, expect = message
             self._start(tid, Progress(size), lambda progress, done: self.engine.upload(
-                path, bucket, key, options, progress, done))
+                path, bucket, key, options, progress, done, expect=expect if conditional else ANY))
         elif kind == "download":
             _, tid, bucket, key, target, size, etag, mtime, root, version_id = message
             self._start(tid, Progress(size), lambda progress, done: self.engine.download(
@@ -166,19 +171,21 @@ class _Worker:
             if tid in self._progress:
                 self._handles[tid] = handle
 
-    def _describe(self, error: BaseException | None, handle: Any) -> tuple[str, str]:
+    def _describe(self, error: BaseException | None, handle: Any) -> tuple[str, str, str]:
+        """(kind, sentence, technical detail) of how a transfer ended: ("", "", "") on success."""
         from s3browser.core.s3.errors import describe
 
         if error is None:
-            return "", ""
+            return "", "", ""
         if isinstance(error, CancelledError) or (handle is not None and handle.stopping):
-            return "cancelled", "Cancelled."
-        described = describe(error, bucket=getattr(handle, "bucket", None), key=getattr(handle, "key", None))
+            return "cancelled", "Cancelled.", ""
+        described = describe(error, bucket=getattr(handle, "bucket", None) or None,
+                             key=getattr(handle, "key", None) or None)
         message = described.message
         journal = self.engine.journal if self.engine else None
         if handle is not None and handle.upload_id and journal is not None and journal.get(handle.upload_id):
             message += " Retry continues from the parts already uploaded."
-        return described.kind or "error", message
+        return described.kind or "error", message, described.detail
 
     def _report_progress(self) -> None:
         while not self._stopping.wait(PROGRESS_INTERVAL):

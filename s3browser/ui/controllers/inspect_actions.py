@@ -22,6 +22,7 @@ from s3browser.core.ops.properties import (
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.locations import Location
 from s3browser.core.transfers.jobs import CallJob
+from s3browser.core.transfers.queue_items import Direction
 from s3browser.ui.actions import make_action
 from s3browser.ui.context import AppContext
 from s3browser.ui.controllers.listing import ListingController
@@ -29,7 +30,6 @@ from s3browser.ui.dialogs.folder_size_dialog import FolderSizeDialog
 from s3browser.ui.dialogs.properties_dialog import PropertiesDialog
 from s3browser.ui.dialogs.restore_dialog import RestoreDialog
 from s3browser.ui.formatting import count_of
-from s3browser.ui.models.transfer_queue import Direction
 
 
 class InspectActions(QObject):

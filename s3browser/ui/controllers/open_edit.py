@@ -25,13 +25,13 @@ from s3browser.core.ops.edit_in_place import (
 )
 from s3browser.core.ops.properties import ObjectProperties, fetch_properties, put_tags
 from s3browser.core.s3.connection import Connection
-from s3browser.core.transfers.engine import Overwrite, UploadOptions
+from s3browser.core.transfers.options import Overwrite, UploadOptions
 from s3browser.core.transfers.plans import DownloadPlan, RemoteFile, UploadPlan
+from s3browser.core.transfers.queue_items import State
 from s3browser.ui.actions import make_action
 from s3browser.ui.context import AppContext
 from s3browser.ui.controllers.listing import ListingController
 from s3browser.ui.desktop import open_path
-from s3browser.ui.models.transfer_queue import State
 
 log = logging.getLogger(__name__)
 SAVE_SETTLE_MS = 400  # editors write in steps (truncate, write, rename): wait for them to finish

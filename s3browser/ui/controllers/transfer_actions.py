@@ -15,8 +15,11 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from s3browser.core.s3.locations import Location
 from s3browser.core.transfers.conflicts import resolve_conflicts
-from s3browser.core.transfers.engine import Overwrite, UploadOptions
+from s3browser.core.transfers.journal import JournalEntry
+from s3browser.core.transfers.options import Overwrite, UploadOptions
 from s3browser.core.transfers.plans import DownloadPlan, UploadPlan, plan_downloads, plan_uploads
+from s3browser.core.transfers.queue_items import Direction
+from s3browser.core.transfers.queue_store import SavedTransfer
 from s3browser.ui import interaction
 from s3browser.ui.actions import make_action
 from s3browser.ui.context import AppContext
@@ -149,16 +152,25 @@ class TransferActions(QObject):
 
     # ---------------------------------------------------------------- an earlier run's transfers
     def offer_to_resume(self) -> None:
-        """Transfers an earlier run left unfinished (quit, crash, network) come back, or are discarded."""
+        """Transfers an earlier run left unfinished (quit, crash, network) come back, or are discarded.
+
+        The saved queue and the upload journal are read on a worker (database files: never on the
+        GUI thread); the question comes when they answer."""
         ctx = self.ctx
-        if ctx.shutting_down:
+        if ctx.shutting_down or ctx.connection is None:
             return
-        saved, entries = ctx.transfers.unfinished_from_last_time()
-        if not saved and not entries:
+        queue = ctx.transfers.queue
+        ctx.runner.run("unfinished transfers", queue.load_unfinished, queue.present_saved_ids(),
+                       on_result=self._ask_to_resume, owner=self)
+
+    def _ask_to_resume(self, found: tuple[list[SavedTransfer], list[JournalEntry]]) -> None:
+        ctx = self.ctx
+        saved, entries = found
+        if ctx.shutting_down or (not saved and not entries):
             return
         count = len(saved) + len(entries)
         total = sum(s.size for s in saved) + sum(e.size for e in entries)
-        lines = [f"• {s.direction.lower()} s3://{s.bucket}/{s.key}" for s in saved[:5]]
+        lines = [f"• {Direction.parse(s.direction).label.lower()} s3://{s.bucket}/{s.key}" for s in saved[:5]]
         lines += [f"• upload s3://{e.bucket}/{e.key}" for e in entries[:max(0, 5 - len(lines))]]
         names = "\n".join(lines) + ("\n…" if count > 5 else "")
         resume = ctx.resume_without_asking or interaction.confirm(

@@ -15,6 +15,7 @@ from s3browser.core.ops.edit_in_place import open_copy_path
 from s3browser.core.ops.versions import delete_version, download_version, restore_version
 from s3browser.core.s3.locations import Location
 from s3browser.core.transfers.jobs import CallJob
+from s3browser.core.transfers.queue_items import Direction, State
 from s3browser.ui import interaction
 from s3browser.ui.actions import make_action
 from s3browser.ui.context import AppContext
@@ -22,7 +23,6 @@ from s3browser.ui.controllers.listing import ListingController
 from s3browser.ui.desktop import open_path
 from s3browser.ui.dialogs.undelete_dialog import UndeleteDialog
 from s3browser.ui.formatting import count_of
-from s3browser.ui.models.transfer_queue import Direction, State
 from s3browser.ui.models.versions import VersionsModel
 
 

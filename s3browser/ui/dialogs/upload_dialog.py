@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from s3browser.core.local.paths import plan_upload
 from s3browser.core.s3.locations import Location, parse_location
-from s3browser.core.transfers.engine import (
+from s3browser.core.transfers.options import (
     DEFAULT_PARALLEL_PARTS,
     DEFAULT_PART_SIZE,
     STORAGE_CLASSES,

@@ -1,10 +1,11 @@
-"""The transfer queue dock: the queue table with progress bars and per-item / all-item actions."""
+"""The transfer queue dock: the queue table with progress bars, per-item / all-item actions, a context
+menu, and *Details* for what went wrong with a row (its sentence, and the technical detail behind it)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -12,6 +13,8 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
     QHeaderView,
+    QMenu,
+    QMessageBox,
     QPushButton,
     QStyle,
     QStyledItemDelegate,
@@ -22,14 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from s3browser.ui.models.transfer_queue import (
-    COL_ERROR,
-    COL_NAME,
-    COL_PROGRESS,
-    PROGRESS_ROLE,
-    State,
-    TransferItem,
-)
+from s3browser.core.transfers.queue_items import State, TransferItem
+from s3browser.ui.models.transfer_queue import COL_ERROR, COL_NAME, COL_PROGRESS, PROGRESS_ROLE
 from s3browser.ui.transfer_runner import TransferController
 
 
@@ -70,6 +67,7 @@ def queue_button_states(selected: Iterable[State], queue: Iterable[State]) -> di
         "resume": State.PAUSED in chosen,
         "cancel": bool(chosen & {State.QUEUED, State.RUNNING, State.PAUSED}),
         "retry": bool(chosen & {State.FAILED, State.CANCELLED}),
+        "details": bool(chosen & {State.FAILED, State.SKIPPED}),
         "cancel_all": bool(present & {State.QUEUED, State.RUNNING, State.PAUSED}),
         "retry_failed": State.FAILED in present,
         "clear": any(state.finished for state in present),
@@ -88,6 +86,8 @@ class TransferPanel(QDockWidget):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.verticalHeader().setVisible(False)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self.show_menu)
         self.view.setItemDelegateForColumn(COL_PROGRESS, ProgressDelegate(self.view))
         self.view.setShowGrid(False)
         self.view.setWordWrap(False)
@@ -106,6 +106,10 @@ class TransferPanel(QDockWidget):
         self.cancel_all_button = QPushButton("Cancel all")
         self.retry_failed_button = QPushButton("Retry failed")
         self.clear_button = QPushButton("Clear finished")
+        self.details_button = QPushButton("&Details…")
+        self.details_button.setToolTip("What went wrong with the selected transfer, with the technical detail")
+        self.details_button.clicked.connect(self.show_details)
+        self.details_box: QMessageBox | None = None
         self.pause_button.clicked.connect(lambda: controller.pause(self.selected_items()))
         self.resume_button.clicked.connect(lambda: controller.resume(self.selected_items()))
         self.cancel_button.clicked.connect(lambda: controller.cancel(self.selected_items()))
@@ -115,7 +119,8 @@ class TransferPanel(QDockWidget):
         self.clear_button.clicked.connect(controller.clear_finished)
         self._buttons = {"pause": self.pause_button, "resume": self.resume_button, "cancel": self.cancel_button,
                          "retry": self.retry_button, "cancel_all": self.cancel_all_button,
-                         "retry_failed": self.retry_failed_button, "clear": self.clear_button}
+                         "retry_failed": self.retry_failed_button, "clear": self.clear_button,
+                         "details": self.details_button}
         # Rows change state in bursts (thousands of small files finishing): the buttons are
         # recomputed once after each burst, not once per row.
         self._buttons_timer = QTimer(self)
@@ -127,7 +132,8 @@ class TransferPanel(QDockWidget):
         for signal in (model.dataChanged, model.rowsInserted, model.modelReset, controller.totals_changed):
             signal.connect(lambda *_args: self._buttons_timer.start())
         buttons = QHBoxLayout()
-        for button in (self.pause_button, self.resume_button, self.cancel_button, self.retry_button):
+        for button in (self.pause_button, self.resume_button, self.cancel_button, self.retry_button,
+                       self.details_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         for button in (self.cancel_all_button, self.retry_failed_button, self.clear_button):
@@ -150,3 +156,49 @@ class TransferPanel(QDockWidget):
     def selected_items(self) -> list[TransferItem]:
         rows = sorted({index.row() for index in self.view.selectionModel().selectedRows()})
         return [self.controller.model.items[row] for row in rows]
+
+    # ---------------------------------------------------------------- what went wrong
+    def _problem_row(self) -> TransferItem | None:
+        """The selected row with something to say (failed or skipped), the first if several."""
+        return next((i for i in self.selected_items() if i.error and i.state in (State.FAILED, State.SKIPPED)), None)
+
+    def show_details(self) -> QMessageBox | None:
+        """The selected row's sentence, where it went, and the technical detail (selectable, copyable)."""
+        item = self._problem_row()
+        if item is None:
+            return None
+        source, target = item.route()
+        icon = QMessageBox.Icon.Warning if item.state == State.FAILED else QMessageBox.Icon.Information
+        box = QMessageBox(icon, f"{item.direction.label} {item.state.label.lower()}", item.error,
+                          QMessageBox.StandardButton.Close, self)
+        box.setInformativeText(f"From: {source}\nTo: {target}" if target else source)
+        box.setDetailedText(item.error_detail or "No more detail: the sentence above is all that is known.")
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda _result: setattr(self, "details_box", None))
+        self.details_box = box
+        box.open()
+        return box
+
+    def copy_details(self) -> None:
+        item = self._problem_row()
+        if item is not None:
+            text = item.error + (f"\n{item.error_detail}" if item.error_detail else "")
+            QApplication.clipboard().setText(text)
+
+    def show_menu(self, pos: QPoint) -> QMenu | None:
+        if not self.view.indexAt(pos).isValid():
+            return None
+        states = queue_button_states((item.state for item in self.selected_items()), ())
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        for name, text in (("pause", "&Pause"), ("resume", "Res&ume"), ("cancel", "&Cancel"), ("retry", "&Retry")):
+            action = menu.addAction(text, self._buttons[name].click)
+            action.setEnabled(states[name])
+        menu.addSeparator()
+        details = menu.addAction("&Details…", self.show_details)
+        copy = menu.addAction("Cop&y details", self.copy_details)
+        details.setEnabled(states["details"])
+        copy.setEnabled(states["details"])
+        menu.popup(self.view.viewport().mapToGlobal(pos))
+        return menu
