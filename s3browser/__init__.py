@@ -1,3 +1,5 @@
 """s3browser: a desktop file browser for Amazon S3 and S3-compatible stores."""
 
-__version__ = "0.1.0"
+from s3browser.core.base.version import __version__
+
+__all__ = ["__version__"]

@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Sequence
 
-from s3browser import __version__
+from s3browser.core.base.version import __version__
 
 log = logging.getLogger("s3browser.app")
 
@@ -81,7 +81,7 @@ def freeze_startup_objects() -> None:
     Full collections then scan only newer objects; on a 100k-object listing this removed the
     50-60 ms event-loop pauses caused by collections walking every Qt wrapper and module.
     """
-    from s3browser.core.gc_freeze import freeze_survivors
+    from s3browser.core.base.gc_freeze import freeze_survivors
 
     freeze_survivors()
 

@@ -17,10 +17,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from s3browser.core.base.errors import S3BrowserError
+from s3browser.core.base.redaction import redact
 from s3browser.core.local.display import one_line
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import S3BrowserError, describe
-from s3browser.core.s3.redaction import redact
+from s3browser.core.s3.errors import describe
 from s3browser.core.settings.logs import setup_logging
 from s3browser.core.settings.profiles import Profile, ProfileStore, profile_for_command_line
 from s3browser.core.settings.secrets import SecretStore

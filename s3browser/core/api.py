@@ -17,6 +17,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from s3browser.core.base.errors import S3BrowserError, UserError
 from s3browser.core.local.content_types import guess_content_type  # noqa: F401 - part of the API
 from s3browser.core.ops.bucket_settings import (
     BucketGeneral,
@@ -58,7 +59,7 @@ from s3browser.core.ops.search import iter_search_pages
 from s3browser.core.ops.undelete import plan_undelete, undelete
 from s3browser.core.ops.versions import delete_version, download_version, iter_version_pages, restore_version
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import S3BrowserError, UserError, describe
+from s3browser.core.s3.errors import describe
 from s3browser.core.s3.listing import BucketInfo, ListingPage, iter_pages, list_buckets
 from s3browser.core.settings.profiles import SOURCE_ADHOC, Profile, ProfileStore
 from s3browser.core.settings.secrets import Secrets, SecretStore

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from s3browser.core.gc_freeze import freeze_survivors
+from s3browser.core.base.gc_freeze import freeze_survivors
 
 T = TypeVar("T")
 

@@ -11,7 +11,8 @@ from dataclasses import replace
 
 from PySide6.QtCore import QSettings
 
-from s3browser.core.s3.errors import UserError, describe
+from s3browser.core.base.errors import UserError
+from s3browser.core.s3.errors import describe
 from s3browser.core.s3.locations import Location
 
 MAX_REMEMBERED = 50  # the most recently opened, per profile

@@ -17,19 +17,19 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from s3browser.core.local.paths import FILE_AND_FOLDER
 from s3browser.core.s3.locations import Location
+from s3browser.core.transfers.engine_set import Engine
 from s3browser.core.transfers.jobs import Job
 from s3browser.core.transfers.journal import JournalEntry
 from s3browser.core.transfers.options import UploadOptions
-from s3browser.core.transfers.queue import Engine, TransferQueue
+from s3browser.core.transfers.queue import TransferQueue
 from s3browser.core.transfers.queue_items import Direction, State, TransferItem
 from s3browser.core.transfers.queue_store import SavedTransfer
 from s3browser.ui.formatting import count_of, human_size
 from s3browser.ui.models.transfer_queue import TransferQueueModel
 
 if TYPE_CHECKING:
-    from s3browser.core.ops.copy import CopyPlan
     from s3browser.core.s3.connection import Connection
-    from s3browser.core.transfers.plans import DownloadPlan, UploadPlan
+    from s3browser.core.transfers.plans import CopyPlan, DownloadPlan, UploadPlan
 
 
 class _Relay(QObject):
@@ -47,7 +47,7 @@ class TransferController(QObject):
         self._relay = _Relay(self)
         self._relay.call.connect(self._run_posted)
         self.queue = TransferQueue(self, self._relay.call.emit, max_active)
-        self.queue.on_engine_created = self._engine_created
+        self.queue.engines.on_created = self._engine_created
         self.model.show(self.queue)
         self.prestart_workers = True  # start a transfer worker on connecting (tests that never transfer turn it off)
         self._timer = QTimer(self)
@@ -109,7 +109,7 @@ class TransferController(QObject):
     def _engine_created(self, engine: Engine) -> None:
         if self.prestart_workers and hasattr(engine, "prestart"):
             # After the window has shown the new connection; never after shutdown.
-            QTimer.singleShot(0, lambda e=engine: e.prestart() if self.queue.has_engine(e) else None)
+            QTimer.singleShot(0, lambda e=engine: e.prestart() if self.queue.engines.holds(e) else None)
 
     def interrupted_uploads(self) -> list[JournalEntry]:
         """Uploads of this connection that quitting or a failure interrupted, with parts on the server

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.ops.bucket_settings import (
     CorsRule,
     DefaultEncryption,
@@ -38,7 +39,7 @@ from s3browser.core.ops.bucket_settings.encryption import SSE_KMS, SSE_S3, kms_k
 from s3browser.core.ops.bucket_settings.general import normalize_region
 from s3browser.core.ops.bucket_settings.policy import TEMPLATES, denies_plain_http, public_statements
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import S3BrowserError, describe
+from s3browser.core.s3.errors import describe
 from s3browser.core.settings.secrets import Secrets
 from tests.conftest import SECRET_KEY, _profile
 from tests.support.fault_proxy import s3_error

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.ops.folder_stats import iter_folder_stats
 from s3browser.core.ops.preview import TEXT_LIMIT, decode_text, fetch_preview
 from s3browser.core.ops.properties import (
@@ -17,7 +18,6 @@ from s3browser.core.ops.properties import (
 from s3browser.core.ops.search import iter_search_pages, name_matcher
 from s3browser.core.ops.undelete import plan_undelete, undelete
 from s3browser.core.ops.versions import delete_version, iter_version_pages, restore_version
-from s3browser.core.s3.errors import S3BrowserError
 
 
 @pytest.fixture

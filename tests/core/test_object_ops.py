@@ -6,6 +6,7 @@ import urllib.request
 
 import pytest
 
+from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.ops.buckets import bucket_name_problem, create_bucket, delete_bucket
 from s3browser.core.ops.copy import (
     create_folder,
@@ -16,7 +17,6 @@ from s3browser.core.ops.copy import (
 from s3browser.core.ops.delete import BATCH_SIZE, count_for_delete, delete_batches
 from s3browser.core.ops.links import MAX_PRESIGN_SECONDS, presigned_url
 from s3browser.core.ops.versions import is_versioned
-from s3browser.core.s3.errors import S3BrowserError
 from s3browser.core.transfers.server_copy import copy_object
 
 

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from s3browser.core import api as core
+from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.ops.versions import download_version, restore_version
-from s3browser.core.s3.errors import S3BrowserError, describe
+from s3browser.core.s3.errors import describe
 from s3browser.core.sync.plan import Mode
 from s3browser.core.transfers.handles import Progress
 from s3browser.core.transfers.routes import engine_for

@@ -127,7 +127,7 @@ def test_a_damaged_profiles_file_is_kept_and_never_overwritten(memory_keyring, d
     assert "could not be used" in store.problem and str(store.path) in store.problem
     backup = store.path.with_name("profiles.json.unreadable")
     assert backup.read_bytes() == damage
-    from s3browser.core.s3.errors import S3BrowserError
+    from s3browser.core.base.errors import S3BrowserError
 
     with pytest.raises(S3BrowserError, match="Fix or remove the file"):
         store.save(Profile(name="new", access_key_id="AK"), None)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import S3BrowserError
 from s3browser.core.settings.secrets import Secrets
 from s3browser.core.sync.apply import SyncTarget, apply_plan
 from s3browser.core.sync.baseline import Baseline

@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
 from s3browser.core.s3.locations import Location
+from s3browser.core.transfers.queue_items import State
 from tests.ui.conftest import table_names, wait_loaded
 from tests.ui.test_drag_out import select_names
 
@@ -461,3 +462,34 @@ def test_thumbnail_cache_keeps_to_its_limit(tmp_path) -> None:
         os.utime(next(tmp_path.glob(f"*/{cache._path('b', f'k{i}', 1, 0.0).name}")), (i, i))
     cache.trim()
     assert [cache.get("b", f"k{i}", 1, 0.0) is not None for i in range(5)] == [False, False, False, True, True]
+
+
+def test_an_edit_is_never_uploaded_over_a_change_made_after_its_check(qtbot, connected, s3_admin, opened,
+                                                                     monkeypatch) -> None:
+    """Another writer's save lands between the check and the upload: the upload carries If-Match the
+    opened ETag, so it is refused, nothing is overwritten, and keeping both is offered."""
+    from s3browser.ui.controllers import open_edit as open_edit_module
+
+    win = connected
+    s3_admin.create_bucket(Bucket="race")
+    s3_admin.put_object(Bucket="race", Key="plan.txt", Body=b"opened")
+    open_folder(qtbot, win, "race")
+    select_only(win, ["plan.txt"])
+    with qtbot.waitSignal(win.open_edit.opened, timeout=20000):
+        win.open_edit.open_selected(edit=True)
+    real_check = open_edit_module.check_unchanged
+
+    def check_then_another_writer(conn, copy):  # noqa: ANN001, ANN202
+        props = real_check(conn, copy)
+        s3_admin.put_object(Bucket="race", Key="plan.txt", Body=b"another writer's")
+        return props
+
+    monkeypatch.setattr(open_edit_module, "check_unchanged", check_then_another_writer)
+    edit_and_save(opened[0], b"mine")
+    qtbot.waitUntil(lambda: win.open_edit.prompt is not None and win.open_edit.prompt.isVisible(), timeout=10000)
+    win.open_edit.prompt.defaultButton().click()  # Upload
+    qtbot.waitUntil(lambda: win.open_edit.prompt is not None and win.open_edit.prompt.windowTitle() == "Changed on S3",
+                    timeout=20000)
+    assert body(s3_admin, "race", "plan.txt") == b"another writer's"
+    row = win.transfers.model.items[-1]
+    assert row.state == State.SKIPPED and row.error_kind == "changed"

@@ -84,7 +84,7 @@ def test_about_lists_versions_keyring_and_log_folder(qtbot, window) -> None:
     import boto3
     from PySide6.QtCore import qVersion
 
-    from s3browser import __version__
+    from s3browser.core.base.version import __version__
     from s3browser.core.settings.dirs import log_dir
 
     window.help.about_action.trigger()

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import S3BrowserError
 from s3browser.core.settings.secrets import Secrets
 from s3browser.core.transfers import queue as queue_module
 from s3browser.core.transfers.engine import JOB_WORKERS

@@ -179,7 +179,7 @@ def test_switching_connections_stops_the_idle_workers(qtbot, window, s3_endpoint
         engine = window.transfers.queue.engine
         qtbot.waitUntil(lambda e=engine: any(w.alive for w in e._workers), timeout=20000)  # started on connect
         engines.append(engine)
-    assert window.transfers.queue.engines() == [engines[-1]]
+    assert window.transfers.queue.engines.all() == [engines[-1]]
     for old in engines[:-1]:
         qtbot.waitUntil(lambda e=old: all(w.process.poll() is not None for w in e._workers) or not e._workers,
                         timeout=20000)

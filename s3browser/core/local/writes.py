@@ -22,8 +22,8 @@ import stat
 from pathlib import Path
 from typing import BinaryIO
 
+from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.local.paths import FILE_AND_FOLDER
-from s3browser.core.s3.errors import S3BrowserError
 
 TEMP_PREFIX = ".s3b-"
 TEMP_SUFFIX = ".partial"

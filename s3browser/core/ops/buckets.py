@@ -16,10 +16,11 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.ops.delete import delete_batches
 from s3browser.core.ops.versions import is_versioned, iter_versions
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import S3BrowserError, error_code
+from s3browser.core.s3.errors import error_code
 from s3browser.core.s3.listing import iter_pages
 
 US_EAST_1 = "us-east-1"

@@ -8,35 +8,13 @@ deleting the source, only once the copy succeeded.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
+from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.ops.objects import exists
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import S3BrowserError
 from s3browser.core.s3.listing import find_existing, iter_pages
+from s3browser.core.transfers.plans import CopyItem, CopyPlan
 from s3browser.core.transfers.upload import put_bytes
-
-
-@dataclass
-class CopyItem:
-    source_key: str
-    key: str
-    size: int
-
-
-@dataclass
-class CopyPlan:
-    """Which keys a copy or move of a selection touches, and where each one goes."""
-
-    source_bucket: str
-    bucket: str
-    items: list[CopyItem] = field(default_factory=list)
-    existing: list[str] = field(default_factory=list)  # destination keys that already exist
-    move: bool = False
-
-    @property
-    def total_size(self) -> int:
-        return sum(i.size for i in self.items)
 
 
 def plan_copy(conn: Connection, source_bucket: str, base_prefix: str, keys: dict[str, int], folders: list[str],

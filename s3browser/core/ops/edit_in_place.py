@@ -14,10 +14,11 @@ from pathlib import Path
 
 from botocore.exceptions import ClientError
 
+from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.local.paths import local_target, split_extension
 from s3browser.core.ops.properties import ObjectProperties, fetch_properties
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import S3BrowserError, is_missing_key
+from s3browser.core.s3.errors import is_missing_key
 from s3browser.core.s3.listing import find_existing
 from s3browser.core.settings.dirs import cache_dir
 

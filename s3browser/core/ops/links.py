@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import S3BrowserError
 
 MAX_PRESIGN_SECONDS = 7 * 24 * 3600  # SigV4's limit
 

@@ -17,8 +17,9 @@ from urllib.parse import urlencode
 
 from botocore.exceptions import ClientError
 
+from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import S3BrowserError, error_code, is_unsupported
+from s3browser.core.s3.errors import error_code, is_unsupported
 from s3browser.core.transfers.server_copy import COPY_OBJECT_LIMIT, copy_object
 
 # The system headers a user may edit: boto3 parameter -> label.

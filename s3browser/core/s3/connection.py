@@ -23,14 +23,14 @@ from botocore.exceptions import ClientError
 from botocore.parsers import ResponseParserFactory
 from botocore.utils import parse_timestamp
 
-from s3browser import __version__
+from s3browser.core.base.redaction import register_secret
+from s3browser.core.base.version import __version__
 from s3browser.core.s3.errors import is_region_error
 from s3browser.core.s3.listing_parser import (
     FastParserFactory,
     install_quick_200_check,
     missing_botocore_names,
 )
-from s3browser.core.s3.redaction import register_secret
 from s3browser.core.settings.profiles import SOURCE_AWS, SOURCE_ENV, Profile
 from s3browser.core.settings.secrets import Secrets
 

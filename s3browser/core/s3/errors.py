@@ -1,7 +1,7 @@
 """Every boto/botocore failure becomes one short, user-facing message here, and only here.
 
 The UI never formats exceptions itself: it calls :func:`describe` and shows the text.
-Messages never include credentials; :mod:`s3browser.core.s3.redaction` scrubs anything
+Messages never include credentials; :mod:`s3browser.core.base.redaction` scrubs anything
 that looks like a secret as a last line of defence.
 """
 
@@ -9,46 +9,12 @@ from __future__ import annotations
 
 import socket
 import ssl
-from dataclasses import dataclass
 
 from botocore import exceptions as bce
 
+from s3browser.core.base.errors import S3BrowserError, UserError
+from s3browser.core.base.redaction import redact
 from s3browser.core.s3.locations import BUCKET_CHARACTERS_RULE
-from s3browser.core.s3.redaction import redact
-
-
-class S3BrowserError(Exception):
-    """The one error type: a ``kind`` code decisions are made on, one ``message`` fit to show as-is,
-    and the technical ``detail`` behind it (for *Details* and bug reports; "" when the sentence says all).
-
-    An error that happened in a transfer worker process reaches the window as one of these, with
-    the worker's kind, sentence and detail."""
-
-    def __init__(self, message: str, kind: str = "error", detail: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.kind = kind
-        self.detail = detail
-
-
-class InsecureKeyringError(S3BrowserError):
-    """The only keyring backend available would store secrets unencrypted (or nowhere)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, kind="keyring")
-
-
-@dataclass(frozen=True)
-class UserError:
-    """A translated error: a category for tests and logic, and the message for people."""
-
-    kind: str
-    message: str
-    detail: str = ""  # the technical text behind the message, for "Details" and bug reports
-
-    def __str__(self) -> str:
-        return self.message
-
 
 _WRONG_KEYS = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidClientTokenId", "AuthFailure"}
 _EXPIRED = {"ExpiredToken", "ExpiredTokenException", "TokenRefreshRequired", "RequestExpired"}

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote_plus
 
+from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import S3BrowserError
 from s3browser.core.s3.listing_parser import ListingColumns, listing_columns
 
 

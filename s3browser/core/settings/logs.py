@@ -6,7 +6,7 @@ import logging
 import logging.handlers
 from pathlib import Path
 
-from s3browser.core.s3.redaction import RedactingFilter
+from s3browser.core.base.redaction import RedactingFilter
 from s3browser.core.settings.dirs import log_dir
 
 LOG_FILE_NAME = "s3browser.log"

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import botocore.session
 from botocore.utils import is_valid_endpoint_url, is_valid_ipv6_endpoint_url
 
-from s3browser.core.s3.errors import S3BrowserError
+from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.settings.atomic_files import write_atomic
 from s3browser.core.settings.dirs import config_dir
 from s3browser.core.settings.secrets import Secrets, SecretStore

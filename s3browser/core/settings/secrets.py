@@ -16,7 +16,7 @@ import keyring
 import keyring.errors
 from keyring.backend import KeyringBackend
 
-from s3browser.core.s3.redaction import register_secret
+from s3browser.core.base.redaction import register_secret
 
 log = logging.getLogger(__name__)
 

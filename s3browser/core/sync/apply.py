@@ -22,12 +22,13 @@ from pathlib import Path
 from botocore.exceptions import ClientError
 from send2trash import send2trash
 
+from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.local.content_types import guess_content_type
 from s3browser.core.local.paths import split_extension
 from s3browser.core.local.writes import TargetFolder
 from s3browser.core.ops.trash import move_to_trash
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import S3BrowserError, describe, is_missing_key, is_precondition_failed
+from s3browser.core.s3.errors import describe, is_missing_key, is_precondition_failed
 from s3browser.core.sync.baseline import Baseline, BaselineEntry
 from s3browser.core.sync.plan import Action, Resolution, SyncItem, SyncPlan
 from s3browser.core.sync.scan import LocalEntry, RemoteEntry

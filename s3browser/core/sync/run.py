@@ -10,8 +10,9 @@ from pathlib import Path
 
 from botocore.exceptions import ClientError
 
+from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import S3BrowserError, is_missing_key
+from s3browser.core.s3.errors import is_missing_key
 from s3browser.core.sync.baseline import Baseline
 from s3browser.core.sync.guard import GuardVerdict, check_guard
 from s3browser.core.sync.ignore import IgnoreRules

@@ -22,9 +22,10 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.local.writes import TEMP_PREFIX, TEMP_SUFFIX
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import S3BrowserError, is_missing_key, is_precondition_failed
+from s3browser.core.s3.errors import is_missing_key, is_precondition_failed
 
 log = logging.getLogger(__name__)
 

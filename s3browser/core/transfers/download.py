@@ -33,9 +33,9 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
+from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.local.writes import TargetFolder
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import S3BrowserError
 from s3browser.core.transfers.journal import PartialDownload
 from s3browser.core.transfers.mtime import object_mtime_ns
 from s3browser.core.transfers.ranged_download import (

@@ -30,8 +30,9 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import S3BrowserError, describe, is_missing_upload, is_resumable_failure
+from s3browser.core.s3.errors import describe, is_missing_upload, is_resumable_failure
 from s3browser.core.transfers.bounded import run_bounded
 from s3browser.core.transfers.crt_transport import CrtFailure, CrtTransport
 from s3browser.core.transfers.journal import JournalEntry, UploadJournal

@@ -114,3 +114,25 @@ def existing_targets(plan: DownloadPlan) -> list[RemoteFile]:
     order (the order they are asked about)."""
     return sorted((f for f in plan.files if f.target.path is not None and os.path.lexists(f.target.path)),
                   key=lambda f: f.key)
+
+
+@dataclass
+class CopyItem:
+    source_key: str
+    key: str
+    size: int
+
+
+@dataclass
+class CopyPlan:
+    """Which keys a copy or move of a selection touches, and where each one goes."""
+
+    source_bucket: str
+    bucket: str
+    items: list[CopyItem] = field(default_factory=list)
+    existing: list[str] = field(default_factory=list)  # destination keys that already exist
+    move: bool = False
+
+    @property
+    def total_size(self) -> int:
+        return sum(i.size for i in self.items)

@@ -23,8 +23,8 @@ from multiprocessing.connection import Connection as Pipe
 from pathlib import Path
 from typing import Any
 
+from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import S3BrowserError
 from s3browser.core.settings.dirs import log_dir
 from s3browser.core.transfers.conditional import ANY
 from s3browser.core.transfers.crt_transport import crt_available

@@ -10,8 +10,8 @@ owner's thread.
   time; the rest wait here, where pausing or cancelling them costs nothing.
 * Transfers run on the engine of the connection they were queued on; switching connections leaves
   running ones to finish there and stops engines that have nothing left.
-* Unfinished items are saved (:class:`QueueStore`, in batches, on the writer's thread), so pending,
-  paused and failed transfers come back after quitting or a crash; they are stored with stable codes.
+* Unfinished items are saved (:mod:`queue_saving`), so pending, paused and failed transfers come
+  back after quitting or a crash; they are stored with stable codes.
 * Totals are kept incrementally: a refresh walks only the running items, never the whole queue.
 * Failures are data: each failed item keeps the error's kind, its sentence and its technical
   detail, and the queue decides on kinds, never on wording.
@@ -25,33 +25,29 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import CancelledError
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from s3browser.core.local.paths import LocalTarget
 from s3browser.core.s3.errors import describe
 from s3browser.core.s3.locations import Location
 from s3browser.core.transfers.conditional import ANY
-from s3browser.core.transfers.engine import JOB_WORKERS, TransferEngine
+from s3browser.core.transfers.engine import JOB_WORKERS
+from s3browser.core.transfers.engine_set import Engine, EngineSet
 from s3browser.core.transfers.handles import Progress
 from s3browser.core.transfers.jobs import Job
-from s3browser.core.transfers.journal import JournalEntry, UploadJournal, default_journal_path
-from s3browser.core.transfers.options import Overwrite, UploadOptions, needs_upload
-from s3browser.core.transfers.process_engine import ProcessTransferEngine, processes_supported
-from s3browser.core.transfers.queue_items import REFUSED, Direction, State, TransferItem
-from s3browser.core.transfers.queue_store import QueueStore, QueueWriter, SavedTransfer
-from s3browser.core.transfers.routes import use_engine
+from s3browser.core.transfers.journal import JournalEntry
+from s3browser.core.transfers.options import UploadOptions
+from s3browser.core.transfers.queue_items import Direction, State, TransferItem
+from s3browser.core.transfers.queue_plans import copy_items, download_items, upload_items
+from s3browser.core.transfers.queue_saving import SAVE_CHUNK, QueueSaver, item_from_saved
+from s3browser.core.transfers.queue_store import SavedTransfer
 
 if TYPE_CHECKING:
-    from s3browser.core.ops.copy import CopyPlan
     from s3browser.core.s3.connection import Connection
-    from s3browser.core.transfers.plans import DownloadPlan, UploadPlan
+    from s3browser.core.transfers.plans import CopyPlan, DownloadPlan, UploadPlan
 
 log = logging.getLogger(__name__)
 
-Engine = TransferEngine | ProcessTransferEngine
-SAVE_CHUNK = 1000  # queue items saved per call at most
 # Jobs handed to the engine at once: twice its job threads, so the worker never waits for the next
 # one, while the rest stay here, where pausing or cancelling them costs nothing.
 JOBS_IN_FLIGHT = 2 * JOB_WORKERS
@@ -80,13 +76,6 @@ class QueueView(Protocol):
     def save_wanted(self) -> None: ...  # changes wait: call save() soon
 
 
-def renamed_note(target: LocalTarget) -> str:
-    """What the queue row says about a key saved under another name ("" when it kept its name)."""
-    if not target.note or target.path is None:
-        return ""
-    return f"Saved as “{target.path.name}”: {target.note}."
-
-
 class TransferQueue:
     def __init__(self, view: QueueView, post: Callable[[Callable[[], None]], None], max_active: int = 32,
                  store_path: Path | None = None) -> None:
@@ -97,10 +86,7 @@ class TransferQueue:
         # How many rows are in each state, kept as rows come, go and change state, so the queue's
         # buttons know what they can do without walking the rows.
         self.state_counts: Counter[State] = Counter()
-        self.on_engine_created: Callable[[Engine], None] | None = None
-        self._engines: dict[int, Engine] = {}
-        self._item_engine: dict[int, Engine] = {}
-        self.engine: Engine | None = None
+        self.engines = EngineSet()
         self._next_batch = 1
         self._pending: deque[TransferItem] = deque()  # QUEUED items in order (stale entries skipped)
         self._pending_jobs: deque[TransferItem] = deque()  # the same for queue jobs
@@ -111,74 +97,26 @@ class TransferQueue:
         self._total_bytes = 0
         self._settled_bytes = 0
         # The saved queue: changed items are written in one batch, soon after they change.
-        self._store_path = store_path
-        self._writer: QueueWriter | None = None
-        self._dirty: dict[int, TransferItem] = {}
-        self._saved_as: dict[int, tuple[State, str]] = {}  # saved id -> (state, error) last written
-        self._deleted: list[int] = []
-        self._closing = False
+        self.saver = QueueSaver(self.engines.identity_of, store_path)
 
     # ---------------------------------------------------------------- connections and engines
+    @property
+    def engine(self) -> Engine | None:
+        """The engine new work goes to (the current connection's)."""
+        return self.engines.current
+
     def set_connection(self, connection: Connection) -> Engine:
-        """New transfers use ``connection``; running ones finish on the engine they started on.
-
-        Engines of earlier connections with nothing left to run are stopped (with their worker
-        processes), so switching connections does not pile up idle workers.
-        """
-        engine = self._engines.get(id(connection))
-        if engine is None:
-            if processes_supported():
-                engine = ProcessTransferEngine(connection, journal_path=default_journal_path())
-            else:
-                engine = TransferEngine(connection, journal=UploadJournal())
-                use_engine(connection, engine)  # jobs' transfers (sync items) share it
-            self._engines[id(connection)] = engine
-            if self.on_engine_created is not None:
-                self.on_engine_created(engine)
-        self.engine = engine
-        self._stop_idle_engines()
-        return engine
-
-    def has_engine(self, engine: Engine) -> bool:
-        return engine in self._engines.values()
-
-    def engines(self) -> list[Engine]:
-        """Every engine still in use (the current one, and earlier ones with work left)."""
-        return list(self._engines.values())
+        """New transfers use ``connection``; running ones finish on the engine they started on (see
+        :class:`EngineSet`)."""
+        return self.engines.connect(connection, self._engine_busy)
 
     def _engine_busy(self, engine: Engine) -> bool:
-        return any(self._item_engine.get(id(i)) is engine for i in self.running) or any(
-            self._item_engine.get(id(i)) is engine for i in self._pending if i.state == State.QUEUED) or any(
-            self._item_engine.get(id(i)) is engine and i.state == State.PAUSED for i in self.items)
-
-    def _stop_idle_engines(self) -> None:
-        for key, engine in list(self._engines.items()):
-            if engine is self.engine or self._engine_busy(engine):
-                continue
-            del self._engines[key]
-            log.info("stopping the idle transfer engine of an earlier connection")
-            # Off the owner's thread: a worker that does not answer is waited for, then killed.
-            threading.Thread(target=engine.shutdown, kwargs={"cancel": True, "keep_multipart": True},
-                             name="s3b-stop-engine", daemon=True).start()
-
-    def _engine_for(self, item: TransferItem) -> Engine | None:
-        """The engine an item runs on: its own, or the current one if that is the same connection."""
-        engine = self._item_engine.get(id(item))
-        if engine is not None and engine in self._engines.values():
-            return engine
-        current = self.engine
-        if current is not None and engine is not None and engine.connection.identity == current.connection.identity:
-            self._item_engine[id(item)] = current
-            return current
-        return None
+        assigned = self.engines.assigned
+        return any(assigned(i) is engine for i in self.running) or any(
+            assigned(i) is engine for i in self._pending if i.state == State.QUEUED) or any(
+            assigned(i) is engine and i.state == State.PAUSED for i in self.items)
 
     # ---------------------------------------------------------------- what an earlier run left
-    def _queue_writer(self) -> QueueWriter:
-        if self._writer is None:
-            path = self._store_path
-            self._writer = QueueWriter(lambda: QueueStore(path))  # opened on the writer's thread
-        return self._writer
-
     def present_saved_ids(self) -> set[int]:
         return {i.saved_id for i in self.items if i.saved_id is not None}
 
@@ -188,7 +126,7 @@ class TransferQueue:
         engine = self.engine
         if engine is None:
             return [], []
-        saved = [s for s in self._queue_writer().load(engine.connection.identity) if s.id not in present]
+        saved = [s for s in self.saver.writer.load(engine.connection.identity) if s.id not in present]
         covered = {(s.bucket, s.key, str(s.local_path)) for s in saved
                    if Direction.parse(s.direction) == Direction.UPLOAD}
         entries = [e for e in engine.interrupted_uploads() if (e.bucket, e.key, str(e.local_path)) not in covered]
@@ -200,47 +138,42 @@ class TransferQueue:
         ready for Retry."""
         assert self.engine is not None, "connect first"
         batch = self._new_batch()
-        items = [self._item_from_saved(s, batch) for s in saved]
+        items = [item_from_saved(s, batch) for s in saved]
         items += [TransferItem(Direction.UPLOAD, e.bucket, e.key, e.local_path, e.size, batch,
                                options=UploadOptions.from_dict(e.options)) for e in entries]
         self._add(items)
         return batch
 
     def discard_saved(self, saved: Sequence[SavedTransfer], entries: Sequence[JournalEntry] = ()) -> None:
-        """Forget what an earlier run left: abort its uploads' parts, delete partial downloads (on the
-        engine's threads and the writer's, never the caller's)."""
+        """Forget what an earlier run left: abort its uploads' parts, delete partial downloads (on a
+        thread of their own: the journal is a database)."""
         assert self.engine is not None, "connect first"
         engine = self.engine
-        for item in saved:
-            direction = Direction.parse(item.direction)
-            if direction == Direction.UPLOAD and item.local_path is not None:
-                self._discard_upload(engine, item.bucket, item.key, item.local_path)
-            elif direction == Direction.DOWNLOAD and item.local_path is not None:
-                engine.discard_download(item.bucket, item.key, item.local_path)
-        for entry in entries:
-            engine.discard(entry.upload_id)
-        self._queue_writer().submit([], [s.id for s in saved if s.id is not None])
+        leftovers = [(engine, Direction.parse(s.direction), s.bucket, s.key, s.local_path) for s in saved]
+        self._discard_in_background(leftovers, [e.upload_id for e in entries], engine)
+        self.saver.delete([s.id for s in saved if s.id is not None])
 
     @staticmethod
-    def _discard_upload(engine: Engine, bucket: str, key: str, path: Path) -> None:
-        journal = getattr(engine, "journal", None)
-        entry = journal.find(engine.connection.identity, bucket, key, path) if journal is not None else None
-        if entry is not None:
-            engine.discard(entry.upload_id)
+    def _discard_in_background(leftovers: list[tuple[Engine, Direction, str, str, Path | None]],
+                               upload_ids: list[str], engine: Engine | None = None) -> None:
+        """Abort uploads' parts and delete partial downloads that nobody will resume."""
+        def discard() -> None:
+            for owner, direction, bucket, key, path in leftovers:
+                if path is None:
+                    continue
+                if direction == Direction.UPLOAD:
+                    journal = getattr(owner, "journal", None)
+                    entry = journal.find(owner.connection.identity, bucket, key, path) if journal else None
+                    if entry is not None:
+                        owner.discard(entry.upload_id)
+                elif direction == Direction.DOWNLOAD:
+                    owner.discard_download(bucket, key, path)
+            for upload_id in upload_ids:
+                assert engine is not None
+                engine.discard(upload_id)
 
-    @staticmethod
-    def _item_from_saved(saved: SavedTransfer, batch: int) -> TransferItem:
-        failed = State.parse(saved.state) == State.FAILED
-        options = UploadOptions.from_dict(saved.options) if saved.options is not None else None
-        item = TransferItem(Direction.parse(saved.direction), saved.bucket, saved.key, saved.local_path, saved.size,
-                            batch, options=options,
-                            source_bucket=saved.source_bucket, source_key=saved.source_key, etag=saved.etag,
-                            mtime=saved.mtime, root=saved.root, note=saved.note, expect=saved.expect,
-                            state=State.FAILED if failed else State.QUEUED, error=saved.error if failed else "",
-                            error_kind=saved.error_kind if failed else "",
-                            error_detail=saved.error_detail if failed else "")
-        item.saved_id = saved.id
-        return item
+        if leftovers or upload_ids:
+            threading.Thread(target=discard, name="s3b-discard", daemon=True).start()
 
     # ---------------------------------------------------------------- adding work
     def add_uploads(self, plan: UploadPlan, options: UploadOptions, expect: dict[str, str] | None = None) -> int:
@@ -248,47 +181,20 @@ class TransferQueue:
         key -> the ETag it must still hold (an edited copy sent back over the object it came from)."""
         assert self.engine is not None, "connect first"
         batch = self._new_batch()
-        options = replace(options)  # one copy per batch, shared by its items (never changed after this)
-        items = []
-        for local in plan.files:
-            item = TransferItem(Direction.UPLOAD, plan.bucket, local.key, local.path, local.size, batch,
-                                options=options, expect=(expect or {}).get(local.key))
-            if not needs_upload(options.overwrite, local.size, local.mtime, plan.existing.get(local.key)):
-                item.state = State.SKIPPED
-                item.error = "exists" if options.overwrite == Overwrite.SKIP else "unchanged"
-            items.append(item)
-        for problem in plan.problems:
-            path, _, reason = problem.rpartition(": ")
-            items.append(TransferItem(Direction.UPLOAD, plan.bucket, plan.prefix + Path(path).name, Path(path), 0,
-                                      batch, options=options, state=State.FAILED,
-                                      error=f"Cannot read the local file: {reason}", error_kind="unreadable",
-                                      refused=True))
-        self._add(items)
+        self._add(upload_items(plan, options, batch, expect))
         return batch
 
     def add_downloads(self, plan: DownloadPlan) -> int:
         assert self.engine is not None, "connect first"
         batch = self._new_batch()
-        items = [TransferItem(Direction.DOWNLOAD, plan.bucket, f.key, f.target.path, f.size, batch, etag=f.etag,
-                              mtime=f.mtime, root=plan.root, note=renamed_note(f.target))
-                 for f in plan.files]
-        items += [TransferItem(Direction.DOWNLOAD, plan.bucket, r.key, plan.root, 0, batch, state=State.FAILED,
-                               error=f"Not downloaded: the key {r.note}.", error_kind=r.kind or REFUSED, refused=True)
-                  for r in plan.refused]
-        items += [TransferItem(Direction.DOWNLOAD, plan.bucket, f.key, f.target.path, f.size, batch, root=plan.root,
-                               state=State.SKIPPED, error="A local file of that name exists; skipped as asked.")
-                  for f in plan.skipped]
-        self._add(items)
+        self._add(download_items(plan, batch))
         return batch
 
     def add_copies(self, plan: CopyPlan) -> int:
         """Queue server-side copies (or moves) of the planned keys."""
         assert self.engine is not None, "connect first"
         batch = self._new_batch()
-        direction = Direction.MOVE if plan.move else Direction.COPY
-        items = [TransferItem(direction, plan.bucket, i.key, None, i.size, batch, source_bucket=plan.source_bucket,
-                              source_key=i.source_key) for i in plan.items]
-        self._add(items)
+        self._add(copy_items(plan, batch))
         return batch
 
     def add_jobs(self, jobs: Sequence[tuple[Job, Direction, str, str, Path | None, int]]) -> int:
@@ -317,7 +223,7 @@ class TransferQueue:
             self.view.inserted()
         # One pass per kind of bookkeeping rather than one call per item: queueing 50,000 files
         # took ~0.3 s of the GUI thread item by item (the worst stall of that benchmark).
-        self._item_engine.update(dict.fromkeys(map(id, items), engine))
+        self.engines.assign(items, engine)
         batches = {item.batch for item in items}
         for batch in batches:
             mine = items if len(batches) == 1 else [i for i in items if i.batch == batch]
@@ -406,7 +312,7 @@ class TransferQueue:
         self._check_batches({item.batch})
 
     def _start(self, item: TransferItem) -> None:
-        engine = self._engine_for(item)
+        engine = self.engines.of(item)
         if engine is None:
             self._refuse_other_connection(item)
             return
@@ -490,67 +396,12 @@ class TransferQueue:
         self._mark_all_changed((item,))
 
     def _mark_all_changed(self, items: Iterable[TransferItem]) -> None:
-        """Note items to save (or delete) with the next save of the queue."""
-        if self._closing:
-            return
-        had = bool(self._dirty)
-        self._dirty.update((id(item), item) for item in items)
-        if self._dirty and not had:
+        if self.saver.mark(items):
             self.view.save_wanted()
 
-    @staticmethod
-    def _should_save(item: TransferItem) -> bool:
-        if item.job is not None:
-            return False  # a sync item belongs to its plan: after a restart the pair is planned again
-        if item.state in (State.QUEUED, State.RUNNING, State.PAUSED):
-            return True
-        # Failed at planning (refused name, unreadable file): there is nothing to retry later.
-        return item.state == State.FAILED and not item.refused
-
-    def _saved_form(self, item: TransferItem, options_cache: dict[int, dict]) -> SavedTransfer:
-        engine = self._item_engine.get(id(item)) or self.engine
-        state = {State.RUNNING: State.QUEUED}.get(item.state, item.state)
-        options = None
-        if item.options is not None:  # one options object per batch: turned into a dict once
-            options = options_cache.get(id(item.options))
-            if options is None:
-                options = options_cache[id(item.options)] = item.options.to_dict()
-        if item.saved_id is None:
-            item.saved_id = self._queue_writer().new_id()
-        return SavedTransfer(engine.connection.identity if engine else "", item.direction.value, state.value,
-                             item.bucket, item.key, item.local_path, item.root, item.size, options,
-                             item.source_bucket, item.source_key, item.etag, item.mtime, item.error, item.note,
-                             error_kind=item.error_kind, error_detail=item.error_detail, expect=item.expect,
-                             id=item.saved_id)
-
     def save(self, limit: int | None = SAVE_CHUNK) -> bool:
-        """Hand the changed items to the writer thread: unfinished ones saved, the rest deleted.
-
-        At most ``limit`` items per call; returns whether more wait (call again soon), so queueing
-        thousands of files costs the owner's thread a few milliseconds at a time.
-        """
-        if not self._dirty and not self._deleted:
-            return False
-        keys = list(self._dirty)[:limit] if limit is not None else list(self._dirty)
-        items = [self._dirty.pop(key) for key in keys]
-        save: list[SavedTransfer] = []
-        delete, self._deleted = self._deleted, []
-        options_cache: dict[int, dict] = {}
-        for item in items:
-            if self._should_save(item):
-                form = (State.QUEUED if item.state == State.RUNNING else item.state, item.error)
-                if item.saved_id is not None and self._saved_as.get(item.saved_id) == form:
-                    continue  # e.g. queued -> running: saved as "queued" either way
-                row = self._saved_form(item, options_cache)
-                assert row.id is not None
-                self._saved_as[row.id] = form
-                save.append(row)
-            elif item.saved_id is not None:
-                delete.append(item.saved_id)
-                self._saved_as.pop(item.saved_id, None)
-                item.saved_id = None
-        self._queue_writer().submit(save, delete)
-        return bool(self._dirty) and not self._closing
+        """Hand changed items to the writer (see :meth:`QueueSaver.save`); whether more wait."""
+        return self.saver.save(limit)
 
     def _check_batches(self, batches: set[int]) -> None:
         for batch in batches:
@@ -632,23 +483,17 @@ class TransferQueue:
 
     def clear_finished(self) -> None:
         """Remove finished rows; failed uploads that kept parts for a retry have those parts aborted."""
+        leftovers = []
         for item in self.items:
-            path = item.local_path
-            engine = self._engine_for(item) if (item.state == State.FAILED and path is not None
-                                                 and item.job is None) else None
-            if engine is None or path is None:
-                continue
-            if item.direction == Direction.UPLOAD:
-                self._discard_upload(engine, item.bucket, item.key, path)
-            elif item.direction == Direction.DOWNLOAD:
-                engine.discard_download(item.bucket, item.key, path)
+            engine = self.engines.of(item) if (item.state == State.FAILED and item.local_path is not None
+                                                and item.job is None) else None
+            if engine is not None:
+                leftovers.append((engine, item.direction, item.bucket, item.key, item.local_path))
+        self._discard_in_background(leftovers, [])
         for item in self.items:
             if item.state.finished:
                 self._count(item, -1)
-                if item.saved_id is not None:
-                    self._deleted.append(item.saved_id)
-                    self._saved_as.pop(item.saved_id, None)
-                    item.saved_id = None
+                self.saver.forget(item)
         keep = [item for item in self.items if not item.state.finished]
         if len(keep) != len(self.items):
             self.view.resetting()
@@ -686,16 +531,8 @@ class TransferQueue:
     def shutdown(self) -> None:
         """Stop everything; unfinished items are saved and come back at the next connect, running
         multipart uploads keep their parts and large downloads their partial file."""
-        for item in self.items:
-            if not item.state.finished:
-                self._dirty[id(item)] = item
-        self.save(limit=None)
-        self._closing = True
+        self.saver.save_all(self.items)
         for item in list(self.running):
             self._set_state(item, State.CANCELLED)
-        for engine in self._engines.values():
-            engine.shutdown(cancel=True, keep_multipart=True)
-        self._engines.clear()
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+        self.engines.shutdown()
+        self.saver.close()

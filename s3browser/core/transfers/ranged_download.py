@@ -25,7 +25,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from urllib3.exceptions import HTTPError as Urllib3Error
 
-from s3browser.core.s3.errors import S3BrowserError
+from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.transfers.bounded import run_bounded
 
 MiB = 1024 * 1024

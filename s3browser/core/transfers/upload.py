@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from s3browser.core.s3.errors import S3BrowserError
+from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.transfers.conditional import (
     ANY,
     ObjectChanged,
@@ -111,7 +111,8 @@ class Upload:
         self.handle = handle
         self._done = finish
         self.expect = expect
-        self.probe_prefix = probe_prefix
+        # A probe of conditional writes goes where this upload may write: beside the key by default.
+        self.probe_prefix = probe_prefix or key[:key.rfind("/") + 1]
         self.follow_links = follow_links
 
     def finish(self, error: BaseException | None) -> None:

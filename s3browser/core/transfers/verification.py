@@ -17,7 +17,7 @@ import zlib
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from s3browser.core.s3.errors import S3BrowserError
+from s3browser.core.base.errors import S3BrowserError
 
 _PLAIN_MD5_ETAG = re.compile(r'^"?([0-9a-f]{32})"?$')
 _ETAG_NOT_MD5 = {"aws:kms", "aws:kms:dsse"}

@@ -33,7 +33,7 @@ from multiprocessing.connection import Connection as Pipe
 from pathlib import Path
 from typing import Any
 
-from s3browser.core.gc_freeze import freeze_survivors
+from s3browser.core.base.gc_freeze import freeze_survivors
 from s3browser.core.settings.profiles import Profile
 from s3browser.core.settings.secrets import Secrets
 

@@ -228,13 +228,20 @@ class OpenEditController(QObject):
         parent = key.rpartition("/")[0]
         plan = UploadPlan(copy.bucket, parent + "/" if parent else "",
                           [LocalFile(copy.path, key, state[0], state[1] / 1e9)], [], {})
-        batch = self.ctx.transfers.add_uploads(plan, options)
+        # Over the object it came from: only if that is still the one opened (If-Match its ETag, or a
+        # check just before on a server that ignores the header), so another writer's save in
+        # between is never overwritten.
+        expect = {key: copy.etag} if props is not None else None
+        batch = self.ctx.transfers.add_uploads(plan, options, expect)
         self._uploads[batch] = (copy, key, state, props.tags if props is not None else None)
         self.ctx.show_message(f"Uploading your edit of {copy.path.name} to s3://{copy.bucket}/{key}…")
 
     def _upload_done(self, batch: int, copy: OpenedCopy, key: str, state: tuple[int, int],
                      tags: dict[str, str] | None) -> None:
         items = self.ctx.transfers.batch_items(batch)
+        if items and items[0].state == State.SKIPPED and items[0].error_kind == "changed":
+            self._upload_refused(copy, ChangedOnServer(copy.uri))  # changed on S3 after the check: keep both?
+            return
         if not items or items[0].state != State.DONE:
             return  # the queue shows why; the copy stays changed, so the next save offers again
         if key != copy.key:

@@ -8,7 +8,7 @@ import PySide6
 from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from s3browser import __version__
+from s3browser.core.base.version import __version__
 from s3browser.core.settings.dirs import log_dir
 from s3browser.ui import icons
 from s3browser.ui.desktop import open_log_folder

@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import S3BrowserError, describe
+from s3browser.core.s3.errors import describe
 from s3browser.core.s3.listing import list_buckets
 from s3browser.core.settings.profiles import (
     SOURCE_ADHOC,

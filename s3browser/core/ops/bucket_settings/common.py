@@ -15,8 +15,9 @@ from typing import Any, TypeVar
 
 from botocore.exceptions import ClientError
 
+from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import S3BrowserError, error_code
+from s3browser.core.s3.errors import error_code
 
 T = TypeVar("T")
 

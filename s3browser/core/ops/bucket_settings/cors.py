@@ -10,9 +10,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.ops.bucket_settings.common import counted, read_setting, rule_dicts_from_json, write_setting
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import S3BrowserError
 
 METHODS = ("GET", "PUT", "POST", "DELETE", "HEAD")
 MAX_RULES = 100

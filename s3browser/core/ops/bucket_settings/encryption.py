@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.ops.bucket_settings.common import read_setting, write_setting
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import S3BrowserError
 
 SSE_S3, SSE_KMS, SSE_KMS_DSSE, NONE = "AES256", "aws:kms", "aws:kms:dsse", ""
 ALGORITHM_LABELS = {NONE: "None", SSE_S3: "SSE-S3 (keys managed by S3)", SSE_KMS: "SSE-KMS (AWS KMS key)",

@@ -11,9 +11,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.ops.bucket_settings.common import counted, read_setting, rule_dicts_from_json, write_setting
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import S3BrowserError
 
 TRANSITION_CLASSES = ("STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE")
 _THIRTY_DAY_CLASSES = {"STANDARD_IA", "ONEZONE_IA"}  # S3 refuses a transition to these before day 30

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.ops.bucket_settings.common import SettingUnsupported, read_setting, write_setting
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import S3BrowserError
 
 MAX_POLICY_BYTES = 20 * 1024  # S3's limit on a bucket policy
 _EFFECTS = ("Allow", "Deny")

@@ -5,10 +5,10 @@ PutBucketTagging replaces the whole set; an empty set is stored by deleting the 
 
 from __future__ import annotations
 
+from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.ops.bucket_settings.common import counted, read_setting, write_setting
 from s3browser.core.ops.properties import tags_problem
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import S3BrowserError
 
 MAX_BUCKET_TAGS = 50
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.ops.bucket_settings.cors import (
     METHODS,
     CorsRule,
@@ -27,7 +28,6 @@ from s3browser.core.ops.bucket_settings.cors import (
     set_cors,
 )
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import S3BrowserError
 from s3browser.ui.context import AppContext
 from s3browser.ui.dialogs.bucket_settings.json_view import FormOrJson
 from s3browser.ui.dialogs.bucket_settings.tab import SettingsTab

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QStackedWidget, QTabBar, QVBoxLayout, QWidget
 
-from s3browser.core.s3.errors import S3BrowserError
+from s3browser.core.base.errors import S3BrowserError
 from s3browser.ui.widgets.code_editor import CodeEditor
 
 FORM, JSON = 0, 1

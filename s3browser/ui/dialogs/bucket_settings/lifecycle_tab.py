@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.ops.bucket_settings.lifecycle import (
     TRANSITION_CLASSES,
     LifecycleRule,
@@ -35,7 +36,6 @@ from s3browser.core.ops.bucket_settings.lifecycle import (
     set_lifecycle,
 )
 from s3browser.core.s3.connection import Connection
-from s3browser.core.s3.errors import S3BrowserError
 from s3browser.ui.context import AppContext
 from s3browser.ui.dialogs.bucket_settings.json_view import FormOrJson
 from s3browser.ui.dialogs.bucket_settings.tab import SettingsTab
