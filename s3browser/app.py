@@ -120,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from s3browser.core.settings.logs import setup_logging
-    from s3browser.core.settings.profiles import Profile, ProfileStore, profile_for_command_line
+    from s3browser.core.settings.profiles import Profile, ProfileStore, command_line_profile
     from s3browser.core.settings.secrets import SecretStore
     from s3browser.ui import icons
     from s3browser.ui.main_window import MainWindow
@@ -148,19 +148,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     log.info("s3browser %s starting; log at %s", __version__, log_path)
 
     store = ProfileStore(SecretStore())
-    if store.secrets.refusal:
-        log.warning("keyring refused: %s", store.secrets.refusal)
+
+    def warm_up_keyring() -> None:  # finding the backend may ask the Secret Service: not on this thread
+        store.secrets.warm_up()
+        if store.secrets.refusal:
+            log.warning("keyring refused: %s", store.secrets.refusal)
+
+    threading.Thread(target=warm_up_keyring, name="s3b-keyring", daemon=True).start()
 
     demo = None
     profile: Profile | None = None
-    secrets = None
     if args.demo:
         from s3browser.core.demo import start_demo_endpoint
 
         demo = start_demo_endpoint()  # before the window, so it opens on the demo, not the welcome
     elif args.profile or args.endpoint_url:
         try:
-            profile, secrets = profile_for_command_line(store, args.profile, args.endpoint_url)
+            profile = command_line_profile(store, args.profile, args.endpoint_url)
         except ValueError as exc:
             print(f"s3browser: {exc}", file=sys.stderr)
             return 2
@@ -184,14 +188,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     if demo is not None:
         window.connections.use_demo(demo)
     elif profile is not None:
-        window.connections.connect_profile(profile, secrets)
+        chosen = profile  # its secret (a profile of the app's) comes from the keyring on a worker
+        stored = store.get(args.profile) or store.get("aws:" + args.profile) if args.profile else None
+        window.ctx.runner.run("read the keyring", lambda: store.secrets_for(stored) if stored else None,
+                              on_result=lambda found: window.connections.connect_profile(chosen, found),
+                              on_error=window.ctx.report)
     else:
-        from PySide6.QtCore import QSettings
+        from s3browser.ui.settings import LAST_PROFILE
 
-        last = str(QSettings().value("connection/last_profile", "") or "")
+        last = LAST_PROFILE.get()
         last_profile = store.get(last) if last else None
         if last_profile is not None:
-            window.connections.connect_profile(last_profile, store.secrets_for(last_profile))
+            # Its secret comes from the keyring on a worker; the window shows meanwhile.
+            window.ctx.runner.run("read the keyring", store.secrets_for, last_profile,
+                                  on_result=lambda found: window.connections.connect_profile(last_profile, found),
+                                  on_error=window.ctx.report)
         elif store.profiles():
             QTimer.singleShot(0, window.connections.open_connect_dialog)
         # else: no profile at all, and the window shows its first-run screen

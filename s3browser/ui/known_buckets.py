@@ -9,26 +9,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QSettings
-
 from s3browser.core.base.errors import UserError
 from s3browser.core.s3.errors import describe
 from s3browser.core.s3.locations import Location
+from s3browser.ui.settings import KNOWN_BUCKETS
 
 MAX_REMEMBERED = 50  # the most recently opened, per profile
 CANNOT_LIST_BUCKETS = ("These keys may not list buckets. Type the bucket's name in the path bar (Ctrl+L), "
                        "such as s3://my-bucket/; the buckets you open are remembered here.")
 
 
-def _key(profile_name: str) -> str:
-    return "known_buckets/" + profile_name.replace("/", "_")
-
-
 def remembered_buckets(profile_name: str) -> list[str]:
-    value = QSettings().value(_key(profile_name), [])
-    if isinstance(value, str):  # QSettings hands back a one-element list as a plain string
-        return [value] if value else []
-    return [str(name) for name in value if name] if isinstance(value, list) else []
+    return KNOWN_BUCKETS(profile_name).get()
 
 
 def remember_bucket(profile_name: str, bucket: str) -> None:
@@ -37,7 +29,7 @@ def remember_bucket(profile_name: str, bucket: str) -> None:
     if names[:1] == [bucket]:
         return
     names = [bucket, *(name for name in names if name != bucket)][:MAX_REMEMBERED]
-    QSettings().setValue(_key(profile_name), names)
+    KNOWN_BUCKETS(profile_name).set(names)
 
 
 def describe_listing_failure(exc: BaseException, location: Location) -> UserError:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.locations import Location
 from s3browser.core.settings.profiles import ProfileStore
-from s3browser.ui import icons
+from s3browser.ui import icons, settings
 from s3browser.ui.actions import make_action
 from s3browser.ui.context import AppContext
 from s3browser.ui.controllers.batch_notifier import BatchNotifier
@@ -61,13 +61,6 @@ from s3browser.ui.widgets.status_message import StatusMessage
 from s3browser.ui.widgets.sync_panel import SyncPanel
 from s3browser.ui.widgets.transfer_panel import TransferPanel
 from s3browser.ui.widgets.welcome import WelcomePanel
-
-SETTINGS_GEOMETRY = "main_window/geometry"
-SETTINGS_STATE = "main_window/state"
-SETTINGS_SPLITTER = "main_window/splitter"
-SETTINGS_HEADER = "main_window/table_header"
-SETTINGS_ICONS_ONLY = "main_window/toolbar_icons_only"
-SETTINGS_THUMBNAILS = "main_window/thumbnails"
 
 
 class MainWindow(QMainWindow):
@@ -469,37 +462,34 @@ class MainWindow(QMainWindow):
             view.setStyleSheet(focus_frame)
 
     def _restore_settings(self) -> None:
-        settings = QSettings()
-        geometry = settings.value(SETTINGS_GEOMETRY)
+        geometry = settings.WINDOW_GEOMETRY.get()
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
             self.resize(1100, 680)
-        state = settings.value(SETTINGS_STATE)
+        state = settings.WINDOW_STATE.get()
         if state is not None:
             self.restoreState(state)
-        splitter = settings.value(SETTINGS_SPLITTER)
+        splitter = settings.SPLITTER.get()
         if splitter is not None:
             self.splitter.restoreState(splitter)
-        header = settings.value(SETTINGS_HEADER)
+        header = settings.TABLE_HEADER.get()
         if header is not None:
             self.table.horizontalHeader().restoreState(header)
-        self.thumbnails_action.setChecked(bool(settings.value(SETTINGS_THUMBNAILS, False, type=bool)))
-        icons_only = settings.value(SETTINGS_ICONS_ONLY, False, type=bool)
-        self.icons_only_action.setChecked(bool(icons_only))
-        self._set_toolbar_icons_only(bool(icons_only))
+        self.thumbnails_action.setChecked(settings.THUMBNAILS.get())
+        icons_only = settings.ICONS_ONLY.get()
+        self.icons_only_action.setChecked(icons_only)
+        self._set_toolbar_icons_only(icons_only)
 
     def save_settings(self) -> None:
-        settings = QSettings()
-        settings.setValue(SETTINGS_GEOMETRY, self.saveGeometry())
-        settings.setValue(SETTINGS_STATE, self.saveState())
-        settings.setValue(SETTINGS_SPLITTER, self.splitter.saveState())
-        settings.setValue(SETTINGS_HEADER, self.table.horizontalHeader().saveState())
-        settings.setValue(SETTINGS_ICONS_ONLY, self.icons_only_action.isChecked())
-        settings.setValue(SETTINGS_THUMBNAILS, self.thumbnails_action.isChecked())
-        settings.sync()
+        settings.WINDOW_GEOMETRY.set(self.saveGeometry())
+        settings.WINDOW_STATE.set(self.saveState())
+        settings.SPLITTER.set(self.splitter.saveState())
+        settings.TABLE_HEADER.set(self.table.horizontalHeader().saveState())
+        settings.ICONS_ONLY.set(self.icons_only_action.isChecked())
+        settings.THUMBNAILS.set(self.thumbnails_action.isChecked())
+        QSettings().sync()
 
-    # ---------------------------------------------------------------- lifetime
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.shown.emit()

@@ -332,7 +332,8 @@ def gui_transfer(mode: str, endpoint: str, access_key: str, secret_key: str, buc
     failed = [i.error for i in window.transfers.model.items if i.state.label != "Done"]
     # The workers' own peaks and CPU, read before they stop (RUSAGE_CHILDREN would count the
     # window's memory again: ru_maxrss survives fork and exec).
-    pids = [w.process.pid for engine in window.transfers.queue.engines.all() for w in getattr(engine, "_workers", [])]
+    pids = [w.process.pid for engine in window.transfers.queue.engines.all() for w in getattr(engine, "_workers", [])
+            if w.process is not None]
     workers_rss = [proc_peak_rss_kb(pid) for pid in pids]
     workers_cpu = sum(proc_cpu_seconds(pid) for pid in pids)
     window.shutdown()

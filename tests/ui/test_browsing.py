@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QPushButton
 
 from s3browser.core.s3.locations import Location
 from s3browser.ui.main_window import MainWindow
 from s3browser.ui.models.object_table import COL_SIZE
+from s3browser.ui.settings import LAST_PROFILE
 from tests.conftest import ACCESS_KEY, SECRET_KEY
 from tests.ui.conftest import table_names, wait_loaded
 
@@ -66,7 +67,7 @@ def test_new_user_creates_profile_in_dialog_and_connects(qtbot, window, s3_endpo
     assert table_names(window) == ["alpha", "beta"]
     assert store.get("local moto").endpoint_url == s3_endpoint
     assert SECRET_KEY in next(iter(memory_keyring.entries.values()))
-    assert QSettings().value("connection/last_profile") == "local moto"
+    assert LAST_PROFILE.get() == "local moto"
     assert window.count_label.text() == "2 buckets"
 
 
@@ -103,7 +104,10 @@ def test_edit_and_delete_profile_removes_keyring_entry(qtbot, window, store, mem
     dialog = window.connections.open_connect_dialog()
     assert dialog.profile_list.currentItem().text() == "temp"
     dialog.region_edit.setText("eu-central-1")
-    click(qtbot, dialog.save_button)
+    memory_keyring.threads.clear()  # from here on, every keyring call is the dialog's until the check below
+    with qtbot.waitSignal(dialog.saved, timeout=10000):
+        click(qtbot, dialog.save_button)
+    by_the_dialog = list(memory_keyring.threads)
     assert store.get("temp").region == "eu-central-1"
     assert store.secrets.load("temp") == Secrets("S1")  # empty secret field keeps the stored secret
 
@@ -111,8 +115,12 @@ def test_edit_and_delete_profile_removes_keyring_entry(qtbot, window, store, mem
     click(qtbot, dialog.delete_button)
     assert store.get("temp") is not None  # "No" changes nothing
     answers.answers = [True]
+    memory_keyring.threads.clear()
     click(qtbot, dialog.delete_button)
-    assert store.get("temp") is None
+    qtbot.waitUntil(lambda: store.get("temp") is None, timeout=10000)
+    by_the_dialog += memory_keyring.threads
+    assert by_the_dialog and "MainThread" not in by_the_dialog, \
+        "the dialog read, wrote and deleted the secret on workers, never on the GUI thread"
     assert memory_keyring.entries == {}
     assert dialog.profile_list.count() == 0
 
@@ -336,5 +344,5 @@ def test_dialog_says_when_the_profiles_file_is_damaged(qtbot, window, store) -> 
     assert "could not be used" in dialog.profiles_label.text()
     qtbot.keyClicks(dialog.name_edit, "another")
     click(qtbot, dialog.save_button)
-    assert "Fix or remove the file" in dialog.result_label.text()
+    qtbot.waitUntil(lambda: "Fix or remove the file" in dialog.result_label.text(), timeout=10000)
     assert store.path.read_text() == '{"profiles": ['

@@ -70,7 +70,7 @@ def test_refused_keyring_warns_and_still_connects_with_memory_secret(qtbot, s3_a
         win.show()
         s3_admin.create_bucket(Bucket="memory-only")
         dialog = win.connections.open_connect_dialog()
-        assert dialog.keyring_label.isVisible()
+        qtbot.waitUntil(dialog.keyring_label.isVisible, timeout=10000)  # the keyring is checked on a worker
         assert "no keyring service is running" in dialog.keyring_label.text()
         assert "gnome-keyring" in dialog.keyring_label.text()
         qtbot.keyClicks(dialog.name_edit, "mem")
@@ -78,7 +78,8 @@ def test_refused_keyring_warns_and_still_connects_with_memory_secret(qtbot, s3_a
         qtbot.keyClicks(dialog.access_key_edit, ACCESS_KEY)
         qtbot.keyClicks(dialog.secret_edit, SECRET_KEY)
         dialog.path_style_check.setChecked(True)
-        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        with qtbot.waitSignal(dialog.saved, timeout=10000):
+            qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
         assert "memory for this session only" in dialog.result_label.text()
         with qtbot.waitSignal(win.connections.connected, timeout=10000):
             qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from s3browser.core.s3.locations import Location
+from s3browser.ui.settings import LAST_PROFILE
 from tests.ui.conftest import table_names, wait_loaded
 from tests.ui.test_drag_out import select_names
 
@@ -29,12 +30,12 @@ def test_demo_is_listed_while_running_and_can_be_chosen_again(qtbot, window, dem
     from s3browser.core.settings.secrets import Secrets
     from tests.conftest import SECRET_KEY, _profile
 
-    QSettings().setValue("connection/last_profile", "earlier")
+    LAST_PROFILE.set("earlier")
     with qtbot.waitSignal(window.connections.connected, timeout=10000):
         window.connections.connect_profile(demo.profile(), demo.secrets())
     wait_loaded(qtbot, window)
     assert "demo-photos" in table_names(window)
-    assert QSettings().value("connection/last_profile") == "earlier", "the next start does not open the demo"
+    assert LAST_PROFILE.get() == "earlier", "the next start does not open the demo"
 
     # Switch to another endpoint, then come back to the demo through the dialog.
     store.save(_profile(s3_endpoint), Secrets(SECRET_KEY))

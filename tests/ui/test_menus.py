@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QToolButton, QWidgetAction
 
 from s3browser.core.s3.locations import Location
 from s3browser.ui.controllers.enablement import BrowseState, enabled_actions
+from s3browser.ui.settings import ICONS_ONLY
 from tests.ui.conftest import table_names, wait_loaded
 from tests.ui.test_drag_out import select_names
 
@@ -68,7 +69,7 @@ def test_toolbar_shows_text_under_icons_unless_icons_only_is_chosen(qtbot, store
     window.icons_only_action.trigger()
     assert window.toolbar.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonIconOnly
     window.save_settings()
-    assert QSettings().value("main_window/toolbar_icons_only", type=bool) is True
+    assert ICONS_ONLY.get() is True
     from s3browser.ui.main_window import MainWindow
 
     again = MainWindow(store)
@@ -94,7 +95,7 @@ def test_about_lists_versions_keyring_and_log_folder(qtbot, window) -> None:
     assert values["s3browser"] == __version__
     assert values["Qt"].startswith(qVersion())
     assert values["boto3"] == boto3.__version__
-    assert values["Keyring"] == window.ctx.store.secrets.backend_name
+    qtbot.waitUntil(lambda: dialog.values["Keyring"].text() == window.ctx.store.secrets.backend_name, timeout=5000)
     assert values["Log folder"] == str(log_dir())
     assert dialog.open_logs_button.text() == "Open log folder"
     dialog.close()

@@ -149,3 +149,26 @@ def test_transfer_queue_model_passes_modeltester(qtmodeltester, qtbot, tmp_path)
     assert [model.index(r, 0).data() for r in range(model.rowCount())] == ["1.bin", "2.bin", "3.bin"]
     assert [i.row for i in model.items] == [0, 1, 2]
     queue.shutdown()
+
+
+def test_sync_pairs_model_passes_modeltester(qtmodeltester, qtbot) -> None:
+    import time
+
+    from s3browser.core.sync.pairs import LastRun, SyncPair
+    from s3browser.core.sync.plan import Mode
+    from s3browser.ui.models.sync_pairs import COL_LAST_RUN, COL_MODE, SyncPairsModel
+
+    model = SyncPairsModel()
+    photos = SyncPair(name="Photos", profile="p", local="/home/u/Photos", bucket="b", prefix="photos/",
+                      mode=Mode.TWO_WAY, last_run=LastRun(time.time(), 3, 0, 0, "3 done"))
+    docs = SyncPair(name="docs", profile="p", local="/home/u/docs", bucket="b", prefix="", mode=Mode.UPLOAD)
+    model.set_pairs([photos])
+    qtmodeltester.check(model, force_py=True)  # checks now, then watches every change below
+    model.set_pairs([photos, docs])
+    assert [model.index(r, 0).data() for r in range(2)] == ["docs", "Photos"], "sorted by name, any case"
+    assert model.index(0, COL_LAST_RUN).data() == "Never"
+    assert model.index(1, COL_LAST_RUN).data().endswith(": 3 done")
+    assert model.index(1, COL_MODE).data() == Mode.TWO_WAY.label
+    assert model.row_of(docs.id) == 0 and model.row_of("missing") == -1
+    model.set_pairs([])
+    assert model.rowCount() == 0

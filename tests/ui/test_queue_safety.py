@@ -177,7 +177,7 @@ def test_switching_connections_stops_the_idle_workers(qtbot, window, s3_endpoint
         with qtbot.waitSignal(window.connections.connected, timeout=10000):
             window.connections.connect_profile(_profile(s3_endpoint), Secrets(SECRET_KEY), remember=False)
         engine = window.transfers.queue.engine
-        qtbot.waitUntil(lambda e=engine: any(w.alive for w in e._workers), timeout=20000)  # started on connect
+        qtbot.waitUntil(lambda e=engine: any(w.ready.is_set() for w in e._workers), timeout=20000)  # on connect
         engines.append(engine)
     assert window.transfers.queue.engines.all() == [engines[-1]]
     for old in engines[:-1]:
@@ -308,3 +308,35 @@ def test_a_queue_saved_by_the_previous_release_still_loads(qtbot, store, s3_endp
         win.shutdown()
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT COUNT(*) FROM transfers").fetchone()[0] == 0, "finished rows are gone"
+
+
+def test_worker_processes_are_started_off_the_gui_thread(qtbot, window, s3_endpoint, s3_admin, tmp_path,
+                                                         monkeypatch) -> None:
+    """Starting an interpreter takes tens of milliseconds: never on the GUI thread, neither the first
+    worker (started on connecting) nor one started for a transfer."""
+    import subprocess
+    import threading
+
+    from s3browser.core.settings.secrets import Secrets
+    from s3browser.core.transfers import process_engine
+    from tests.conftest import SECRET_KEY, _profile
+
+    starters: list[str] = []
+    real_popen = subprocess.Popen
+
+    def recording_popen(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        starters.append(threading.current_thread().name)
+        return real_popen(*args, **kwargs)
+
+    monkeypatch.setattr(process_engine.subprocess, "Popen", recording_popen)
+    s3_admin.create_bucket(Bucket="off-gui")
+    with qtbot.waitSignal(window.connections.connected, timeout=10000):
+        window.connections.connect_profile(_profile(s3_endpoint), Secrets(SECRET_KEY), remember=False)
+    source = tmp_path / "one.txt"
+    source.write_text("one")
+    window.transfer_actions.upload_paths([source], Location("off-gui", ""),
+                                         UploadOptions(overwrite=Overwrite.OVERWRITE))
+    qtbot.waitUntil(lambda: bool(window.transfers.model.items) and window.transfers.model.items[0].state.finished,
+                    timeout=20000)
+    assert window.transfers.model.items[0].state == State.DONE
+    assert starters and threading.main_thread().name not in starters, starters

@@ -229,6 +229,20 @@ class ProfileStore:
             return self.secrets.is_secure
         return self.secrets.save(profile.name, secrets)
 
+    def typed_or_stored(self, current: Profile | None, secret: str, token: str) -> Secrets | None:
+        """The secret a form means: what was typed, or (fields left empty) the one stored for
+        ``current``, with a typed session token put on it.  Reads the keyring: call it from a worker."""
+        if current is not None and current.read_only:
+            return self.secrets_for(current)
+        if secret:
+            return Secrets(secret, token)
+        if current is None:
+            return None
+        stored = self.secrets.load(current.name)
+        if stored is not None and token:
+            return replace(stored, session_token=token)
+        return stored
+
     def delete(self, name: str) -> None:
         """Remove an app profile and its keyring entry."""
         profiles = self._read_app_profiles()
@@ -238,6 +252,14 @@ class ProfileStore:
 
 def profile_for_command_line(store: ProfileStore, name: str | None,
                              endpoint_url: str | None) -> tuple[Profile, Secrets | None]:
+    """The profile ``--profile NAME`` and ``--endpoint-url URL`` ask for, with its secret (``sync``'s:
+    reads the keyring; the window reads it on a worker, see :func:`command_line_profile`)."""
+    profile = command_line_profile(store, name, endpoint_url)
+    stored = store.get(name) or store.get("aws:" + name) if name else None
+    return profile, store.secrets_for(stored) if stored is not None else None
+
+
+def command_line_profile(store: ProfileStore, name: str | None, endpoint_url: str | None) -> Profile:
     """The profile ``--profile NAME`` and ``--endpoint-url URL`` ask for (the window's and ``sync``'s).
 
     With a profile, the URL only replaces its endpoint (an AWS-config profile keeps its
@@ -250,9 +272,8 @@ def profile_for_command_line(store: ProfileStore, name: str | None,
             raise ValueError(f"--endpoint-url: {problem}")  # never echoed: it may hold credentials
     if not name:
         url = endpoint_url or ""
-        return Profile(name=url or "default", endpoint_url=url, source=SOURCE_ADHOC), None
+        return Profile(name=url or "default", endpoint_url=url, source=SOURCE_ADHOC)
     profile = store.get(name) or store.get("aws:" + name)
     if profile is None:
         raise ValueError(f"no profile named {name!r}")
-    secrets = store.secrets_for(profile)
-    return (replace(profile, endpoint_url=endpoint_url) if endpoint_url else profile), secrets
+    return replace(profile, endpoint_url=endpoint_url) if endpoint_url else profile

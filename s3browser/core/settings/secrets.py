@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 from dataclasses import dataclass
 
 import keyring
@@ -86,18 +87,56 @@ def choose_backend(backend: KeyringBackend | None = None) -> tuple[KeyringBacken
 
 
 class SecretStore:
-    """Per-profile secrets in a secure keyring backend, with a memory-only fallback."""
+    """Per-profile secrets in a secure keyring backend, with a memory-only fallback.
+
+    The backend is chosen on first use, not when the store is made: finding it may ask the
+    desktop's Secret Service over D-Bus, which a window must never wait for on its GUI thread.
+    The app warms it up on a thread at start (:meth:`warm_up`); :meth:`peek` answers without waiting.
+    """
 
     def __init__(self, backend: KeyringBackend | None = None) -> None:
-        self._backend, self.refusal = choose_backend(backend)
+        self._requested = backend
+        self._chosen = False
+        self._choose_lock = threading.Lock()
+        self._backend: KeyringBackend | None = None
+        self._refusal: str | None = None
         self._memory: dict[str, Secrets] = {}
+
+    def warm_up(self) -> None:
+        """Choose the backend now (from a worker thread: it may talk to the Secret Service)."""
+        if self._chosen:
+            return
+        with self._choose_lock:
+            if not self._chosen:
+                self._backend, self._refusal = choose_backend(self._requested)
+                self._chosen = True
+
+    def peek(self) -> tuple[bool, str | None, str]:
+        """(whether the backend is chosen yet, the refusal, the backend's name), never waiting."""
+        if not self._chosen:
+            return False, None, "not checked yet"
+        return True, self._refusal, self._name()
+
+    @property
+    def refusal(self) -> str | None:
+        self.warm_up()
+        return self._refusal
+
+    @refusal.setter
+    def refusal(self, value: str | None) -> None:
+        self._refusal = value
 
     @property
     def is_secure(self) -> bool:
+        self.warm_up()
         return self._backend is not None
 
     @property
     def backend_name(self) -> str:
+        self.warm_up()
+        return self._name()
+
+    def _name(self) -> str:
         return type(self._backend).__name__ if self._backend else "memory only"
 
     def save(self, profile_name: str, secrets: Secrets) -> bool:
@@ -105,6 +144,7 @@ class SecretStore:
         register_secret(secrets.secret_access_key)
         register_secret(secrets.session_token)
         self._memory[profile_name] = secrets
+        self.warm_up()
         if self._backend is None:
             return False
         try:
@@ -118,6 +158,7 @@ class SecretStore:
     def load(self, profile_name: str) -> Secrets | None:
         if profile_name in self._memory:
             return self._memory[profile_name]
+        self.warm_up()
         if self._backend is None:
             return None
         try:
@@ -135,6 +176,7 @@ class SecretStore:
 
     def delete(self, profile_name: str) -> None:
         self._memory.pop(profile_name, None)
+        self.warm_up()
         if self._backend is None:
             return
         try:

@@ -89,28 +89,43 @@ class RemoteHandle:
 
 
 class _WorkerProcess:
+    """One worker: its process is started on a thread of its own (starting an interpreter takes tens of
+    milliseconds, and the caller may be a GUI thread); messages sent meanwhile wait in the socket."""
+
     def __init__(self, spec: WorkerSpec) -> None:
         parent_end, child_end = socket.socketpair()
-        # The worker's own output goes to a file beside the log (crash tracebacks end up there): it
-        # must not hold the window's stdout/stderr open after the window has quit.
-        folder = log_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        with open(folder / WORKER_OUTPUT_FILE, "ab") as output:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "s3browser.core.transfers.worker", str(child_end.fileno())],
-                pass_fds=[child_end.fileno()], stdin=subprocess.DEVNULL, stdout=output, stderr=output,
-                env=worker_environment())
-        child_end.close()
+        self.process: subprocess.Popen | None = None
         self.pipe = Pipe(parent_end.detach())
         self._send_lock = threading.Lock()
         self._lock = threading.Lock()
         self.handles: dict[int, RemoteHandle] = {}
         self.alive = True
         self.ready = threading.Event()  # its interpreter has loaded and its connection is open
+        self.started = threading.Event()  # the process exists (or could not be started)
         self.stopped = threading.Event()
         self.send(("open", spec))
+        threading.Thread(target=self._start, args=(child_end,), name="s3b-start-worker", daemon=True).start()
         self._reader = threading.Thread(target=self._read, name="s3b-worker-reader", daemon=True)
         self._reader.start()
+
+    def _start(self, child_end: socket.socket) -> None:
+        try:
+            # The worker's own output goes to a file beside the log (crash tracebacks end up there): it
+            # must not hold the window's stdout/stderr open after the window has quit.
+            folder = log_dir()
+            folder.mkdir(parents=True, exist_ok=True)
+            with open(folder / WORKER_OUTPUT_FILE, "ab") as output:
+                self.process = subprocess.Popen(
+                    [sys.executable, "-m", "s3browser.core.transfers.worker", str(child_end.fileno())],
+                    pass_fds=[child_end.fileno()], stdin=subprocess.DEVNULL, stdout=output, stderr=output,
+                    env=worker_environment())
+        except OSError as exc:
+            log.warning("could not start a transfer worker: %s", exc)
+            self.alive = False
+            self.pipe.close()  # the reader ends, and fails what was sent to this worker
+        finally:
+            child_end.close()
+            self.started.set()
 
     @property
     def load(self) -> int:
@@ -167,9 +182,12 @@ class _WorkerProcess:
             orphans = list(self.handles.values())
             self.handles.clear()
         for handle in orphans:
+            process = self.process
+            detail = (f"transfer worker {process.pid} exited with code {process.poll()}" if process is not None
+                      else "the transfer worker could not be started")
             error = CancelledError() if handle.cancelled else S3BrowserError(
                 "The transfer process stopped before this transfer finished; retry it.", kind="worker",
-                detail=f"transfer worker {self.process.pid} exited with code {self.process.poll()}")
+                detail=detail)
             self._finish(handle, error)
 
     @staticmethod
@@ -188,13 +206,16 @@ class _WorkerProcess:
         Killing loses nothing that matters: multipart uploads are in the journal and their
         completed parts stay on the server, and downloads only ever wrote temporary files.
         """
+        self.started.wait(max(0.0, deadline - time.monotonic()))
         self.stopped.wait(max(0.0, deadline - time.monotonic()))
-        try:
-            self.process.wait(max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            log.warning("transfer worker %d did not stop in time; killing it", self.process.pid)
-            self.process.kill()
-            self.process.wait()
+        process = self.process
+        if process is not None:
+            try:
+                process.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                log.warning("transfer worker %d did not stop in time; killing it", process.pid)
+                process.kill()
+                process.wait()
         self.pipe.close()
 
 

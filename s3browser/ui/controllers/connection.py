@@ -11,7 +11,7 @@ import logging
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from s3browser.core.s3.connection import Connection
 from s3browser.core.settings.profiles import SOURCE_ADHOC, SOURCE_DEMO, Profile
@@ -20,6 +20,7 @@ from s3browser.ui.actions import make_action
 from s3browser.ui.context import AppContext
 from s3browser.ui.dialogs.connect_dialog import ConnectDialog
 from s3browser.ui.gc_pause import freeze_first_connection
+from s3browser.ui.settings import LAST_PROFILE
 from s3browser.ui.tasks import Task
 
 if TYPE_CHECKING:
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SETTINGS_LAST_PROFILE = "connection/last_profile"
 
 
 class ConnectionController(QObject):
@@ -48,7 +48,7 @@ class ConnectionController(QObject):
 
     def open_connect_dialog(self) -> ConnectDialog:
         """Open the profile manager without blocking; returns it (tests drive it)."""
-        last = str(QSettings().value(SETTINGS_LAST_PROFILE, "") or "")
+        last = LAST_PROFILE.get()
         dialog = ConnectDialog(self.ctx, selected=last)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.connect_requested.connect(self.connect_profile)
@@ -112,7 +112,7 @@ class ConnectionController(QObject):
         profile = connection.profile
         log.info("connected to %s (%s)", profile.display_name, profile.describe_endpoint())
         if remember:
-            QSettings().setValue(SETTINGS_LAST_PROFILE, profile.name)
+            LAST_PROFILE.set(profile.name)
         old = self.ctx.set_connection(connection)
         self.ctx.show_message(f"Connected to {profile.display_name}.")
         if old is not None:

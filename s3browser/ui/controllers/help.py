@@ -36,7 +36,12 @@ class HelpActions(QObject):
         return dialog
 
     def show_about(self) -> AboutDialog:
-        dialog = AboutDialog(self.ctx.store.secrets.backend_name, self.ctx.dialog_parent)
+        secrets = self.ctx.store.secrets
+        known, _refusal, name = secrets.peek()  # never waits for the keyring
+        dialog = AboutDialog(name, self.ctx.dialog_parent)
+        if not known:  # found on a worker, then shown
+            self.ctx.runner.run("check the keyring", secrets.warm_up, owner=dialog,
+                                on_result=lambda _none: dialog.values["Keyring"].setText(secrets.peek()[2]))
         self._show(dialog)
         return dialog
 

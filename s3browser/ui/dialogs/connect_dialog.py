@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
 from s3browser.core.s3.listing import list_buckets
@@ -69,6 +68,7 @@ class ConnectDialog(RememberingDialog):
     """The profile manager. ``connect_requested(profile, secrets)`` when the user picks one."""
 
     connect_requested = Signal(object, object)
+    saved = Signal(str)  # the profile name, once saved (the keyring is written on a worker)
 
     def __init__(self, ctx: AppContext, selected: str = "") -> None:
         super().__init__("connect_dialog", ctx.dialog_parent)
@@ -129,11 +129,15 @@ class ConnectDialog(RememberingDialog):
         self.note_label = QLabel()
         self.note_label.setObjectName("noteLabel")
         self.note_label.setWordWrap(True)
-        self.keyring_label = QLabel(self._store.secrets.refusal or "")
+        known, refusal, _name = self._store.secrets.peek()  # never waits for the keyring
+        self.keyring_label = QLabel(refusal or "")
         self.keyring_label.setObjectName("keyringWarning")
         self.keyring_label.setWordWrap(True)
         self.keyring_label.setStyleSheet(color_style("warning"))
-        self.keyring_label.setVisible(bool(self._store.secrets.refusal))
+        self.keyring_label.setVisible(bool(refusal))
+        if not known:  # not checked yet: on a worker, then say so here if it refuses
+            self._runner.run("check the keyring", self._store.secrets.warm_up, owner=self,
+                             on_result=lambda _none: self._show_keyring_refusal())
         self.profiles_label = QLabel()  # the saved profiles could not be read: say so, never overwrite them
         self.profiles_label.setObjectName("profilesWarning")
         self.profiles_label.setWordWrap(True)
@@ -243,46 +247,67 @@ class ConnectDialog(RememberingDialog):
                        path_style=self.path_style_check.isChecked(), verify_tls=self.verify_tls_check.isChecked(),
                        soft_delete=self.soft_delete_check.isChecked())
 
-    def form_secrets(self) -> Secrets | None:
-        """Typed secrets, or the stored ones when the fields were left empty."""
-        if self._current is not None and self._current.read_only:
-            return self._store.secrets_for(self._current)
-        secret, token = self.secret_edit.text(), self.token_edit.text()
-        if secret:
-            return Secrets(secret, token)
-        if self._current is not None:
-            stored = self._store.secrets.load(self._current.name)
-            if stored is not None and token:
-                return replace(stored, session_token=token)
-            return stored
-        return None
+    def _show_keyring_refusal(self) -> None:
+        _known, refusal, _name = self._store.secrets.peek()
+        self.keyring_label.setText(refusal or "")
+        self.keyring_label.setVisible(bool(refusal))
+
+    def _typed(self) -> tuple[Profile | None, str, str]:
+        """What the secret fields hold (read here, on the GUI thread; the keyring is read on a worker)."""
+        return self._current, self.secret_edit.text(), self.token_edit.text()
+
+    def _keyring_task(self, name: str, fn, *args, on_result, on_error=None) -> Task:  # noqa: ANN001
+        """Keyring work (a Secret Service may take seconds, or prompt) on a worker, never this thread."""
+        return self._runner.run(name, fn, *args, on_result=on_result, owner=self,
+                                on_error=on_error or (lambda exc: self._show_result(describe(exc).message, ok=False)))
 
     def _show_result(self, text: str, ok: bool) -> None:
         self.result_label.setStyleSheet(color_style("success" if ok else "error"))
         self.result_label.setText(text)
 
-    def _on_save(self) -> bool:
+    def _on_save(self, then_connect: bool = False) -> bool:
+        """Save the form's profile; its secret goes to the keyring on a worker.  False when the form
+        is refused at once (nothing saved)."""
         profile = self.form_profile()
         problem = validate_profile(profile)
         if problem:
             self._show_result(problem, ok=False)
             return False
         old_name = self._current.name if self._current is not None and not self._current.read_only else None
-        secrets = self.form_secrets()
-        try:
-            persisted = self._store.save(profile, secrets, old_name=old_name)
-        except (OSError, S3BrowserError) as exc:
+        current, secret, token = self._typed()
+        self.save_button.setEnabled(False)
+        self.connect_button.setEnabled(False)
+        self._show_result("Saving…", ok=True)
+
+        def save() -> tuple[bool, bool]:  # on a worker: the keyring may be slow, or ask to unlock
+            secrets = self._store.typed_or_stored(current, secret, token)
+            return secrets is not None, self._store.save(profile, secrets, old_name=old_name)
+
+        def saved(answer: tuple[bool, bool]) -> None:
+            has_secret, persisted = answer
+            self._buttons_after_save()
+            log.info("saved profile %s", profile.name)
+            self._reload(profile.name)
+            if has_secret and not persisted:
+                self._show_keyring_refusal()
+                self._show_result("Saved; the secret is kept in memory for this session only.", ok=False)
+            else:
+                self._show_result(f"Saved “{profile.name}”.", ok=True)
+            self.saved.emit(profile.name)
+            if then_connect:
+                self._connect_current()
+
+        def failed(exc: BaseException) -> None:
+            self._buttons_after_save()
             self._show_result(describe(exc).message, ok=False)
-            return False
-        log.info("saved profile %s", profile.name)
-        self._reload(profile.name)
-        if secrets is not None and not persisted:
-            self.keyring_label.setText(self._store.secrets.refusal or "")
-            self.keyring_label.setVisible(True)
-            self._show_result("Saved; the secret is kept in memory for this session only.", ok=False)
-        else:
-            self._show_result(f"Saved “{profile.name}”.", ok=True)
+
+        self._keyring_task("save profile", save, on_result=saved, on_error=failed)
         return True
+
+    def _buttons_after_save(self) -> None:
+        read_only = self._current is not None and self._current.read_only
+        self.save_button.setEnabled(not read_only)
+        self.connect_button.setEnabled(True)
 
     def _on_delete(self) -> None:
         if self._current is None or self._current.read_only:
@@ -291,9 +316,12 @@ class ConnectDialog(RememberingDialog):
         if not interaction.confirm(self, "Delete profile",
                                    f"Delete the profile “{name}” and its stored secret?"):
             return
-        self._store.delete(name)
-        log.info("deleted profile %s", name)
-        self._reload()
+
+        def deleted(_result: object) -> None:
+            log.info("deleted profile %s", name)
+            self._reload()
+
+        self._keyring_task("delete profile", self._store.delete, name, on_result=deleted)
 
     def _on_test(self) -> None:
         profile = self.form_profile()
@@ -307,8 +335,9 @@ class ConnectDialog(RememberingDialog):
             self._test_task.cancel()
         self._show_result("Testing…", ok=True)
         self.test_button.setEnabled(False)
+        current, secret, token = self._typed()
         self._test_task = self._runner.run(
-            "test connection", check_connection, profile, self.form_secrets(),
+            "test connection", lambda: check_connection(profile, self._store.typed_or_stored(current, secret, token)),
             on_result=lambda count: self._show_result(
                 f"Connected to {profile.describe_endpoint()}: {count_of(count, 'bucket')} visible.",
                 ok=True),
@@ -317,13 +346,21 @@ class ConnectDialog(RememberingDialog):
 
     def _on_connect(self) -> None:
         if self._current is None or not self._current.read_only:
-            if not self._on_save():
-                return
+            self._on_save(then_connect=True)
+            return
+        self._connect_current()
+
+    def _connect_current(self) -> None:
+        """Read the profile's secret on a worker, then hand both to the window and close."""
         profile = self._current
         if profile is None:
             return
-        self.connect_requested.emit(profile, self._store.secrets_for(profile))
-        self.accept()
+
+        def connect(secrets: Secrets | None) -> None:
+            self.connect_requested.emit(profile, secrets)
+            self.accept()
+
+        self._keyring_task("read the keyring", self._store.secrets_for, profile, on_result=connect)
 
     def done(self, result: int) -> None:
         if self._test_task is not None:

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog, QWidget
+
+from s3browser.ui.settings import DIALOG_GEOMETRY
 
 
 class RememberingDialog(QDialog):
     def __init__(self, settings_key: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._settings_key = settings_key
+        self._geometry = DIALOG_GEOMETRY(settings_key)
 
     def showEvent(self, event) -> None:  # noqa: ANN001 - Qt override
-        geometry = QSettings().value(f"{self._settings_key}/geometry")
+        geometry = self._geometry.get()
         if geometry is not None:
             self.restoreGeometry(geometry)
         super().showEvent(event)
 
     def done(self, result: int) -> None:
-        QSettings().setValue(f"{self._settings_key}/geometry", self.saveGeometry())
+        self._geometry.set(self.saveGeometry())
         super().done(result)
