@@ -122,8 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from s3browser.core.settings.logs import setup_logging
     from s3browser.core.settings.profiles import Profile, ProfileStore, command_line_profile
     from s3browser.core.settings.secrets import SecretStore
-    from s3browser.ui import icons
     from s3browser.ui.main_window import MainWindow
+    from s3browser.ui.shell import icons
 
     log_path = setup_logging()
     QCoreApplication.setOrganizationName("s3browser")
@@ -141,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         app.quit()
 
     _install_signal_handlers(app, quit_requested_by_system)
-    from s3browser.ui.crash import CrashReporter
+    from s3browser.ui.shell.crash import CrashReporter
 
     reporter = CrashReporter(log_path, app)
     reporter.install()
@@ -181,7 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.shown.connect(lambda: QTimer.singleShot(0, app.quit))
     window.show()
     freeze_startup_objects()
-    from s3browser.ui.drag_out import clean_old_staging
+    from s3browser.ui.browsing.drag_out import clean_old_staging
 
     threading.Thread(target=clean_old_staging, name="s3b-clean-staging", daemon=True).start()
 
@@ -194,7 +194,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                               on_result=lambda found: window.connections.connect_profile(chosen, found),
                               on_error=window.ctx.report)
     else:
-        from s3browser.ui.settings import LAST_PROFILE
+        from s3browser.ui.shell.settings import LAST_PROFILE
 
         last = LAST_PROFILE.get()
         last_profile = store.get(last) if last else None

@@ -20,9 +20,9 @@ from s3browser.core.s3.locations import Location
 from s3browser.core.settings.profiles import ProfileStore
 from s3browser.core.settings.secrets import SecretStore
 from s3browser.core.transfers.options import Overwrite, UploadOptions
-from s3browser.ui import icons
-from s3browser.ui.colors import sample_dark_palette
 from s3browser.ui.main_window import MainWindow
+from s3browser.ui.shell import icons
+from s3browser.ui.shell.colors import sample_dark_palette
 
 
 def screenshot_app(dark: bool, name: str = "s3browser-screenshot") -> QApplication:

@@ -25,42 +25,42 @@ from PySide6.QtWidgets import (
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.locations import Location
 from s3browser.core.settings.profiles import ProfileStore
-from s3browser.ui import icons, settings
-from s3browser.ui.actions import make_action
-from s3browser.ui.context import AppContext
-from s3browser.ui.controllers.batch_notifier import BatchNotifier
-from s3browser.ui.controllers.bucket_settings import BucketSettingsController
-from s3browser.ui.controllers.connection import ConnectionController
-from s3browser.ui.controllers.context_menus import ContextMenus
-from s3browser.ui.controllers.drag_out import DragOutController
-from s3browser.ui.controllers.enablement import ActionEnabler
-from s3browser.ui.controllers.help import HelpActions
-from s3browser.ui.controllers.inspect_actions import InspectActions
-from s3browser.ui.controllers.listing import ListingController
-from s3browser.ui.controllers.navigation import NavigationController
-from s3browser.ui.controllers.object_actions import ObjectActions
-from s3browser.ui.controllers.open_edit import OpenEditController
-from s3browser.ui.controllers.preview import PreviewController
-from s3browser.ui.controllers.search import SearchController
-from s3browser.ui.controllers.sync import SyncController
-from s3browser.ui.controllers.transfer_actions import TransferActions
-from s3browser.ui.controllers.tree_follow import TreeFollower
-from s3browser.ui.controllers.versions import VersionsController
-from s3browser.ui.menu_bar import fill_menu_bar
-from s3browser.ui.models.bucket_tree import BucketTreeModel
-from s3browser.ui.models.object_table import COL_MODIFIED, COL_NAME, COL_SIZE, ObjectTableModel
-from s3browser.ui.models.versions import VersionsModel
-from s3browser.ui.tasks import TaskRunner
-from s3browser.ui.thumbnails import ThumbnailProvider
-from s3browser.ui.widgets.drop_views import BucketTreeView, ObjectTableView
-from s3browser.ui.widgets.local_files import LocalFilesPanel
-from s3browser.ui.widgets.message_banner import MessageBanner
-from s3browser.ui.widgets.path_bar import PathBar
-from s3browser.ui.widgets.preview_pane import PreviewPane
-from s3browser.ui.widgets.status_message import StatusMessage
-from s3browser.ui.widgets.sync_panel import SyncPanel
-from s3browser.ui.widgets.transfer_panel import TransferPanel
-from s3browser.ui.widgets.welcome import WelcomePanel
+from s3browser.ui.browsing.bucket_tree import BucketTreeModel
+from s3browser.ui.browsing.drag_out_controller import DragOutController
+from s3browser.ui.browsing.drop_views import BucketTreeView, ObjectTableView
+from s3browser.ui.browsing.listing import ListingController
+from s3browser.ui.browsing.local_files import LocalFilesPanel
+from s3browser.ui.browsing.navigation import NavigationController
+from s3browser.ui.browsing.object_actions import ObjectActions
+from s3browser.ui.browsing.object_table import COL_MODIFIED, COL_NAME, COL_SIZE, ObjectTableModel
+from s3browser.ui.browsing.path_bar import PathBar
+from s3browser.ui.browsing.search import SearchController
+from s3browser.ui.browsing.thumbnails import ThumbnailProvider
+from s3browser.ui.browsing.tree_follow import TreeFollower
+from s3browser.ui.bucket_settings.controller import BucketSettingsController
+from s3browser.ui.connections.controller import ConnectionController
+from s3browser.ui.connections.welcome import WelcomePanel
+from s3browser.ui.inspect.actions import InspectActions
+from s3browser.ui.inspect.open_edit import OpenEditController
+from s3browser.ui.inspect.preview import PreviewController
+from s3browser.ui.inspect.preview_pane import PreviewPane
+from s3browser.ui.inspect.versions_controller import VersionsController
+from s3browser.ui.inspect.versions_model import VersionsModel
+from s3browser.ui.shell import icons, settings
+from s3browser.ui.shell.actions import make_action
+from s3browser.ui.shell.batch_notifier import BatchNotifier
+from s3browser.ui.shell.context import AppContext
+from s3browser.ui.shell.help import HelpActions
+from s3browser.ui.shell.menu_bar import fill_menu_bar
+from s3browser.ui.shell.message_banner import MessageBanner
+from s3browser.ui.shell.status_message import StatusMessage
+from s3browser.ui.shell.tasks import TaskRunner
+from s3browser.ui.sync.controller import SyncController
+from s3browser.ui.sync.panel import SyncPanel
+from s3browser.ui.transfers.actions import TransferActions
+from s3browser.ui.transfers.panel import TransferPanel
+from s3browser.ui.wiring.context_menus import ContextMenus
+from s3browser.ui.wiring.enablement import ActionEnabler
 
 
 class MainWindow(QMainWindow):

@@ -186,7 +186,7 @@ def _interaction_stalls(app, window, heartbeat: Heartbeat) -> dict[str, float]:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    from s3browser.ui.models.object_table import COL_MODIFIED, COL_NAME, COL_SIZE
+    from s3browser.ui.browsing.object_table import COL_MODIFIED, COL_NAME, COL_SIZE
 
     results: dict[str, float] = {}
     bar = window.table.verticalScrollBar()
@@ -270,7 +270,7 @@ def synthetic_pages(count: int, page_size: int = 1000) -> Callable[..., Iterator
 def synthetic(count: int) -> dict[str, Any]:
     """B4/B5: the real model and view fed ``count`` synthetic rows through the task runner."""
     from s3browser.core.s3.locations import Location
-    from s3browser.ui.models import object_table
+    from s3browser.ui.browsing import object_table
 
     app, window = _app_and_window()
     window.table_model.set_connection(object())  # any non-None connection: pages come from the fake source

@@ -91,7 +91,7 @@ def profile_filter(count: str) -> None:
     from PySide6.QtTest import QTest
 
     from s3browser.core.s3.locations import Location
-    from s3browser.ui.models import object_table
+    from s3browser.ui.browsing import object_table
     from tests.benchmarks.probes import _app_and_window, _wait, synthetic_pages
 
     app, window = _app_and_window()

@@ -36,7 +36,7 @@ from s3browser.core.ops.bucket_settings import (
 from s3browser.core.ops.bucket_settings.policy import account_read_template
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
-from s3browser.ui.dialogs.bucket_settings.tab import UNSUPPORTED
+from s3browser.ui.bucket_settings.tab import UNSUPPORTED
 from tests.integration.conftest import server_profile
 from tests.ui.conftest import answers, wait_loaded  # noqa: F401 - scripted questions, never a real box
 

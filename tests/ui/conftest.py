@@ -6,8 +6,8 @@ import pytest
 
 from s3browser.core.settings.profiles import ProfileStore
 from s3browser.core.settings.secrets import SecretStore
-from s3browser.ui import interaction
 from s3browser.ui.main_window import MainWindow
+from s3browser.ui.shell import interaction
 from tests.conftest import ACCESS_KEY, FAST_FAILING, SECRET_KEY, _profile
 
 
@@ -59,7 +59,7 @@ def runner(qtbot):
     """A task runner that is drained and destroyed at the end of the test, not at interpreter exit."""
     import shiboken6
 
-    from s3browser.ui.tasks import TaskRunner
+    from s3browser.ui.shell.tasks import TaskRunner
 
     task_runner = TaskRunner()
     yield task_runner
@@ -77,7 +77,7 @@ def store(memory_keyring) -> ProfileStore:
 @pytest.fixture
 def context(runner, store):
     """An application context with no window: what controllers and dialogs are handed."""
-    from s3browser.ui.context import AppContext
+    from s3browser.ui.shell.context import AppContext
 
     ctx = AppContext(store, runner)
     yield ctx

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelectionModel
 
 from s3browser.core.s3.locations import Location
-from s3browser.ui.models.listing_cache import ListingCache
+from s3browser.ui.browsing.listing_cache import ListingCache
 from tests.ui.conftest import table_names, wait_loaded
 
 

@@ -7,9 +7,9 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QPushButton
 
 from s3browser.core.s3.locations import Location
+from s3browser.ui.browsing.object_table import COL_SIZE
 from s3browser.ui.main_window import MainWindow
-from s3browser.ui.models.object_table import COL_SIZE
-from s3browser.ui.settings import LAST_PROFILE
+from s3browser.ui.shell.settings import LAST_PROFILE
 from tests.conftest import ACCESS_KEY, SECRET_KEY
 from tests.ui.conftest import table_names, wait_loaded
 

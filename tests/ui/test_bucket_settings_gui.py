@@ -16,9 +16,9 @@ from PySide6.QtWidgets import QLabel
 from s3browser.core.ops.bucket_settings.policy import TEMPLATES
 from s3browser.core.s3.locations import Location
 from s3browser.core.settings.secrets import Secrets
-from s3browser.ui.dialogs.bucket_settings.tab import UNSUPPORTED, SettingsTab
-from s3browser.ui.models.object_table import BUCKET_HEADERS, COL_CLASS, COL_NAME, COL_SIZE
-from s3browser.ui.widgets.code_editor import CodeEditor
+from s3browser.ui.browsing.object_table import BUCKET_HEADERS, COL_CLASS, COL_NAME, COL_SIZE
+from s3browser.ui.bucket_settings.tab import UNSUPPORTED, SettingsTab
+from s3browser.ui.shell.code_editor import CodeEditor
 from tests.conftest import SECRET_KEY, _profile
 from tests.support.fault_proxy import s3_error
 from tests.ui.conftest import table_names, wait_loaded

@@ -6,13 +6,13 @@ from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 from s3browser.core.s3.locations import Location
 from s3browser.core.settings.secrets import Secrets
-from s3browser.ui.controllers.connection import ConnectionController
-from s3browser.ui.controllers.listing import ListingController
-from s3browser.ui.controllers.navigation import NavigationController
-from s3browser.ui.controllers.object_actions import ObjectActions
-from s3browser.ui.controllers.transfer_actions import TransferActions
-from s3browser.ui.models.bucket_tree import BucketTreeModel
-from s3browser.ui.models.object_table import ObjectTableModel
+from s3browser.ui.browsing.bucket_tree import BucketTreeModel
+from s3browser.ui.browsing.listing import ListingController
+from s3browser.ui.browsing.navigation import NavigationController
+from s3browser.ui.browsing.object_actions import ObjectActions
+from s3browser.ui.browsing.object_table import ObjectTableModel
+from s3browser.ui.connections.controller import ConnectionController
+from s3browser.ui.transfers.actions import TransferActions
 from tests.conftest import SECRET_KEY, _profile
 
 

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from s3browser.core.s3.locations import Location
-from s3browser.ui.settings import LAST_PROFILE
+from s3browser.ui.shell.settings import LAST_PROFILE
 from tests.ui.conftest import table_names, wait_loaded
 from tests.ui.test_drag_out import select_names
 

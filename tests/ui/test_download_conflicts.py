@@ -12,7 +12,7 @@ from s3browser.core.s3.locations import Location
 from s3browser.core.transfers.conflicts import Conflict, free_name, resolve_conflicts
 from s3browser.core.transfers.plans import DownloadPlan, RemoteFile
 from s3browser.core.transfers.queue_items import State
-from s3browser.ui.dialogs.conflict_box import ConflictBox
+from s3browser.ui.shell.conflict_box import ConflictBox
 from tests.ui.conftest import wait_loaded
 from tests.ui.test_transfers_gui import wait_transfers
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from s3browser.core.s3.locations import Location
 from s3browser.core.transfers.queue_items import State
-from s3browser.ui.drag_out import DeferredDownloadMime, clean_old_staging, staging_root
+from s3browser.ui.browsing.drag_out import DeferredDownloadMime, clean_old_staging, staging_root
 from tests.ui.conftest import table_names, wait_loaded
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QPalette
 
 from s3browser.core.s3.locations import Location
-from s3browser.ui import icons
-from s3browser.ui.colors import sample_dark_palette
+from s3browser.ui.shell import icons
+from s3browser.ui.shell.colors import sample_dark_palette
 from tests.ui.conftest import wait_loaded
 
 

@@ -468,7 +468,7 @@ def test_an_edit_is_never_uploaded_over_a_change_made_after_its_check(qtbot, con
                                                                      monkeypatch) -> None:
     """Another writer's save lands between the check and the upload: the upload carries If-Match the
     opened ETag, so it is refused, nothing is overwritten, and keeping both is offered."""
-    from s3browser.ui.controllers import open_edit as open_edit_module
+    from s3browser.ui.inspect import open_edit as open_edit_module
 
     win = connected
     s3_admin.create_bucket(Bucket="race")

@@ -7,10 +7,10 @@ from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QStandardItemModel
 from PySide6.QtWidgets import QStyleOptionViewItem, QTableView
 
-from s3browser.ui.colors import contrast_ratio, message_color, sample_dark_palette
-from s3browser.ui.models.transfer_queue import COL_PROGRESS, PROGRESS_ROLE
-from s3browser.ui.widgets.message_banner import banner_colors
-from s3browser.ui.widgets.transfer_panel import ProgressDelegate
+from s3browser.ui.shell.colors import contrast_ratio, message_color, sample_dark_palette
+from s3browser.ui.shell.message_banner import banner_colors
+from s3browser.ui.shell.transfer_queue_model import COL_PROGRESS, PROGRESS_ROLE
+from s3browser.ui.transfers.panel import ProgressDelegate
 
 
 def render_progress(qtbot, fraction: float | None, width: int = 200, height: int = 24) -> QImage:  # noqa: ANN001
@@ -115,7 +115,7 @@ def test_drag_badge_is_compact_beside_the_pointer_and_painted(qtbot, connected, 
     from PySide6.QtCore import QPoint
 
     from s3browser.core.s3.locations import Location
-    from s3browser.ui.widgets.drag_badge import MAX_TEXT_WIDTH
+    from s3browser.ui.browsing.drag_badge import MAX_TEXT_WIDTH
     from tests.ui.conftest import wait_loaded
     from tests.ui.test_drag_out import select_names
 
@@ -154,7 +154,7 @@ def test_drag_badge_is_compact_beside_the_pointer_and_painted(qtbot, connected, 
 
 
 def test_drag_badge_text() -> None:
-    from s3browser.ui.widgets.drag_badge import badge_text
+    from s3browser.ui.browsing.drag_badge import badge_text
 
     assert badge_text("report.pdf", 1) == "report.pdf"
     assert badge_text("report.pdf", 3) == "3 items"

@@ -8,8 +8,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QToolButton, QWidgetAction
 
 from s3browser.core.s3.locations import Location
-from s3browser.ui.controllers.enablement import BrowseState, enabled_actions
-from s3browser.ui.settings import ICONS_ONLY
+from s3browser.ui.shell.settings import ICONS_ONLY
+from s3browser.ui.wiring.enablement import BrowseState, enabled_actions
 from tests.ui.conftest import table_names, wait_loaded
 from tests.ui.test_drag_out import select_names
 

@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 from s3browser.core.s3.listing import ListingPage
 from s3browser.core.s3.locations import Location
 from s3browser.core.transfers.handles import Progress
-from s3browser.ui.models.bucket_tree import BucketTreeModel
-from s3browser.ui.models.object_table import (
+from s3browser.ui.browsing.bucket_tree import BucketTreeModel
+from s3browser.ui.browsing.object_table import (
     COL_MODIFIED,
     COL_NAME,
     COL_SIZE,
@@ -121,15 +121,15 @@ def test_transfer_queue_model_passes_modeltester(qtmodeltester, qtbot, tmp_path)
     """The model over the real core queue (nothing starts: no room to run), rows added, changed, cleared."""
     from s3browser.core.transfers.queue import TransferQueue
     from s3browser.core.transfers.queue_items import Direction, State, TransferItem
-    from s3browser.ui.models.transfer_queue import COL_PROGRESS, PROGRESS_ROLE
-    from s3browser.ui.transfer_runner import TransferController
+    from s3browser.ui.shell.transfer_queue import TransferController
+    from s3browser.ui.shell.transfer_queue_model import COL_PROGRESS, PROGRESS_ROLE
 
     controller = TransferController()  # the view the queue talks to (its model shows this queue below)
     model = controller.model
     queue = TransferQueue(controller, lambda call: call(), max_active=0, store_path=tmp_path / "queue.sqlite3")
     from types import SimpleNamespace
 
-    queue.engine = SimpleNamespace(connection=SimpleNamespace(identity="model-test"))  # nothing may start
+    queue.engines.current = SimpleNamespace(connection=SimpleNamespace(identity="model-test"))  # nothing starts
     model.show(queue)
     items = [TransferItem(Direction.UPLOAD, "b", f"k/{i}.bin", tmp_path / f"{i}.bin", 100 * (i + 1), batch=1)
              for i in range(4)]
@@ -156,7 +156,7 @@ def test_sync_pairs_model_passes_modeltester(qtmodeltester, qtbot) -> None:
 
     from s3browser.core.sync.pairs import LastRun, SyncPair
     from s3browser.core.sync.plan import Mode
-    from s3browser.ui.models.sync_pairs import COL_LAST_RUN, COL_MODE, SyncPairsModel
+    from s3browser.ui.sync.pairs_model import COL_LAST_RUN, COL_MODE, SyncPairsModel
 
     model = SyncPairsModel()
     photos = SyncPair(name="Photos", profile="p", local="/home/u/Photos", bucket="b", prefix="photos/",

@@ -13,11 +13,11 @@ import pytest
 from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.s3.connection import Connection
 from s3browser.core.settings.secrets import Secrets
-from s3browser.core.transfers import queue as queue_module
+from s3browser.core.transfers import engine_set as queue_module
 from s3browser.core.transfers.engine import JOB_WORKERS
 from s3browser.core.transfers.queue import JOBS_IN_FLIGHT
 from s3browser.core.transfers.queue_items import Direction, State
-from s3browser.ui.transfer_runner import TransferController
+from s3browser.ui.shell.transfer_queue import TransferController
 from tests.conftest import SECRET_KEY, _profile
 
 
@@ -110,7 +110,7 @@ def test_cancel_and_pause_say_what_really_happened(qtbot, in_process_controller)
 def test_collections_paused_nests_and_turns_collection_back_on() -> None:
     import gc
 
-    from s3browser.ui.gc_pause import collections_paused
+    from s3browser.ui.shell.gc_pause import collections_paused
 
     assert gc.isenabled()
     with collections_paused():
@@ -127,7 +127,7 @@ def test_the_first_connection_is_frozen_out_of_full_collections_once(qtbot, wind
     import gc
 
     from s3browser.core.settings.secrets import Secrets
-    from s3browser.ui import gc_pause
+    from s3browser.ui.shell import gc_pause
     from tests.conftest import SECRET_KEY, _profile
 
     monkeypatch.setattr(gc_pause, "_connection_frozen", False)
@@ -147,7 +147,7 @@ def test_a_listing_turns_collection_off_until_its_pages_end_or_it_stops(qtbot, c
     import gc
 
     from s3browser.core.s3.locations import Location
-    from s3browser.ui.models import object_table
+    from s3browser.ui.browsing import object_table
     from tests.ui.conftest import wait_loaded
 
     s3_admin.create_bucket(Bucket="held")

@@ -10,8 +10,8 @@ from PySide6.QtCore import QTimer
 from s3browser.core.s3.locations import Location
 from s3browser.core.transfers.options import Overwrite, UploadOptions
 from s3browser.core.transfers.queue_items import State
-from s3browser.ui.drag_out import DeferredDownloadMime, staging_root
-from s3browser.ui.models.transfer_queue import COL_ERROR
+from s3browser.ui.browsing.drag_out import DeferredDownloadMime, staging_root
+from s3browser.ui.shell.transfer_queue_model import COL_ERROR
 from tests.conftest import _profile
 from tests.ui.conftest import wait_loaded
 from tests.ui.test_drag_out import FileManagerStandIn, drop_on, select_names

@@ -14,7 +14,7 @@ from s3browser.core.sync.plan import Action, Mode, Resolution, SyncItem, SyncPla
 from s3browser.core.sync.runlog import latest_run_log
 from s3browser.core.sync.scan import LocalEntry, RemoteEntry
 from s3browser.core.transfers.queue_items import Direction, State
-from s3browser.ui.models.sync_preview import COL_ACTION, COL_PATH, HEADING_ROLE, SyncPreviewModel, start_label
+from s3browser.ui.sync.preview_model import COL_ACTION, COL_PATH, HEADING_ROLE, SyncPreviewModel, start_label
 
 
 def synthetic_plan() -> SyncPlan:

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QApplication, QComboBox, QDialogButtonBox, QLabel,
 from s3browser.core.s3.locations import Location
 from s3browser.core.sync.pairs import PairStore, SyncPair
 from s3browser.core.sync.plan import Action, Mode
-from s3browser.ui.colors import contrast_ratio, sample_dark_palette, unchecked_box_style
-from s3browser.ui.models.sync_preview import COL_ACTION, COL_PATH, SyncPreviewModel
+from s3browser.ui.shell.colors import contrast_ratio, sample_dark_palette, unchecked_box_style
+from s3browser.ui.sync.preview_model import COL_ACTION, COL_PATH, SyncPreviewModel
 from tests.ui.test_sync_gui import make_pair_from_the_tree, synthetic_plan, write
 
 
@@ -175,7 +175,7 @@ def test_a_deletion_turned_into_a_download_runs_and_is_not_proposed_again(qtbot,
 
 @pytest.mark.parametrize("choice", ["restore"])
 def test_the_action_cell_offers_the_copy_back_for_a_deletion(qtbot, choice: str) -> None:
-    from s3browser.ui.dialogs.sync_preview_dialog import ResolutionDelegate
+    from s3browser.ui.sync.preview_dialog import ResolutionDelegate
 
     view = QTableView()
     qtbot.addWidget(view)

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QDialog
 
 from s3browser.core.s3.connection import Connection
 from s3browser.core.settings.secrets import Secrets
-from s3browser.ui.crash import CrashReporter
-from s3browser.ui.dialogs.multipart_dialog import MultipartUploadsDialog
+from s3browser.ui.shell.crash import CrashReporter
+from s3browser.ui.transfers.multipart_dialog import MultipartUploadsDialog
 from tests.conftest import SECRET_KEY, _profile
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from s3browser.core.s3.locations import Location
-from s3browser.ui.known_buckets import CANNOT_LIST_BUCKETS
+from s3browser.ui.browsing.known_buckets import CANNOT_LIST_BUCKETS
 from tests.ui.conftest import table_names, wait_loaded
 
 

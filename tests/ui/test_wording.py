@@ -10,11 +10,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from s3browser.core.s3.locations import Location
 from s3browser.core.transfers.queue_items import Direction, State, TransferItem
-from s3browser.ui import interaction
-from s3browser.ui.dialogs.name_dialog import NameDialog, name_stem_length
-from s3browser.ui.formatting import already_exist, count_of, tr_n
-from s3browser.ui.models.transfer_queue import COL_ROUTE, TransferQueueModel
-from s3browser.ui.widgets.transfer_panel import queue_button_states
+from s3browser.ui.browsing.name_dialog import NameDialog, name_stem_length
+from s3browser.ui.shell import interaction
+from s3browser.ui.shell.formatting import already_exist, count_of, tr_n
+from s3browser.ui.shell.transfer_queue_model import COL_ROUTE, TransferQueueModel
+from s3browser.ui.transfers.panel import queue_button_states
 from tests.ui.conftest import wait_loaded
 from tests.ui.test_drag_out import select_names
 
@@ -117,7 +117,7 @@ class Rows:
 
 
 def test_queue_rows_say_what_failed_with_its_detail_and_labels_not_codes(qapp) -> None:
-    from s3browser.ui.models.transfer_queue import COL_DIRECTION, COL_ERROR, COL_STATE
+    from s3browser.ui.shell.transfer_queue_model import COL_DIRECTION, COL_ERROR, COL_STATE
 
     model = TransferQueueModel()
     failed = TransferItem(Direction.DELETE_REMOTE, "b", "a.txt", None, 1, 1, state=State.FAILED,
@@ -182,7 +182,7 @@ def test_no_count_is_pasted_before_a_plural_noun_in_the_sources() -> None:
 def test_sync_wording_counts_agree(qapp) -> None:
     from s3browser.core.sync.guard import files
     from s3browser.core.sync.plan import Action
-    from s3browser.ui.models.sync_preview import start_label
+    from s3browser.ui.sync.preview_model import start_label
 
     assert files(1) == "1 file" and files(2000) == "2,000 files"
     totals = {action: (0, 0) for action in Action}

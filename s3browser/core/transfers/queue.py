@@ -1,7 +1,7 @@
 """The transfer queue: its items, their states, scheduling, limits, pause, cancel, retry and resume.
 
 Plain Python, no Qt: the window shows it through a thin model and drives it from a controller
-(:mod:`s3browser.ui.transfer_runner`), the way qutebrowser's download model sits over its download
+(:mod:`s3browser.ui.shell.transfer_queue`), the way qutebrowser's download model sits over its download
 manager.  Everything here runs on one thread, the queue's owner's (the GUI thread in the window);
 engines report completion on their own threads, and ``post`` carries each report over to the
 owner's thread.

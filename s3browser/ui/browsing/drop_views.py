@@ -1,0 +1,189 @@
+"""Table and tree views that accept files and folders dropped from the desktop file manager."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QModelIndex, Qt, Signal
+from PySide6.QtGui import QDrag, QDragEnterEvent, QDragMoveEvent, QDropEvent, QPaintEvent
+from PySide6.QtWidgets import QAbstractItemView, QTableView, QTreeView, QWidget
+
+from s3browser.core.s3.locations import Location
+from s3browser.ui.browsing.bucket_tree import LOCATION_ROLE
+from s3browser.ui.browsing.drag_badge import HOTSPOT, badge_text, drag_badge
+from s3browser.ui.shell.empty_state import paint_empty_state
+
+
+def local_paths(mime: QMimeData) -> list[Path]:
+    """Local files and folders carried by a drag (remote URLs are ignored)."""
+    if not mime.hasUrls():
+        return []
+    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+
+
+def _from_outside(event: QDropEvent | QDragMoveEvent) -> bool:
+    """Whether a drag carries local files (from another application or the Local files pane)
+    rather than the window's own objects.
+
+    Object drags are recognised by the selection their data carries (another process can only
+    hand over plain data) or by coming from the object table.  Asking an object drag for its
+    URLs would download the objects just to upload them again.
+    """
+    return (getattr(event.mimeData(), "selection", None) is None
+            and not isinstance(event.source(), ObjectTableView))
+
+
+def _copy_or_move(event: QDropEvent | QDragMoveEvent) -> Qt.DropAction:
+    """Inside the window a drop copies; with Shift held it moves (as file managers do)."""
+    if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+        return Qt.DropAction.MoveAction
+    return Qt.DropAction.CopyAction
+
+
+class _AcceptsLocalFiles:
+    """Drag enter/move handling shared by both views: accept local files where ``_target`` allows."""
+
+    def _target(self, event: QDropEvent | QDragMoveEvent) -> Location | None:
+        return None  # None: drop into the folder being shown
+
+    def _accepts(self, event: QDropEvent | QDragMoveEvent) -> bool:
+        return _from_outside(event) and bool(local_paths(event.mimeData()))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if _from_outside(event) and local_paths(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if self._accepts(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = local_paths(event.mimeData()) if _from_outside(event) else []
+        if not paths or not self._accepts(event):
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.files_dropped.emit(paths, self._target(event))  # type: ignore[attr-defined]  # each view's signal
+
+
+class ObjectTableView(_AcceptsLocalFiles, QTableView):
+    """Drops upload into the folder being shown (``files_dropped(paths, None)``); rows drag out.
+
+    ``drag_ended(mime, dropped)`` tells how a drag out ended, so a drag cancelled with Escape can
+    drop what it started to download.
+    """
+
+    files_dropped = Signal(list, object)
+    drag_ended = Signal(object, bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+        self.setDragEnabled(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.CopyAction)
+
+    def moveCursor(self, action: QAbstractItemView.CursorAction,
+                   modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        """Home and End go to the first and last row, as in a file manager (a table's own Home
+        and End move between columns, and rows here are whole objects)."""
+        rows = self.model().rowCount()
+        if rows and action in (QAbstractItemView.CursorAction.MoveHome, QAbstractItemView.CursorAction.MoveEnd):
+            row = 0 if action == QAbstractItemView.CursorAction.MoveHome else rows - 1
+            return self.model().index(row, max(self.currentIndex().column(), 0))
+        return super().moveCursor(action, modifiers)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        empty = getattr(self.model(), "empty_state", lambda: None)()
+        if empty is not None:
+            paint_empty_state(self.viewport(), *empty)
+
+    def make_drag(self) -> QDrag | None:
+        """The drag of the selected rows: their data, and a compact badge beside the pointer."""
+        indexes = [i for i in self.selectionModel().selectedIndexes()
+                   if self.model().flags(i) & Qt.ItemFlag.ItemIsDragEnabled]
+        mime = self.model().mimeData(indexes) if indexes else None
+        if mime is None:
+            return None
+        names = sorted((i for i in indexes if i.column() == 0), key=QModelIndex.row)
+        first = names[0] if names else indexes[0]
+        drag = QDrag(self)
+        drag.setMimeData(mime)
+        drag.setPixmap(drag_badge(self, first.data(Qt.ItemDataRole.DecorationRole),
+                                  badge_text(str(first.data()), max(len(names), 1))))
+        drag.setHotSpot(HOTSPOT)
+        return drag
+
+    def startDrag(self, supported: Qt.DropAction) -> None:
+        """QAbstractItemView's drag with a small badge, keeping hold of the data to report how the
+        drag ended."""
+        drag = self.make_drag()
+        if drag is None:
+            return
+        mime = drag.mimeData()
+        result = drag.exec(supported, self.defaultDropAction())
+        self.drag_ended.emit(mime, result != Qt.DropAction.IgnoreAction)
+
+
+class BucketTreeView(_AcceptsLocalFiles, QTreeView):
+    """Drops on a bucket or folder upload there (``files_dropped(paths, location)``).
+
+    Objects dragged from the window's own table are copied there server-side, or moved with
+    Shift held (``objects_dropped(selection, location, move)``).
+    """
+
+    files_dropped = Signal(list, object)
+    objects_dropped = Signal(object, object, bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+
+    @staticmethod
+    def _own_selection(event: QDropEvent | QDragMoveEvent) -> object | None:
+        """The selection an internal drag carries (never asks it for URLs: that would download)."""
+        if _from_outside(event):
+            return None
+        return getattr(event.mimeData(), "selection", None)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._own_selection(event) is not None:
+            event.acceptProposedAction()
+            return
+        super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if self._own_selection(event) is not None:
+            if self._target(event) is not None:
+                event.setDropAction(_copy_or_move(event))
+                event.accept()
+            else:
+                event.ignore()
+            return
+        super().dragMoveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        selection = self._own_selection(event)
+        if selection is not None:
+            target = self._target(event)
+            if target is None:
+                event.ignore()
+                return
+            action = _copy_or_move(event)
+            event.setDropAction(action)
+            event.accept()
+            self.objects_dropped.emit(selection, target, action == Qt.DropAction.MoveAction)
+            return
+        super().dropEvent(event)
+
+    def _target(self, event: QDropEvent | QDragMoveEvent) -> Location | None:
+        location = self.indexAt(event.position().toPoint()).data(LOCATION_ROLE)
+        return location if location is not None and location.bucket else None
+
+    def _accepts(self, event: QDropEvent | QDragMoveEvent) -> bool:
+        return bool(local_paths(event.mimeData())) and self._target(event) is not None

@@ -1,0 +1,1 @@
+"""Bucket settings: the dialog, one tab per setting, and its controller."""

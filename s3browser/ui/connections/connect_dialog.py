@@ -1,0 +1,369 @@
+"""Add, edit, delete and choose connection profiles; test a connection on a worker."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.errors import describe
+from s3browser.core.s3.listing import list_buckets
+from s3browser.core.settings.profiles import (
+    SOURCE_ADHOC,
+    SOURCE_APP,
+    SOURCE_DEMO,
+    Profile,
+    endpoint_problem,
+    validate_profile,
+)
+from s3browser.core.settings.secrets import Secrets
+from s3browser.ui.shell import interaction
+from s3browser.ui.shell.colors import color_style
+from s3browser.ui.shell.context import AppContext
+from s3browser.ui.shell.field_check import FieldCheck
+from s3browser.ui.shell.formatting import count_of
+from s3browser.ui.shell.remembering import RememberingDialog
+from s3browser.ui.shell.tasks import Task
+
+log = logging.getLogger(__name__)
+
+NEW_PROFILE_LABEL = "(new profile)"
+
+
+def _read_only_note(profile: Profile) -> str:
+    """Why a listed profile cannot be edited here, in one sentence."""
+    if profile.source == SOURCE_DEMO:
+        return ("The built-in demo endpoint of this run: sample data held in memory, gone when s3browser "
+                "quits. Soft delete is on, so deleted objects can be found in Bucket → Trash.")
+    if profile.source == SOURCE_ADHOC:
+        return "Given on the command line for this run only; it is not saved."
+    return ("Read-only: credentials are resolved by botocore from your AWS configuration "
+            "(SSO, assume-role and credential processes work); nothing is copied.")
+
+
+def check_connection(profile: Profile, secrets: Secrets | None) -> int:
+    """Connect and list buckets; returns how many buckets the credentials can see."""
+    connection = Connection(profile, secrets, max_attempts=2, connect_timeout=5, read_timeout=15)
+    try:
+        return len(list_buckets(connection))
+    finally:
+        connection.close()
+
+
+class ConnectDialog(RememberingDialog):
+    """The profile manager. ``connect_requested(profile, secrets)`` when the user picks one."""
+
+    connect_requested = Signal(object, object)
+    saved = Signal(str)  # the profile name, once saved (the keyring is written on a worker)
+
+    def __init__(self, ctx: AppContext, selected: str = "") -> None:
+        super().__init__("connect_dialog", ctx.dialog_parent)
+        self.setWindowTitle("Connections")
+        self._store = ctx.store
+        self._runner = ctx.runner
+        self._test_task: Task | None = None
+        self._current: Profile | None = None
+        self._build()
+        self._reload(selected)
+
+    # ---------------------------------------------------------------- layout
+    def _build(self) -> None:
+        self.profile_list = QListWidget()
+        self.profile_list.setObjectName("profileList")
+        self.profile_list.currentItemChanged.connect(self._on_selected)
+        self.new_button = QPushButton("&New")
+        self.delete_button = QPushButton("&Delete")
+        self.new_button.clicked.connect(self._on_new)
+        self.delete_button.clicked.connect(self._on_delete)
+        left = QVBoxLayout()
+        left.addWidget(self.profile_list)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.delete_button)
+        left.addLayout(buttons)
+
+        self.name_edit = QLineEdit()
+        self.endpoint_edit = QLineEdit()
+        self.endpoint_edit.setPlaceholderText("empty = Amazon S3; e.g. https://minio.example.com:9000")
+        self.endpoint_check = FieldCheck(self.endpoint_edit, lambda text: endpoint_problem(text.strip()))
+        self.region_edit = QLineEdit()
+        self.region_edit.setPlaceholderText("us-east-1")
+        self.access_key_edit = QLineEdit()
+        self.secret_edit = QLineEdit()
+        self.secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token_edit = QLineEdit()
+        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token_edit.setPlaceholderText("optional, for temporary credentials")
+        self.path_style_check = QCheckBox("Path-style addressing (most self-hosted servers)")
+        self.verify_tls_check = QCheckBox("Verify TLS certificates")
+        self.verify_tls_check.setChecked(True)
+        self.soft_delete_check = QCheckBox("Soft delete: move deleted objects to a trash folder in their bucket")
+        form = QFormLayout()
+        form.addRow("&Name:", self.name_edit)
+        form.addRow("&Endpoint URL:", self.endpoint_edit)
+        form.addRow("&Region:", self.region_edit)
+        form.addRow("&Access key ID:", self.access_key_edit)
+        form.addRow("&Secret access key:", self.secret_edit)
+        form.addRow("Session &token:", self.token_edit)
+        form.addRow("", self.path_style_check)
+        form.addRow("", self.verify_tls_check)
+        form.addRow("", self.soft_delete_check)
+        self._form_widgets = [self.name_edit, self.endpoint_edit, self.region_edit, self.access_key_edit,
+                              self.secret_edit, self.token_edit, self.path_style_check, self.verify_tls_check,
+                              self.soft_delete_check]
+
+        self.note_label = QLabel()
+        self.note_label.setObjectName("noteLabel")
+        self.note_label.setWordWrap(True)
+        known, refusal, _name = self._store.secrets.peek()  # never waits for the keyring
+        self.keyring_label = QLabel(refusal or "")
+        self.keyring_label.setObjectName("keyringWarning")
+        self.keyring_label.setWordWrap(True)
+        self.keyring_label.setStyleSheet(color_style("warning"))
+        self.keyring_label.setVisible(bool(refusal))
+        if not known:  # not checked yet: on a worker, then say so here if it refuses
+            self._runner.run("check the keyring", self._store.secrets.warm_up, owner=self,
+                             on_result=lambda _none: self._show_keyring_refusal())
+        self.profiles_label = QLabel()  # the saved profiles could not be read: say so, never overwrite them
+        self.profiles_label.setObjectName("profilesWarning")
+        self.profiles_label.setWordWrap(True)
+        self.profiles_label.setStyleSheet(color_style("warning"))
+        self.profiles_label.setVisible(False)
+        self.result_label = QLabel()
+        self.result_label.setObjectName("testResult")
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.test_button = QPushButton("&Test connection")
+        self.save_button = QPushButton("Sa&ve")
+        self.connect_button = QPushButton("&Connect")
+        self.connect_button.setDefault(True)
+        self.close_button = QPushButton("Close")
+        self.test_button.clicked.connect(self._on_test)
+        self.save_button.clicked.connect(self._on_save)
+        self.connect_button.clicked.connect(self._on_connect)
+        self.close_button.clicked.connect(self.reject)
+        actions = QHBoxLayout()
+        actions.addWidget(self.test_button)
+        actions.addStretch(1)
+        actions.addWidget(self.save_button)
+        actions.addWidget(self.connect_button)
+        actions.addWidget(self.close_button)
+
+        right = QVBoxLayout()
+        right.addLayout(form)
+        right.addWidget(self.note_label)
+        right.addWidget(self.keyring_label)
+        right.addWidget(self.profiles_label)
+        right.addWidget(self.result_label)
+        right.addStretch(1)
+        right.addLayout(actions)
+
+        top = QHBoxLayout(self)
+        left_widget = QWidget()
+        left_widget.setLayout(left)
+        left_widget.setMaximumWidth(240)
+        top.addWidget(left_widget)
+        top.addLayout(right, 1)
+        self.resize(760, 420)
+
+    # ---------------------------------------------------------------- list
+    def _reload(self, select: str = "") -> None:
+        self.profile_list.blockSignals(True)
+        self.profile_list.clear()
+        chosen = None
+        profiles = self._store.profiles()
+        self.profiles_label.setText(self._store.problem)
+        self.profiles_label.setVisible(bool(self._store.problem))
+        for profile in profiles:
+            item = QListWidgetItem(profile.display_name)
+            item.setData(Qt.ItemDataRole.UserRole, profile)
+            self.profile_list.addItem(item)
+            if profile.name == select:
+                chosen = item
+        self.profile_list.blockSignals(False)
+        if chosen is None and self.profile_list.count():
+            chosen = self.profile_list.item(0)
+        if chosen is not None:
+            self.profile_list.setCurrentItem(chosen)
+        else:
+            self._show_profile(None)
+
+    def _on_selected(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None = None) -> None:
+        self._show_profile(item.data(Qt.ItemDataRole.UserRole) if item else None)
+
+    def _show_profile(self, profile: Profile | None) -> None:
+        self._current = profile
+        p = profile or Profile(name="")
+        self.name_edit.setText(p.name if p.source == SOURCE_APP else p.display_name)
+        self.endpoint_edit.setText(p.endpoint_url)
+        self.region_edit.setText(p.region)
+        self.access_key_edit.setText(p.access_key_id)
+        self.secret_edit.clear()
+        self.token_edit.clear()
+        self.secret_edit.setPlaceholderText("stored in the keyring; leave empty to keep" if profile else "")
+        self.path_style_check.setChecked(p.path_style)
+        self.verify_tls_check.setChecked(p.verify_tls)
+        self.soft_delete_check.setChecked(p.soft_delete)
+        read_only = profile is not None and profile.read_only
+        for widget in self._form_widgets:
+            widget.setEnabled(not read_only)
+        self.delete_button.setEnabled(profile is not None and not read_only)
+        self.save_button.setEnabled(not read_only)
+        self.note_label.setText(_read_only_note(profile) if profile is not None and read_only else "")
+        self.result_label.clear()
+
+    def start_new(self) -> None:
+        """Clear the form for a new profile, the name field focused."""
+        self._on_new()
+
+    def _on_new(self) -> None:
+        self.profile_list.clearSelection()
+        self.profile_list.setCurrentRow(-1)
+        self._show_profile(None)
+        self.name_edit.setFocus()
+
+    # ---------------------------------------------------------------- form
+    def form_profile(self) -> Profile:
+        """The profile as the form shows it (read-only profiles pass through untouched)."""
+        if self._current is not None and self._current.read_only:
+            return self._current
+        return Profile(name=self.name_edit.text().strip(), endpoint_url=self.endpoint_edit.text().strip(),
+                       region=self.region_edit.text().strip(), access_key_id=self.access_key_edit.text().strip(),
+                       path_style=self.path_style_check.isChecked(), verify_tls=self.verify_tls_check.isChecked(),
+                       soft_delete=self.soft_delete_check.isChecked())
+
+    def _show_keyring_refusal(self) -> None:
+        _known, refusal, _name = self._store.secrets.peek()
+        self.keyring_label.setText(refusal or "")
+        self.keyring_label.setVisible(bool(refusal))
+
+    def _typed(self) -> tuple[Profile | None, str, str]:
+        """What the secret fields hold (read here, on the GUI thread; the keyring is read on a worker)."""
+        return self._current, self.secret_edit.text(), self.token_edit.text()
+
+    def _keyring_task(self, name: str, fn, *args, on_result, on_error=None) -> Task:  # noqa: ANN001
+        """Keyring work (a Secret Service may take seconds, or prompt) on a worker, never this thread."""
+        return self._runner.run(name, fn, *args, on_result=on_result, owner=self,
+                                on_error=on_error or (lambda exc: self._show_result(describe(exc).message, ok=False)))
+
+    def _show_result(self, text: str, ok: bool) -> None:
+        self.result_label.setStyleSheet(color_style("success" if ok else "error"))
+        self.result_label.setText(text)
+
+    def _on_save(self, then_connect: bool = False) -> bool:
+        """Save the form's profile; its secret goes to the keyring on a worker.  False when the form
+        is refused at once (nothing saved)."""
+        profile = self.form_profile()
+        problem = validate_profile(profile)
+        if problem:
+            self._show_result(problem, ok=False)
+            return False
+        old_name = self._current.name if self._current is not None and not self._current.read_only else None
+        current, secret, token = self._typed()
+        self.save_button.setEnabled(False)
+        self.connect_button.setEnabled(False)
+        self._show_result("Saving…", ok=True)
+
+        def save() -> tuple[bool, bool]:  # on a worker: the keyring may be slow, or ask to unlock
+            secrets = self._store.typed_or_stored(current, secret, token)
+            return secrets is not None, self._store.save(profile, secrets, old_name=old_name)
+
+        def saved(answer: tuple[bool, bool]) -> None:
+            has_secret, persisted = answer
+            self._buttons_after_save()
+            log.info("saved profile %s", profile.name)
+            self._reload(profile.name)
+            if has_secret and not persisted:
+                self._show_keyring_refusal()
+                self._show_result("Saved; the secret is kept in memory for this session only.", ok=False)
+            else:
+                self._show_result(f"Saved “{profile.name}”.", ok=True)
+            self.saved.emit(profile.name)
+            if then_connect:
+                self._connect_current()
+
+        def failed(exc: BaseException) -> None:
+            self._buttons_after_save()
+            self._show_result(describe(exc).message, ok=False)
+
+        self._keyring_task("save profile", save, on_result=saved, on_error=failed)
+        return True
+
+    def _buttons_after_save(self) -> None:
+        read_only = self._current is not None and self._current.read_only
+        self.save_button.setEnabled(not read_only)
+        self.connect_button.setEnabled(True)
+
+    def _on_delete(self) -> None:
+        if self._current is None or self._current.read_only:
+            return
+        name = self._current.name
+        if not interaction.confirm(self, "Delete profile",
+                                   f"Delete the profile “{name}” and its stored secret?"):
+            return
+
+        def deleted(_result: object) -> None:
+            log.info("deleted profile %s", name)
+            self._reload()
+
+        self._keyring_task("delete profile", self._store.delete, name, on_result=deleted)
+
+    def _on_test(self) -> None:
+        profile = self.form_profile()
+        if not profile.name:
+            profile = replace(profile, name="unsaved")
+        problem = endpoint_problem(profile.endpoint_url)
+        if problem:
+            self._show_result(problem, ok=False)
+            return
+        if self._test_task is not None:
+            self._test_task.cancel()
+        self._show_result("Testing…", ok=True)
+        self.test_button.setEnabled(False)
+        current, secret, token = self._typed()
+        self._test_task = self._runner.run(
+            "test connection", lambda: check_connection(profile, self._store.typed_or_stored(current, secret, token)),
+            on_result=lambda count: self._show_result(
+                f"Connected to {profile.describe_endpoint()}: {count_of(count, 'bucket')} visible.",
+                ok=True),
+            on_error=lambda exc: self._show_result(describe(exc).message, ok=False),
+            on_finished=lambda: self.test_button.setEnabled(True), owner=self)
+
+    def _on_connect(self) -> None:
+        if self._current is None or not self._current.read_only:
+            self._on_save(then_connect=True)
+            return
+        self._connect_current()
+
+    def _connect_current(self) -> None:
+        """Read the profile's secret on a worker, then hand both to the window and close."""
+        profile = self._current
+        if profile is None:
+            return
+
+        def connect(secrets: Secrets | None) -> None:
+            self.connect_requested.emit(profile, secrets)
+            self.accept()
+
+        self._keyring_task("read the keyring", self._store.secrets_for, profile, on_result=connect)
+
+    def done(self, result: int) -> None:
+        if self._test_task is not None:
+            self._test_task.cancel()
+            self._test_task = None
+        super().done(result)

@@ -1,0 +1,90 @@
+"""Questions to the user behind one small interface, so logic and tests never block on a modal box.
+
+Tests replace :data:`interaction` with a scripted answerer; the app uses message boxes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from s3browser.core.transfers.conflicts import Conflict
+from s3browser.core.transfers.options import Overwrite
+from s3browser.core.transfers.plans import RemoteFile
+from s3browser.ui.shell.conflict_box import conflict_box
+from s3browser.ui.shell.formatting import already_exist
+
+
+class Interaction:
+    def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
+        answer = QMessageBox.question(parent, title, text,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def choose_overwrite(self, parent: QWidget | None, conflicts: list[str], total: int) -> Overwrite | None:
+        """Asked once per batch: what to do with files that already exist (None cancels the batch)."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Files already exist",
+                          f"{already_exist(len(conflicts), total, 'file')} at the destination"
+                          + (":\n" if len(conflicts) == 1 else ", for example:\n")
+                          + "\n".join(f"  {name}" for name in conflicts[:5])
+                          + (f"\n  and {len(conflicts) - 5:,} more" if len(conflicts) > 5 else ""), parent=parent)
+        buttons = {box.addButton("Overwrite all", QMessageBox.ButtonRole.AcceptRole): Overwrite.OVERWRITE,
+                   box.addButton("Skip existing", QMessageBox.ButtonRole.AcceptRole): Overwrite.SKIP,
+                   box.addButton("Only if different", QMessageBox.ButtonRole.AcceptRole): Overwrite.IF_DIFFERENT}
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)  # Enter must never overwrite
+        box.setEscapeButton(cancel)
+        self.last_box = box
+        box.exec()
+        clicked = box.clickedButton()
+        return next((choice for button, choice in buttons.items() if button is clicked), None)
+
+    def choose_conflict(self, parent: QWidget | None, remote: RemoteFile, folder: Path,
+                        remaining: int) -> tuple[Conflict, bool] | None:
+        """A download would land on an existing file: replace, skip or keep both, for this file or
+        (with the box ticked) for the ``remaining`` ones too; None cancels the whole download."""
+        box = conflict_box(parent, remote, folder, remaining)
+        self.last_box = box
+        box.exec()
+        return box.answer()
+
+    def choose_folder(self, parent: QWidget | None, title: str) -> Path | None:
+        folder = QFileDialog.getExistingDirectory(parent, title)
+        return Path(folder) if folder else None
+
+    def choose_files(self, parent: QWidget | None, title: str) -> list[Path]:
+        files, _ = QFileDialog.getOpenFileNames(parent, title)
+        return [Path(f) for f in files]
+
+
+interaction = Interaction()
+
+
+def install(replacement: Interaction) -> Interaction:
+    """Swap the interaction used by the app; returns the previous one."""
+    global interaction
+    previous, interaction = interaction, replacement
+    return previous
+
+
+def confirm(parent: QWidget | None, title: str, text: str) -> bool:
+    return interaction.confirm(parent, title, text)
+
+
+def choose_overwrite(parent: QWidget | None, conflicts: list[str], total: int) -> Overwrite | None:
+    return interaction.choose_overwrite(parent, conflicts, total)
+
+
+def choose_conflict(parent: QWidget | None, remote: RemoteFile, folder: Path,
+                    remaining: int) -> tuple[Conflict, bool] | None:
+    return interaction.choose_conflict(parent, remote, folder, remaining)
+
+
+def choose_folder(parent: QWidget | None, title: str) -> Path | None:
+    return interaction.choose_folder(parent, title)
+
+
+def choose_files(parent: QWidget | None, title: str) -> list[Path]:
+    return interaction.choose_files(parent, title)

@@ -1,0 +1,121 @@
+"""The banner above the table: a failure that needs action, in one sentence, with the detail a click away.
+
+Successes and news go to the status bar and fade into the next message; a failure stays here
+until it is dismissed or the user moves on, so it is not missed.  The technical detail (the
+exception's text, already redacted) is hidden behind *Details* and can be copied for a report.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from s3browser.ui.shell import icons
+from s3browser.ui.shell.colors import message_color
+
+
+def banner_colors(palette: QPalette) -> tuple[QColor, QColor]:
+    """(background, text): the window colour tinted towards the error colour, and the window's text."""
+    window = palette.color(QPalette.ColorRole.Window)
+    tint = message_color("error", palette)
+    mix = 0.14
+    background = QColor.fromRgbF(window.redF() * (1 - mix) + tint.redF() * mix,
+                                 window.greenF() * (1 - mix) + tint.greenF() * mix,
+                                 window.blueF() * (1 - mix) + tint.blueF() * mix)
+    return background, palette.color(QPalette.ColorRole.WindowText)
+
+
+class MessageBanner(QFrame):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("messageBanner")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        self.icon_label = QLabel()
+        self.icon_label.setPixmap(icons.icon("error").pixmap(20, 20))
+        self.icon_label.setAccessibleName("Error")
+        self.text_label = QLabel()
+        self.text_label.setObjectName("bannerText")
+        self.text_label.setWordWrap(True)
+        self.text_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details_button = QPushButton("Details")
+        self.details_button.setObjectName("bannerDetails")
+        self.details_button.setCheckable(True)
+        self.details_button.toggled.connect(self._show_details)
+        self.close_button = QToolButton()
+        self.close_button.setObjectName("bannerClose")
+        self.close_button.setText("✕")
+        self.close_button.setAutoRaise(True)
+        self.close_button.setAccessibleName("Dismiss message")
+        self.close_button.setToolTip("Dismiss this message")
+        self.close_button.clicked.connect(self.clear)
+        self.detail_edit = QPlainTextEdit()
+        self.detail_edit.setObjectName("bannerDetailText")
+        self.detail_edit.setReadOnly(True)
+        self.detail_edit.setAccessibleName("Error details")
+        self.detail_edit.setMaximumHeight(60)
+        self.copy_button = QPushButton("Copy details")
+        self.copy_button.clicked.connect(self.copy_details)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.icon_label)
+        top.addWidget(self.text_label, 1)
+        top.addWidget(self.details_button)
+        top.addWidget(self.close_button)
+        details = QHBoxLayout()
+        details.setContentsMargins(0, 0, 0, 0)
+        details.addWidget(self.detail_edit, 1)
+        details.addWidget(self.copy_button)
+        self.details_row = QWidget()
+        self.details_row.setLayout(details)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.addLayout(top)
+        layout.addWidget(self.details_row)
+        self._apply_palette()
+        self.clear()
+
+    def text(self) -> str:
+        return "" if self.isHidden() else self.text_label.text()
+
+    def show_error(self, text: str, detail: str = "") -> None:
+        if not text:
+            self.clear()
+            return
+        self.text_label.setText(text)
+        self.detail_edit.setPlainText(detail)
+        self.details_button.setVisible(bool(detail))
+        self.details_button.setChecked(False)
+        self.details_row.setVisible(False)
+        self.setAccessibleDescription(text)
+        self._apply_palette()  # the palette of now: the desktop may have turned dark since
+        self.show()
+
+    def clear(self) -> None:
+        self.text_label.clear()
+        self.detail_edit.clear()
+        self.details_row.setVisible(False)
+        self.hide()
+
+    def copy_details(self) -> None:
+        QGuiApplication.clipboard().setText(f"{self.text_label.text()}\n{self.detail_edit.toPlainText()}")
+
+    def _show_details(self, shown: bool) -> None:
+        self.details_row.setVisible(shown)
+
+    def _apply_palette(self) -> None:
+        palette = QPalette(QGuiApplication.palette())
+        background, text = banner_colors(palette)
+        palette.setColor(QPalette.ColorRole.Window, background)
+        palette.setColor(QPalette.ColorRole.WindowText, text)
+        self.setPalette(palette)

@@ -1,0 +1,244 @@
+"""The window's side of the transfer queue: Qt signals, timers and wording over the core queue.
+
+The queue itself (items, states, scheduling, limits, pause, cancel, retry, resume, the saved
+queue) is :class:`~s3browser.core.transfers.queue.TransferQueue`, with no Qt.  This controller
+gives it a thread hop (engines report completion on their threads; a queued signal brings each
+report to the GUI thread), the refresh and save timers, the batch summaries people read, and the
+signals the rest of the window listens to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from s3browser.core.local.paths import FILE_AND_FOLDER
+from s3browser.core.s3.locations import Location
+from s3browser.core.transfers.engine_set import Engine
+from s3browser.core.transfers.jobs import Job
+from s3browser.core.transfers.journal import JournalEntry
+from s3browser.core.transfers.options import UploadOptions
+from s3browser.core.transfers.queue import TransferQueue
+from s3browser.core.transfers.queue_items import Direction, State, TransferItem
+from s3browser.core.transfers.queue_store import SavedTransfer
+from s3browser.ui.shell.formatting import count_of, human_size
+from s3browser.ui.shell.transfer_queue_model import TransferQueueModel
+
+if TYPE_CHECKING:
+    from s3browser.core.s3.connection import Connection
+    from s3browser.core.transfers.plans import CopyPlan, DownloadPlan, UploadPlan
+
+
+class _Relay(QObject):
+    call = Signal(object)  # a callable to run on the GUI thread
+
+
+class TransferController(QObject):
+    batch_finished = Signal(str)  # a one-line summary
+    batch_done = Signal(int)  # the batch number, right after batch_finished
+    totals_changed = Signal()
+
+    def __init__(self, parent: QObject | None = None, max_active: int = 32, refresh_ms: int = 250) -> None:
+        super().__init__(parent)
+        self.model = TransferQueueModel(self)
+        self._relay = _Relay(self)
+        self._relay.call.connect(self._run_posted)
+        self.queue = TransferQueue(self, self._relay.call.emit, max_active)
+        self.queue.engines.on_created = self._engine_created
+        self.model.show(self.queue)
+        self.prestart_workers = True  # start a transfer worker on connecting (tests that never transfer turn it off)
+        self._timer = QTimer(self)
+        self._timer.setInterval(refresh_ms)
+        self._timer.timeout.connect(self._tick)
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(refresh_ms)
+        self._save_timer.timeout.connect(self.save_queue)
+
+    @Slot(object)
+    def _run_posted(self, call: Callable[[], None]) -> None:
+        call()
+
+    # ---------------------------------------------------------------- what the queue tells (QueueView)
+    def inserting(self, first: int, last: int) -> None:
+        self.model.inserting(first, last)
+
+    def inserted(self) -> None:
+        self.model.inserted()
+
+    def resetting(self) -> None:
+        self.model.resetting()
+
+    def reset_done(self) -> None:
+        self.model.reset_done()
+
+    def item_changed(self, item: TransferItem) -> None:
+        self.model.item_changed(item)
+
+    def batch_ended(self, batch: int, items: list[TransferItem]) -> None:
+        self.batch_finished.emit(self._summary(items))
+        self.batch_done.emit(batch)
+
+    def totals_updated(self) -> None:
+        self.totals_changed.emit()
+
+    def running_started(self) -> None:
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def save_wanted(self) -> None:
+        if not self._save_timer.isActive():
+            self._save_timer.start()
+
+    # ---------------------------------------------------------------- setup
+    @property
+    def max_active(self) -> int:
+        return self.queue.max_active
+
+    @max_active.setter
+    def max_active(self, value: int) -> None:
+        self.queue.max_active = value
+
+    def set_connection(self, connection: Connection) -> None:
+        """New transfers use ``connection``; see :meth:`TransferQueue.set_connection`."""
+        self.queue.set_connection(connection)
+
+    def _engine_created(self, engine: Engine) -> None:
+        if self.prestart_workers and hasattr(engine, "prestart"):
+            # After the window has shown the new connection; never after shutdown.
+            QTimer.singleShot(0, lambda e=engine: e.prestart() if self.queue.engines.holds(e) else None)
+
+    def interrupted_uploads(self) -> list[JournalEntry]:
+        """Uploads of this connection that quitting or a failure interrupted, with parts on the server
+        (reads the journal: from a worker thread, or in tests)."""
+        return self.queue.engine.interrupted_uploads() if self.queue.engine else []
+
+    def unfinished_from_last_time(self) -> tuple[list[SavedTransfer], list[JournalEntry]]:
+        """What an earlier run left (reads two databases: from a worker thread, or in tests)."""
+        return self.queue.load_unfinished(self.queue.present_saved_ids())
+
+    def restore(self, saved: Sequence[SavedTransfer], entries: Sequence[JournalEntry] = ()) -> int:
+        return self.queue.restore(saved, entries)
+
+    def resume_interrupted(self, entries: list[JournalEntry]) -> int:
+        """Queue interrupted uploads again; each continues from the parts already on the server."""
+        return self.queue.restore([], entries)
+
+    def discard_saved(self, saved: Sequence[SavedTransfer], entries: Sequence[JournalEntry] = ()) -> None:
+        self.queue.discard_saved(saved, entries)
+
+    def discard_interrupted(self, entries: list[JournalEntry]) -> None:
+        """Abort interrupted uploads the user does not want, so no parts stay billed on the server."""
+        self.queue.discard_saved([], entries)
+
+    # ---------------------------------------------------------------- adding work
+    def add_uploads(self, plan: UploadPlan, options: UploadOptions, expect: dict[str, str] | None = None) -> int:
+        return self.queue.add_uploads(plan, options, expect)
+
+    def add_downloads(self, plan: DownloadPlan) -> int:
+        return self.queue.add_downloads(plan)
+
+    def add_copies(self, plan: CopyPlan) -> int:
+        return self.queue.add_copies(plan)
+
+    def add_jobs(self, jobs: Sequence[tuple[Job, Direction, str, str, Path | None, int]]) -> int:
+        return self.queue.add_jobs(jobs)
+
+    # ---------------------------------------------------------------- running
+    def _tick(self) -> None:
+        running = self.queue.tick()
+        self.model.refresh_progress()
+        if not running:
+            self._timer.stop()
+
+    def save_queue(self) -> None:
+        if self.queue.save():
+            self._save_timer.start()
+
+    # ---------------------------------------------------------------- wording
+    @staticmethod
+    def _summary(items: list[TransferItem]) -> str:
+        if items[0].job is not None:
+            return TransferController._job_summary(items[0].job.batch_title, items)
+        direction = items[0].direction
+        done = [i for i in items if i.state == State.DONE]
+        failed = sum(1 for i in items if i.state == State.FAILED)
+        skipped = sum(1 for i in items if i.state == State.SKIPPED)
+        cancelled = sum(1 for i in items if i.state == State.CANCELLED)
+        verb = {Direction.UPLOAD: "uploaded", Direction.DOWNLOAD: "downloaded", Direction.COPY: "copied",
+                Direction.MOVE: "moved"}[direction]
+        text = f"{direction.label} finished: {count_of(len(done), 'file')} {verb} " \
+               f"({human_size(sum(i.size for i in done))})"
+        for count, word in ((failed, "failed"), (skipped, "skipped"), (cancelled, "cancelled")):
+            if count:
+                text += f", {count:,} {word}"
+        notes = []
+        renamed = sum(1 for i in done if i.note)
+        if renamed:
+            notes.append(f"{renamed} renamed to fit the local file system")
+        both = sum(1 for i in items if i.state == State.FAILED and i.error_kind == FILE_AND_FOLDER)
+        if both:
+            notes.append(f"{both} both a file and a folder")
+        if notes:
+            text += f"; {', '.join(notes)} (see the queue)"
+        return text + "."
+
+    @staticmethod
+    def _job_summary(title: str, items: list[TransferItem]) -> str:
+        done = [i for i in items if i.state == State.DONE]
+        text = f"{title} finished: {count_of(len(done), 'item')} done"
+        for state, word in ((State.FAILED, "failed"), (State.SKIPPED, "skipped"), (State.CANCELLED, "cancelled")):
+            count = sum(1 for i in items if i.state == state)
+            if count:
+                text += f", {count:,} {word}"
+        return text + "."
+
+    # ---------------------------------------------------------------- the queue's answers and actions
+    def batch_items(self, batch: int) -> list[TransferItem]:
+        return self.queue.batch_items(batch)
+
+    def changed_folders(self, batch: int) -> set[Location]:
+        return self.queue.changed_folders(batch)
+
+    def cancel(self, items: Iterable[TransferItem]) -> None:
+        self.queue.cancel(items)
+
+    def pause(self, items: Iterable[TransferItem]) -> None:
+        self.queue.pause(items)
+
+    def resume(self, items: Iterable[TransferItem]) -> None:
+        self.queue.resume(items)
+
+    def retry(self, items: Iterable[TransferItem]) -> None:
+        self.queue.retry(items)
+
+    def cancel_batch(self, batch: int) -> None:
+        self.queue.cancel(self.queue.batch_items(batch))
+
+    def batch_totals(self, batch: int) -> tuple[int, int]:
+        return self.queue.batch_totals(batch)
+
+    def cancel_all(self) -> None:
+        self.queue.cancel(list(self.queue.items))
+
+    def retry_failed(self) -> None:
+        self.queue.retry([i for i in self.queue.items if i.state == State.FAILED])
+
+    def clear_finished(self) -> None:
+        self.queue.clear_finished()
+
+    @property
+    def active_count(self) -> int:
+        return self.queue.active_count
+
+    def totals(self) -> tuple[int, int]:
+        return self.queue.totals()
+
+    def shutdown(self) -> None:
+        """Stop everything; unfinished items are saved and come back at the next connect."""
+        self._timer.stop()
+        self._save_timer.stop()
+        self.queue.shutdown()
