@@ -20,7 +20,8 @@ from s3browser.core.s3.errors import describe
 from s3browser.core.s3.locations import Location
 from s3browser.ui.shell import icons
 from s3browser.ui.shell.formatting import exact_size, human_size, local_time, tr_n
-from s3browser.ui.shell.tasks import POOL_LISTING, Task, TaskRunner
+from s3browser.ui.shell.paged_load import PagedLoad
+from s3browser.ui.shell.tasks import TaskRunner
 
 COL_NAME, COL_SIZE, COL_MODIFIED, COL_VERSION, COL_STATE = range(5)
 HEADERS = ("Name", "Size", "Last modified", "Version id", "State")
@@ -35,11 +36,10 @@ class VersionsModel(QAbstractItemModel):
 
     def __init__(self, runner: TaskRunner, parent: Any = None) -> None:
         super().__init__(parent)
-        self._runner = runner
         self._connection: Connection | None = None
         self._location = Location()
-        self._task: Task | None = None
-        self._generation = 0
+        self._loader = PagedLoad(runner, self, self.append_page, self._on_error, lambda: None,
+                                 self.loading_changed.emit)
         self.load_error = ""
         self._clear()
 
@@ -69,12 +69,11 @@ class VersionsModel(QAbstractItemModel):
 
     @property
     def is_loading(self) -> bool:
-        return self._task is not None
+        return self._loader.is_loading
 
     def load(self, location: Location) -> None:
         self.cancel()
-        self._generation += 1
-        generation = self._generation
+        self._loader.next()
         self.beginResetModel()
         self._location = location
         self.load_error = ""
@@ -82,36 +81,19 @@ class VersionsModel(QAbstractItemModel):
         self.endResetModel()
         if self._connection is None or not location.bucket:
             return
-        self._task = self._runner.run_pages(
-            f"versions of {location.uri()}", iter_version_pages, self._connection, location.bucket, location.prefix,
-            pool=POOL_LISTING, on_page=lambda page: self._on_page(generation, page),
-            on_error=lambda exc: self._on_error(generation, exc),
-            on_finished=lambda: self._on_finished(generation), owner=self)
-        self.loading_changed.emit(True)
+        self._loader.pages(f"versions of {location.uri()}", iter_version_pages, self._connection, location.bucket,
+                           location.prefix)
 
     def refresh(self) -> None:
         self.load(self._location)
 
     def cancel(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
-            self.loading_changed.emit(False)
+        self._loader.cancel()
 
-    def _on_error(self, generation: int, exc: BaseException) -> None:
-        if generation == self._generation:
-            error = describe(exc, bucket=self._location.bucket)
-            self.load_error = error.message
-            self.load_failed.emit(error.message, error.detail)
-
-    def _on_finished(self, generation: int) -> None:
-        if generation == self._generation:
-            self._task = None
-            self.loading_changed.emit(False)
-
-    def _on_page(self, generation: int, page: VersionPage) -> None:
-        if generation == self._generation:
-            self.append_page(page)
+    def _on_error(self, exc: BaseException) -> None:
+        error = describe(exc, bucket=self._location.bucket)
+        self.load_error = error.message
+        self.load_failed.emit(error.message, error.detail)
 
     def append_page(self, page: VersionPage) -> None:
         """Add a page: its folders, then its keys' versions (continuing the last key if it ran on)."""
