@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,3 +97,27 @@ def test_only_the_app_reaches_for_the_main_window() -> None:
     graph = import_graph()
     users = sorted(name for name, targets in graph.items() if "s3browser.ui.main_window" in targets)
     assert users == ["s3browser.app"]
+
+
+# Where bytes may be moved: the one upload, download and server-side copy, and what they are built
+# from.  Beside them only two reads that are no transfer: the conditional-write probe's own object,
+# and the first bytes of an object for the preview pane.  The demo writes into moto's own backend.
+TRANSFER_ROUTES = {"core/transfers/upload.py", "core/transfers/download.py", "core/transfers/ranged_download.py",
+                   "core/transfers/multipart.py", "core/transfers/server_copy.py", "core/transfers/crt_transport.py",
+                   "core/transfers/conditional.py", "core/ops/preview.py", "core/demo.py"}
+# boto3's own transfer calls, and botocore's single requests that move an object's bytes; ``routes.``
+# before upload_file / download_file is the app's own route, which is what everything should call.
+_MOVES_BYTES = re.compile(r"\.(put_object|get_object|upload_part|upload_part_copy|copy_object|download_fileobj|"
+                          r"upload_fileobj)\(|(?<!routes)\.(upload_file|download_file)\(|TransferManager")
+
+
+def test_only_the_transfer_routes_move_bytes() -> None:
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        relative = path.relative_to(PACKAGE).as_posix()
+        if relative in TRANSFER_ROUTES:
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if _MOVES_BYTES.search(line.split("#", 1)[0]):
+                offenders.append(f"{relative}:{number}: {line.strip()}")
+    assert offenders == [], "bytes moved outside the transfer routes"

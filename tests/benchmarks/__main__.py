@@ -121,6 +121,7 @@ class _Done(Exception):
     pass
 
 
+SYNC_APPLY = "S4: two-way sync of the small files | s3browser"
 TRANSFERS = ("T1: upload 1 file", "T2: download 1 file", "T3: upload small files", "T4: upload many tiny files")
 
 
@@ -233,6 +234,16 @@ def run_transfer_benchmarks(server: RunningServer, tools: dict[str, str], env: d
                 raw.setdefault(f"{kind} | {name}", []).append({
                     "seconds": seconds, "peak_rss_kb": rss,
                     "server_cpu_seconds": group_cpu_seconds(server.process.pid) - server_cpu})
+        # S4: the same small files as T3, synced two-way through the window (sync items in the
+        # worker) right after T3 in the same run, so the two compare on the same machine state.
+        settle()
+        server_cpu = group_cpu_seconds(server.process.pid)
+        result = probe(env, "gui-sync-apply", ep, server.access_key, server.secret_key, "transfers", str(small),
+                       f"s3b-sync-r{run}/")
+        result["server_cpu_seconds"] = group_cpu_seconds(server.process.pid) - server_cpu
+        if result["failed"]:
+            raise RuntimeError(f"s3browser sync apply failed: {result['failed']}")
+        raw.setdefault(SYNC_APPLY, []).append(result)
 
 
 def _many_files(root: Path, count: int) -> None:
@@ -351,6 +362,24 @@ def report_transfers(raw: dict[str, Any], results: dict[str, Any]) -> str:
             summary[f"{kind} {name}"] = entry
             rows.append((kind, name, f"{seconds:.2f}", f"{rss:.0f}",
                          "" if name == "s3browser" else f"{ours / seconds:.2f}", stall, cpu))
+    if SYNC_APPLY in raw and f"{TRANSFERS[2]} | s3browser" in raw:
+        # The sync of the T3 files beside the queue's T3 upload of them: the ratio is sync / queue.
+        runs = raw[SYNC_APPLY]
+        seconds = median([r["seconds"] for r in runs])
+        queue = median([r["seconds"] for r in raw[f"{TRANSFERS[2]} | s3browser"]])
+        rss = median([r["peak_rss_kb"] for r in runs]) / 1024  # the window plus its workers (see probe)
+        server = median([r.get("server_cpu_seconds", 0.0) for r in runs])
+        worst = max(r["stall"] for r in runs)
+        entry = {"seconds": seconds, "peak_rss_mib": rss, "server_cpu_seconds": server,
+                 "stall_median": median([r["stall"] for r in runs]), "stall_worst": worst,
+                 "gui_cpu_seconds": median([r.get("gui_cpu_seconds", 0.0) for r in runs]),
+                 "workers_cpu_seconds": median([r.get("workers_cpu_seconds", 0.0) for r in runs]),
+                 "queue_seconds": queue}
+        summary["S4 sync apply"] = entry
+        rows.append(("S4: two-way sync, same files", "s3browser sync", f"{seconds:.2f}", f"{rss:.0f}",
+                     f"sync / queue {seconds / queue:.2f}",
+                     f"{entry['stall_median'] * 1000:.0f} ({worst * 1000:.0f})",
+                     f"{entry['gui_cpu_seconds']:.1f} + {entry['workers_cpu_seconds']:.1f} / {server:.1f}"))
     return table(rows)
 
 
@@ -358,6 +387,7 @@ def report_stalls(raw: dict[str, Any], results: dict[str, Any]) -> str:
     """Where the worst GUI stall went in the run with the median one: the GUI thread's own CPU, its
     wait on the run queue for a core, and the rest (waiting for the GIL or another lock)."""
     measures = [(f"{kind}", f"{kind} | s3browser", "stall") for kind in TRANSFERS]
+    measures.append(("S4: two-way sync of the small files", SYNC_APPLY, "stall"))
     measures.append(("B3: loading 100k into the table", "s3browser table", "load_stall"))
     rows = [("Worst GUI stall, run with the median one", "stall ms", "GUI thread CPU ms", "waiting for a core ms",
              "rest ms")]

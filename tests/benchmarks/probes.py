@@ -343,6 +343,48 @@ def gui_transfer(mode: str, endpoint: str, access_key: str, secret_key: str, buc
             "gui_cpu_seconds": gui_cpu, "workers_cpu_seconds": workers_cpu}
 
 
+def gui_sync_apply(endpoint: str, access_key: str, secret_key: str, bucket: str, local: str,
+                   prefix: str) -> dict[str, Any]:
+    """S4: a two-way sync of ``local`` to an empty ``prefix`` (every file new: all uploads), planned in
+    the preview and applied through the window's queue and its worker, as a user's Start does."""
+    from s3browser.core.sync.pairs import PairStore, SyncPair
+    from s3browser.core.sync.plan import Mode
+
+    app, window = _app_and_window()
+    conn = connection(endpoint, access_key, secret_key)
+    window.connections.use_connection(conn, remember=False)
+    _wait(app, lambda: not window.table_model.is_loading)
+    engine = window.transfers.queue.engine
+    _wait(app, lambda: not hasattr(engine, "ready") or engine.ready(), timeout=60)  # as for T1-T4
+    pair = SyncPair("bench-apply", window.ctx.connection.profile.name, local, bucket, prefix, mode=Mode.TWO_WAY)
+    PairStore().save(pair)
+    preview = window.sync.sync_pair(pair)
+    _wait(app, lambda: preview.run is not None)
+    run = preview.run
+    batches: list[int] = []
+    window.transfers.batch_done.connect(batches.append)
+    heartbeat = Heartbeat()
+    heartbeat.start()
+    start = time.perf_counter()
+    cpu_start = time.process_time()
+    window.sync.start_run(run)
+    _wait(app, lambda: bool(batches), timeout=1800)
+    seconds = time.perf_counter() - start
+    gui_cpu = time.process_time() - cpu_start
+    stall = heartbeat.stop()
+    stall_parts = heartbeat.worst_parts("stall")
+    rows = window.transfers.batch_items(batches[0])
+    failed = [i.error for i in rows if i.state.label != "Done"]
+    pids = [w.process.pid for engine in window.transfers.queue.engines.all() for w in getattr(engine, "_workers", [])
+            if w.process is not None]
+    workers_rss = [proc_peak_rss_kb(pid) for pid in pids]
+    workers_cpu = sum(proc_cpu_seconds(pid) for pid in pids)
+    window.shutdown()
+    return {"seconds": seconds, "stall": stall, **stall_parts, "files": len(rows), "failed": failed[:3],
+            "peak_rss_kb": peak_rss_kb(), "workers": len(pids), "workers_rss_kb": sum(workers_rss),
+            "gui_cpu_seconds": gui_cpu, "workers_cpu_seconds": workers_cpu}
+
+
 def _count_calls(conn) -> dict[str, int]:  # noqa: ANN001
     """Every S3 request the connection's client makes, by operation (HeadObject must stay at zero)."""
     calls: dict[str, int] = {}
@@ -405,6 +447,8 @@ def main(argv: list[str]) -> None:
         result = gui_list(*args)
     elif command == "gui-transfer":
         result = gui_transfer(*args)
+    elif command == "gui-sync-apply":
+        result = gui_sync_apply(*args)
     elif command == "sync-plan":
         result = sync_plan(*args)
     elif command == "sync-preview":

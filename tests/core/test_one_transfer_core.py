@@ -164,3 +164,37 @@ def test_a_version_download_and_restore_go_through_the_routes(conn, s3_admin, tm
     assert s3_admin.get_object_tagging(Bucket="ver-routes", Key="a.txt")["TagSet"] == [
         {"Key": "team", "Value": "blue"}]
     assert s3_admin.get_object(Bucket="ver-routes", Key="a.txt")["Body"].read() == b"first"
+
+
+def test_sync_uploads_are_held_to_the_engines_memory_budget(s3_admin, fault_proxy, proxied, small_parts,  # noqa: F811
+                                                            tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sync no longer reads files whole outside any budget: every byte it sends is counted by the one
+    budget of the engine it runs on, as the queue's are, and no more is held at once than it allows."""
+    from s3browser.core.transfers.multipart import MemoryBudget
+
+    held: list[int] = []
+    most = [0]
+    budgets: set[int] = set()
+    real_acquire, real_release = MemoryBudget.acquire, MemoryBudget.release
+
+    def acquire(self, amount: int) -> int:  # noqa: ANN001
+        got = real_acquire(self, amount)
+        held.append(got)
+        budgets.add(id(self))
+        most[0] = max(most[0], self.capacity - self._free)
+        return got
+
+    monkeypatch.setattr(MemoryBudget, "acquire", acquire)
+    monkeypatch.setattr(MemoryBudget, "release", real_release)
+    s3_admin.create_bucket(Bucket="budgeted")
+    root = tmp_path / "work"
+    sizes = [12 * MiB, 11 * MiB, 300 * 1024]
+    for n, size in enumerate(sizes):
+        write(root, f"f{n}.bin", os.urandom(size))
+    engine = engine_for(proxied)
+    engine._budget.capacity = engine._budget._free = 10 * MiB  # room for two 5 MiB parts at once
+    run, report, baseline = plan_and_apply(proxied, root, "budgeted", Mode.UPLOAD)
+    assert [o.status for o in report.outcomes] == ["done"] * 3
+    assert sum(held) >= sum(sizes[:2]), "every part of the multipart uploads was counted"
+    assert budgets == {id(engine._budget)}, "the engine's one budget, not one of its own per file"
+    assert most[0] <= 10 * MiB, "never more held than the budget"

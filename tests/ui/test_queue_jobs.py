@@ -63,7 +63,8 @@ class GatedJob:
 def test_jobs_run_at_most_job_workers_at_once_and_report_each_outcome(qtbot, in_process_controller) -> None:
     controller = in_process_controller
     gate = threading.Event()
-    jobs = [GatedJob(gate) for _ in range(20)] + [GatedJob(gate, "changed"), GatedJob(gate, "fail-once")]
+    plain = JOBS_IN_FLIGHT + 4  # more than are handed to the engine at once
+    jobs = [GatedJob(gate) for _ in range(plain)] + [GatedJob(gate, "changed"), GatedJob(gate, "fail-once")]
     GatedJob.most = 0
     summaries: list[str] = []
     controller.batch_finished.connect(summaries.append)
@@ -77,15 +78,15 @@ def test_jobs_run_at_most_job_workers_at_once_and_report_each_outcome(qtbot, in_
     gate.set()
     qtbot.waitUntil(lambda: all(r.state.finished for r in rows), timeout=10000)
     assert GatedJob.most == JOB_WORKERS
-    assert [r.state for r in rows].count(State.DONE) == 20
-    assert rows[20].state == State.SKIPPED and "changed locally" in rows[20].error
-    assert rows[21].state == State.FAILED and rows[21].error
-    assert summaries == ["Sync “test” finished: 20 items done, 1 failed, 1 skipped."]
+    assert [r.state for r in rows].count(State.DONE) == plain
+    assert rows[plain].state == State.SKIPPED and "changed locally" in rows[plain].error
+    assert rows[plain + 1].state == State.FAILED and rows[plain + 1].error
+    assert summaries == [f"Sync “test” finished: {plain} items done, 1 failed, 1 skipped."]
     assert controller.active_count == 0
 
-    controller.retry([rows[21]])  # retry runs the job again
-    qtbot.waitUntil(lambda: rows[21].state.finished, timeout=5000)
-    assert rows[21].state == State.DONE and jobs[21].runs == 2
+    controller.retry([rows[plain + 1]])  # retry runs the job again
+    qtbot.waitUntil(lambda: rows[plain + 1].state.finished, timeout=5000)
+    assert rows[plain + 1].state == State.DONE and jobs[plain + 1].runs == 2
 
 
 def test_cancel_and_pause_say_what_really_happened(qtbot, in_process_controller) -> None:

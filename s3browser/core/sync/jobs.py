@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from s3browser.core.s3.connection import Connection
 
 _baselines: dict[str, Baseline] = {}
+_targets: dict[tuple[SyncTargetSpec, int], SyncTarget] = {}
 _lock = threading.Lock()
 
 
@@ -36,6 +37,18 @@ def _baseline(pair_id: str) -> Baseline:
         return baseline
 
 
+def _target(spec: SyncTargetSpec, conn: Connection) -> SyncTarget:
+    """The run's target in this process, made once per run and connection (not once per item)."""
+    key = (spec, id(conn))
+    with _lock:
+        found = _targets.get(key)
+    if found is None:
+        found = SyncTarget(conn, spec.bucket, spec.prefix, Path(spec.root), _baseline(spec.pair_id), spec.soft_delete)
+        with _lock:
+            _targets[key] = found
+    return found
+
+
 @atexit.register
 def close_baselines() -> None:
     """Close the baselines this process opened for jobs (also at exit)."""
@@ -43,18 +56,20 @@ def close_baselines() -> None:
         for baseline in _baselines.values():
             baseline.close()
         _baselines.clear()
+        _targets.clear()
 
 
 @dataclass(frozen=True)
 class SyncTargetSpec:
-    """Where a run is carried out, as plain data (the connection is the runner's own)."""
+    """Where a run is carried out, as plain data (the connection is the runner's own).  Paths travel
+    as strings: a Path is parsed again each time it is unpickled, once per item."""
 
     bucket: str
     prefix: str
-    root: Path  # the folder the plan saw (the pair's folder, a link resolved once)
+    root: str  # the folder the plan saw (the pair's folder, a link resolved once)
     pair_id: str
     soft_delete: bool
-    log_path: Path | None = None
+    log_path: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,7 +80,7 @@ class SyncItemJob:
 
     def run(self, conn: Connection) -> str:
         spec, item = self.spec, self.item
-        target = SyncTarget(conn, spec.bucket, spec.prefix, spec.root, _baseline(spec.pair_id), spec.soft_delete)
+        target = _target(spec, conn)
         try:
             note = apply_item(target, item)
         except ChangedSincePlan as exc:
@@ -79,5 +94,5 @@ class SyncItemJob:
         return note
 
     def _log(self, outcome: Outcome) -> None:
-        if self.spec.log_path is not None:
-            append_outcome(self.spec.log_path, outcome)
+        if self.spec.log_path:
+            append_outcome(Path(self.spec.log_path), outcome)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import threading
 import time
 from pathlib import Path
+from typing import TextIO
 
 from s3browser.core.local.display import one_line
 from s3browser.core.settings.dirs import log_dir
@@ -60,10 +62,31 @@ class RunLog:
                        + (" (cancelled)" if report.cancelled else ""))
 
 
+_open_logs: dict[str, TextIO] = {}
+_open_lock = threading.Lock()
+
+
 def append_line(path: Path, text: str) -> None:
-    """Append one timestamped line (one write of one line: lines from several processes never mix)."""
-    with open(path, "a", encoding="utf-8") as file:
-        file.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {one_line(text)}\n")  # one line, whatever a name holds
+    """Append one timestamped line: one write of one line (O_APPEND), so lines from several processes
+    never mix.  The file stays open for the next line (a sync writes one per item), flushed each time."""
+    line = f"{time.strftime('%Y-%m-%d %H:%M:%S')} {one_line(text)}\n"  # one line, whatever a name holds
+    with _open_lock:
+        handle = _open_logs.get(str(path))
+        if handle is None:
+            handle = _open_logs[str(path)] = open(path, "a", encoding="utf-8")  # noqa: SIM115 - kept open
+            if len(_open_logs) > 8:  # earlier runs' logs: closed
+                for old in [name for name in _open_logs if name != str(path)][:-4]:
+                    _open_logs.pop(old).close()
+        handle.write(line)
+        handle.flush()
+
+
+@atexit.register
+def close_logs() -> None:
+    with _open_lock:
+        for handle in _open_logs.values():
+            handle.close()
+        _open_logs.clear()
 
 
 def append_outcome(path: Path, outcome: Outcome) -> None:

@@ -33,7 +33,7 @@ from s3browser.core.transfers.verification import ObjectFacts
 
 log = logging.getLogger(__name__)
 
-JOB_WORKERS = 8  # queue jobs (sync items, property edits) running at once per engine
+JOB_WORKERS = 32  # queue jobs (sync items, property edits) running at once per engine (most wait on a PUT)
 
 
 class TransferEngine:
@@ -106,18 +106,20 @@ class TransferEngine:
     # ---------------------------------------------------------------- uploads
     def upload(self, path: Path, bucket: str, key: str, options: UploadOptions, progress: Progress,
                on_done: Callable[[BaseException | None], None], *, expect: Any = ANY, probe_prefix: str = "",
-               follow_links: bool = True) -> TransferHandle:
+               follow_links: bool = True, caller_waits: bool = False) -> TransferHandle:
         """Start an upload (see :mod:`upload`); ``on_done(error_or_None)`` is called once, on a worker thread
         (or, with ``start_small_inline``, on this one before this returns if a small file cannot be read).
 
         ``expect``: None (the key must not exist) or an ETag (it must still be that object) makes the
-        write conditional; ``follow_links=False`` refuses a path that is not a regular file itself.
+        write conditional; ``follow_links=False`` refuses a path that is not a regular file itself;
+        ``caller_waits`` (a caller that blocks until it ends, on a thread that may: :mod:`routes`) runs
+        it on the caller's thread, with no hop through a pool.
         On success the handle's ``result`` is an :class:`~s3browser.core.transfers.upload.UploadedFile`."""
         handle = TransferHandle(bucket, key)
         upload = Upload(self, path, bucket, key, options, progress, handle, Completion(self, handle, on_done),
                         expect, probe_prefix, follow_links)
         try:
-            upload.start()
+            upload.run_here() if caller_waits else upload.start()
         except BaseException:
             self._live.discard(handle)  # never started: nothing will finish it
             raise

@@ -72,7 +72,8 @@ def upload_file(conn: Connection, bucket: str, key: str, path: Path, options: Up
     engine = engine_for(conn)
     size = path.stat().st_size if follow_links else path.lstat().st_size
     return _wait(lambda done: engine.upload(path, bucket, key, options, Progress(size), done, expect=expect,
-                                            probe_prefix=probe_prefix, follow_links=follow_links))
+                                            probe_prefix=probe_prefix, follow_links=follow_links,
+                                            caller_waits=True))
 
 
 def download_file(conn: Connection, bucket: str, key: str, target: Path, *, root: Path, size: int | None = None,

@@ -146,6 +146,21 @@ class Upload:
         else:
             self.handle._future = engine._run(engine._upload_pool, self.finish, self._put_multipart)
 
+    def run_here(self) -> None:
+        """As :meth:`start`, on this thread from start to end (or to the answer of a fast PUT): for a
+        caller that waits for it anyway (sync items, the Python API), so no pool hop is paid."""
+        engine = self.engine
+        before = self._stat()
+        size = before.st_size
+        fast = engine.fast
+        fast_ok = fast is not None and fast.enabled and headers_for(self.options.extra_args(self.path)) is not None
+        if fast_ok and size <= engine.small_file_limit:
+            engine._run_here(self.finish, lambda: self._start_small_fast(before))
+        elif size <= engine.small_file_limit or (size < self.options.part_size and size <= SINGLE_PUT_LIMIT):
+            engine._run_here(self.finish, self._put_whole)
+        else:
+            engine._run_here(self.finish, self._put_multipart)
+
     def _conditions(self, multipart: bool) -> dict[str, str]:
         return write_conditions(self.engine.connection, self.bucket, self.key, self.expect, multipart,
                                 self.probe_prefix)

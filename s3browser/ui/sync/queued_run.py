@@ -39,8 +39,8 @@ class QueuedSyncRun:
 
     def jobs(self) -> list[tuple[SyncItemJob, Direction, str, str, Path | None, int]]:
         target = self.target
-        spec = SyncTargetSpec(target.bucket, target.prefix, target.root, self.pair.id, target.soft_delete,
-                              self.log.path)
+        spec = SyncTargetSpec(target.bucket, target.prefix, str(target.root), self.pair.id, target.soft_delete,
+                              str(self.log.path))
         return [(SyncItemJob(self.title, spec, item), DIRECTIONS[item.effective_action], target.bucket,
                  target.key(item.remote_path), target.local_path(item.local_path), item.size) for item in self.items]
 
