@@ -8,7 +8,9 @@ Example::
     assert exists(conn, "my-bucket", "notes/hello.txt")
 
 Everything ``s3browser.core`` exports is defined or gathered here; the rest of ``core/`` is grouped
-by domain (``s3/``, ``transfers/``, ``ops/``, ``local/``, ``settings/``).
+by domain (``base/``, ``s3/``, ``transfers/``, ``ops/``, ``local/``, ``settings/``, ``sync/``).  The
+transfers here (``upload_file``, ``download_file``, ``upload_bytes``, ``download_bytes``,
+``copy_object``) are the app's own routes, with the queue's guarantees.
 """
 
 from __future__ import annotations
