@@ -320,5 +320,9 @@ def test_details_shows_the_technical_detail_of_a_transfer_that_failed_in_the_wor
     assert "s3://no-such-bucket-here/notes.txt" in box.informativeText()
     qtbot.keyClick(box, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: panel.details_box is None, timeout=5000)
+    panel.show_details()
+    qtbot.waitUntil(lambda: panel.details_box is not None and panel.details_box.isVisible(), timeout=5000)
+    qtbot.keyClick(panel.details_box, Qt.Key.Key_Return)  # Enter closes it too: it only informs
+    qtbot.waitUntil(lambda: panel.details_box is None, timeout=5000)
     tip = win.transfers.model.index(item.row, 7).data(Qt.ItemDataRole.ToolTipRole)
     assert "NoSuchBucket" in tip

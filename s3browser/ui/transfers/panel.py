@@ -174,6 +174,8 @@ class TransferPanel(QDockWidget):
         box.setInformativeText(f"From: {source}\nTo: {target}" if target else source)
         box.setDetailedText(item.error_detail or "No more detail: the sentence above is all that is known.")
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.setDefaultButton(QMessageBox.StandardButton.Close)  # Enter closes it (else it toggles the detail)
+        box.setEscapeButton(QMessageBox.StandardButton.Close)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.finished.connect(lambda _result: setattr(self, "details_box", None))
         self.details_box = box
