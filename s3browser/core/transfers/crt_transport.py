@@ -20,11 +20,14 @@ import io
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 from xml.etree import ElementTree
+
+from botocore.exceptions import ConnectionClosedError, ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
 
 from s3browser.core.s3.connection import Connection
 
@@ -33,6 +36,8 @@ log = logging.getLogger(__name__)
 DISABLE_ENV = "S3BROWSER_NO_CRT"  # set to 1 to send every request through botocore
 MAX_CONNECTIONS = 32
 REQUEST_TIMEOUT = 600.0  # seconds a caller waits for one request before giving up on it
+WATCH_INTERVAL = 0.5  # how often requests past their deadline are looked for
+UNREACHABLE_PAUSE = 30.0  # seconds botocore alone is used after neither path could reach the server
 
 _TRANSIENT_CRT_WORDS = ("SLOW_DOWN", "INTERNAL_ERROR", "SERVICE_UNAVAILABLE", "TIMEOUT", "SOCKET_CLOSED",
                         "CONNECTION_CLOSED", "CONNECTION_RESET", "SOCKET_NOT_CONNECTED", "BROKEN_PIPE")
@@ -40,6 +45,10 @@ _TRANSIENT_CRT_WORDS = ("SLOW_DOWN", "INTERNAL_ERROR", "SERVICE_UNAVAILABLE", "T
 # The upload options this path knows how to put into headers; any other makes the caller use botocore.
 _HEADER_ARGS = {"ContentType": "Content-Type", "StorageClass": "x-amz-storage-class", "IfNoneMatch": "If-None-Match",
                 "IfMatch": "If-Match"}
+
+
+# botocore's errors for "the server could not be reached at all" (refused, reset, dropped, timed out).
+UNREACHABLE = (EndpointConnectionError, ConnectionClosedError, ConnectTimeoutError, ReadTimeoutError)
 
 
 class CrtFailure(Exception):
@@ -103,11 +112,14 @@ class CrtTransport:
         import awscrt.io
 
         self.connection = connection
-        self.enabled = True
+        self._enabled = True
+        self._paused_until = 0.0  # monotonic time: the server could not be reached, botocore until then
         self.requests = 0  # answered on this path (tests and the benchmark read it)
         self._lock = threading.Lock()
         self._targets: dict[str, _Target] = {}
         self._requests: dict[int, Any] = {}  # the S3Request objects, kept alive while in flight
+        self._deadlines: dict[int, float] = {}  # request token -> monotonic time it is given up at
+        self._watchdog: threading.Thread | None = None
         self._clients: dict[str, Any] = {}
         self._event_loops = awscrt.io.EventLoopGroup()
         self._bootstrap = awscrt.io.ClientBootstrap(self._event_loops, awscrt.io.DefaultHostResolver(
@@ -133,11 +145,30 @@ class CrtTransport:
             raise RuntimeError("no credentials")
         return awscrt.auth.AwsCredentials(creds.access_key, creds.secret_key, creds.token or None)
 
+    @property
+    def enabled(self) -> bool:
+        return self._enabled and time.monotonic() >= self._paused_until
+
+    @enabled.setter
+    def enabled(self, value: bool) -> None:
+        self._enabled = value
+
     def demote(self, reason: str) -> None:
         """Stop using this path for the connection: the server accepted botocore's request, not ours."""
-        if self.enabled:
-            self.enabled = False
+        if self._enabled:
+            self._enabled = False
             log.warning("the server refused the fast transfer path (%s); using botocore for this connection", reason)
+
+    def pause(self, reason: str, seconds: float = UNREACHABLE_PAUSE) -> None:
+        """The server could not be reached by either path: use botocore alone for a while.
+
+        awscrt retries a refused or dropped connection on its own schedule, which ignores the
+        connection's timeouts and retry settings: against a server that went away each small file
+        took seconds to fail here before botocore failed it at once.  Paused, requests fail as
+        fast as the connection is set up to; after the pause this path is tried again."""
+        if time.monotonic() >= self._paused_until:
+            log.info("the server is not reachable (%s); sending through botocore for %.0f s", reason, seconds)
+        self._paused_until = time.monotonic() + seconds
 
     # ---------------------------------------------------------------- where a bucket's requests go
     def _target(self, bucket: str) -> _Target:
@@ -182,7 +213,11 @@ class CrtTransport:
         CrtFailure, the answer's headers)`` runs on a CRT thread.  The returned request has ``cancel()``."""
         digest = base64.b64encode(hashlib.md5(body, usedforsecurity=False).digest()).decode()
         headers = dict(headers, **{"Content-Length": str(len(body)), "Content-MD5": digest})
-        return self.start("PUT", bucket, key, "", headers, body, "PutObject", on_done)
+        config = self.connection.client.meta.config
+        # A small PUT that has not answered in the connection's own connect + read time is given up
+        # (awscrt would keep retrying a dead server on a schedule of its own); botocore then decides.
+        limit = float(config.connect_timeout or 0) + float(config.read_timeout or 0)
+        return self.start("PUT", bucket, key, "", headers, body, "PutObject", on_done, limit or None)
 
     def upload_part(self, bucket: str, key: str, upload_id: str, number: int, body: bytes) -> str:
         """One UploadPart, waited for; its ETag."""
@@ -212,8 +247,10 @@ class CrtTransport:
         return result
 
     def start(self, method: str, bucket: str, key: str, query: str, headers: dict[str, str], body: bytes | None,
-              operation: str, on_done: Callable[[CrtFailure | None, dict[str, str]], None]) -> Any:
-        """Start one request; ``on_done(failure or None, answer headers)`` runs once, on a CRT thread."""
+              operation: str, on_done: Callable[[CrtFailure | None, dict[str, str]], None],
+              timeout: float | None = None) -> Any:
+        """Start one request; ``on_done(failure or None, answer headers)`` runs once, on a CRT thread.
+        With ``timeout`` it is cancelled (and fails) if it has not ended that many seconds later."""
         import awscrt.http
         import awscrt.s3
 
@@ -235,6 +272,7 @@ class CrtTransport:
             with self._lock:
                 ended.append(True)
                 self._requests.pop(token, None)
+                self._deadlines.pop(token, None)
             if error is not None:
                 on_done(_failure(operation, error, status_code or 0, error_body or b""), answer)
                 return
@@ -248,7 +286,30 @@ class CrtTransport:
         with self._lock:
             if not ended:
                 self._requests[token] = started
+                if timeout is not None:
+                    self._deadlines[token] = time.monotonic() + timeout
+                    self._start_watchdog()
         return started
+
+    def _start_watchdog(self) -> None:
+        """One thread per transport cancels requests past their deadline (not a timer per request)."""
+        if self._watchdog is None:
+            self._watchdog = threading.Thread(target=self._watch, name="s3b-crt-deadlines", daemon=True)
+            self._watchdog.start()
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(WATCH_INTERVAL)
+            now = time.monotonic()
+            with self._lock:
+                late = [token for token, deadline in self._deadlines.items() if deadline <= now]
+                requests = [self._requests.get(token) for token in late]
+                for token in late:
+                    del self._deadlines[token]
+            for request in requests:
+                if request is not None:
+                    log.info("a fast-path request did not answer in time; cancelling it")
+                    request.cancel()  # it ends with an error, and the caller falls back to botocore
 
 
 def _failure(operation: str, error: BaseException, status: int, body: bytes) -> CrtFailure:

@@ -34,7 +34,7 @@ from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe, is_missing_upload, is_resumable_failure
 from s3browser.core.transfers.bounded import run_bounded
-from s3browser.core.transfers.crt_transport import CrtFailure, CrtTransport
+from s3browser.core.transfers.crt_transport import UNREACHABLE, CrtFailure, CrtTransport
 from s3browser.core.transfers.journal import JournalEntry, UploadJournal
 
 log = logging.getLogger(__name__)
@@ -269,8 +269,12 @@ class MultipartUploader:
             except CrtFailure as failure:
                 log.info("fast UploadPart %d of s3://%s/%s failed (%s); sending it through botocore", number,
                          entry.bucket, entry.key, failure)
-                etag = str(client.upload_part(Bucket=entry.bucket, Key=entry.key, UploadId=entry.upload_id,
-                                              PartNumber=number, Body=data)["ETag"])
+                try:
+                    etag = str(client.upload_part(Bucket=entry.bucket, Key=entry.key, UploadId=entry.upload_id,
+                                                  PartNumber=number, Body=data)["ETag"])
+                except UNREACHABLE as exc:
+                    fast.pause(f"{failure}; then {type(exc).__name__}")
+                    raise
                 if not failure.transient:
                     fast.demote(str(failure))
                 return etag

@@ -35,7 +35,7 @@ from s3browser.core.transfers.conditional import (
     refused_condition,
     write_conditions,
 )
-from s3browser.core.transfers.crt_transport import CrtFailure, headers_for
+from s3browser.core.transfers.crt_transport import UNREACHABLE, CrtFailure, headers_for
 from s3browser.core.transfers.handles import Started
 from s3browser.core.transfers.multipart import FileChangedError
 
@@ -232,9 +232,14 @@ class Upload:
 
     def _put_again(self, body: bytes, before: os.stat_result, failure: CrtFailure,
                    conditions: dict[str, str]) -> None:
-        answer = self.engine.connection.client.put_object(Bucket=self.bucket, Key=self.key, Body=body,
-                                                          **self.options.extra_args(self.path), **conditions)
         fast = self.engine.fast
+        try:
+            answer = self.engine.connection.client.put_object(Bucket=self.bucket, Key=self.key, Body=body,
+                                                              **self.options.extra_args(self.path), **conditions)
+        except UNREACHABLE as exc:
+            if fast is not None:
+                fast.pause(f"{failure}; then {type(exc).__name__}")
+            raise
         if fast is not None and not failure.transient:
             fast.demote(str(failure))  # botocore's request went through where ours did not
         self._after_put(before, answer.get("ETag", ""), answer.get("VersionId", "") or "")
