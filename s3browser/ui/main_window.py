@@ -363,7 +363,6 @@ class MainWindow(QMainWindow):
 
         self.tree.clicked.connect(navigation.open_tree_node)
         self.tree.activated.connect(navigation.open_tree_node)
-        self.table.doubleClicked.connect(navigation.open_table_row)
         self.table.activated.connect(navigation.open_table_row)
         navigation.file_activated.connect(self.open_edit.open_object)
         navigation.location_shown.connect(self.versions.follow)

@@ -213,3 +213,28 @@ def test_multipart_copy_in_place_keeps_metadata_and_tags(conn, s3_admin) -> None
         {"ContentType": "application/x-big", "CacheControl": "no-cache"}, {"keep": "me"}, {"t": "1"})
     assert sum(progress) == len(data)
     assert _body(s3_admin, "large", "big.bin") == data
+
+
+def test_with_soft_delete_and_versioning_undelete_and_the_trash_agree(conn, s3_admin) -> None:
+    from s3browser.core.ops.trash import list_trash, move_to_trash, plan_restore, restore
+
+    s3_admin.create_bucket(Bucket="both-on")
+    s3_admin.put_bucket_versioning(Bucket="both-on", VersioningConfiguration={"Status": "Enabled"})
+    for key in ("a.txt", "b.txt"):
+        s3_admin.put_object(Bucket="both-on", Key=key, Body=key.encode() * 3)
+    list(move_to_trash(conn, "both-on", {"a.txt": 15, "b.txt": 15}))
+
+    # a.txt comes back through Undelete: the trash no longer offers it as deleted
+    assert undelete(conn, "both-on", plan_undelete(conn, "both-on", ["a.txt"], []))[0] == 1
+    plan = plan_restore(conn, "both-on", list_trash(conn, "both-on"))
+    a_entry = next(e for e in plan.entries if e.original_key == "a.txt")
+    assert plan.back == {a_entry.trash_key} and not plan.taken
+
+    # b.txt comes back through the trash: its trash copy's delete marker is no deleted object of the user's
+    result = restore(conn, "both-on", plan)
+    assert (result.restored, result.already_back) == (1, 1) and list_trash(conn, "both-on") == []
+    everything = plan_undelete(conn, "both-on", [], [""])
+    assert everything.markers == [], "nothing is left to undelete: both objects are back, once each"
+    keys = {v["Key"] for v in s3_admin.list_object_versions(Bucket="both-on").get("Versions", [])}
+    assert {"a.txt", "b.txt"} <= keys
+    assert s3_admin.get_object(Bucket="both-on", Key="b.txt")["Body"].read() == b"b.txtb.txtb.txt"

@@ -186,6 +186,7 @@ def test_soft_delete_moves_to_trash_and_restores(conn, s3_admin) -> None:
         delete_from_trash,
         list_trash,
         move_to_trash,
+        plan_restore,
         restore,
     )
 
@@ -200,7 +201,7 @@ def test_soft_delete_moves_to_trash_and_restores(conn, s3_admin) -> None:
     entries = list_trash(conn, "soft")
     assert sorted(e.original_key for e in entries) == ["b.txt", "docs/a.txt"]
     a = next(e for e in entries if e.original_key == "docs/a.txt")
-    assert restore(conn, "soft", [a]).deleted == 1
+    assert restore(conn, "soft", plan_restore(conn, "soft", [a])).restored == 1
     head = s3_admin.head_object(Bucket="soft", Key="docs/a.txt")
     assert head["Metadata"] == {"k": "v"} and head["ContentType"] == "text/plain"
     assert [e.original_key for e in list_trash(conn, "soft")] == ["b.txt"]
@@ -214,3 +215,76 @@ def test_creating_a_bucket_you_already_own_says_so(conn, s3_admin) -> None:
     with pytest.raises(S3BrowserError, match="You already have a bucket named “demo-logs”") as raised:
         create_bucket(conn, "demo-logs")
     assert raised.value.kind == "exists"
+
+
+def _trash_one(conn, s3_admin, bucket: str, key: str, body: bytes):  # noqa: ANN001, ANN202
+    from s3browser.core.ops.trash import list_trash, move_to_trash
+
+    s3_admin.put_object(Bucket=bucket, Key=key, Body=body)
+    list(move_to_trash(conn, bucket, {key: len(body)}))
+    return next(e for e in list_trash(conn, bucket) if e.original_key == key)
+
+
+def test_restoring_onto_a_newer_object_never_replaces_it_unless_told(conn, s3_admin) -> None:
+    from s3browser.core.ops.trash import list_trash, plan_restore, restore
+    from s3browser.core.transfers.conflicts import Conflict
+
+    s3_admin.create_bucket(Bucket="taken")
+    entry = _trash_one(conn, s3_admin, "taken", "notes.txt", b"old 12 bytes")
+    s3_admin.put_object(Bucket="taken", Key="notes.txt", Body=b"a newer upload of thirty-eight bytes!!")
+    plan = plan_restore(conn, "taken", [entry])
+    assert plan.conflicts == ["notes.txt"] and not plan.back
+    result = restore(conn, "taken", plan)  # the default: skip
+    assert (result.restored, result.skipped) == (0, 1)
+    assert s3_admin.get_object(Bucket="taken", Key="notes.txt")["Body"].read().startswith(b"a newer")
+    assert list_trash(conn, "taken") == [entry], "a skipped entry stays in the trash"
+
+    result = restore(conn, "taken", plan_restore(conn, "taken", [entry]), Conflict.KEEP_BOTH)
+    assert result.renamed == [("notes.txt", "notes (1).txt")] and result.restored == 1
+    assert s3_admin.get_object(Bucket="taken", Key="notes (1).txt")["Body"].read() == b"old 12 bytes"
+    assert s3_admin.get_object(Bucket="taken", Key="notes.txt")["Body"].read().startswith(b"a newer")
+
+    again = _trash_one(conn, s3_admin, "taken", "b.txt", b"trashed b")
+    s3_admin.put_object(Bucket="taken", Key="b.txt", Body=b"new b")
+    plan = plan_restore(conn, "taken", [again])
+    s3_admin.put_object(Bucket="taken", Key="b.txt", Body=b"newer still, after the question")
+    result = restore(conn, "taken", plan, Conflict.REPLACE)
+    assert result.restored == 0 and "changed on S3" in result.failures[0][2]
+    assert s3_admin.get_object(Bucket="taken", Key="b.txt")["Body"].read() == b"newer still, after the question"
+    result = restore(conn, "taken", plan_restore(conn, "taken", [again]), Conflict.REPLACE)
+    assert result.restored == 1 and s3_admin.get_object(Bucket="taken", Key="b.txt")["Body"].read() == b"trashed b"
+
+
+def test_a_place_taken_after_the_plan_is_not_overwritten(conn, s3_admin) -> None:
+    from s3browser.core.ops.trash import plan_restore, restore
+
+    s3_admin.create_bucket(Bucket="race")
+    entry = _trash_one(conn, s3_admin, "race", "c.txt", b"old")
+    plan = plan_restore(conn, "race", [entry])
+    assert not plan.taken
+    s3_admin.put_object(Bucket="race", Key="c.txt", Body=b"appeared meanwhile")
+    result = restore(conn, "race", plan)
+    assert result.restored == 0 and "appeared on S3" in result.failures[0][2]
+    assert s3_admin.get_object(Bucket="race", Key="c.txt")["Body"].read() == b"appeared meanwhile"
+
+
+def test_an_object_already_back_is_not_restored_twice_and_two_deletions_take_one_place(conn, s3_admin) -> None:
+    from s3browser.core.ops.trash import list_trash, plan_restore, restore, trash_key
+
+    s3_admin.create_bucket(Bucket="back")
+    entry = _trash_one(conn, s3_admin, "back", "d.txt", b"same bytes")
+    s3_admin.put_object(Bucket="back", Key="d.txt", Body=b"same bytes")  # brought back by other means
+    plan = plan_restore(conn, "back", [entry])
+    assert plan.back == {entry.trash_key} and not plan.taken
+    result = restore(conn, "back", plan)
+    assert (result.restored, result.already_back, result.failures) == (0, 1, [])
+    assert list_trash(conn, "back") == []
+
+    s3_admin.put_object(Bucket="back", Key=trash_key("e.txt", 1_700_000_000), Body=b"first deletion")
+    s3_admin.put_object(Bucket="back", Key=trash_key("e.txt", 1_800_000_000), Body=b"second deletion")
+    entries = list_trash(conn, "back")
+    plan = plan_restore(conn, "back", entries)
+    assert [e.deleted_at for e in plan.taken] == [1_700_000_000], "the newest deletion takes the place"
+    result = restore(conn, "back", plan)
+    assert (result.restored, result.skipped) == (1, 1)
+    assert s3_admin.get_object(Bucket="back", Key="e.txt")["Body"].read() == b"second deletion"

@@ -15,7 +15,7 @@ class ScriptedInteraction(interaction.Interaction):
     """Answers every question from scripted lists and records it; no test ever blocks on a dialog.
 
     With nothing scripted: confirmations say yes (so closing a window at teardown never hangs),
-    overwrite and download-conflict questions cancel, folder questions return ``folder``.
+    overwrite, download-conflict and object-conflict questions cancel, folder questions return ``folder``.
     """
 
     def __init__(self) -> None:
@@ -26,6 +26,8 @@ class ScriptedInteraction(interaction.Interaction):
         self.folder = None
         self.conflict_answers: list = []  # (Conflict, apply to the rest) or None
         self.conflict_questions: list[tuple[str, int]] = []  # (key, remaining)
+        self.object_conflict_answers: list = []  # Conflict or None (cancel)
+        self.object_conflict_questions: list[tuple[str, list[str], int]] = []  # (title, keys, total)
 
     def confirm(self, parent, title: str, text: str) -> bool:  # noqa: ANN001
         self.questions.append(text)
@@ -38,6 +40,10 @@ class ScriptedInteraction(interaction.Interaction):
     def choose_conflict(self, parent, remote, folder, remaining):  # noqa: ANN001
         self.conflict_questions.append((remote.key, remaining))
         return self.conflict_answers.pop(0) if self.conflict_answers else None
+
+    def choose_object_conflict(self, parent, title, existing, total):  # noqa: ANN001
+        self.object_conflict_questions.append((title, list(existing), total))
+        return self.object_conflict_answers.pop(0) if self.object_conflict_answers else None
 
     def choose_folder(self, parent, title):  # noqa: ANN001
         return self.folder

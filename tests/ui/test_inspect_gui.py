@@ -364,7 +364,7 @@ def test_open_an_older_version(qtbot, connected, s3_admin, history, opened) -> N
     open_folder(qtbot, win, history, "docs/")
     show_versions(qtbot, win)
     model = win.versions_model
-    run_batch(qtbot, win, lambda: win.versions_view.doubleClicked.emit(model.index(1, 0, model.index(1, 0))))
+    run_batch(qtbot, win, lambda: win.versions_view.activated.emit(model.index(1, 0, model.index(1, 0))))
     assert opened[-1].read_bytes() == b"first" and "(version " in opened[-1].name
 
 

@@ -378,6 +378,50 @@ def test_soft_delete_profile_moves_to_trash_and_trash_view_restores_and_empties(
     assert not trash.empty_button.isEnabled() and not trash.restore_button.isEnabled(), "an empty trash offers nothing"
 
 
+def test_restore_from_the_trash_asks_before_replacing_a_newer_object(qtbot, connected, s3_admin, answers) -> None:
+    from s3browser.core.ops.trash import trash_key
+    from s3browser.core.transfers.conflicts import Conflict
+    from s3browser.ui.browsing.trash_dialog import TAKEN
+
+    s3_admin.create_bucket(Bucket="restore-asks")
+    s3_admin.put_object(Bucket="restore-asks", Key=trash_key("notes.txt", 1_700_000_000), Body=b"old 12 bytes")
+    s3_admin.put_object(Bucket="restore-asks", Key="notes.txt", Body=b"a newer upload of thirty-eight bytes!!")
+    open_folder(qtbot, connected, "restore-asks")
+    trash = connected.objects.open_trash_dialog()
+    qtbot.waitUntil(lambda: trash.tree.topLevelItemCount() == 1, timeout=10000)
+    assert trash.tree.topLevelItem(0).text(3) == TAKEN, "the trash says the place is taken"
+    trash.tree.topLevelItem(0).setSelected(True)
+
+    qtbot.mouseClick(trash.restore_button, Qt.MouseButton.LeftButton)  # the question is cancelled
+    qtbot.waitUntil(lambda: trash.status_label.text() == "Nothing was restored.", timeout=10000)
+    assert answers.object_conflict_questions == [("Restore onto existing objects?", ["notes.txt"], 1)]
+    assert s3_admin.get_object(Bucket="restore-asks", Key="notes.txt")["ContentLength"] == 38
+
+    answers.object_conflict_answers = [Conflict.KEEP_BOTH]
+    trash.tree.topLevelItem(0).setSelected(True)
+    qtbot.mouseClick(trash.restore_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: trash.status_label.text().endswith("The trash is empty."), timeout=10000)
+    assert "notes.txt as notes (1).txt" in trash.status_label.text()
+    assert s3_admin.get_object(Bucket="restore-asks", Key="notes.txt")["ContentLength"] == 38
+    assert s3_admin.get_object(Bucket="restore-asks", Key="notes (1).txt")["Body"].read() == b"old 12 bytes"
+    qtbot.waitUntil(lambda: "notes (1).txt" in table_names(connected), timeout=10000)
+
+
+def test_the_object_conflict_box_answers_enter_with_keep_both_and_esc_with_cancel(qtbot) -> None:
+    from PySide6.QtCore import QTimer
+
+    from s3browser.core.transfers.conflicts import Conflict
+    from s3browser.ui.shell.conflict_box import ObjectConflictBox
+
+    for key, expected in ((Qt.Key.Key_Return, Conflict.KEEP_BOTH), (Qt.Key.Key_Escape, None)):
+        box = ObjectConflictBox(None, "Restore onto existing objects?", ["a.txt", "b.txt"], 3)
+        qtbot.addWidget(box)
+        assert "2 of 3 objects already exist" in box.text()
+        QTimer.singleShot(0, lambda box=box, key=key: qtbot.keyClick(box, key))
+        box.exec()
+        assert box.answer() == expected
+
+
 def test_stop_ends_a_delete_between_batches_and_reports_what_was_left(qtbot, connected, s3_admin) -> None:
     s3_admin.create_bucket(Bucket="stop-delete")
     for index in range(2500):

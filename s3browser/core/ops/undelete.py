@@ -3,6 +3,10 @@
 Like Delete, nothing happens without a count first: :func:`iter_plan_undelete` finds the keys
 (one object, or every key under a folder) whose latest entry is a delete marker with a version
 still underneath, and :func:`undelete` removes exactly those markers.
+
+The trash's own copies are left out of a folder's undelete unless the folder is inside the trash:
+a copy deleted from the trash (emptied, or restored) is not a deleted object of the user's, and
+bringing it back would offer the same object again in the trash.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from s3browser.core.ops.delete import delete_batches
+from s3browser.core.ops.trash import TRASH_PREFIX
 from s3browser.core.ops.versions import Target, iter_version_pages
 from s3browser.core.s3.connection import Connection
 
@@ -39,9 +44,10 @@ def iter_plan_undelete(conn: Connection, bucket: str, keys: list[str], folders: 
     plan = UndeletePlan(bucket)
     for prefix, exact in [(key, True) for key in keys] + [(folder, False) for folder in folders]:
         state: dict[str, Any] = {}
+        in_trash = prefix.startswith(TRASH_PREFIX)
         for page in iter_version_pages(conn, bucket, prefix, delimiter="", should_stop=should_stop):
             for i, key in enumerate(page.keys):
-                if exact and key != prefix:
+                if (exact and key != prefix) or (not in_trash and key.startswith(TRASH_PREFIX)):
                     continue
                 _note_entry(plan, state, key, page.version_ids[i], page.sizes[i], bool(page.latest[i]),
                             bool(page.delete_markers[i]))

@@ -44,6 +44,20 @@ def free_name(path: Path, taken: set[Path]) -> Path:
         number += 1
 
 
+def free_key(key: str, taken: set[str]) -> str:
+    """``name (1).ext``, ``name (2).ext``… beside ``key`` in its folder: the first not in ``taken``
+    (the caller adds what the server holds)."""
+    folder, _, base = key.rpartition("/")
+    stem, suffix = split_extension(base)
+    number = 1
+    while True:
+        name = f"{stem} ({number}){suffix}"
+        candidate = f"{folder}/{name}" if folder else name
+        if candidate not in taken:
+            return candidate
+        number += 1
+
+
 def resolve_conflicts(plan: DownloadPlan, conflicting: list[RemoteFile], decide: Decide) -> bool:
     """Apply a decision to each conflicting file of ``plan``, in place; False if the user cancelled
     (then the plan is left as it was).  Skipped files move to ``plan.skipped``."""

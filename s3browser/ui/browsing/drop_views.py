@@ -40,8 +40,20 @@ def _copy_or_move(event: QDropEvent | QDragMoveEvent) -> Qt.DropAction:
     return Qt.DropAction.CopyAction
 
 
+def accept_as_copy(event: QDropEvent | QDragMoveEvent) -> bool:
+    """Take a drop of files as a copy, whatever the source proposed (a file manager proposes Move
+    when Shift is held, or by its own default, and then deletes the originals once the drop says
+    Move).  A source that does not allow a copy is refused."""
+    if not event.possibleActions() & Qt.DropAction.CopyAction:
+        event.ignore()
+        return False
+    event.setDropAction(Qt.DropAction.CopyAction)
+    event.accept()
+    return True
+
+
 class _AcceptsLocalFiles:
-    """Drag enter/move handling shared by both views: accept local files where ``_target`` allows."""
+    """Drag enter/move handling shared by both views: accept local files, as a copy, where ``_target`` allows."""
 
     def _target(self, event: QDropEvent | QDragMoveEvent) -> Location | None:
         return None  # None: drop into the folder being shown
@@ -51,22 +63,21 @@ class _AcceptsLocalFiles:
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if _from_outside(event) and local_paths(event.mimeData()):
-            event.acceptProposedAction()
+            accept_as_copy(event)
         else:
             event.ignore()
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         if self._accepts(event):
-            event.acceptProposedAction()
+            accept_as_copy(event)
         else:
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
         paths = local_paths(event.mimeData()) if _from_outside(event) else []
-        if not paths or not self._accepts(event):
+        if not paths or not self._accepts(event) or not accept_as_copy(event):
             event.ignore()
             return
-        event.acceptProposedAction()
         self.files_dropped.emit(paths, self._target(event))  # type: ignore[attr-defined]  # each view's signal
 
 
@@ -153,7 +164,8 @@ class BucketTreeView(_AcceptsLocalFiles, QTreeView):
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self._own_selection(event) is not None:
-            event.acceptProposedAction()
+            event.setDropAction(_copy_or_move(event))
+            event.accept()
             return
         super().dragEnterEvent(event)
 

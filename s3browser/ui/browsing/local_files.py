@@ -8,10 +8,11 @@ the file manager's copy).  *Upload* sends the selection to the folder the table 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QDir, QFileInfo, QModelIndex, Qt, Signal
-from PySide6.QtGui import QAbstractFileIconProvider, QDragEnterEvent, QDragMoveEvent, QDropEvent, QIcon
+from PySide6.QtGui import QAbstractFileIconProvider, QDrag, QDragEnterEvent, QDragMoveEvent, QDropEvent, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from s3browser.ui.shell import icons
+from s3browser.ui.shell.desktop import open_path
 
 
 class LocalIconProvider(QAbstractFileIconProvider):
@@ -54,6 +56,19 @@ class LocalFilesView(QTreeView):
     def _selection(event: QDropEvent | QDragMoveEvent) -> object | None:
         return getattr(event.mimeData(), "selection", None)  # never asks for URLs: that would download
 
+    def startDrag(self, supported: Qt.DropAction) -> None:
+        """Files dragged out are offered as a copy only, and the drag never removes anything here.
+
+        Qt's own drag removes the dragged rows when the target answers Move, and the rows of a file
+        system model are the user's files."""
+        indexes = self.selectionModel().selectedRows(0)
+        mime = self.model().mimeData(indexes) if indexes else None
+        if mime is None:
+            return
+        drag = QDrag(self)
+        drag.setMimeData(mime)
+        drag.exec(Qt.DropAction.CopyAction, Qt.DropAction.CopyAction)
+
     def folder_at(self, event: QDropEvent | QDragMoveEvent) -> Path:
         """The folder under the pointer, or the folder shown when the pointer is on a file or nothing."""
         model = self.model()
@@ -65,7 +80,8 @@ class LocalFilesView(QTreeView):
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self._selection(event) is not None:
-            event.acceptProposedAction()
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
         else:
             event.ignore()
 
@@ -107,8 +123,8 @@ class LocalFilesPanel(QDockWidget):
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.view.setColumnWidth(0, 240)
-        self.view.doubleClicked.connect(self._open)
         self.view.activated.connect(self._open)
+        self.opener: Callable[[Path], bool] = open_path  # tests replace it
         self.path_edit = QLineEdit()
         self.path_edit.setObjectName("localPath")
         self.path_edit.setAccessibleName("Local folder")
@@ -153,8 +169,15 @@ class LocalFilesPanel(QDockWidget):
         return [Path(self.model.filePath(index)) for index in self.view.selectionModel().selectedRows(0)]
 
     def _open(self, index: QModelIndex) -> None:
+        """Double-click or Enter (one ``activated`` signal, whatever the style): a folder opens here,
+        a file with the desktop's own application."""
+        if not index.isValid():
+            return
+        path = Path(self.model.filePath(index))
         if self.model.isDir(index):
-            self.show_folder(Path(self.model.filePath(index)))
+            self.show_folder(path)
+        else:
+            self.opener(path)
 
     def _upload(self) -> None:
         paths = self.selected_paths()

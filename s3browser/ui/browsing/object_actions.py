@@ -239,6 +239,7 @@ class ObjectActions(QObject):
             return None
         dialog = TrashDialog(self.ctx, self.ctx.connection, bucket)
         dialog.finished.connect(lambda _result: self.listing.refresh())
+        dialog.restored.connect(self.listing.refresh)
         self._open(dialog)
         return dialog
 

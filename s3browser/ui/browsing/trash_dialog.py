@@ -1,9 +1,13 @@
-"""The Trash view of one bucket: what soft delete moved there, restored or deleted for good."""
+"""The Trash view of one bucket: what soft delete moved there, restored or deleted for good.
+
+Each entry says whether its place is free: an object undeleted in the versions view (or put back
+by hand) shows as already back, and a place taken by another object makes Restore ask first."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -16,15 +20,33 @@ from PySide6.QtWidgets import (
 )
 
 from s3browser.core.ops.delete import BatchResult
-from s3browser.core.ops.trash import TrashEntry, delete_from_trash, list_trash, restore
+from s3browser.core.ops.trash import (
+    RestorePlan,
+    RestoreResult,
+    TrashEntry,
+    delete_from_trash,
+    list_trash,
+    plan_restore,
+    restore,
+)
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
+from s3browser.core.transfers.conflicts import Conflict
 from s3browser.ui.shell import interaction
 from s3browser.ui.shell.context import AppContext
-from s3browser.ui.shell.formatting import count_of, human_size
+from s3browser.ui.shell.formatting import agree, count_of, human_size
+
+BACK = "Already back"
+TAKEN = "Another object is there"
+
+
+def _listed_with_places(connection: Connection, bucket: str) -> RestorePlan:
+    return plan_restore(connection, bucket, list_trash(connection, bucket))
 
 
 class TrashDialog(QDialog):
+    restored = Signal()  # objects came back: the listing and its counts are stale
+
     def __init__(self, ctx: AppContext, connection: Connection, bucket: str) -> None:
         super().__init__(ctx.dialog_parent)
         self.setWindowTitle(f"Trash of {bucket}")
@@ -35,7 +57,7 @@ class TrashDialog(QDialog):
         self.entries: list[TrashEntry] = []
         self._pending_text = ""  # the outcome of the last action, shown after the reload
         self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["Original location", "Deleted", "Size"])
+        self.tree.setHeaderLabels(["Original location", "Deleted", "Size", "Its place now"])
         self.tree.setRootIsDecorated(False)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.status_label = QLabel("Loading…")
@@ -65,15 +87,23 @@ class TrashDialog(QDialog):
 
     def reload(self) -> None:
         self._busy(True)
-        self._runner.run("list trash", list_trash, self._connection, self.bucket, on_result=self._show,
+        self._runner.run("list trash", _listed_with_places, self._connection, self.bucket, on_result=self._show,
                          on_error=self._failed, owner=self)
 
-    def _show(self, entries: list[TrashEntry]) -> None:
+    def _show(self, plan: RestorePlan) -> None:
+        entries = sorted(plan.entries, key=lambda e: (-e.deleted_at, e.original_key))
+        taken = {entry.trash_key for entry in plan.taken}
         self.entries = entries
         self.tree.clear()
         for entry in entries:
             when = datetime.fromtimestamp(entry.deleted_at).strftime("%Y-%m-%d %H:%M")
-            self.tree.addTopLevelItem(QTreeWidgetItem([entry.original_key, when, human_size(entry.size)]))
+            place = BACK if entry.trash_key in plan.back else TAKEN if entry.trash_key in taken else ""
+            item = QTreeWidgetItem([entry.original_key, when, human_size(entry.size), place])
+            if place:
+                item.setToolTip(3, "The object is at its place again (undeleted, or restored by hand); Restore "
+                                   "only removes this copy from the trash." if place == BACK else
+                                "Another object is at this key now; Restore asks before replacing it.")
+            self.tree.addTopLevelItem(item)
         summary = (f"{count_of(len(entries), 'item')} in the trash "
                    f"({human_size(sum(e.size for e in entries))})." if entries else "The trash is empty.")
         self.status_label.setText(f"{self._pending_text} {summary}".strip())
@@ -89,8 +119,45 @@ class TrashDialog(QDialog):
             self.status_label.setText("Select items to restore.")
             return
         self._busy(True)
-        self._runner.run("restore", restore, self._connection, self.bucket, chosen,
-                         on_result=lambda r: self._after(r, "Restored"), on_error=self._failed, owner=self)
+        self._runner.run("plan restore", plan_restore, self._connection, self.bucket, chosen,
+                         on_result=self._ask_and_restore, on_error=self._failed, owner=self)
+
+    def _ask_and_restore(self, plan: RestorePlan) -> None:
+        """Ask about taken places (never assuming replace), then restore on a worker."""
+        choice = Conflict.SKIP
+        if plan.taken:
+            answer = interaction.choose_object_conflict(self, "Restore onto existing objects?", plan.conflicts,
+                                                        len(plan.entries))
+            if answer is None:
+                self.status_label.setText("Nothing was restored.")
+                self._busy(False)
+                return
+            choice = answer
+        self._runner.run("restore", restore, self._connection, self.bucket, plan, choice,
+                         on_result=self._restored, on_error=self._failed, owner=self)
+
+    def _restored(self, result: RestoreResult) -> None:
+        parts = [f"Restored {result.restored:,}."]
+        if result.renamed:
+            original, target = result.renamed[0]
+            parts.append(f"{count_of(len(result.renamed), 'object')} kept beside what is there now, "
+                         f"e.g. {original} as {target}.")
+        if result.already_back:
+            parts.append(f"{count_of(result.already_back, 'object')} "
+                         f"{agree(result.already_back, 'was', 'were')} already back at "
+                         f"{agree(result.already_back, 'its place', 'their places')}; "
+                         f"{agree(result.already_back, 'its', 'their')} trash "
+                         f"{agree(result.already_back, 'copy was', 'copies were')} removed.")
+        if result.skipped:
+            parts.append(f"{result.skipped:,} skipped: another object is at "
+                         f"{agree(result.skipped, 'its place', 'their places')}.")
+        if result.failures:
+            key, _code, message = result.failures[0]
+            parts.append(f"{len(result.failures):,} failed, e.g. {key}: {message}")
+        self._pending_text = " ".join(parts)
+        self.status_label.setText(self._pending_text)
+        self.restored.emit()
+        self.reload()
 
     def _delete_selected(self) -> None:
         self._delete(self.selected())

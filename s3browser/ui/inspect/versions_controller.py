@@ -54,7 +54,6 @@ class VersionsController(QObject):
         ctx.connection_changed.connect(model.set_connection)
         model.load_failed.connect(ctx.show_error)
         ctx.transfers.batch_done.connect(self._on_batch_done)
-        view.doubleClicked.connect(self._activated)
         view.activated.connect(self._activated)
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(self.show_menu)

@@ -1,4 +1,4 @@
-"""The question asked when a download would land on a file that is already there."""
+"""The questions asked when a download would land on a file, or objects on keys, already there."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QCheckBox, QMessageBox, QWidget
 
 from s3browser.core.transfers.conflicts import Conflict
 from s3browser.core.transfers.plans import RemoteFile
-from s3browser.ui.shell.formatting import human_size, tr_n
+from s3browser.ui.shell.formatting import already_exist, human_size, tr_n
 
 
 class ConflictBox(QMessageBox):
@@ -47,3 +47,33 @@ class ConflictBox(QMessageBox):
 
 def conflict_box(parent: QWidget | None, remote: RemoteFile, folder: Path, remaining: int) -> ConflictBox:
     return ConflictBox(parent, remote, folder, remaining)
+
+
+class ObjectConflictBox(QMessageBox):
+    """Replace / Skip / Keep both / Cancel for objects that would land on keys already taken (a paste,
+    a restore from the trash): asked once for the batch, with the first few keys named.
+
+    Keep both is the default and Esc cancels: neither Enter nor Esc replaces anything."""
+
+    def __init__(self, parent: QWidget | None, title: str, existing: list[str], total: int) -> None:
+        super().__init__(QMessageBox.Icon.Question, title, "", parent=parent)
+        shown = "\n".join(f"  {key}" for key in existing[:5])
+        more = f"\n  and {len(existing) - 5:,} more" if len(existing) > 5 else ""
+        self.setText(f"{already_exist(len(existing), total, 'object')} at "
+                     f"{'its place' if total == 1 else 'their places'}:\n{shown}{more}")
+        self.setInformativeText("Replace the objects there now, skip these, or keep both (the ones coming "
+                                "in get a new name such as “report (1).pdf”)?")
+        self.replace_button = self.addButton("&Replace", QMessageBox.ButtonRole.DestructiveRole)
+        self.skip_button = self.addButton("&Skip", QMessageBox.ButtonRole.AcceptRole)
+        self.keep_both_button = self.addButton("&Keep both", QMessageBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.addButton(QMessageBox.StandardButton.Cancel)
+        self.setDefaultButton(self.keep_both_button)
+        self.setEscapeButton(self.cancel_button)
+
+    def answer(self) -> Conflict | None:
+        return {self.replace_button: Conflict.REPLACE, self.skip_button: Conflict.SKIP,
+                self.keep_both_button: Conflict.KEEP_BOTH}.get(self.clickedButton())  # type: ignore[call-overload]
+
+
+def object_conflict_box(parent: QWidget | None, title: str, existing: list[str], total: int) -> ObjectConflictBox:
+    return ObjectConflictBox(parent, title, existing, total)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from s3browser.core.transfers.conflicts import Conflict
 from s3browser.core.transfers.options import Overwrite
 from s3browser.core.transfers.plans import RemoteFile
-from s3browser.ui.shell.conflict_box import conflict_box
+from s3browser.ui.shell.conflict_box import conflict_box, object_conflict_box
 from s3browser.ui.shell.formatting import already_exist
 
 
@@ -50,6 +50,15 @@ class Interaction:
         box.exec()
         return box.answer()
 
+    def choose_object_conflict(self, parent: QWidget | None, title: str, existing: list[str],
+                               total: int) -> Conflict | None:
+        """Objects would land on keys that hold other objects: replace them, skip them, or keep both
+        (under free names); None cancels.  Keep both is the default: Enter never replaces."""
+        box = object_conflict_box(parent, title, existing, total)
+        self.last_box = box
+        box.exec()
+        return box.answer()
+
     def choose_folder(self, parent: QWidget | None, title: str) -> Path | None:
         folder = QFileDialog.getExistingDirectory(parent, title)
         return Path(folder) if folder else None
@@ -80,6 +89,10 @@ def choose_overwrite(parent: QWidget | None, conflicts: list[str], total: int) -
 def choose_conflict(parent: QWidget | None, remote: RemoteFile, folder: Path,
                     remaining: int) -> tuple[Conflict, bool] | None:
     return interaction.choose_conflict(parent, remote, folder, remaining)
+
+
+def choose_object_conflict(parent: QWidget | None, title: str, existing: list[str], total: int) -> Conflict | None:
+    return interaction.choose_object_conflict(parent, title, existing, total)
 
 
 def choose_folder(parent: QWidget | None, title: str) -> Path | None:

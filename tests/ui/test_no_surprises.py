@@ -1,0 +1,119 @@
+"""A click or a key does what the user asked, once, and never something else (issue 30)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, QPointF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from tests.ui.conftest import table_names
+from tests.ui.test_inspect_gui import history, show_versions  # noqa: F401 - fixture
+from tests.ui.test_local_files import local_pane
+from tests.ui.test_object_operations import open_folder
+
+
+def double_click(qtbot, view, index) -> None:  # noqa: ANN001
+    """A real double-click as a user makes it: press, release, press again, release."""
+    viewport = view.viewport()
+    view.scrollTo(index)
+    center = view.visualRect(index).center()
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=center)
+    qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=center)
+
+
+def test_a_double_click_opens_an_object_once(qtbot, connected, s3_admin) -> None:
+    s3_admin.create_bucket(Bucket="once")
+    s3_admin.put_object(Bucket="once", Key="report.txt", Body=b"r")
+    open_folder(qtbot, connected, "once")
+    opened: list[tuple[str, str]] = []
+    connected.navigation.file_activated.connect(lambda bucket, key: opened.append((bucket, key)))
+    row = table_names(connected).index("report.txt")
+    double_click(qtbot, connected.table, connected.table_model.index(row, 0))
+    qtbot.wait(50)
+    assert opened == [("once", "report.txt")]
+
+
+def test_a_double_click_opens_a_version_once(qtbot, connected, history, monkeypatch) -> None:  # noqa: F811
+    open_folder(qtbot, connected, history, "docs/")
+    show_versions(qtbot, connected)
+    calls = []
+    monkeypatch.setattr(connected.versions, "open_version", lambda index: calls.append(index.row()))
+    model = connected.versions_model
+    connected.versions_view.expandAll()
+    version = model.index(1, 0, model.index(1, 0))
+    double_click(qtbot, connected.versions_view, version)
+    qtbot.wait(50)
+    assert calls == [1]
+
+
+def test_a_double_click_in_the_local_pane_opens_a_file_once_and_enters_a_folder_once(
+        qtbot, connected, tmp_path: Path) -> None:
+    folder = tmp_path / "pane"
+    (folder / "sub" / "sub").mkdir(parents=True)  # entered twice, a double-click would land in sub/sub
+    (folder / "a.txt").write_text("a")
+    panel = local_pane(qtbot, connected, folder)
+    launched: list[Path] = []
+    panel.opener = lambda path: launched.append(path) or True
+    root = panel.view.rootIndex()
+    qtbot.waitUntil(lambda: panel.model.rowCount(root) == 2, timeout=10000)
+    by_name = {panel.model.index(r, 0, root).data(): panel.model.index(r, 0, root) for r in range(2)}
+    double_click(qtbot, panel.view, by_name["a.txt"])
+    qtbot.wait(50)
+    assert launched == [folder / "a.txt"]
+    double_click(qtbot, panel.view, by_name["sub"])
+    qtbot.wait(50)
+    assert panel.folder == folder / "sub"
+
+
+def test_files_dropped_from_another_application_are_taken_as_a_copy_never_a_move(
+        qtbot, connected, s3_admin, tmp_path: Path) -> None:
+    from PySide6.QtCore import QMimeData, QUrl
+
+    s3_admin.create_bucket(Bucket="drops")
+    open_folder(qtbot, connected, "drops")
+    source = tmp_path / "original.txt"
+    source.write_text("keep me")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(source))])
+    viewport = connected.table.viewport()
+    pos = viewport.rect().center()
+    buttons, shift = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier
+    both = Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
+    answers = []
+    for event in (QDragEnterEvent(pos, both, mime, buttons, shift), QDragMoveEvent(pos, both, mime, buttons, shift),
+                  QDropEvent(QPointF(pos), both, mime, buttons, shift)):
+        QApplication.sendEvent(viewport, event)
+        assert event.proposedAction() == Qt.DropAction.MoveAction, "Shift held: the file manager proposes a move"
+        answers.append((event.isAccepted(), event.dropAction()))
+    assert answers == [(True, Qt.DropAction.CopyAction)] * 3, "the source is told copy: it keeps the original"
+    qtbot.waitUntil(lambda: "original.txt" in table_names(connected), timeout=20000)
+    assert source.read_text() == "keep me"
+
+    move_only = QDragEnterEvent(pos, Qt.DropAction.MoveAction, mime, buttons, shift)
+    QApplication.sendEvent(viewport, move_only)
+    assert not move_only.isAccepted(), "a source that only allows a move is refused"
+
+
+def test_the_local_pane_offers_its_files_as_a_copy_only(qtbot, connected, tmp_path: Path, monkeypatch) -> None:
+    from PySide6.QtGui import QDrag
+
+    folder = tmp_path / "pane"
+    folder.mkdir()
+    (folder / "a.txt").write_text("a")
+    panel = local_pane(qtbot, connected, folder)
+    root = panel.view.rootIndex()
+    qtbot.waitUntil(lambda: panel.model.rowCount(root) == 1, timeout=10000)
+    flags = QItemSelectionModel.SelectionFlag
+    panel.view.selectionModel().select(panel.model.index(0, 0, root), flags.Select | flags.Rows)
+    offered = []
+
+    def exec_drag(drag, supported, default=Qt.DropAction.IgnoreAction):  # noqa: ANN001, ANN202
+        offered.append(supported)
+        return Qt.DropAction.MoveAction  # a drop target that says Move
+
+    monkeypatch.setattr(QDrag, "exec", exec_drag)
+    panel.view.startDrag(Qt.DropAction.CopyAction | Qt.DropAction.MoveAction)
+    assert offered == [Qt.DropAction.CopyAction]
+    assert (folder / "a.txt").read_text() == "a", "the view did not remove the file it dragged"
