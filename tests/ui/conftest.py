@@ -27,6 +27,7 @@ class ScriptedInteraction(interaction.Interaction):
         self.conflict_answers: list = []  # (Conflict, apply to the rest) or None
         self.conflict_questions: list[tuple[str, int]] = []  # (key, remaining)
         self.object_conflict_answers: list = []  # Conflict or None (cancel)
+        self.resume_answers: list = []  # interaction.Resume; Later when none is scripted
         self.object_conflict_questions: list[tuple[str, list[str], int]] = []  # (title, keys, total)
 
     def confirm(self, parent, title: str, text: str) -> bool:  # noqa: ANN001
@@ -44,6 +45,10 @@ class ScriptedInteraction(interaction.Interaction):
     def choose_object_conflict(self, parent, title, existing, total):  # noqa: ANN001
         self.object_conflict_questions.append((title, list(existing), total))
         return self.object_conflict_answers.pop(0) if self.object_conflict_answers else None
+
+    def choose_resume(self, parent, text):  # noqa: ANN001
+        self.questions.append(text)
+        return self.resume_answers.pop(0) if self.resume_answers else interaction.Resume.LATER
 
     def choose_folder(self, parent, title):  # noqa: ANN001
         return self.folder

@@ -117,3 +117,41 @@ def test_the_local_pane_offers_its_files_as_a_copy_only(qtbot, connected, tmp_pa
     panel.view.startDrag(Qt.DropAction.CopyAction | Qt.DropAction.MoveAction)
     assert offered == [Qt.DropAction.CopyAction]
     assert (folder / "a.txt").read_text() == "a", "the view did not remove the file it dragged"
+
+
+def test_the_resume_question_answers_enter_with_resume_and_esc_with_later(qtbot) -> None:
+    from PySide6.QtCore import QTimer
+
+    from s3browser.ui.shell.interaction import Interaction, Resume
+
+    asker = Interaction()
+    for key, expected in ((Qt.Key.Key_Return, Resume.RESUME), (Qt.Key.Key_Escape, Resume.LATER)):
+        QTimer.singleShot(0, lambda key=key: qtbot.keyClick(asker.last_box, key))
+        assert asker.choose_resume(None, "2 transfers were not finished.") == expected
+        assert asker.last_box.defaultButton().text() == "&Resume"
+        asker.last_box.deleteLater()
+
+
+def test_the_delete_dialog_says_permanently_only_when_nothing_keeps_a_copy_and_keys_never_delete(
+        qtbot, connected, s3_admin) -> None:
+    from tests.ui.test_drag_out import select_names
+    from tests.ui.test_object_operations import keys, wait_counted
+
+    s3_admin.create_bucket(Bucket="plain")
+    s3_admin.create_bucket(Bucket="kept")
+    s3_admin.put_bucket_versioning(Bucket="kept", VersioningConfiguration={"Status": "Enabled"})
+    for bucket in ("plain", "kept"):
+        s3_admin.put_object(Bucket=bucket, Key="a.txt", Body=b"a")
+    wording = {}
+    for bucket in ("plain", "kept"):
+        open_folder(qtbot, connected, bucket)
+        select_names(connected, ["a.txt"])
+        dialog = connected.objects.delete_selected()
+        wait_counted(qtbot, dialog)
+        wording[bucket] = (dialog.summary_label.text(), dialog.delete_button.text())
+        for key in (Qt.Key.Key_Space, Qt.Key.Key_Return):  # the focused button, then the default one
+            qtbot.keyClick(dialog.focusWidget(), key)
+        assert not dialog.isVisible() and keys(s3_admin, bucket) == ["a.txt"], "no key deleted anything"
+    assert "permanently delete 1 object" in wording["plain"][0] and wording["plain"][1] == "Delete permanently"
+    assert "permanently" not in wording["kept"][0] and "add delete markers" in wording["kept"][0]
+    assert wording["kept"][1] == "Delete"

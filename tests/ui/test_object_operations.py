@@ -50,7 +50,8 @@ def test_delete_key_asks_with_counts_and_cancel_changes_nothing(qtbot, connected
     assert dialog is not None and dialog.isVisible()
     wait_counted(qtbot, dialog)
     text = dialog.summary_label.text()
-    assert "This will delete 4 objects (20 bytes)" in text and "Nothing has been deleted yet" in text
+    assert "This will permanently delete 4 objects (20 bytes)" in text and "Nothing has been deleted yet" in text
+    assert "cannot be brought back" in text and dialog.delete_button.text() == "Delete permanently"
     names = [dialog.names_list.item(i).text() for i in range(dialog.names_list.count())]
     assert names == ["a.txt", "old/", "old/deep/y.txt", "old/x.txt"]
     assert not dialog.versioned_label.isVisible()

@@ -11,6 +11,7 @@ from s3browser.core.s3.locations import Location
 from s3browser.core.transfers.options import Overwrite, UploadOptions
 from s3browser.core.transfers.queue_items import State
 from s3browser.ui.browsing.drag_out import DeferredDownloadMime, staging_root
+from s3browser.ui.shell.interaction import Resume
 from s3browser.ui.shell.transfer_queue_model import COL_ERROR
 from tests.conftest import _profile
 from tests.ui.conftest import wait_loaded
@@ -49,7 +50,7 @@ def test_pending_paused_and_failed_transfers_come_back_after_a_restart(qtbot, st
     answers.answers = [True]  # "transfers are not finished; quit anyway?"
     assert first.close()
 
-    answers.answers = [True]  # "resume them?"
+    answers.resume_answers = [Resume.RESUME]
     second = open_window(qtbot, store, s3_endpoint)
     try:
         qtbot.waitUntil(lambda: len(second.transfers.model.items) == 5, timeout=10000)
@@ -84,7 +85,7 @@ def test_discarding_saved_transfers_leaves_nothing(qtbot, store, s3_endpoint, s3
     first.transfers.add_downloads(download_plan_of(first, qtbot, Location("later", ""), ["a.txt"], tmp_path / "d"))
     answers.answers = [True]
     assert first.close()
-    answers.answers = [False]  # "resume them?" No
+    answers.resume_answers = [Resume.DISCARD]
     second = open_window(qtbot, store, s3_endpoint)
     try:
         qtbot.waitUntil(lambda: "last closed" in (answers.questions[-1] if answers.questions else ""), timeout=10000)
@@ -92,6 +93,32 @@ def test_discarding_saved_transfers_leaves_nothing(qtbot, store, s3_endpoint, s3
         assert second.transfers.unfinished_from_last_time() == ([], [])
     finally:
         second.shutdown()
+
+
+def test_later_keeps_saved_transfers_and_asks_again(qtbot, store, s3_endpoint, s3_admin, answers, tmp_path) -> None:
+    s3_admin.create_bucket(Bucket="keep-for-later")
+    s3_admin.put_object(Bucket="keep-for-later", Key="a.txt", Body=b"a")
+    first = open_window(qtbot, store, s3_endpoint)
+    first.transfers.max_active = 0
+    first.transfers.add_downloads(download_plan_of(first, qtbot, Location("keep-for-later", ""), ["a.txt"],
+                                                   tmp_path / "d"))
+    answers.answers = [True]
+    assert first.close()
+    answers.resume_answers = [Resume.LATER]
+    second = open_window(qtbot, store, s3_endpoint)
+    try:
+        qtbot.waitUntil(lambda: "kept; you will be asked again" in second.message_label.text(), timeout=10000)
+        assert second.transfers.model.items == []
+        saved, _entries = second.transfers.unfinished_from_last_time()
+        assert [s.key for s in saved] == ["a.txt"], "Later discards nothing"
+    finally:
+        second.shutdown()
+    answers.resume_answers = [Resume.RESUME]
+    third = open_window(qtbot, store, s3_endpoint)
+    try:
+        qtbot.waitUntil(lambda: [i.key for i in third.transfers.model.items] == ["a.txt"], timeout=10000)
+    finally:
+        third.shutdown()
 
 
 def test_renamed_keys_are_reported_in_the_row_and_the_summary(qtbot, connected, s3_admin, tmp_path) -> None:
@@ -290,7 +317,7 @@ def test_a_queue_saved_by_the_previous_release_still_loads(qtbot, store, s3_endp
     db.commit()
     db.close()
 
-    answers.answers = [True]  # "resume them?"
+    answers.resume_answers = [Resume.RESUME]
     win = open_window(qtbot, store, s3_endpoint)
     try:
         qtbot.waitUntil(lambda: len(win.transfers.model.items) == 2, timeout=10000)

@@ -14,6 +14,7 @@ from s3browser.core.settings.secrets import Secrets
 from s3browser.core.transfers.options import MiB, Overwrite, UploadOptions
 from s3browser.core.transfers.queue_items import State
 from s3browser.ui.main_window import MainWindow
+from s3browser.ui.shell.interaction import Resume
 from tests.conftest import FAST_FAILING, SECRET_KEY, _profile
 
 OPTIONS = UploadOptions(overwrite=Overwrite.OVERWRITE, part_size=5 * MiB, parallel_parts=1)
@@ -96,7 +97,7 @@ def test_upload_interrupted_by_quitting_is_offered_after_restart(qtbot, store, s
     assert parts_on_server(s3_admin) >= 2, "quitting keeps the uploaded parts"
 
     slow_link.rules.clear()
-    answers.answers = [resume]  # "resume the interrupted uploads?"
+    answers.resume_answers = [Resume.RESUME if resume else Resume.DISCARD]
     second = open_window(qtbot, store, slow_link.url)
     try:
         qtbot.waitUntil(lambda: "last closed" in (answers.questions[-1] if answers.questions else ""),

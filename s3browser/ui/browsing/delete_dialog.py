@@ -121,7 +121,9 @@ class DeleteDialog(QDialog):
         self.stage = "ready"
         self._show_plan(plan)
         self.delete_button.setEnabled(plan.count > 0)
-        self.delete_button.setFocus()
+        keeps_a_copy = self.soft or (plan.versioned and not plan.all_versions)
+        self.delete_button.setText("Move to trash" if self.soft else "Delete" if keeps_a_copy else "Delete permanently")
+        self.cancel_button.setFocus()  # neither Enter nor Space deletes: the user clicks Delete
 
     def _show_plan(self, plan: DeletePlan) -> None:
         counting = not plan.complete
@@ -133,7 +135,7 @@ class DeleteDialog(QDialog):
             verb = "permanently delete"
         else:
             what = count_of(plan.count, "object")
-            verb = "add delete markers to" if plan.versioned else "delete"
+            verb = "add delete markers to" if plan.versioned else "permanently delete"
         size = human_size(plan.total_size)
         where = f"s3://{self._bucket}/"
         if counting:
@@ -144,8 +146,13 @@ class DeleteDialog(QDialog):
             self.summary_label.setText(f"This will move {what} ({size}) in {where} to the trash "
                                        f"({TRASH_PREFIX} in this bucket), where Trash… restores them. "
                                        "Nothing has been moved yet.")
-        else:
+        elif plan.versioned and not plan.all_versions:
             self.summary_label.setText(f"This will {verb} {what} ({size}) in {where}. Nothing has been deleted yet.")
+        else:
+            kept = ("" if plan.all_versions else
+                    " This bucket keeps no older versions and soft delete is off, so they cannot be brought back.")
+            self.summary_label.setText(f"This will {verb} {what} ({size}) in {where}.{kept} "
+                                       "Nothing has been deleted yet.")
         names = plan.first_names(SHOWN_NAMES)
         self.names_list.clear()
         self.names_list.addItems(names)

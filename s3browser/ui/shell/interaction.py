@@ -5,6 +5,7 @@ Tests replace :data:`interaction` with a scripted answerer; the app uses message
 
 from __future__ import annotations
 
+import enum
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
@@ -14,6 +15,14 @@ from s3browser.core.transfers.options import Overwrite
 from s3browser.core.transfers.plans import RemoteFile
 from s3browser.ui.shell.conflict_box import conflict_box, object_conflict_box
 from s3browser.ui.shell.formatting import already_exist
+
+
+class Resume(enum.Enum):
+    """The answers to "resume unfinished transfers?"."""
+
+    RESUME = "resume"
+    LATER = "later"  # keep everything and ask again next time
+    DISCARD = "discard"  # delete the uploaded parts and partial downloads
 
 
 class Interaction:
@@ -59,6 +68,19 @@ class Interaction:
         box.exec()
         return box.answer()
 
+    def choose_resume(self, parent: QWidget | None, text: str) -> Resume:
+        """Resume (the default), Later (Esc, or closing the box), or Discard, which is never a default."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Resume unfinished transfers", text, parent=parent)
+        resume = box.addButton("&Resume", QMessageBox.ButtonRole.AcceptRole)
+        later = box.addButton("&Later", QMessageBox.ButtonRole.RejectRole)
+        discard = box.addButton("&Discard them", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(resume)
+        box.setEscapeButton(later)
+        self.last_box = box
+        box.exec()
+        clicked = box.clickedButton()
+        return Resume.RESUME if clicked is resume else Resume.DISCARD if clicked is discard else Resume.LATER
+
     def choose_folder(self, parent: QWidget | None, title: str) -> Path | None:
         folder = QFileDialog.getExistingDirectory(parent, title)
         return Path(folder) if folder else None
@@ -93,6 +115,10 @@ def choose_conflict(parent: QWidget | None, remote: RemoteFile, folder: Path,
 
 def choose_object_conflict(parent: QWidget | None, title: str, existing: list[str], total: int) -> Conflict | None:
     return interaction.choose_object_conflict(parent, title, existing, total)
+
+
+def choose_resume(parent: QWidget | None, text: str) -> Resume:
+    return interaction.choose_resume(parent, text)
 
 
 def choose_folder(parent: QWidget | None, title: str) -> Path | None:

@@ -26,6 +26,7 @@ from s3browser.ui.shell import interaction
 from s3browser.ui.shell.actions import make_action
 from s3browser.ui.shell.context import AppContext
 from s3browser.ui.shell.formatting import agree, count_of, human_size, tr_n
+from s3browser.ui.shell.interaction import Resume
 from s3browser.ui.transfers.multipart_dialog import MultipartUploadsDialog
 from s3browser.ui.transfers.upload_dialog import UploadDialog
 
@@ -173,19 +174,24 @@ class TransferActions(QObject):
         lines = [f"• {Direction.parse(s.direction).label.lower()} s3://{s.bucket}/{s.key}" for s in saved[:5]]
         lines += [f"• upload s3://{e.bucket}/{e.key}" for e in entries[:max(0, 5 - len(lines))]]
         names = "\n".join(lines) + ("\n…" if count > 5 else "")
-        resume = ctx.resume_without_asking or interaction.confirm(
-            ctx.dialog_parent, "Resume unfinished transfers",
+        answer = Resume.RESUME if ctx.resume_without_asking else interaction.choose_resume(
+            ctx.dialog_parent,
             f"{count_of(count, 'transfer')} {agree(count, 'was', 'were')} not finished when s3browser last closed "
             f"({human_size(total)}):\n{names}\n\nResume them? Uploads continue from the parts already "
-            "uploaded and large downloads from what was already saved. No discards them: uploaded parts "
-            "are deleted from the server and partly downloaded files are removed.")
+            "uploaded and large downloads from what was already saved. Later keeps everything and asks again "
+            "the next time you connect. Discard deletes the uploaded parts from the server and removes the "
+            "partly downloaded files.")
         if ctx.shutting_down:
             return  # the app quit while asking: that is no answer, so everything is kept for next time
-        if resume:
+        if answer == Resume.RESUME:
             ctx.transfers.restore(saved, entries)
             ctx.reveal_transfers()
-        else:
+        elif answer == Resume.DISCARD:
             ctx.transfers.discard_saved(saved, entries)
+            ctx.show_message(f"Discarded {count_of(count, 'unfinished transfer')}.")
+        else:
+            ctx.show_message(f"{count_of(count, 'unfinished transfer')} kept; you will be asked again the next "
+                             "time you connect.")
 
     # ---------------------------------------------------------------- progress and quitting
     def _on_totals_changed(self) -> None:
