@@ -155,3 +155,45 @@ def test_the_delete_dialog_says_permanently_only_when_nothing_keeps_a_copy_and_k
     assert "permanently delete 1 object" in wording["plain"][0] and wording["plain"][1] == "Delete permanently"
     assert "permanently" not in wording["kept"][0] and "add delete markers" in wording["kept"][0]
     assert wording["kept"][1] == "Delete"
+
+
+def test_the_properties_form_stays_put_while_typing_and_enter_in_the_metadata_table_does_not_save(
+        qtbot, connected, s3_admin) -> None:
+    from tests.ui.test_inspect_gui import select_only
+
+    s3_admin.create_bucket(Bucket="props")
+    s3_admin.put_object(Bucket="props", Key="doc.txt", Body=b"hello", ContentType="text/plain")
+    open_folder(qtbot, connected, "props")
+    select_only(connected, ["doc.txt"])
+    dialog = connected.inspect.open_properties()
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: dialog.properties is not None, timeout=10000)
+    dialog.tabs.setCurrentIndex(1)
+    qtbot.wait(20)
+    edit = dialog.header_edits["ContentType"]
+    places = [(w, w.mapTo(dialog, w.rect().topLeft()), w.size()) for w in (edit, dialog.metadata.table,
+                                                                          dialog.buttons, dialog.tabs)]
+    edit.setFocus()
+    qtbot.keyClick(edit, Qt.Key.Key_X)
+    qtbot.wait(20)
+    assert dialog.note_label.isVisible(), "the first keystroke is a change that rewrites the object"
+    for widget, where, size in places:
+        assert (widget.mapTo(dialog, widget.rect().topLeft()), widget.size()) == (where, size), widget
+
+    saved = []
+    dialog.save_requested.connect(lambda *args: saved.append(args))
+    dialog.metadata.add_row()  # a new row, its name cell open for typing
+    editor = dialog.metadata.table.focusWidget()
+    qtbot.keyClicks(editor, "owner")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.wait(20)
+    assert dialog.isVisible() and saved == [], "Enter ended the cell's editing, not the form"
+    assert dialog.metadata.rows() == [("owner", "")]
+    dialog.metadata.table.setCurrentCell(0, 1)
+    qtbot.keyClick(dialog.metadata.table, Qt.Key.Key_Return)  # Enter on a cell opens it for typing
+    qtbot.keyClicks(dialog.metadata.table.focusWidget(), "ann")
+    qtbot.keyClick(dialog.metadata.table.focusWidget(), Qt.Key.Key_Return)
+    qtbot.wait(20)
+    assert dialog.isVisible() and saved == [] and dialog.metadata.values() == {"owner": "ann"}
+    qtbot.keyClick(dialog.metadata.table, Qt.Key.Key_Escape)
+    assert not dialog.isVisible() and saved == [], "Esc closes without saving"

@@ -35,7 +35,7 @@ from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
 from s3browser.ui.shell.context import AppContext
 from s3browser.ui.shell.formatting import count_of, exact_size, human_size, local_time
-from s3browser.ui.shell.key_value_table import KeyValueTable
+from s3browser.ui.shell.key_value_table import KeyValueTable, keep_room
 from s3browser.ui.shell.remembering import RememberingDialog
 
 KEEP = "(keep each object's own)"
@@ -115,6 +115,8 @@ class PropertiesDialog(RememberingDialog):
         self.note_label = QLabel(COPY_NOTE)
         self.note_label.setObjectName("copyNote")
         self.note_label.setWordWrap(True)
+        self.note_label.setVisible(False)
+        keep_room(self.note_label)  # shown at the first change: the layout stays where it is
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setEnabled(False)

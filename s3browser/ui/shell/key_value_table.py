@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -28,6 +29,21 @@ def remove_selected_rows(table: QTableWidget) -> int:
     return len(rows)
 
 
+class _EnterEditsTable(QTableWidget):
+    """Enter ends or starts editing a cell and goes no further: in a dialog it would otherwise reach
+    the default button and save (or close) the whole form with a half-typed row."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.state() != QAbstractItemView.State.EditingState:
+                current = self.currentItem()
+                if current is not None:
+                    self.editItem(current)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
 class KeyValueTable(QWidget):
     """Rows of (name, value); ``problem`` says in one sentence why the current rows would be refused."""
 
@@ -37,7 +53,7 @@ class KeyValueTable(QWidget):
                  parent: QWidget | None = None, show_problem: bool = True) -> None:
         super().__init__(parent)
         self._problem = problem
-        self.table = QTableWidget(0, 2)
+        self.table = _EnterEditsTable(0, 2)
         self.table.setHorizontalHeaderLabels([name_label, "Value"])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
@@ -53,6 +69,8 @@ class KeyValueTable(QWidget):
         self.problem_label.setWordWrap(True)
         self._show_problem = show_problem  # False: the owner shows check()'s sentence itself
         self.problem_label.hide()
+        if show_problem:
+            keep_room(self.problem_label)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
@@ -123,3 +141,10 @@ class KeyValueTable(QWidget):
         self.edited = True
         self.check()
         self.changed.emit()
+
+
+def keep_room(widget: QWidget) -> None:
+    """Keep a widget's room while it is hidden, so the layout does not move under the pointer when it shows."""
+    policy = widget.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    widget.setSizePolicy(policy)
