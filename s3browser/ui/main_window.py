@@ -365,6 +365,7 @@ class MainWindow(QMainWindow):
         self.tree.activated.connect(navigation.open_tree_node)
         self.table.activated.connect(navigation.open_table_row)
         navigation.file_activated.connect(self.open_edit.open_object)
+        navigation.trash_activated.connect(self.objects.open_trash_dialog)
         navigation.location_shown.connect(self.versions.follow)
         navigation.location_shown.connect(lambda _location: self.search.clear())
         self.versions.shown_changed.connect(lambda _shown: self.update_welcome())

@@ -197,3 +197,38 @@ def test_the_properties_form_stays_put_while_typing_and_enter_in_the_metadata_ta
     assert dialog.isVisible() and saved == [] and dialog.metadata.values() == {"owner": "ann"}
     qtbot.keyClick(dialog.metadata.table, Qt.Key.Key_Escape)
     assert not dialog.isVisible() and saved == [], "Esc closes without saving"
+
+
+def test_the_trash_is_shown_as_the_trash_opened_as_the_trash_and_never_deleted_or_dragged_as_a_folder(
+        qtbot, connected, s3_admin) -> None:
+    from s3browser.core.ops.trash import trash_key
+    from s3browser.ui.browsing.object_table import COL_NAME
+    from tests.ui.test_drag_out import select_names
+    from tests.ui.test_object_operations import press_on_table
+
+    s3_admin.create_bucket(Bucket="with-trash")
+    s3_admin.put_object(Bucket="with-trash", Key=trash_key("old.txt", 1_700_000_000), Body=b"old")
+    s3_admin.put_object(Bucket="with-trash", Key="new.txt", Body=b"new")
+    open_folder(qtbot, connected, "with-trash")
+    assert table_names(connected) == ["Trash", "new.txt"]
+    model = connected.table_model
+    trash = model.index(0, COL_NAME)
+    assert model.is_trash_at(0) and not model.is_trash_at(1)
+    assert not (model.flags(trash) & Qt.ItemFlag.ItemIsDragEnabled), "a stray drag cannot take the trash away"
+    assert "soft delete" in trash.data(Qt.ItemDataRole.ToolTipRole)
+
+    errors: list[str] = []
+    connected.ctx.error_posted.connect(lambda text, _detail: errors.append(text))
+    select_names(connected, ["Trash"])
+    press_on_table(qtbot, connected, Qt.Key.Key_Delete)
+    assert errors[-1].startswith("The trash is not moved, copied, renamed or deleted like a folder")
+    assert connected.objects.dialog is None or not connected.objects.dialog.isVisible()
+    select_names(connected, ["Trash", "new.txt"])
+    assert connected.listing.selection().folders == (), "with other rows, the trash is left out"
+
+    connected.table.setCurrentIndex(trash)
+    press_on_table(qtbot, connected, Qt.Key.Key_Return)
+    dialog = connected.objects.dialog
+    assert dialog is not None and dialog.windowTitle() == "Trash of with-trash"
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1, timeout=10000)
+    dialog.close()

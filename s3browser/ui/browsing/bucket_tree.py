@@ -26,6 +26,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from s3browser.core.ops.trash import TRASH_PREFIX
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.listing import BucketInfo, ListingPage, iter_pages, list_buckets_or_remembered
 from s3browser.core.s3.locations import Location
@@ -423,11 +424,14 @@ class BucketTreeModel(QAbstractItemModel):
         if not index.isValid():
             return None
         node: _Node = index.internalPointer()
+        trash = node.kind not in (KIND_CONNECTION, KIND_BUCKET) and node.location.prefix == TRASH_PREFIX
         if role == Qt.ItemDataRole.DisplayRole:
-            return node.label + (" (loading…)" if node.state == LOADING else "")
+            return ("Trash" if trash else node.label) + (" (loading…)" if node.state == LOADING else "")
         if role == Qt.ItemDataRole.DecorationRole:
             if node.state == FAILED:
                 return icons.icon("error")
+            if trash:
+                return icons.icon("trash")
             return icons.icon({KIND_CONNECTION: "connection", KIND_BUCKET: "bucket"}.get(node.kind, "folder"))
         if role == Qt.ItemDataRole.ToolTipRole:
             return node.error or (node.location.uri() if node.kind != KIND_CONNECTION else node.label)

@@ -8,6 +8,7 @@ from PySide6.QtCore import QMimeData, QModelIndex, Qt, Signal
 from PySide6.QtGui import QDrag, QDragEnterEvent, QDragMoveEvent, QDropEvent, QPaintEvent
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QTreeView, QWidget
 
+from s3browser.core.ops.trash import TRASH_PREFIX
 from s3browser.core.s3.locations import Location
 from s3browser.ui.browsing.bucket_tree import LOCATION_ROLE
 from s3browser.ui.browsing.drag_badge import HOTSPOT, badge_text, drag_badge
@@ -194,8 +195,11 @@ class BucketTreeView(_AcceptsLocalFiles, QTreeView):
         super().dropEvent(event)
 
     def _target(self, event: QDropEvent | QDragMoveEvent) -> Location | None:
+        """The bucket or folder under the pointer; never the trash (soft delete alone puts things there)."""
         location = self.indexAt(event.position().toPoint()).data(LOCATION_ROLE)
-        return location if location is not None and location.bucket else None
+        if location is None or not location.bucket or location.prefix.startswith(TRASH_PREFIX):
+            return None
+        return location
 
     def _accepts(self, event: QDropEvent | QDragMoveEvent) -> bool:
         return bool(local_paths(event.mimeData())) and self._target(event) is not None

@@ -140,9 +140,16 @@ class ListingController(QObject):
         rows = self.selected_rows()
         if self.ctx.connection is None or not location.bucket or not rows:
             return None
+        rows = [r for r in rows if not model.is_trash_at(r)]  # the trash is opened, never moved or deleted
+        if not rows:
+            return None
         keys = {model.key_at(r): model.size_at(r) for r in rows if not model.is_folder_at(r)}
         folders = tuple(model.key_at(r) for r in rows if model.is_folder_at(r))
         return Selection(location.bucket, location.prefix, keys, folders)
+
+    def trash_selected(self) -> bool:
+        """Whether the bucket's trash row is among the selected rows."""
+        return any(self.model.is_trash_at(r) for r in self.selected_rows()) if self.location.bucket else False
 
     def selected_buckets(self) -> list[str]:
         if self.location.bucket:

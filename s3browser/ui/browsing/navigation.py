@@ -12,6 +12,7 @@ import logging
 from PySide6.QtCore import QModelIndex, QObject, Signal
 from PySide6.QtGui import QKeySequence
 
+from s3browser.core.ops.trash import TRASH_PREFIX
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.locations import Location
 from s3browser.ui.browsing.bucket_tree import LOCATION_ROLE, BucketTreeModel
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 class NavigationController(QObject):
     location_shown = Signal(object)  # the Location now in the table
     file_activated = Signal(str, str)  # bucket, key: an object row was double-clicked or Entered
+    trash_activated = Signal()  # the bucket's trash row was: it opens as the Trash view
 
     def __init__(self, ctx: AppContext, listing: ListingController, tree_model: BucketTreeModel) -> None:
         super().__init__(ctx)
@@ -100,7 +102,9 @@ class NavigationController(QObject):
         model = self.listing.model
         if not index.isValid():
             return
-        if model.is_folder_at(index.row()):
+        if model.is_trash_at(index.row()):
+            self.trash_activated.emit()
+        elif model.is_folder_at(index.row()):
             self.navigate(model.location_for_row(index.row()))
         elif self.listing.location.bucket:
             self.file_activated.emit(self.listing.location.bucket, model.key_at(index.row()))
@@ -111,4 +115,8 @@ class NavigationController(QObject):
             error = self.tree_model.node_error(index)
             if error:
                 self.ctx.show_error(error)
+            if location.prefix == TRASH_PREFIX:  # the trash opens as the Trash view, from its bucket
+                self.navigate(Location(location.bucket, ""))
+                self.trash_activated.emit()
+                return
             self.navigate(location)

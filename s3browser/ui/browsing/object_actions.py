@@ -72,6 +72,14 @@ class ObjectActions(QObject):
     def selection(self) -> Selection | None:
         return self.listing.selection()
 
+    def _nothing_to(self, sentence: str) -> None:
+        """Say why nothing happened: the trash alone was selected, or nothing was."""
+        if self.listing.trash_selected():
+            self.ctx.show_error("The trash is not moved, copied, renamed or deleted like a folder: "
+                                "open it to restore or empty it.")
+        else:
+            self.ctx.show_error(sentence)
+
     # ---------------------------------------------------------------- delete
     def delete_selected(self) -> QDialog | None:
         """Open the delete confirmation for the selection (or the delete-bucket dialog at the top)."""
@@ -80,7 +88,7 @@ class ObjectActions(QObject):
         selection = self.selection()
         connection = self.ctx.connection
         if selection is None or connection is None:
-            self.ctx.show_error("Select objects or folders to delete.")
+            self._nothing_to("Select objects or folders to delete.")
             return None
         soft = connection.profile.soft_delete
         dialog = DeleteDialog(self.ctx, connection, selection.bucket, dict(selection.keys),
@@ -120,7 +128,7 @@ class ObjectActions(QObject):
     def rename_selected(self) -> NameDialog | None:
         selection = self.selection()
         if selection is None or selection.count != 1:
-            self.ctx.show_error("Select one object or folder to rename.")
+            self._nothing_to("Select one object or folder to rename.")
             return None
         is_folder = bool(selection.folders)
         key = selection.folders[0] if is_folder else next(iter(selection.keys))
@@ -144,7 +152,7 @@ class ObjectActions(QObject):
     def copy_selection(self, cut: bool = False) -> None:
         selection = self.selection()
         if selection is None:
-            self.ctx.show_error("Select objects or folders to copy.")
+            self._nothing_to("Select objects or folders to copy.")
             return
         self.clipboard, self.clipboard_cut = selection, cut
         self.clipboard_changed.emit()

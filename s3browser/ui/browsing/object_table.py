@@ -18,6 +18,7 @@ from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, Qt, Si
 
 from s3browser.core.ops.bucket_settings.details import BucketDetails, iter_bucket_details
 from s3browser.core.ops.search import iter_search_pages
+from s3browser.core.ops.trash import TRASH_PREFIX
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.listing import BucketInfo, ListingPage, iter_pages, list_buckets_or_remembered
 from s3browser.core.s3.locations import Location
@@ -377,10 +378,16 @@ class ObjectTableModel(FlatTableModel):
     def is_folder_at(self, row: int) -> bool:
         return bool(self.store.is_folder[self.store.visible[row]])
 
+    def is_trash_at(self, row: int) -> bool:
+        """The bucket's trash (soft delete's prefix, at the bucket's top): shown as the trash, opened
+        as the Trash view, and never dragged, cut, renamed or deleted as a folder."""
+        return (bool(self._location.bucket) and not self._location.prefix and not self.search_pattern
+                and self.store.names[self.store.visible[row]] == TRASH_PREFIX)
+
     # ---------------------------------------------------------------- dragging out
     def flags(self, index: _Index) -> Qt.ItemFlag:
         flags = super().flags(index)
-        if index.isValid() and self._location.bucket:
+        if index.isValid() and self._location.bucket and not self.is_trash_at(index.row()):
             flags |= Qt.ItemFlag.ItemIsDragEnabled
         return flags
 
@@ -452,6 +459,8 @@ class ObjectTableModel(FlatTableModel):
         row = store.visible[index.row()]
         column = index.column()
         folder = store.is_folder[row]
+        if folder and column == COL_NAME and role in _TRASH_ROLES and self.is_trash_at(index.row()):
+            return _trash_data(role)
         if not self._location.bucket and role in _BUCKET_ROLES and (
                 column in (COL_SIZE, COL_CLASS) or (column == COL_NAME and role != Qt.ItemDataRole.DisplayRole)):
             found = self._bucket_data(row, column, role)
@@ -493,6 +502,17 @@ class ObjectTableModel(FlatTableModel):
         if role == SIZE_ROLE:
             return store.sizes[row]
         return None
+
+
+_TRASH_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole)
+
+
+def _trash_data(role: int) -> Any:
+    if role == Qt.ItemDataRole.DisplayRole:
+        return "Trash"
+    if role == Qt.ItemDataRole.DecorationRole:
+        return icons.icon("trash")
+    return f"What soft delete moved out of the way ({TRASH_PREFIX}): open it to restore or empty it"
 
 
 def _listing_pages(conn: Connection, bucket: str, prefix: str, should_stop: Callable[[], bool]) -> Any:
