@@ -22,7 +22,7 @@ def test_each_empty_table_says_why(qtbot, connected, s3_admin) -> None:
     win = connected
     model = win.table_model
     assert model.rowCount() == 0
-    assert model.empty_state() == ("bucket", "No buckets yet. Create one with Bucket → New bucket…")
+    assert model.empty_state() == ("bucket", "No buckets yet. Create one here or with Bucket → New bucket…")
     s3_admin.create_bucket(Bucket="hollow")
     s3_admin.put_object(Bucket="hollow", Key="real/file.txt", Body=b"x")
     s3_admin.create_bucket(Bucket="void")

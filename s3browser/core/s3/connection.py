@@ -56,6 +56,21 @@ def fast_timestamp(value: Any) -> datetime:
 USER_AGENT = f"s3browser/{__version__} botocore/{botocore.__version__} Python/{platform.python_version()}"
 
 
+# The window's own requests (listings, heads, settings): a server that accepts connections and then
+# says nothing is given up on after three tries of ten seconds, about half a minute with the
+# back-off, and the user hears one sentence.  Transfers run in the worker with more patience: a
+# server-side copy or the completion of a large upload may be silent for tens of seconds.
+BROWSING: dict[str, Any] = {"read_timeout": 10.0, "max_attempts": 3,
+                            "transfers": {"read_timeout": 60.0, "max_attempts": 5}}
+
+
+def for_transfers(config: dict[str, Any]) -> dict[str, Any]:
+    """A connection's settings as its transfer worker uses them: the ``transfers`` entry over the rest."""
+    chosen = {key: value for key, value in config.items() if key != "transfers"}
+    chosen.update(config.get("transfers", {}))
+    return chosen
+
+
 def make_config(profile: Profile, *, retry_mode: str = "standard", max_attempts: int = 5,
                 connect_timeout: float = 5, read_timeout: float = 60, max_pool: int = 32) -> Config:
     """The client settings shared by all connections."""
@@ -77,7 +92,10 @@ def make_config(profile: Profile, *, retry_mode: str = "standard", max_attempts:
 
 
 class Connection:
-    """A live connection: the profile, the shared client, and per-bucket regional clients."""
+    """A live connection: the profile, the shared client, and per-bucket regional clients.
+
+    ``config``: :func:`make_config`'s settings, and optionally ``transfers``, the settings its
+    transfer worker uses instead (see :data:`BROWSING`)."""
 
     def __init__(self, profile: Profile, secrets: Secrets | None = None, **config: Any) -> None:
         self.profile = profile
@@ -136,7 +154,9 @@ class Connection:
             if client is None:
                 client = self._session.client(
                     "s3", region_name=region, endpoint_url=self.endpoint_url,
-                    verify=self.profile.verify_tls, config=make_config(self.profile, **self.config_kwargs))
+                    verify=self.profile.verify_tls,
+                    config=make_config(self.profile, **{key: value for key, value in self.config_kwargs.items()
+                                                        if key != "transfers"}))
                 install_quick_200_check(client)
                 self._clients[region] = client
             return client

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from s3browser.core.base.errors import S3BrowserError
-from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.connection import Connection, for_transfers
 from s3browser.core.settings.dirs import log_dir
 from s3browser.core.transfers.conditional import ANY
 from s3browser.core.transfers.crt_transport import crt_available
@@ -239,7 +239,7 @@ class ProcessTransferEngine:
             processes = 1 if crt_available() else 2
         self.connection = connection
         self.journal = UploadJournal(journal_path) if journal_path else None
-        self._spec = WorkerSpec(connection.profile, connection.secrets, dict(connection.config_kwargs),
+        self._spec = WorkerSpec(connection.profile, connection.secrets, for_transfers(connection.config_kwargs),
                                 journal_path, max_concurrent_files)
         self._max_processes = max(1, processes)
         self._workers: list[_WorkerProcess] = []

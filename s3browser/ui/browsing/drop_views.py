@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QModelIndex, Qt, Signal
-from PySide6.QtGui import QDrag, QDragEnterEvent, QDragMoveEvent, QDropEvent, QPaintEvent
-from PySide6.QtWidgets import QAbstractItemView, QTableView, QTreeView, QWidget
+from PySide6.QtCore import QAbstractItemModel, QMimeData, QModelIndex, Qt, Signal
+from PySide6.QtGui import QDrag, QDragEnterEvent, QDragMoveEvent, QDropEvent, QPaintEvent, QResizeEvent
+from PySide6.QtWidgets import QAbstractItemView, QPushButton, QTableView, QTreeView, QWidget
 
 from s3browser.core.ops.trash import TRASH_PREFIX
 from s3browser.core.s3.locations import Location
 from s3browser.ui.browsing.bucket_tree import LOCATION_ROLE
 from s3browser.ui.browsing.drag_badge import HOTSPOT, badge_text, drag_badge
-from s3browser.ui.shell.empty_state import paint_empty_state
+from s3browser.ui.shell.empty_state import empty_state_bottom, paint_empty_state
 
 
 def local_paths(mime: QMimeData) -> list[Path]:
@@ -91,6 +91,7 @@ class ObjectTableView(_AcceptsLocalFiles, QTableView):
 
     files_dropped = Signal(list, object)
     drag_ended = Signal(object, bool)
+    empty_action_requested = Signal()  # the button under the empty state's sentence (New bucket…)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -98,6 +99,41 @@ class ObjectTableView(_AcceptsLocalFiles, QTableView):
         self.setDragEnabled(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
         self.setDefaultDropAction(Qt.DropAction.CopyAction)
+        self.empty_action_button = QPushButton(self.viewport())
+        self.empty_action_button.setObjectName("emptyAction")
+        self.empty_action_button.hide()
+        self.empty_action_button.clicked.connect(self.empty_action_requested)
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:  # type: ignore[override]
+        super().setModel(model)
+        if model is None:
+            return
+        for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.layoutChanged):
+            signal.connect(self.update_empty_action)
+        loading = getattr(model, "loading_changed", None)
+        if loading is not None:
+            loading.connect(self.update_empty_action)
+        self.update_empty_action()
+
+    def update_empty_action(self, *_args: object) -> None:
+        """Show the empty state's button (the model's ``empty_action()``) under its sentence, or hide it."""
+        model = self.model()
+        label = getattr(model, "empty_action", lambda: None)()
+        empty = getattr(model, "empty_state", lambda: None)()
+        button = self.empty_action_button
+        if not label or empty is None:
+            button.hide()
+            return
+        button.setText(label)
+        button.adjustSize()
+        area = self.viewport().rect()
+        top = empty_state_bottom(self.viewport(), empty[1])
+        button.move(area.center().x() - button.width() // 2, top + 12)
+        button.show()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.update_empty_action()
 
     def moveCursor(self, action: QAbstractItemView.CursorAction,
                    modifiers: Qt.KeyboardModifier) -> QModelIndex:

@@ -13,6 +13,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView
 
 from s3browser.core.s3.locations import Location
+from s3browser.ui.browsing.answer_watch import AnswerWatch
 from s3browser.ui.browsing.known_buckets import remember_bucket
 from s3browser.ui.browsing.object_table import ObjectTableModel
 from s3browser.ui.shell.actions import make_action
@@ -65,6 +66,7 @@ class ListingController(QObject):
         model.rows_about_to_be_replaced.connect(self._save_selection)
         model.rows_replaced.connect(self._restore_selection)
         self._saved_selection: tuple[set[str], str | None] = (set(), None)
+        self.answer_watch = AnswerWatch(ctx, model)
         ctx.connection_changed.connect(model.set_connection)
         view.selectionModel().selectionChanged.connect(lambda *_args: self.selection_changed.emit())
 
@@ -173,6 +175,7 @@ class ListingController(QObject):
     def _on_loading_changed(self, loading: bool) -> None:
         self.loading_changed.emit(loading)
         self.update_stats()
+        self.view.viewport().update()  # the empty state's sentence changes with no row changing
 
     def stats_text(self) -> tuple[str, str]:
         """What the status bar says about the listing: counts, and the total size in a bucket."""

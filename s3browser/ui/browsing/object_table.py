@@ -175,11 +175,16 @@ class ObjectTableModel(FlatTableModel):
         if self.search_pattern:
             return "filter", f"Nothing under {location.uri()} matches “{self.search_pattern}”."
         if not location.bucket:
-            return "bucket", "No buckets yet. Create one with Bucket → New bucket…"
+            return "bucket", "No buckets yet. Create one here or with Bucket → New bucket…"
         if not location.prefix:
             return "upload", "This bucket is empty. Drop files here to upload them."
         return "folder", (f"No folder {location.uri()} (nothing is stored under this prefix). "
                           "Drop files here to create it.")
+
+    def empty_action(self) -> str | None:
+        """The button offered under the empty state: New bucket… at an empty bucket list."""
+        empty = self.empty_state()
+        return "New bucket…" if empty is not None and empty[0] == "bucket" else None
 
     def refresh(self) -> None:
         if not self._location.bucket:

@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from s3browser.core.s3.connection import Connection
+from s3browser.core.s3.connection import BROWSING, Connection
 from s3browser.core.s3.errors import describe
 from s3browser.core.s3.locations import Location
 from s3browser.core.settings.profiles import ProfileStore
@@ -31,6 +31,8 @@ class AppContext(QObject):
     messages_cleared = Signal()
     transfers_requested = Signal()  # something was queued: show the transfer queue
     contents_changed = Signal(list)  # Locations whose direct contents the app created or removed
+    wait_posted = Signal(str, object)  # the server is slow to answer: one sentence, and what Stop calls
+    wait_cleared = Signal()  # ... and now it answered, or the wait ended
 
     def __init__(self, store: ProfileStore, runner: TaskRunner | None = None,
                  dialog_parent: QWidget | None = None) -> None:
@@ -39,7 +41,7 @@ class AppContext(QObject):
         self.runner = runner or TaskRunner(self)
         self.dialog_parent = dialog_parent  # the parent (and modality anchor) of every dialog
         self.connection: Connection | None = None
-        self.connection_options: dict[str, Any] = {}  # extra Connection settings (retries, timeouts)
+        self.connection_options: dict[str, Any] = dict(BROWSING)  # Connection settings (retries, timeouts)
         self.transfers = TransferController(self)
         self.connection_changed.connect(self.transfers.set_connection)
         self.quit_without_asking = False  # the system asked us to quit (SIGTERM at logout)
@@ -59,6 +61,14 @@ class AppContext(QObject):
         """A failure in one sentence (in the banner above the table), never a traceback; the app keeps working."""
         log.warning("error shown: %s%s", text, f" ({detail})" if detail else "")
         self.error_posted.emit(text, detail)
+
+    def show_waiting(self, text: str, stop: Any) -> None:
+        """The server has not answered for a while: say so (in the banner, with Stop) until it does."""
+        log.info("waiting shown: %s", text)
+        self.wait_posted.emit(text, stop)
+
+    def clear_waiting(self) -> None:
+        self.wait_cleared.emit()
 
     def report(self, exc: BaseException, bucket: str | None = None, key: str | None = None) -> None:
         """Show what went wrong in ``exc`` as the error translator words it, with its detail."""

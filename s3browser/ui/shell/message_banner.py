@@ -3,9 +3,14 @@
 Successes and news go to the status bar and fade into the next message; a failure stays here
 until it is dismissed or the user moves on, so it is not missed.  The technical detail (the
 exception's text, already redacted) is hidden behind *Details* and can be copied for a report.
+
+It also says when the server has not answered for a while, with *Stop*; that notice goes by itself
+when the answer comes, and never replaces a failure being shown.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
@@ -52,6 +57,12 @@ class MessageBanner(QFrame):
         self.details_button.setObjectName("bannerDetails")
         self.details_button.setCheckable(True)
         self.details_button.toggled.connect(self._show_details)
+        self.stop_button = QPushButton("&Stop")
+        self.stop_button.setObjectName("bannerStop")
+        self.stop_button.setToolTip("Stop waiting for the server")
+        self.stop_button.clicked.connect(self._stop)
+        self._on_stop: Callable[[], object] | None = None
+        self.waiting = False  # showing "has not answered", not a failure
         self.close_button = QToolButton()
         self.close_button.setObjectName("bannerClose")
         self.close_button.setText("✕")
@@ -71,6 +82,7 @@ class MessageBanner(QFrame):
         top.addWidget(self.icon_label)
         top.addWidget(self.text_label, 1)
         top.addWidget(self.details_button)
+        top.addWidget(self.stop_button)
         top.addWidget(self.close_button)
         details = QHBoxLayout()
         details.setContentsMargins(0, 0, 0, 0)
@@ -92,6 +104,7 @@ class MessageBanner(QFrame):
         if not text:
             self.clear()
             return
+        self._set_waiting(False, None)
         self.text_label.setText(text)
         self.detail_edit.setPlainText(detail)
         self.details_button.setVisible(bool(detail))
@@ -101,7 +114,39 @@ class MessageBanner(QFrame):
         self._apply_palette()  # the palette of now: the desktop may have turned dark since
         self.show()
 
+    def show_waiting(self, text: str, on_stop: Callable[[], object] | None) -> None:
+        """The server is slow: say so with Stop, unless a failure is being shown."""
+        if self.isVisible() and not self.waiting:
+            return
+        self.text_label.setText(text)
+        self.detail_edit.clear()
+        self.details_button.setVisible(False)
+        self.details_row.setVisible(False)
+        self._set_waiting(True, on_stop)
+        self.setAccessibleDescription(text)
+        self._apply_palette()
+        self.show()
+
+    def clear_waiting(self) -> None:
+        """The answer came (or the wait ended): the waiting notice goes, a failure stays."""
+        if self.waiting:
+            self.clear()
+
+    def _stop(self) -> None:
+        on_stop = self._on_stop
+        self.clear()
+        if on_stop is not None:
+            on_stop()
+
+    def _set_waiting(self, waiting: bool, on_stop: Callable[[], object] | None) -> None:
+        self.waiting = waiting
+        self._on_stop = on_stop
+        self.stop_button.setVisible(waiting and on_stop is not None)
+        self.icon_label.setPixmap(icons.icon("refresh" if waiting else "error").pixmap(20, 20))
+        self.icon_label.setAccessibleName("Waiting" if waiting else "Error")
+
     def clear(self) -> None:
+        self._set_waiting(False, None)
         self.text_label.clear()
         self.detail_edit.clear()
         self.details_row.setVisible(False)
