@@ -104,7 +104,7 @@ class ObjectTableView(_AcceptsLocalFiles, QTableView):
         self.empty_action_button.hide()
         self.empty_action_button.clicked.connect(self.empty_action_requested)
 
-    def setModel(self, model: QAbstractItemModel | None) -> None:  # type: ignore[override]
+    def setModel(self, model: QAbstractItemModel | None) -> None:
         super().setModel(model)
         if model is None:
             return
