@@ -67,6 +67,7 @@ class ListingController(QObject):
         model.rows_replaced.connect(self._restore_selection)
         self._saved_selection: tuple[set[str], str | None] = (set(), None)
         self.answer_watch = AnswerWatch(ctx, model)
+        ctx.contents_changed.connect(self._contents_changed)
         ctx.connection_changed.connect(model.set_connection)
         view.selectionModel().selectionChanged.connect(lambda *_args: self.selection_changed.emit())
 
@@ -81,6 +82,13 @@ class ListingController(QObject):
 
     def refresh(self) -> None:
         self.model.refresh()
+
+    def _contents_changed(self, locations: list[Location]) -> None:
+        """The app changed what is stored in the folder shown (an undelete, a restore): list it again,
+        so its rows and the status bar's counts follow."""
+        shown = self.location
+        if shown.bucket and shown in locations and not self.model.is_loading and not self.model.search_pattern:
+            self.model.refresh()
 
     def set_filter(self, text: str) -> None:
         self.model.set_filter(text)

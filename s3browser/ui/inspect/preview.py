@@ -63,6 +63,11 @@ class PreviewController(QObject):
         self._delay.setInterval(FOLLOW_DELAY_MS)
         self._delay.timeout.connect(self.show_current)
         listing.selection_changed.connect(self._selection_moved)
+        # Rows that go away take their selection with them without a selection signal (a new folder,
+        # search results and their end, a delete, a rename or move): the pane must not keep showing them.
+        model = listing.model
+        for signal in (model.modelReset, model.rowsRemoved, model.layoutChanged, model.rows_replaced):
+            signal.connect(self._selection_moved)
         pane.visibilityChanged.connect(lambda visible: self.show_current() if visible else self._cancel())
 
     def toggle(self) -> None:

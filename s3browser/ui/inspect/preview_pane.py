@@ -7,7 +7,7 @@ fetches on a worker and cancels when the selection moves.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase, QImage, QPixmap, QResizeEvent
+from PySide6.QtGui import QFontDatabase, QImage, QPixmap, QResizeEvent, QTextOption
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -68,7 +68,8 @@ class PreviewPane(QDockWidget):
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
         self.text.setAccessibleName("Text preview")
-        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)  # a narrow pane shows whole lines
+        self.text.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.details = QLabel()
         self.details.setObjectName("previewDetails")
