@@ -354,6 +354,7 @@ class MainWindow(QMainWindow):
         ctx, navigation, listing = self.ctx, self.navigation, self.listing
         ctx.message_posted.connect(self.message_label.show_message)
         ctx.error_posted.connect(self.banner.show_error)
+        ctx.error_posted.connect(lambda _text, _detail: self.message_label.show_message(""))  # old news goes
         ctx.messages_cleared.connect(self.banner.clear)
         ctx.wait_posted.connect(self.banner.show_waiting)
         ctx.wait_cleared.connect(self.banner.clear_waiting)

@@ -63,3 +63,52 @@ def test_the_status_bar_counts_follow_an_undelete(qtbot, connected, s3_admin) ->
         dialog.undelete_button.click()
     qtbot.waitUntil(lambda: win.count_label.text().startswith("2 objects"), timeout=10000)
     assert sorted(table_names(win)) == ["a.txt", "gone.txt"]
+
+
+def test_pausing_and_cancelling_say_so_in_the_status_line(qtbot, connected, s3_admin, tmp_path) -> None:
+    from s3browser.core.transfers.queue_items import State
+    from tests.ui.test_queue_safety import download_plan_of
+
+    win = connected
+    s3_admin.create_bucket(Bucket="paused")
+    s3_admin.put_object(Bucket="paused", Key="a.txt", Body=b"a")
+    win.transfers.max_active = 0  # queued, not started: the row waits for the user's pause
+    plan = download_plan_of(win, qtbot, Location("paused", ""), ["a.txt"], tmp_path / "d")
+    win.transfers.add_downloads(plan)
+    win.ctx.show_message("Downloading 1 file to …")
+    items = list(win.transfers.model.items)
+    win.transfer_panel.view.selectAll()
+    qtbot.mouseClick(win.transfer_panel.pause_button, Qt.MouseButton.LeftButton)
+    assert items[0].state == State.PAUSED
+    assert win.message_label.text().startswith("Paused 1 transfer; Resume continues it")
+    qtbot.mouseClick(win.transfer_panel.cancel_button, Qt.MouseButton.LeftButton)
+    assert win.message_label.text() == "Cancelled 1 transfer."
+
+
+def test_a_failed_connection_leaves_no_connected_to_under_its_banner(qtbot, window, auth_moto_endpoint) -> None:
+    from s3browser.core.settings.secrets import Secrets
+    from tests.conftest import _profile
+
+    endpoint, (key, _secret) = auth_moto_endpoint
+    with qtbot.waitSignal(window.connections.connected, timeout=10000):
+        window.connections.connect_profile(_profile(endpoint, key), Secrets("not-the-secret-0123456789"),
+                                           remember=False)
+    qtbot.waitUntil(lambda: bool(window.banner.text()), timeout=20000)
+    assert "Connected to" not in window.message_label.text(), "the status line does not contradict the banner"
+
+
+def test_after_a_restore_from_the_trash_the_status_line_says_so(qtbot, connected, s3_admin) -> None:
+    from s3browser.core.ops.trash import trash_key
+
+    s3_admin.create_bucket(Bucket="undo")
+    s3_admin.put_object(Bucket="undo", Key=trash_key("a.txt", 1_700_000_000), Body=b"a")
+    open_folder(qtbot, connected, "undo")
+    connected.ctx.show_message("Moved to the trash 1 object.")
+    trash = connected.objects.open_trash_dialog()
+    qtbot.waitUntil(lambda: trash.tree.topLevelItemCount() == 1, timeout=10000)
+    trash.tree.topLevelItem(0).setSelected(True)
+    qtbot.mouseClick(trash.restore_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Restored 1" in connected.message_label.text(), timeout=10000)
+    assert "Moved to the trash" not in connected.message_label.text()
+    qtbot.waitUntil(lambda: "a.txt" in table_names(connected), timeout=10000)
+    trash.close()

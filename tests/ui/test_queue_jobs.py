@@ -81,7 +81,8 @@ def test_jobs_run_at_most_job_workers_at_once_and_report_each_outcome(qtbot, in_
     assert [r.state for r in rows].count(State.DONE) == plain
     assert rows[plain].state == State.SKIPPED and "changed locally" in rows[plain].error
     assert rows[plain + 1].state == State.FAILED and rows[plain + 1].error
-    assert summaries == [f"Sync “test” finished: {plain} items done, 1 failed, 1 skipped."]
+    assert summaries == [f"Sync “test” finished: {plain} items done, 1 failed, 1 skipped "
+                         f"({rows[plain].error.rstrip('.')})."], "a skip says why"
     assert controller.active_count == 0
 
     controller.retry([rows[plain + 1]])  # retry runs the job again

@@ -52,6 +52,7 @@ class TrashDialog(QDialog):
         self.setWindowTitle(f"Trash of {bucket}")
         self.resize(720, 420)
         self._runner = ctx.runner
+        self._ctx = ctx
         self._connection = connection
         self.bucket = bucket
         self.entries: list[TrashEntry] = []
@@ -156,6 +157,7 @@ class TrashDialog(QDialog):
             parts.append(f"{len(result.failures):,} failed, e.g. {key}: {message}")
         self._pending_text = " ".join(parts)
         self.status_label.setText(self._pending_text)
+        self._ctx.show_message(f"Trash of {self.bucket}: {self._pending_text}")  # not the delete's old news
         self.restored.emit()
         self.reload()
 
@@ -184,6 +186,7 @@ class TrashDialog(QDialog):
             text += f" {len(result.failures):,} failed, e.g. {key}: {message}"
         self._pending_text = text
         self.status_label.setText(text)
+        self._ctx.show_message(f"Trash of {self.bucket}: {verb.lower()} {result.deleted:,} for good.")
         self.reload()
 
     def _failed(self, error: BaseException) -> None:

@@ -40,6 +40,7 @@ class TransferController(QObject):
     batch_finished = Signal(str)  # a one-line summary
     batch_done = Signal(int)  # the batch number, right after batch_finished
     totals_changed = Signal()
+    news = Signal(str)  # what a pause, resume or cancel did, for the status line (it replaces "Uploading…")
 
     def __init__(self, parent: QObject | None = None, max_active: int = 32, refresh_ms: int = 250) -> None:
         super().__init__(parent)
@@ -175,6 +176,8 @@ class TransferController(QObject):
         for count, word in ((failed, "failed"), (skipped, "skipped"), (cancelled, "cancelled")):
             if count:
                 text += f", {count:,} {word}"
+                if word == "skipped":
+                    text += f" ({TransferController._why_skipped(items)})"
         notes = []
         renamed = sum(1 for i in done if i.note)
         if renamed:
@@ -194,7 +197,17 @@ class TransferController(QObject):
             count = sum(1 for i in items if i.state == state)
             if count:
                 text += f", {count:,} {word}"
+                if state == State.SKIPPED:
+                    text += f" ({TransferController._why_skipped(items)})"
         return text + "."
+
+    @staticmethod
+    def _why_skipped(items: list[TransferItem]) -> str:
+        """The reason the skipped items give, when they share one; else where to read each one's."""
+        reasons = {i.error.strip().rstrip(".") for i in items if i.state == State.SKIPPED}
+        if len(reasons) == 1 and next(iter(reasons)):
+            return next(iter(reasons))
+        return "see the queue for why"
 
     # ---------------------------------------------------------------- the queue's answers and actions
     def batch_items(self, batch: int) -> list[TransferItem]:
@@ -204,13 +217,24 @@ class TransferController(QObject):
         return self.queue.changed_folders(batch)
 
     def cancel(self, items: Iterable[TransferItem]) -> None:
-        self.queue.cancel(items)
+        chosen = [i for i in items if i.state in (State.QUEUED, State.RUNNING, State.PAUSED)]
+        self.queue.cancel(chosen)
+        if chosen:
+            self.news.emit(f"Cancelled {count_of(len(chosen), 'transfer')}.")
 
     def pause(self, items: Iterable[TransferItem]) -> None:
-        self.queue.pause(items)
+        chosen = [i for i in items if i.state in (State.QUEUED, State.RUNNING)]
+        self.queue.pause(chosen)
+        if chosen:
+            self.news.emit(f"Paused {count_of(len(chosen), 'transfer')}; Resume continues "
+                           f"{'it' if len(chosen) == 1 else 'them'} where {'it' if len(chosen) == 1 else 'they'} "
+                           "stopped.")
 
     def resume(self, items: Iterable[TransferItem]) -> None:
-        self.queue.resume(items)
+        chosen = [i for i in items if i.state == State.PAUSED]
+        self.queue.resume(chosen)
+        if chosen:
+            self.news.emit(f"Resumed {count_of(len(chosen), 'transfer')}.")
 
     def retry(self, items: Iterable[TransferItem]) -> None:
         self.queue.retry(items)
@@ -222,7 +246,7 @@ class TransferController(QObject):
         return self.queue.batch_totals(batch)
 
     def cancel_all(self) -> None:
-        self.queue.cancel(list(self.queue.items))
+        self.cancel(list(self.queue.items))
 
     def retry_failed(self) -> None:
         self.queue.retry([i for i in self.queue.items if i.state == State.FAILED])

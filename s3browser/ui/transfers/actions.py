@@ -49,6 +49,7 @@ class TransferActions(QObject):
         self.multipart_action = make_action(self, "Incomplete &multipart uploads…", self.open_multipart_dialog)
         ctx.transfers.totals_changed.connect(self._on_totals_changed)
         ctx.transfers.batch_finished.connect(self._on_batch_finished)
+        ctx.transfers.news.connect(ctx.show_message)
         ctx.transfers.batch_done.connect(
             lambda batch: ctx.announce_changes(*sorted(ctx.transfers.changed_folders(batch), key=Location.uri)))
         connections.connected.connect(lambda: QTimer.singleShot(0, self.offer_to_resume))
