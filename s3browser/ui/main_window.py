@@ -141,10 +141,19 @@ class MainWindow(QMainWindow):
         self.versions_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         for column, width in enumerate((300, 90, 140, 300)):
             self.versions_view.header().resizeSection(column, width)
+        self.versions_note = QLabel()
+        self.versions_note.setObjectName("versionsNote")
+        self.versions_note.setWordWrap(True)
+        self.versions_note.hide()
+        self.versions_pane = QWidget()
+        versions_layout = QVBoxLayout(self.versions_pane)
+        versions_layout.setContentsMargins(0, 0, 0, 0)
+        versions_layout.addWidget(self.versions_note)
+        versions_layout.addWidget(self.versions_view, 1)
         self.table_stack = QStackedWidget()
         self.table_stack.addWidget(self.table)
         self.table_stack.addWidget(self.welcome)
-        self.table_stack.addWidget(self.versions_view)
+        self.table_stack.addWidget(self.versions_pane)
         pane_layout.addWidget(self.table_stack, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -173,7 +182,8 @@ class MainWindow(QMainWindow):
         self.open_edit = OpenEditController(ctx, self.listing)
         self.preview_pane = PreviewPane(self)
         self.preview = PreviewController(ctx, self.listing, self.preview_pane)
-        self.versions = VersionsController(ctx, self.listing, self.versions_model, self.versions_view)
+        self.versions = VersionsController(ctx, self.listing, self.versions_model, self.versions_view,
+                                           self.versions_note)
         self.versions.opener = lambda path: self.open_edit.opener(path)
         self.menus = ContextMenus(ctx, self.listing, self.navigation, self.objects, self.transfer_actions,
                                   self.sync, self.inspect, self.open_edit, self.versions, self.bucket_settings)
@@ -421,7 +431,7 @@ class MainWindow(QMainWindow):
         first_run = self.ctx.connection is None and not self.ctx.store.profiles()
         versions = self.versions.shown and bool(self.listing.location.bucket)
         self.table_stack.setCurrentWidget(self.welcome if first_run else
-                                          self.versions_view if versions else self.table)
+                                          self.versions_pane if versions else self.table)
 
     def _preview_version(self, bucket: str, key: str, size: int, version_id: str) -> None:
         if self.ctx.connection is not None:

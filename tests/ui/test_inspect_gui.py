@@ -164,7 +164,7 @@ def test_versions_listed_grouped_with_markers_and_deleted_items(qtbot, connected
     open_folder(qtbot, win, history, "docs/")
     assert table_names(win) == ["old", "a.txt"]  # the deleted ones are hidden from the normal listing
     show_versions(qtbot, win)
-    assert win.table_stack.currentWidget() is win.versions_view
+    assert win.table_stack.currentWidget() is win.versions_pane
     rows = version_rows(win.versions_model)
     assert rows == [
         ("old", None, []),

@@ -112,3 +112,21 @@ def test_after_a_restore_from_the_trash_the_status_line_says_so(qtbot, connected
     assert "Moved to the trash" not in connected.message_label.text()
     qtbot.waitUntil(lambda: "a.txt" in table_names(connected), timeout=10000)
     trash.close()
+
+
+def test_the_versions_view_says_when_a_bucket_keeps_no_versions(qtbot, connected, s3_admin) -> None:
+    from tests.ui.test_inspect_gui import show_versions
+
+    win = connected
+    s3_admin.create_bucket(Bucket="unversioned")
+    s3_admin.put_object(Bucket="unversioned", Key="a.txt", Body=b"a")
+    s3_admin.create_bucket(Bucket="versioned")
+    s3_admin.put_bucket_versioning(Bucket="versioned", VersioningConfiguration={"Status": "Enabled"})
+    s3_admin.put_object(Bucket="versioned", Key="a.txt", Body=b"a")
+    open_folder(qtbot, win, "unversioned")
+    show_versions(qtbot, win)
+    qtbot.waitUntil(lambda: win.versions_note.isVisible(), timeout=10000)
+    assert win.versions_note.text().startswith("Versioning is off for this bucket")
+    open_folder(qtbot, win, "versioned")
+    qtbot.waitUntil(lambda: win.versions_model.versioning == "Enabled", timeout=10000)
+    assert not win.versions_note.isVisible()

@@ -281,6 +281,16 @@ def test_presigned_link_expiry_is_limited_and_the_link_downloads(qtbot, connecte
     with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback moto
         assert response.read() == b"12345"
 
+    dialog.unit_combo.setCurrentText("hours")  # a new validity: the 7-day link is not left on show
+    assert "X-Amz-Expires=604800" not in dialog.link_edit.text()
+    dialog.amount_spin.setValue(2)
+    qtbot.waitUntil(lambda: "X-Amz-Expires=7200" in dialog.link_edit.text(), timeout=10000)
+    assert QGuiApplication.clipboard().text() == dialog.link_edit.text()
+    assert dialog.status_label.text() == "Copied to the clipboard; valid for 2 hours."
+    dialog.unit_combo.setCurrentText("days")
+    dialog.amount_spin.setValue(9)
+    assert dialog.link_edit.text() == "" and "at most 7 days" in dialog.status_label.text()
+
 
 def test_create_bucket_checks_name_as_typed_and_cancel_creates_nothing(qtbot, connected, s3_admin) -> None:
     win = connected

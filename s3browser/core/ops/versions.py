@@ -18,10 +18,14 @@ from s3browser.core.transfers.server_copy import copy_object
 Target = tuple[str, "str | None"]  # (key, version id or None)
 
 
+def versioning_status(conn: Connection, bucket: str) -> str:
+    """"Enabled", "Suspended", or "" when versioning was never turned on."""
+    return str(conn.call(bucket, lambda c: c.get_bucket_versioning(Bucket=bucket)).get("Status", ""))
+
+
 def is_versioned(conn: Connection, bucket: str) -> bool:
     """True when versioning is Enabled or Suspended: old versions may exist either way."""
-    status = conn.call(bucket, lambda c: c.get_bucket_versioning(Bucket=bucket)).get("Status", "")
-    return status in ("Enabled", "Suspended")
+    return versioning_status(conn, bucket) in ("Enabled", "Suspended")
 
 
 

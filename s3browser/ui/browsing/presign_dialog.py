@@ -1,7 +1,11 @@
-"""A presigned download link for one object: expiry chosen (up to 7 days), copied to the clipboard."""
+"""A presigned download link for one object: expiry chosen (up to 7 days), copied to the clipboard.
+
+Once a link is shown, changing its validity makes a new one (a moment after the last change),
+so the link on screen and on the clipboard is always valid for what the dialog says."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -60,9 +64,24 @@ class PresignDialog(QDialog):
         layout.addWidget(self.link_edit)
         layout.addWidget(self.status_label)
         layout.addWidget(self.buttons)
-        self.amount_spin.valueChanged.connect(self._check)
-        self.unit_combo.currentIndexChanged.connect(self._check)
+        self._asked = False  # a link was asked for: a new validity makes a new one
+        self._remake = QTimer(self)
+        self._remake.setSingleShot(True)
+        self._remake.setInterval(400)
+        self._remake.timeout.connect(self._create)
+        self.amount_spin.valueChanged.connect(self._validity_changed)
+        self.unit_combo.currentIndexChanged.connect(self._validity_changed)
         self._check()
+
+    def _validity_changed(self) -> None:
+        """A link made for another validity is not shown as this one's: it is made again."""
+        self._check()
+        if not self._asked:
+            return
+        self.link_edit.clear()
+        if self.seconds <= MAX_PRESIGN_SECONDS:
+            self.status_label.setText("Making a new link for the new validity…")
+            self._remake.start()
 
     @property
     def seconds(self) -> int:
@@ -74,12 +93,18 @@ class PresignDialog(QDialog):
         self.copy_button.setEnabled(not too_long)
 
     def _create(self) -> None:
+        self._remake.stop()
+        if self.seconds > MAX_PRESIGN_SECONDS:
+            return
         seconds = self.seconds
+        self._asked = True
         self.copy_button.setEnabled(False)
         self._runner.run("presign", presigned_url, self._connection, self.bucket, self.key, seconds,
                          on_result=lambda url: self._show(url, seconds), on_error=self._failed, owner=self)
 
     def _show(self, url: str, seconds: int) -> None:
+        if seconds != self.seconds:
+            return  # made for a validity since changed; the new one is on its way
         self.link_edit.setText(url)
         QGuiApplication.clipboard().setText(url)
         amount, unit = self.amount_spin.value(), self.unit_combo.currentText()

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, Signal, SignalInstance
-from PySide6.QtWidgets import QAbstractItemView, QMenu
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QMenu
 
 from s3browser.core.local.paths import local_target, split_extension
 from s3browser.core.ops.edit_in_place import open_copy_path
@@ -33,12 +33,14 @@ class VersionsController(QObject):
     properties_requested = Signal(str, str, int, str)
 
     def __init__(self, ctx: AppContext, listing: ListingController, model: VersionsModel,
-                 view: QAbstractItemView) -> None:
+                 view: QAbstractItemView, note: QLabel | None = None) -> None:
         super().__init__(ctx)
         self.ctx = ctx
         self.listing = listing
         self.model = model
         self.view = view
+        self.note = note or QLabel()
+        model.versioning_known.connect(self._show_versioning)
         self.dialog: UndeleteDialog | None = None
         self.menu: QMenu | None = None
         self.opener: Callable[[Path], bool] = open_path  # tests replace it
@@ -78,6 +80,15 @@ class VersionsController(QObject):
         """The window moved to ``location``: list its versions if they are shown."""
         if self.shown:
             self.model.load(location)
+
+    def _show_versioning(self, status: str) -> None:
+        """Say above the view when the bucket keeps no versions (or no longer keeps new ones)."""
+        text = {"": "Versioning is off for this bucket: each object has only its current version, and "
+                    "deleted or overwritten objects cannot be brought back here. Bucket settings… turns it on.",
+                "Suspended": "Versioning is suspended for this bucket: the versions listed were kept while it was "
+                             "on; new changes keep no older version."}.get(status, "")
+        self.note.setText(text)
+        self.note.setVisible(bool(text))
 
     def _activated(self, index: QModelIndex) -> None:
         if self.model.is_folder(index):

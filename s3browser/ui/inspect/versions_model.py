@@ -9,12 +9,13 @@ parent's row + 1, a top-level row's is 0, so indexes need no Python object per v
 from __future__ import annotations
 
 from array import array
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 
-from s3browser.core.ops.versions import VersionPage, iter_version_pages
+from s3browser.core.ops.versions import VersionPage, iter_version_pages, versioning_status
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
 from s3browser.core.s3.locations import Location
@@ -33,14 +34,18 @@ class VersionsModel(QAbstractItemModel):
     loading_changed = Signal(bool)
     load_failed = Signal(str, str)
     page_arrived = Signal(int)
+    versioning_known = Signal(str)  # the bucket's versioning: "Enabled", "Suspended", "" (never), or unknown
 
     def __init__(self, runner: TaskRunner, parent: Any = None) -> None:
         super().__init__(parent)
+        self._runner = runner
+        self.versioning: str | None = None  # the shown bucket's, once known
         self._connection: Connection | None = None
         self._location = Location()
         self._loader = PagedLoad(runner, self, self.append_page, self._on_error, lambda: None,
                                  self.loading_changed.emit)
         self.load_error = ""
+        self._versioning_of = ""
         self._clear()
 
     def _clear(self) -> None:
@@ -62,6 +67,7 @@ class VersionsModel(QAbstractItemModel):
     def set_connection(self, connection: Connection | None) -> None:
         self.cancel()
         self._connection = connection
+        self.versioning, self._versioning_of = None, ""
 
     @property
     def location(self) -> Location:
@@ -81,10 +87,23 @@ class VersionsModel(QAbstractItemModel):
         self.endResetModel()
         if self._connection is None or not location.bucket:
             return
+        if self.versioning is None or location.bucket != self._versioning_of:
+            self.versioning = None
+            self._versioning_of = location.bucket
+            self.versioning_known.emit("unknown")
+            self._runner.run(f"versioning of {location.bucket}", versioning_status, self._connection,
+                             location.bucket, on_result=partial(self._versioning_answered, location.bucket),
+                             on_error=lambda _exc: None, owner=self)
         self._loader.pages(f"versions of {location.uri()}", iter_version_pages, self._connection, location.bucket,
                            location.prefix)
 
+    def _versioning_answered(self, bucket: str, status: str) -> None:
+        if bucket == self._location.bucket:
+            self.versioning = status
+            self.versioning_known.emit(status)
+
     def refresh(self) -> None:
+        self.versioning = None  # asked again: it may have been turned on meanwhile
         self.load(self._location)
 
     def cancel(self) -> None:
