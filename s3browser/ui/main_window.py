@@ -105,6 +105,8 @@ class MainWindow(QMainWindow):
         self.table.setModel(self.table_model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
+        header = self.table.horizontalHeader()
+        self.table_model.sort_shown.connect(lambda column, order: header.setSortIndicator(column, order))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setShowGrid(False)

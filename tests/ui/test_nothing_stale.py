@@ -130,3 +130,25 @@ def test_the_versions_view_says_when_a_bucket_keeps_no_versions(qtbot, connected
     open_folder(qtbot, win, "versioned")
     qtbot.waitUntil(lambda: win.versions_model.versioning == "Enabled", timeout=10000)
     assert not win.versions_note.isVisible()
+
+
+def test_the_bucket_list_and_a_folder_keep_their_own_sort(qtbot, connected, s3_admin) -> None:
+    from s3browser.ui.browsing.object_table import COL_NAME, COL_SIZE
+
+    win = connected
+    for name in ("b-bucket", "a-bucket"):
+        s3_admin.create_bucket(Bucket=name)
+    s3_admin.put_object(Bucket="a-bucket", Key="small.txt", Body=b"s")
+    s3_admin.put_object(Bucket="a-bucket", Key="big.txt", Body=b"b" * 100)
+    open_folder(qtbot, win, "a-bucket")
+    header = win.table.horizontalHeader()
+    win.table.sortByColumn(COL_SIZE, Qt.SortOrder.AscendingOrder)  # as a click on the Size header does
+    assert header.sortIndicatorSection() == COL_SIZE
+    assert table_names(win) == ["small.txt", "big.txt"]
+    win.navigation.navigate(Location())
+    wait_loaded(qtbot, win)
+    assert table_names(win) == ["a-bucket", "b-bucket"], "buckets by name, not by region"
+    assert header.sortIndicatorSection() == COL_NAME
+    win.navigation.navigate(Location("a-bucket"))
+    wait_loaded(qtbot, win)
+    assert header.sortIndicatorSection() == COL_SIZE and table_names(win) == ["small.txt", "big.txt"]

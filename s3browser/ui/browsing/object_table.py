@@ -73,6 +73,7 @@ class ObjectTableModel(FlatTableModel):
     notice = Signal(str)  # news about the listing for the status bar
     rows_about_to_be_replaced = Signal()  # a background refresh found changes: the selection is saved
     rows_replaced = Signal()  # ... and may be restored by name
+    sort_shown = Signal(int, Qt.SortOrder)  # the column and Qt.SortOrder now in force: the header's indicator follows
 
     def __init__(self, runner: TaskRunner, parent: Any = None) -> None:
         super().__init__(parent)
@@ -81,6 +82,8 @@ class ObjectTableModel(FlatTableModel):
         self.load_error = ""  # why the last listing failed, for the empty table's message
         self._bucket_details: dict[str, BucketDetails] = {}  # bucket -> region and versioning, once read
         self.store = ListingStore(self._bucket_details)
+        # (column, descending) of the bucket list (True) and of a bucket's contents (False)
+        self._sorts: dict[bool, tuple[int, bool]] = {True: (COL_NAME, False), False: (COL_NAME, False)}
         self._location = Location()
         self._loader = PagedLoad(runner, self, self._on_page, self._on_error, self._on_finished,
                                  self.loading_changed.emit)
@@ -146,6 +149,7 @@ class ObjectTableModel(FlatTableModel):
         self.endResetModel()
         if was_bucket_list != (not location.bucket):
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(HEADERS) - 1)
+            self._switch_sort(bucket_list=not location.bucket)
         self._pending_pages = [] if cached is not None else None
         self.stats_changed.emit()
         if self._connection is None:
@@ -354,10 +358,20 @@ class ObjectTableModel(FlatTableModel):
         if column < 0 or column >= len(HEADERS):
             return
         descending = order == Qt.SortOrder.DescendingOrder
+        self._sorts[not self._location.bucket] = (column, descending)
         if (column, descending) == (self.store.sort_column, self.store.descending):
             return
         self.store.sort_column, self.store.descending = column, descending
         self._resort()
+
+    def _switch_sort(self, bucket_list: bool) -> None:
+        """The bucket list and a bucket's contents keep their own sort: the same column means region
+        in one and size in the other, so sorting a folder by size does not sort the buckets by region."""
+        column, descending = self._sorts[bucket_list]
+        if (column, descending) != (self.store.sort_column, self.store.descending):
+            self.store.sort_column, self.store.descending = column, descending
+            self._resort()  # the rows of a cached listing are already here
+        self.sort_shown.emit(column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
 
     # ---------------------------------------------------------------- stats
     @property
