@@ -28,6 +28,7 @@ from s3browser.core.settings.profiles import ProfileStore
 from s3browser.ui.browsing.bucket_tree import BucketTreeModel
 from s3browser.ui.browsing.drag_out_controller import DragOutController
 from s3browser.ui.browsing.drop_views import BucketTreeView, ObjectTableView
+from s3browser.ui.browsing.escape import EscapeKey
 from s3browser.ui.browsing.listing import ListingController
 from s3browser.ui.browsing.local_files import LocalFilesPanel
 from s3browser.ui.browsing.navigation import NavigationController
@@ -202,7 +203,7 @@ class MainWindow(QMainWindow):
                                              shortcut=QKeySequence.StandardKey.SelectAll, widget_only=True)
         self.quit_action = make_action(self, "&Quit", self.close, shortcut=QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        self.help = HelpActions(ctx, self.menuBar())
+        self.help = HelpActions(ctx, self.menuBar(), [("Table", self.table), ("Folder tree", self.tree)])
         self.up_key_action = make_action(self, "Up", self.navigation.go_up, shortcut="Backspace", widget_only=True)
         self.addActions([self.connections.connect_action, *self.navigation.window_actions, self.focus_path_action,
                          self.focus_filter_action, self.listing.stop_action, self.listing.copy_uri_action,
@@ -266,6 +267,8 @@ class MainWindow(QMainWindow):
         self.search_edit.setMaximumWidth(240)
         location_bar.addWidget(self.search_edit)
         self.search = SearchController(self.ctx, self.listing, self.search_edit)
+        self.escape = EscapeKey(self.ctx, self.listing, self.search, self.filter_edit)
+        self.addAction(self.escape.action)
         self.addAction(self.search.focus_action)
         self.enabler.register({"search": self.search.focus_action})
         self.addToolBar(location_bar)
@@ -476,6 +479,8 @@ class MainWindow(QMainWindow):
         focus_frame = "QAbstractItemView:focus { border: 1px solid palette(highlight); }"
         for view in (self.tree, self.table, self.transfer_panel.view):
             view.setStyleSheet(focus_frame)
+        for field in (self.path_bar, self.filter_edit, self.search_edit):
+            field.addAction(self.objects.rename_action)  # F2 does not edit text: it acts on the selection
 
     def _restore_settings(self) -> None:
         geometry = settings.WINDOW_GEOMETRY.get()

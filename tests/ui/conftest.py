@@ -24,6 +24,7 @@ class ScriptedInteraction(interaction.Interaction):
         self.overwrite_answers: list = []
         self.overwrite_questions: list[list[str]] = []
         self.folder = None
+        self.folder_purposes: list[str] = []
         self.conflict_answers: list = []  # (Conflict, apply to the rest) or None
         self.conflict_questions: list[tuple[str, int]] = []  # (key, remaining)
         self.object_conflict_answers: list = []  # Conflict or None (cancel)
@@ -50,7 +51,8 @@ class ScriptedInteraction(interaction.Interaction):
         self.questions.append(text)
         return self.resume_answers.pop(0) if self.resume_answers else interaction.Resume.LATER
 
-    def choose_folder(self, parent, title):  # noqa: ANN001
+    def choose_folder(self, parent, title, purpose="download"):  # noqa: ANN001
+        self.folder_purposes.append(purpose)
         return self.folder
 
     def choose_files(self, parent, title):  # noqa: ANN001

@@ -56,7 +56,8 @@ class ListingController(QObject):
         self.ctx = ctx
         self.model = model
         self.view = view
-        self.stop_action = make_action(self, "&Stop loading", model.cancel, shortcut="Esc")
+        self.stop_action = make_action(self, "&Stop loading", model.cancel,
+                                       tooltip="Stop the listing or search under way (Esc)")
         self.copy_uri_action = make_action(self, "Copy S3 &URI", self.copy_selected_uris, shortcut="Ctrl+Shift+C")
         model.loading_changed.connect(self._on_loading_changed)
         model.stats_changed.connect(self.update_stats)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QMenuBar
+from PySide6.QtWidgets import QDialog, QMenuBar, QWidget
 
 from s3browser.core.settings.dirs import log_dir
 from s3browser.ui.shell.about_dialog import AboutDialog
@@ -15,10 +17,12 @@ from s3browser.ui.shell.shortcuts_dialog import ShortcutsDialog
 
 
 class HelpActions(QObject):
-    def __init__(self, ctx: AppContext, menu_bar: QMenuBar) -> None:
+    def __init__(self, ctx: AppContext, menu_bar: QMenuBar, views: Sequence[tuple[str, QWidget]] = ()) -> None:
         super().__init__(ctx)
         self.ctx = ctx
         self.menu_bar = menu_bar
+        self.views = list(views)  # (where, widget) whose own actions the shortcuts list shows too
+        self._shortcuts_scroll = 0  # where the list was left: opened again, it is there
         self.dialog: QDialog | None = None  # the last one opened (tests read it)
         self.shortcuts_action = make_action(self, "&Keyboard shortcuts", self.show_shortcuts,
                                             shortcut=QKeySequence.StandardKey.HelpContents)
@@ -31,8 +35,13 @@ class HelpActions(QObject):
         return [self.shortcuts_action]
 
     def show_shortcuts(self) -> ShortcutsDialog:
-        dialog = ShortcutsDialog(self.menu_bar, self.ctx.dialog_parent)
+        dialog = ShortcutsDialog(self.menu_bar, self.ctx.dialog_parent, self.views)
+        bar = dialog.table.verticalScrollBar()
+        dialog.finished.connect(lambda _result: setattr(self, "_shortcuts_scroll", bar.value()))
         self._show(dialog)
+        wanted = self._shortcuts_scroll
+        bar.rangeChanged.connect(lambda _low, _high: bar.setValue(wanted))  # once laid out, where it was
+        bar.setValue(wanted)
         return dialog
 
     def show_about(self) -> AboutDialog:

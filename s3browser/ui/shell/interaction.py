@@ -8,11 +8,13 @@ from __future__ import annotations
 import enum
 from pathlib import Path
 
+import platformdirs
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from s3browser.core.transfers.conflicts import Conflict
 from s3browser.core.transfers.options import Overwrite
 from s3browser.core.transfers.plans import RemoteFile
+from s3browser.ui.shell import settings
 from s3browser.ui.shell.conflict_box import conflict_box, object_conflict_box
 from s3browser.ui.shell.formatting import already_exist
 
@@ -81,13 +83,28 @@ class Interaction:
         clicked = box.clickedButton()
         return Resume.RESUME if clicked is resume else Resume.DISCARD if clicked is discard else Resume.LATER
 
-    def choose_folder(self, parent: QWidget | None, title: str) -> Path | None:
-        folder = QFileDialog.getExistingDirectory(parent, title)
-        return Path(folder) if folder else None
+    def choose_folder(self, parent: QWidget | None, title: str, purpose: str = "download") -> Path | None:
+        """A folder, the dialog opening where the last one of this ``purpose`` was chosen (for downloads
+        the user's Downloads folder the first time)."""
+        folder = QFileDialog.getExistingDirectory(parent, title, str(start_folder(purpose)))
+        if not folder:
+            return None
+        settings.LAST_FOLDER(purpose).set(folder)
+        return Path(folder)
 
     def choose_files(self, parent: QWidget | None, title: str) -> list[Path]:
         files, _ = QFileDialog.getOpenFileNames(parent, title)
         return [Path(f) for f in files]
+
+
+def start_folder(purpose: str) -> Path:
+    """Where a folder dialog for ``purpose`` opens: the last folder chosen for it, if it is still
+    there; else the Downloads folder for downloads, the home folder for the rest."""
+    last = settings.LAST_FOLDER(purpose).get()
+    if last and Path(last).is_dir():
+        return Path(last)
+    downloads = Path(platformdirs.user_downloads_dir())
+    return downloads if purpose == "download" and downloads.is_dir() else Path.home()
 
 
 interaction = Interaction()
@@ -121,8 +138,8 @@ def choose_resume(parent: QWidget | None, text: str) -> Resume:
     return interaction.choose_resume(parent, text)
 
 
-def choose_folder(parent: QWidget | None, title: str) -> Path | None:
-    return interaction.choose_folder(parent, title)
+def choose_folder(parent: QWidget | None, title: str, purpose: str = "download") -> Path | None:
+    return interaction.choose_folder(parent, title, purpose)
 
 
 def choose_files(parent: QWidget | None, title: str) -> list[Path]:

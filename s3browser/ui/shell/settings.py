@@ -65,4 +65,5 @@ LAST_PROFILE = Setting("connection/last_profile", "")  # reconnected to at the n
 KNOWN_BUCKETS: SettingFamily[list[str]] = SettingFamily("known_buckets/{}", [])  # per profile, newest first
 
 # ---------------------------------------------------------------- dialogs
+LAST_FOLDER: SettingFamily[str] = SettingFamily("last_folder/{}", "")  # per purpose: where its folder dialog opens
 DIALOG_GEOMETRY: SettingFamily[Any] = SettingFamily("{}/geometry", None)  # per dialog name

@@ -122,7 +122,7 @@ class SyncPairDialog(RememberingDialog):
         self._validate()
 
     def _browse(self) -> None:
-        folder = interaction.interaction.choose_folder(self, "Local folder to sync")
+        folder = interaction.interaction.choose_folder(self, "Local folder to sync", "sync")
         if folder is not None:
             self.local_edit.setText(str(folder))
             if not self.name_edit.text().strip():

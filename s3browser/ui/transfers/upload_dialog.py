@@ -140,7 +140,7 @@ class UploadDialog(RememberingDialog):
         self._recount()
 
     def _add_folder(self) -> None:
-        folder = interaction.choose_folder(self, "Folder to upload")
+        folder = interaction.choose_folder(self, "Folder to upload", "upload")
         if folder is not None:
             self.add_sources([folder])
 
