@@ -122,8 +122,8 @@ class MainWindow(QMainWindow):
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.resizeSection(COL_NAME, 380)
-        header.resizeSection(COL_SIZE, 100)
-        header.resizeSection(COL_MODIFIED, 150)
+        header.resizeSection(COL_SIZE, self.fontMetrics().horizontalAdvance("1,023.9 MiB") + 16)
+        header.resizeSection(COL_MODIFIED, self.fontMetrics().horizontalAdvance("2026-12-31 23:59") + 16)
         header.setHighlightSections(False)
 
         self.banner = MessageBanner()
@@ -163,8 +163,9 @@ class MainWindow(QMainWindow):
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.tree)
         self.splitter.addWidget(table_pane)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([260, 740])
+        self.splitter.setStretchFactor(0, 1)  # panes opened beside take room from the tree too, not
+        self.splitter.setStretchFactor(1, 4)  # from the table alone (it keeps Name, Size and Last modified)
+        self.splitter.setSizes([240, 760])
         self.setCentralWidget(self.splitter)
 
     def _init_controllers(self) -> None:
@@ -434,6 +435,13 @@ class MainWindow(QMainWindow):
         """The first-run screen stands in for the table until there is a connection or a profile;
         the versions view stands in for it while versions are shown in a bucket."""
         first_run = self.ctx.connection is None and not self.ctx.store.profiles()
+        if first_run:
+            secrets = self.ctx.store.secrets
+            known, refusal, _name = secrets.peek()  # never waits for the keyring
+            self.welcome.set_secret_storage(known, refusal)
+            if not known:  # found on a worker, then said
+                self.ctx.runner.run("check the keyring", secrets.warm_up, owner=self.welcome,
+                                    on_result=lambda _none: self.welcome.set_secret_storage(*secrets.peek()[:2]))
         versions = self.versions.shown and bool(self.listing.location.bucket)
         self.table_stack.setCurrentWidget(self.welcome if first_run else
                                           self.versions_pane if versions else self.table)

@@ -69,6 +69,8 @@ def test_refused_keyring_warns_and_still_connects_with_memory_secret(qtbot, s3_a
         qtbot.addWidget(win)
         win.show()
         s3_admin.create_bucket(Bucket="memory-only")
+        qtbot.waitUntil(lambda: "No usable keyring" in win.welcome.secrets_label.text(), timeout=10000)
+        assert "keyring, never" not in win.welcome.secrets_label.text(), "never claims a keyring that is not there"
         dialog = win.connections.open_connect_dialog()
         qtbot.waitUntil(dialog.keyring_label.isVisible, timeout=10000)  # the keyring is checked on a worker
         assert "no keyring service is running" in dialog.keyring_label.text()
@@ -81,6 +83,8 @@ def test_refused_keyring_warns_and_still_connects_with_memory_secret(qtbot, s3_a
         with qtbot.waitSignal(dialog.saved, timeout=10000):
             qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
         assert "memory for this session only" in dialog.result_label.text()
+        assert "stored in the keyring" not in dialog.secret_edit.placeholderText()
+        assert dialog.secret_edit.placeholderText().startswith("kept for this session only")
         with qtbot.waitSignal(win.connections.connected, timeout=10000):
             qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
         wait_loaded(qtbot, win)

@@ -11,6 +11,8 @@ def test_first_run_screen_adds_a_connection(qtbot, window, store) -> None:
     assert not store.profiles()
     assert window.table_stack.currentWidget() is window.welcome and window.welcome.isVisible()
     assert window.welcome.add_button.isDefault()
+    qtbot.waitUntil(lambda: window.welcome.secrets_label.text() == "Secret keys are kept in your system's keyring, "
+                                                                    "never in a file.", timeout=10000)
     label = window.welcome.text_label
     assert label.height() >= label.heightForWidth(label.width()), "the wrapped text is not clipped"
     assert window.welcome.minimumSizeHint().width() < 400, "the welcome never holds a small window wide"

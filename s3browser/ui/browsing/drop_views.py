@@ -82,6 +82,9 @@ class _AcceptsLocalFiles:
         self.files_dropped.emit(paths, self._target(event))  # type: ignore[attr-defined]  # each view's signal
 
 
+MIN_NAME_WIDTH = 120
+
+
 class ObjectTableView(_AcceptsLocalFiles, QTableView):
     """Drops upload into the folder being shown (``files_dropped(paths, None)``); rows drag out.
 
@@ -103,6 +106,9 @@ class ObjectTableView(_AcceptsLocalFiles, QTableView):
         self.empty_action_button.setObjectName("emptyAction")
         self.empty_action_button.hide()
         self.empty_action_button.clicked.connect(self.empty_action_requested)
+        self._name_width: int | None = None  # the Name column's width as chosen, before fitting
+        self._fitting = False
+        self.horizontalHeader().sectionResized.connect(self._name_resized)
 
     def setModel(self, model: QAbstractItemModel | None) -> None:
         super().setModel(model)
@@ -134,6 +140,27 @@ class ObjectTableView(_AcceptsLocalFiles, QTableView):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.update_empty_action()
+        self.fit_name_column()
+
+    def fit_name_column(self) -> None:
+        """Keep Size and Last modified in view when panes leave the table little room: the Name column
+        gives way (never under :data:`MIN_NAME_WIDTH`), and takes back the width the user gave it when
+        there is room again."""
+        header = self.horizontalHeader()
+        if header.count() < 3:
+            return
+        if self._name_width is None:
+            self._name_width = header.sectionSize(0)
+        room = self.viewport().width() - header.sectionSize(1) - header.sectionSize(2)
+        wanted = max(MIN_NAME_WIDTH, min(self._name_width, room))
+        if wanted != header.sectionSize(0):
+            self._fitting = True
+            header.resizeSection(0, wanted)
+            self._fitting = False
+
+    def _name_resized(self, index: int, _old: int, new: int) -> None:
+        if index == 0 and not self._fitting:
+            self._name_width = new  # the user's (or the saved layout's) choice
 
     def moveCursor(self, action: QAbstractItemView.CursorAction,
                    modifiers: Qt.KeyboardModifier) -> QModelIndex:

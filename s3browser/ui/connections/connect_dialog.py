@@ -215,7 +215,7 @@ class ConnectDialog(RememberingDialog):
         self.access_key_edit.setText(p.access_key_id)
         self.secret_edit.clear()
         self.token_edit.clear()
-        self.secret_edit.setPlaceholderText("stored in the keyring; leave empty to keep" if profile else "")
+        self.secret_edit.setPlaceholderText(self._stored_secret_hint() if profile else "")
         self.path_style_check.setChecked(p.path_style)
         self.verify_tls_check.setChecked(p.verify_tls)
         self.soft_delete_check.setChecked(p.soft_delete)
@@ -251,6 +251,17 @@ class ConnectDialog(RememberingDialog):
         _known, refusal, _name = self._store.secrets.peek()
         self.keyring_label.setText(refusal or "")
         self.keyring_label.setVisible(bool(refusal))
+        if self._current is not None:
+            self.secret_edit.setPlaceholderText(self._stored_secret_hint())
+
+    def _stored_secret_hint(self) -> str:
+        """The secret field's hint for a saved profile: where its secret really is."""
+        known, refusal, _name = self._store.secrets.peek()
+        if not known:
+            return "leave empty to keep the saved one"
+        if refusal:
+            return "kept for this session only (no keyring); leave empty to keep"
+        return "stored in the keyring; leave empty to keep"
 
     def _typed(self) -> tuple[Profile | None, str, str]:
         """What the secret fields hold (read here, on the GUI thread; the keyring is read on a worker)."""

@@ -20,9 +20,22 @@ def demo_available() -> bool:
     return importlib.util.find_spec("moto") is not None
 
 
+def secret_storage_sentence(known: bool, refusal: str | None) -> str:
+    """Where secret keys go, as it really is on this machine (the keyring's answer may not be in yet)."""
+    if not known:
+        return "Secret keys go to your system's keyring when it has one, never to a file."
+    if refusal:
+        return ("No usable keyring was found here, so secret keys are kept in memory for this session only "
+                "(you type them again next time), never in a file.")
+    return "Secret keys are kept in your system's keyring, never in a file."
+
+
 class WelcomePanel(QWidget):
     add_requested = Signal()
     demo_requested = Signal()
+
+    def set_secret_storage(self, known: bool, refusal: str | None) -> None:
+        self.secrets_label.setText(secret_storage_sentence(known, refusal))
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,14 +55,17 @@ class WelcomePanel(QWidget):
             "AWS configuration (~/.aws), which is listed by itself once it exists.\n"
             "• MinIO, Ceph, SeaweedFS, Cloudflare R2, Backblaze B2, Wasabi…: add a connection with "
             "the service's endpoint URL and your access key.\n"
-            "• Not sure yet? Try the built-in demo: sample buckets held in memory, gone when you quit.\n\n"
-            "Secret keys are kept in your system's keyring, never in a file.")
+            "• Not sure yet? Try the built-in demo: sample buckets held in memory, gone when you quit.")
         self.text_label.setWordWrap(True)
         self.text_label.setAlignment(Qt.AlignmentFlag.AlignLeft)
         # At most 560 px wide but free to shrink with the window. Centred by stretches, not by an
         # alignment flag: a layout that aligns an item asks for its plain size hint, which for
         # wrapped text is a line short.
         self.text_label.setMaximumWidth(560)
+        self.secrets_label = QLabel(secret_storage_sentence(False, None))
+        self.secrets_label.setObjectName("secretsNote")
+        self.secrets_label.setWordWrap(True)
+        self.secrets_label.setMaximumWidth(560)
         self.add_button = QPushButton(icons.icon("connect"), "&Add a connection…")
         self.add_button.setDefault(True)
         self.add_button.clicked.connect(self.add_requested)
@@ -74,6 +90,12 @@ class WelcomePanel(QWidget):
         text_row.addWidget(self.text_label, 100)
         text_row.addStretch(1)
         layout.addLayout(text_row)
+        secrets_row = QHBoxLayout()
+        secrets_row.addStretch(1)
+        secrets_row.addWidget(self.secrets_label, 100)
+        secrets_row.addStretch(1)
+        layout.addSpacing(8)
+        layout.addLayout(secrets_row)
         layout.addSpacing(16)
         layout.addLayout(buttons)
         layout.addStretch(2)
