@@ -386,6 +386,7 @@ class MainWindow(QMainWindow):
         navigation.file_activated.connect(self.open_edit.open_object)
         navigation.trash_activated.connect(self.objects.open_trash_dialog)
         self.table.empty_action_requested.connect(self.objects.open_create_bucket_dialog)
+
         navigation.location_shown.connect(self.versions.follow)
         navigation.location_shown.connect(lambda _location: self.search.clear())
         self.versions.shown_changed.connect(lambda _shown: self.update_welcome())

@@ -57,6 +57,7 @@ class ObjectActions(QObject):
         self.create_bucket_action = make_action(self, "New &bucket…", self.open_create_bucket_dialog)
         self.delete_bucket_action = make_action(self, "Delete bucket…", self.open_delete_bucket_dialog)
         self.trash_action = make_action(self, "&Trash…", self.open_trash_dialog)
+        self.clipboard_changed.connect(self._show_cut_rows)
 
     @property
     def table_actions(self) -> list[QAction]:
@@ -159,6 +160,11 @@ class ObjectActions(QObject):
         verb = "Cut" if cut else "Copied"
         self.ctx.show_message(f"{verb} {count_of(selection.count, 'item')}; "
                                  "paste with Ctrl+V in another folder or bucket.")
+
+    def _show_cut_rows(self) -> None:
+        """Rows cut to the clipboard look cut in the table until they are pasted or replaced."""
+        clip = self.clipboard if self.clipboard_cut else None
+        self.listing.model.set_cut(clip.bucket if clip else "", [*clip.keys, *clip.folders] if clip else [])
 
     def paste(self) -> None:
         location = self.listing.location

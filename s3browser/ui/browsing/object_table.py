@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import logging
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
 from s3browser.core.ops.bucket_settings.details import BucketDetails, iter_bucket_details
 from s3browser.core.ops.search import iter_search_pages
@@ -85,6 +86,7 @@ class ObjectTableModel(FlatTableModel):
         # (column, descending) of the bucket list (True) and of a bucket's contents (False)
         self._sorts: dict[bool, tuple[int, bool]] = {True: (COL_NAME, False), False: (COL_NAME, False)}
         self._location = Location()
+        self._cut: tuple[str, frozenset[str]] = ("", frozenset())  # (bucket, keys) cut to the clipboard
         self._loader = PagedLoad(runner, self, self._on_page, self._on_error, self._on_finished,
                                  self.loading_changed.emit)
         self._cache = ListingCache()
@@ -397,6 +399,18 @@ class ObjectTableModel(FlatTableModel):
     def is_folder_at(self, row: int) -> bool:
         return bool(self.store.is_folder[self.store.visible[row]])
 
+    def set_cut(self, bucket: str, keys: Iterable[str]) -> None:
+        """Rows cut to the clipboard (``keys`` of ``bucket``: objects, and folders with their "/") are
+        shown dimmed until they are pasted or the clipboard holds something else."""
+        self._cut = (bucket, frozenset(keys))
+        if self.store.visible:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.store.visible) - 1, len(HEADERS) - 1),
+                                  [Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole])
+
+    def is_cut_at(self, row: int) -> bool:
+        bucket, keys = self._cut
+        return bool(keys) and bucket == self._location.bucket and self.key_at(row) in keys
+
     def is_trash_at(self, row: int) -> bool:
         """The bucket's trash (soft delete's prefix, at the bucket's top): shown as the trash, opened
         as the Trash view, and never dragged, cut, renamed or deleted as a folder."""
@@ -480,6 +494,8 @@ class ObjectTableModel(FlatTableModel):
         folder = store.is_folder[row]
         if folder and column == COL_NAME and role in _TRASH_ROLES and self.is_trash_at(index.row()):
             return _trash_data(role)
+        if role in _CUT_ROLES:
+            return _cut_data(role) if self.is_cut_at(index.row()) else None
         if not self._location.bucket and role in _BUCKET_ROLES and (
                 column in (COL_SIZE, COL_CLASS) or (column == COL_NAME and role != Qt.ItemDataRole.DisplayRole)):
             found = self._bucket_data(row, column, role)
@@ -521,6 +537,18 @@ class ObjectTableModel(FlatTableModel):
         if role == SIZE_ROLE:
             return store.sizes[row]
         return None
+
+
+_CUT_ROLES = (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole)
+
+
+def _cut_data(role: int) -> Any:
+    """A cut row: the disabled text colour and italics, as file managers show a cut file."""
+    if role == Qt.ItemDataRole.ForegroundRole:
+        return QGuiApplication.palette().brush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+    font = QFont(QGuiApplication.font())
+    font.setItalic(True)
+    return font
 
 
 _TRASH_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole)

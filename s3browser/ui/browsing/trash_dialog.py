@@ -34,6 +34,7 @@ from s3browser.core.s3.errors import describe
 from s3browser.core.transfers.conflicts import Conflict
 from s3browser.ui.shell import interaction
 from s3browser.ui.shell.context import AppContext
+from s3browser.ui.shell.elided_tooltips import show_whole_text_in_tooltips
 from s3browser.ui.shell.formatting import agree, count_of, human_size
 
 BACK = "Already back"
@@ -58,6 +59,7 @@ class TrashDialog(QDialog):
         self.entries: list[TrashEntry] = []
         self._pending_text = ""  # the outcome of the last action, shown after the reload
         self.tree = QTreeWidget()
+        show_whole_text_in_tooltips(self.tree)
         self.tree.setHeaderLabels(["Original location", "Deleted", "Size", "Its place now"])
         self.tree.setRootIsDecorated(False)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)

@@ -48,6 +48,7 @@ from s3browser.core.sync.plan import Action
 from s3browser.core.sync.run import PreparedRun, ScanProgress, plan_pair
 from s3browser.ui.shell.colors import unchecked_box_style
 from s3browser.ui.shell.context import AppContext
+from s3browser.ui.shell.elided_tooltips import show_whole_text_in_tooltips
 from s3browser.ui.shell.formatting import count_of, human_size
 from s3browser.ui.shell.gc_pause import collections_paused
 from s3browser.ui.shell.remembering import RememberingDialog
@@ -244,6 +245,7 @@ class SyncPreviewDialog(RememberingDialog):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                   | QAbstractItemView.EditTrigger.SelectedClicked)
         self.resolution_delegate = ResolutionDelegate(self.view)
+        show_whole_text_in_tooltips(self.view)
         self.view.setItemDelegateForColumn(COL_ACTION, self.resolution_delegate)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)

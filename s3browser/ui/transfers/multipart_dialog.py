@@ -23,6 +23,7 @@ from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
 from s3browser.ui.shell import interaction
 from s3browser.ui.shell.context import AppContext
+from s3browser.ui.shell.elided_tooltips import show_whole_text_in_tooltips
 from s3browser.ui.shell.formatting import count_of, exact_size, human_size
 from s3browser.ui.shell.remembering import RememberingDialog
 
@@ -41,6 +42,7 @@ class MultipartUploadsDialog(RememberingDialog):
         self.setWindowTitle(f"Incomplete multipart uploads — {bucket}")
         self._runner, self._connection, self._bucket = ctx.runner, connection, bucket
         self.tree = QTreeWidget()
+        show_whole_text_in_tooltips(self.tree)
         self.tree.setHeaderLabels(["Key", "Age", "Parts", "Size"])
         self.tree.setRootIsDecorated(False)
         self.tree.setSelectionMode(QTreeWidget.SelectionMode.ExtendedSelection)

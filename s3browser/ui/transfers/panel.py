@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from s3browser.core.transfers.queue_items import State, TransferItem
+from s3browser.ui.shell.elided_tooltips import show_whole_text_in_tooltips
 from s3browser.ui.shell.transfer_queue import TransferController
 from s3browser.ui.shell.transfer_queue_model import COL_ERROR, COL_NAME, COL_PROGRESS, PROGRESS_ROLE
 
@@ -74,6 +75,9 @@ def queue_button_states(selected: Iterable[State], queue: Iterable[State]) -> di
     }
 
 
+FOLLOW_SCAN = 20_000  # rows looked at per refresh for the running one
+
+
 class TransferPanel(QDockWidget):
     def __init__(self, controller: TransferController, parent: QWidget | None = None) -> None:
         super().__init__("Transfers", parent)
@@ -88,6 +92,7 @@ class TransferPanel(QDockWidget):
         self.view.verticalHeader().setVisible(False)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self.show_menu)
+        show_whole_text_in_tooltips(self.view)
         self.view.setItemDelegateForColumn(COL_PROGRESS, ProgressDelegate(self.view))
         self.view.setShowGrid(False)
         self.view.setWordWrap(False)
@@ -127,6 +132,8 @@ class TransferPanel(QDockWidget):
         self._buttons_timer.setSingleShot(True)
         self._buttons_timer.setInterval(0)
         self._buttons_timer.timeout.connect(self.update_buttons)
+        self._buttons_timer.timeout.connect(self.follow_running)
+        self._follow_from = 0  # where the last running row was: items start roughly in queue order
         self.view.selectionModel().selectionChanged.connect(self.update_buttons)
         model = controller.model
         for signal in (model.dataChanged, model.rowsInserted, model.modelReset, controller.totals_changed):
@@ -152,6 +159,31 @@ class TransferPanel(QDockWidget):
                                      self.controller.model.states_present())
         for name, enabled in states.items():
             self._buttons[name].setEnabled(enabled)
+
+    def follow_running(self) -> None:
+        """Keep the first running transfer in view, unless the user has rows selected or the pointer
+        is over the queue (then they are reading it, and the rows stay put)."""
+        if not self.isVisible() or self.view.selectionModel().hasSelection() or self.view.underMouse():
+            return
+        items = self.controller.model.items
+        row = self._first_running(items)
+        if row < 0:
+            return
+        self._follow_from = row
+        index = self.controller.model.index(row, COL_NAME)
+        if not self.view.viewport().rect().contains(self.view.visualRect(index)):
+            self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtTop)
+
+    def _first_running(self, items: list[TransferItem]) -> int:
+        """The first running row, looking on from the last one found (bounded work per call)."""
+        start = min(self._follow_from, len(items))
+        for row in range(start, min(len(items), start + FOLLOW_SCAN)):
+            if items[row].state == State.RUNNING:
+                return row
+        for row in range(0, min(start, FOLLOW_SCAN)):
+            if items[row].state == State.RUNNING:
+                return row
+        return -1
 
     def selected_items(self) -> list[TransferItem]:
         rows = sorted({index.row() for index in self.view.selectionModel().selectedRows()})
