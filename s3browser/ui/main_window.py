@@ -373,6 +373,7 @@ class MainWindow(QMainWindow):
         ctx.error_posted.connect(lambda _text, _detail: self.message_label.show_message(""))  # old news goes
         ctx.messages_cleared.connect(self.banner.clear)
         ctx.wait_posted.connect(self.banner.show_waiting)
+        ctx.wait_posted.connect(lambda _text, _stop: self.message_label.show_message(""))  # no "Connected to"
         ctx.wait_cleared.connect(self.banner.clear_waiting)
         ctx.transfers_requested.connect(self.transfer_panel.show)
         ctx.connection_changed.connect(self._on_connection_changed)

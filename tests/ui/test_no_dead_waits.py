@@ -51,6 +51,7 @@ def test_the_window_says_when_the_server_is_silent_and_stop_ends_the_wait(qtbot,
     qtbot.waitUntil(lambda: banner.isVisible() and banner.waiting, timeout=10000)
     assert banner.text() .startswith("The server has not answered for 0.5 s")
     assert silent_endpoint in banner.text() and banner.stop_button.isVisible()
+    assert window.message_label.text() == "", "no 'Connected to' beside a server that does not answer"
     assert window.table_model.is_loading
     qtbot.mouseClick(banner.stop_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.table_model.is_loading, timeout=5000)

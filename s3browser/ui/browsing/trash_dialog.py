@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QTreeWidget,
@@ -61,6 +62,11 @@ class TrashDialog(QDialog):
         self.tree = QTreeWidget()
         show_whole_text_in_tooltips(self.tree)
         self.tree.setHeaderLabels(["Original location", "Deleted", "Size", "Its place now"])
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # long keys elide, with a tooltip
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setRootIsDecorated(False)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.status_label = QLabel("Loading…")

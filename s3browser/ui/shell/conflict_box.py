@@ -61,8 +61,11 @@ class ObjectConflictBox(QMessageBox):
         more = f"\n  and {len(existing) - 5:,} more" if len(existing) > 5 else ""
         self.setText(f"{already_exist(len(existing), total, 'object')} at "
                      f"{'its place' if total == 1 else 'their places'}:\n{shown}{more}")
-        self.setInformativeText("Replace the objects there now, skip these, or keep both (the ones coming "
-                                "in get a new name such as “report (1).pdf”)?")
+        one = len(existing) == 1
+        self.setInformativeText(f"Replace {'the object' if one else 'the objects'} there now, skip "
+                                f"{'this one' if one else 'these'}, or keep both (the "
+                                f"{'one' if one else 'ones'} coming in get{'s' if one else ''} a new name such as "
+                                "“report (1).pdf”)?")
         self.replace_button = self.addButton("&Replace", QMessageBox.ButtonRole.DestructiveRole)
         self.skip_button = self.addButton("&Skip", QMessageBox.ButtonRole.AcceptRole)
         self.keep_both_button = self.addButton("&Keep both", QMessageBox.ButtonRole.AcceptRole)
