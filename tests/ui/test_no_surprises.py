@@ -232,3 +232,20 @@ def test_the_trash_is_shown_as_the_trash_opened_as_the_trash_and_never_deleted_o
     assert dialog is not None and dialog.windowTitle() == "Trash of with-trash"
     qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1, timeout=10000)
     dialog.close()
+
+
+def test_enter_in_the_trash_view_closes_it_and_restores_or_deletes_nothing(qtbot, connected, s3_admin) -> None:
+    from s3browser.core.ops.trash import trash_key
+
+    s3_admin.create_bucket(Bucket="enter-trash")
+    s3_admin.put_object(Bucket="enter-trash", Key=trash_key("a.txt", 1_700_000_000), Body=b"a")
+    open_folder(qtbot, connected, "enter-trash")
+    for key in (Qt.Key.Key_Return, Qt.Key.Key_Escape):
+        trash = connected.objects.open_trash_dialog()
+        qtbot.waitUntil(lambda trash=trash: trash.tree.topLevelItemCount() == 1, timeout=10000)
+        trash.tree.topLevelItem(0).setSelected(True)
+        trash.tree.setFocus()
+        qtbot.keyClick(trash.tree, key)
+        assert not trash.isVisible()
+        assert [o["Key"] for o in s3_admin.list_objects_v2(Bucket="enter-trash")["Contents"]] == \
+            [trash_key("a.txt", 1_700_000_000)]
