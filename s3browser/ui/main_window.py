@@ -63,6 +63,8 @@ from s3browser.ui.transfers.panel import TransferPanel
 from s3browser.ui.wiring.context_menus import ContextMenus
 from s3browser.ui.wiring.enablement import ActionEnabler
 
+TREE_MIN_WIDTH = 150
+
 
 class MainWindow(QMainWindow):
     shown = Signal()
@@ -163,9 +165,9 @@ class MainWindow(QMainWindow):
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.tree)
         self.splitter.addWidget(table_pane)
-        self.splitter.setStretchFactor(0, 1)  # panes opened beside take room from the tree too, not
-        self.splitter.setStretchFactor(1, 4)  # from the table alone (it keeps Name, Size and Last modified)
-        self.splitter.setSizes([240, 760])
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([260, 740])
+        self._tree_lent = 0  # width the tree gave the table while panes crowd it, given back after
         self.setCentralWidget(self.splitter)
 
     def _init_controllers(self) -> None:
@@ -387,6 +389,7 @@ class MainWindow(QMainWindow):
         navigation.file_activated.connect(self.open_edit.open_object)
         navigation.trash_activated.connect(self.objects.open_trash_dialog)
         self.table.empty_action_requested.connect(self.objects.open_create_bucket_dialog)
+        self.table.room_changed.connect(self._share_room_with_tree)
 
         navigation.location_shown.connect(self.versions.follow)
         navigation.location_shown.connect(lambda _location: self.search.clear())
@@ -447,6 +450,18 @@ class MainWindow(QMainWindow):
         versions = self.versions.shown and bool(self.listing.location.bucket)
         self.table_stack.setCurrentWidget(self.welcome if first_run else
                                           self.versions_pane if versions else self.table)
+
+    def _share_room_with_tree(self, spare: int) -> None:
+        """Panes opened beside the table crowd it: the tree lends width (down to TREE_MIN_WIDTH) so the
+        table keeps Name, Size and Last modified in view, and takes it back when there is room again."""
+        tree, table = self.splitter.sizes()
+        if spare < 0:
+            lend = min(-spare, max(0, tree - TREE_MIN_WIDTH))
+        else:
+            lend = -min(spare, self._tree_lent)
+        if lend:
+            self._tree_lent += lend
+            self.splitter.setSizes([tree - lend, table + lend])
 
     def _preview_version(self, bucket: str, key: str, size: int, version_id: str) -> None:
         if self.ctx.connection is not None:

@@ -19,6 +19,7 @@ def test_with_every_pane_open_the_table_keeps_name_size_and_date_in_view(qtbot, 
     s3_admin.create_bucket(Bucket="room")
     s3_admin.put_object(Bucket="room", Key="a-rather-long-file-name-for-the-column.txt", Body=b"x")
     open_folder(qtbot, win, "room")
+    tree_width = win.splitter.sizes()[0]
     for pane in (win.local_panel, win.preview_pane, win.transfer_panel):
         pane.show()
     qtbot.wait(100)
@@ -29,6 +30,7 @@ def test_with_every_pane_open_the_table_keeps_name_size_and_date_in_view(qtbot, 
     for pane in (win.local_panel, win.preview_pane):
         pane.hide()
     qtbot.waitUntil(lambda: header.sectionSize(COL_NAME) == 380, timeout=5000)  # it grows back
+    assert win.splitter.sizes()[0] == tree_width, "the tree has its width back"
 
 
 def tooltip_of(qtbot, view, index) -> str:  # noqa: ANN001

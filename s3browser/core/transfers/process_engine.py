@@ -148,7 +148,12 @@ class _WorkerProcess:
     def _read(self) -> None:
         try:
             while True:
-                message = self.pipe.recv()
+                try:
+                    message = self.pipe.recv()
+                except TypeError:
+                    if self.pipe.closed:
+                        break  # closed under the read (the engine stopped): its handle is gone mid-recv
+                    raise
                 kind = message[0]
                 if kind == "progress":
                     with self._lock:

@@ -35,7 +35,8 @@ def upload_items(plan: UploadPlan, options: UploadOptions, batch: int,
                             options=options, expect=(expect or {}).get(local.key))
         if not needs_upload(options.overwrite, local.size, local.mtime, plan.existing.get(local.key)):
             item.state = State.SKIPPED
-            item.error = "exists" if options.overwrite == Overwrite.SKIP else "unchanged"
+            item.error = ("already on S3, kept as it is" if options.overwrite == Overwrite.SKIP
+                          else "unchanged, not sent again")
         items.append(item)
     for problem in plan.problems:
         path, _, reason = problem.rpartition(": ")

@@ -83,6 +83,7 @@ class _AcceptsLocalFiles:
 
 
 MIN_NAME_WIDTH = 120
+COMFORTABLE_NAME_WIDTH = 200  # below it the tree beside is asked to lend width
 
 
 class ObjectTableView(_AcceptsLocalFiles, QTableView):
@@ -95,6 +96,9 @@ class ObjectTableView(_AcceptsLocalFiles, QTableView):
     files_dropped = Signal(list, object)
     drag_ended = Signal(object, bool)
     empty_action_requested = Signal()  # the button under the empty state's sentence (New bucket…)
+    # Below 0: pixels missing for a comfortable Name, Size and Last modified; above 0: pixels to spare
+    # beyond Name at its chosen width; 0: neither.
+    room_changed = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -140,20 +144,28 @@ class ObjectTableView(_AcceptsLocalFiles, QTableView):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.update_empty_action()
-        self.fit_name_column()
+        old, new = event.oldSize().width(), event.size().width()
+        if old > 0 and new != old:
+            self.fit_name_column(narrower=new < old)
 
-    def fit_name_column(self) -> None:
-        """Keep Size and Last modified in view when panes leave the table little room: the Name column
-        gives way (never under :data:`MIN_NAME_WIDTH`), and takes back the width the user gave it when
-        there is room again."""
+    def fit_name_column(self, narrower: bool) -> None:
+        """Keep Size and Last modified in view when panes leave the table less room: as the table
+        narrows the Name column gives way (never under :data:`MIN_NAME_WIDTH`), and as it widens again
+        Name takes back the width it was given.  A width the user sets is theirs until the next
+        narrowing."""
         header = self.horizontalHeader()
         if header.count() < 3:
             return
         if self._name_width is None:
             self._name_width = header.sectionSize(0)
         room = self.viewport().width() - header.sectionSize(1) - header.sectionSize(2)
-        wanted = max(MIN_NAME_WIDTH, min(self._name_width, room))
-        if wanted != header.sectionSize(0):
+        self.room_changed.emit(min(0, room - COMFORTABLE_NAME_WIDTH) or max(0, room - self._name_width))
+        current = header.sectionSize(0)
+        if narrower:
+            wanted = max(MIN_NAME_WIDTH, min(current, room))
+        else:
+            wanted = max(current, min(self._name_width, room))
+        if wanted != current:
             self._fitting = True
             header.resizeSection(0, wanted)
             self._fitting = False
