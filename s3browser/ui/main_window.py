@@ -482,9 +482,10 @@ class MainWindow(QMainWindow):
         self.count_label.setText(count_text)
         self.size_label.setText(size_text)
 
-    def _show_transfer_progress(self, running: bool, thousandths: int) -> None:
-        self.transfer_progress.setVisible(running)
+    def _show_transfer_progress(self, unfinished: bool, thousandths: int, label: str) -> None:
+        self.transfer_progress.setVisible(unfinished)
         self.transfer_progress.setValue(thousandths)
+        self.transfer_progress.setFormat(label)
 
     def _focus_path(self) -> None:
         self.path_bar.setFocus()

@@ -81,6 +81,7 @@ def test_pausing_and_cancelling_say_so_in_the_status_line(qtbot, connected, s3_a
     qtbot.mouseClick(win.transfer_panel.pause_button, Qt.MouseButton.LeftButton)
     assert items[0].state == State.PAUSED
     assert win.message_label.text().startswith("Paused 1 transfer; Resume continues it")
+    qtbot.waitUntil(lambda: win.transfer_progress.format() == "Paused %p%", timeout=5000)
     qtbot.mouseClick(win.transfer_panel.cancel_button, Qt.MouseButton.LeftButton)
     assert win.message_label.text() == "Cancelled 1 transfer."
 

@@ -22,11 +22,17 @@ def test_with_every_pane_open_the_table_keeps_name_size_and_date_in_view(qtbot, 
     tree_width = win.splitter.sizes()[0]
     for pane in (win.local_panel, win.preview_pane, win.transfer_panel):
         pane.show()
-    qtbot.wait(100)
     header = win.table.horizontalHeader()
-    shown = win.table.viewport().width()
-    for column in (COL_NAME, COL_SIZE, COL_MODIFIED):
-        assert header.sectionViewportPosition(column) + header.sectionSize(column) <= shown, column
+
+    def all_in_view() -> bool:
+        shown = win.table.viewport().width()
+        return all(header.sectionViewportPosition(c) + header.sectionSize(c) <= shown
+                   for c in (COL_NAME, COL_SIZE, COL_MODIFIED))
+
+    qtbot.waitUntil(lambda: win.local_panel.isVisible() and win.preview_pane.isVisible(), timeout=5000)
+    qtbot.wait(50)  # the layout settles
+    assert win.table.viewport().width() < 500, "the panes really crowd the table"
+    assert all_in_view()
     for pane in (win.local_panel, win.preview_pane):
         pane.hide()
     qtbot.waitUntil(lambda: header.sectionSize(COL_NAME) == 380, timeout=5000)  # it grows back

@@ -221,6 +221,7 @@ class TransferController(QObject):
         self.queue.cancel(chosen)
         if chosen:
             self.news.emit(f"Cancelled {count_of(len(chosen), 'transfer')}.")
+            self.totals_changed.emit()
 
     def pause(self, items: Iterable[TransferItem]) -> None:
         chosen = [i for i in items if i.state in (State.QUEUED, State.RUNNING)]
@@ -229,12 +230,14 @@ class TransferController(QObject):
             self.news.emit(f"Paused {count_of(len(chosen), 'transfer')}; Resume continues "
                            f"{'it' if len(chosen) == 1 else 'them'} where {'it' if len(chosen) == 1 else 'they'} "
                            "stopped.")
+            self.totals_changed.emit()  # the status bar's progress says Paused
 
     def resume(self, items: Iterable[TransferItem]) -> None:
         chosen = [i for i in items if i.state == State.PAUSED]
         self.queue.resume(chosen)
         if chosen:
             self.news.emit(f"Resumed {count_of(len(chosen), 'transfer')}.")
+            self.totals_changed.emit()
 
     def retry(self, items: Iterable[TransferItem]) -> None:
         self.queue.retry(items)

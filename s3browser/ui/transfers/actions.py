@@ -18,7 +18,7 @@ from s3browser.core.transfers.conflicts import resolve_conflicts
 from s3browser.core.transfers.journal import JournalEntry
 from s3browser.core.transfers.options import Overwrite, UploadOptions
 from s3browser.core.transfers.plans import DownloadPlan, UploadPlan, plan_downloads, plan_uploads
-from s3browser.core.transfers.queue_items import Direction
+from s3browser.core.transfers.queue_items import Direction, State
 from s3browser.core.transfers.queue_store import SavedTransfer
 from s3browser.ui.browsing.listing import ListingController, Selection
 from s3browser.ui.connections.controller import ConnectionController
@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 
 class TransferActions(QObject):
-    progress_changed = Signal(bool, int)  # transfers running, progress in thousandths
+    progress_changed = Signal(bool, int, str)  # transfers unfinished, progress in thousandths, its label
 
     def __init__(self, ctx: AppContext, listing: ListingController, connections: ConnectionController) -> None:
         super().__init__(ctx)
@@ -196,8 +196,12 @@ class TransferActions(QObject):
 
     # ---------------------------------------------------------------- progress and quitting
     def _on_totals_changed(self) -> None:
-        done, total = self.ctx.transfers.totals()
-        self.progress_changed.emit(bool(self.ctx.transfers.active_count), int(done * 1000 / total) if total else 0)
+        transfers = self.ctx.transfers
+        done, total = transfers.totals()
+        present = transfers.model.states_present()
+        paused = State.PAUSED in present and not present & {State.RUNNING, State.QUEUED}
+        self.progress_changed.emit(bool(transfers.active_count), int(done * 1000 / total) if total else 0,
+                                   "Paused %p%" if paused else "Transfers %p%")
 
     def _on_batch_finished(self, summary: str) -> None:
         self.ctx.show_message(summary)
