@@ -121,6 +121,7 @@ def test_the_versions_view_says_when_a_bucket_keeps_no_versions(qtbot, connected
     win = connected
     s3_admin.create_bucket(Bucket="unversioned")
     s3_admin.put_object(Bucket="unversioned", Key="a.txt", Body=b"a")
+    s3_admin.put_object(Bucket="unversioned", Key=".s3browser-trash/20261201T000000Z/b.txt", Body=b"b")
     s3_admin.create_bucket(Bucket="versioned")
     s3_admin.put_bucket_versioning(Bucket="versioned", VersioningConfiguration={"Status": "Enabled"})
     s3_admin.put_object(Bucket="versioned", Key="a.txt", Body=b"a")
@@ -128,6 +129,8 @@ def test_the_versions_view_says_when_a_bucket_keeps_no_versions(qtbot, connected
     show_versions(qtbot, win)
     qtbot.waitUntil(lambda: win.versions_note.isVisible(), timeout=10000)
     assert win.versions_note.text().startswith("Versioning is off for this bucket")
+    model = win.versions_model
+    assert "Trash" in [model.index(r, 0).data() for r in range(model.rowCount())], "the trash is named as the trash"
     open_folder(qtbot, win, "versioned")
     qtbot.waitUntil(lambda: win.versions_model.versioning == "Enabled", timeout=10000)
     assert not win.versions_note.isVisible()

@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 
+from s3browser.core.ops.trash import TRASH_PREFIX
 from s3browser.core.ops.versions import VersionPage, iter_version_pages, versioning_status
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
@@ -282,10 +283,11 @@ class VersionsModel(QAbstractItemModel):
         return None
 
     def _folder_data(self, index: _Index, column: int, role: int) -> Any:
+        trash = self._name[index.row()] == TRASH_PREFIX  # the trash's copies: named as the table names them
         if role == Qt.ItemDataRole.DisplayRole and column == COL_NAME:
-            return self._name[index.row()][len(self._location.prefix):].rstrip("/")
+            return "Trash" if trash else self._name[index.row()][len(self._location.prefix):].rstrip("/")
         if role == Qt.ItemDataRole.DecorationRole and column == COL_NAME:
-            return icons.icon("folder")
+            return icons.icon("trash" if trash else "folder")
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_NAME:
             return f"s3://{self._location.bucket}/{self._name[index.row()]}"
         return None
