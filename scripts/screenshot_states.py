@@ -5,7 +5,8 @@
 Saves OUT_PREFIX-trash.png (the Trash view: a row whose place is taken, one already back, and
 the conflict question over it), -delete.png (the delete dialog of an unversioned bucket),
 -resume.png (the resume question), -banner.png (the window waiting on a silent server, with
-Stop), -table.png (the trash row, a cut row), -versions.png (the note of an unversioned bucket)
+Stop), -table.png (the trash row, a cut row), -shortcuts.png (F1), -properties.png (a change
+typed), -versions.png (the note of an unversioned bucket)
 and -empty.png (no buckets yet, with New bucket…).
 """
 
@@ -56,7 +57,24 @@ def main(prefix: str, dark: bool = False) -> int:
         window.table.selectRow(names.index("README.txt"))
         window.objects.copy_selection(cut=True)
         window.table.clearSelection()
-        later(300, lambda: (save(window, "table"), versions()))
+        later(300, lambda: (save(window, "table"), shortcuts()))
+
+    def shortcuts() -> None:
+        dialog = window.help.show_shortcuts()
+        later(500, lambda: (save(dialog, "shortcuts"), dialog.close(), properties()))
+
+    def properties() -> None:
+        model = window.table_model
+        names = [model.index(r, 0).data() for r in range(model.rowCount())]
+        window.table.selectRow(names.index("README.txt"))
+        dialog = window.inspect.open_properties()
+        later(1500, lambda: properties_typed(dialog))
+
+    def properties_typed(dialog) -> None:  # noqa: ANN001
+        dialog.tabs.setCurrentIndex(1)
+        dialog.header_edits["ContentType"].setText("text/markdown")
+        dialog.header_edits["ContentType"].textEdited.emit("text/markdown")
+        later(300, lambda: (save(dialog, "properties"), dialog.close(), versions()))
 
     def versions() -> None:
         window.versions.toggle_action.trigger()
