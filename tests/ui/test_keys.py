@@ -95,7 +95,7 @@ def test_a_download_folder_dialog_opens_in_downloads_then_in_the_last_folder(qtb
 
     downloads = tmp_path / "Downloads"
     downloads.mkdir()
-    monkeypatch.setattr(platformdirs, "user_downloads_dir", lambda: str(downloads))
+    monkeypatch.setattr(platformdirs, "user_downloads_dir", lambda: str(downloads), raising=False)
     chosen = tmp_path / "chosen"
     chosen.mkdir()
     starts: list[str] = []
@@ -110,3 +110,14 @@ def test_a_download_folder_dialog_opens_in_downloads_then_in_the_last_folder(qtb
     assert asker.choose_folder(None, "Download to folder") == chosen
     assert asker.choose_folder(None, "Folder to upload", "upload") == chosen
     assert starts == [str(downloads), str(chosen), str(Path.home())]
+
+
+def test_without_platformdirs_downloads_lookup_the_usual_downloads_folder_is_used(monkeypatch) -> None:
+    import platformdirs
+
+    from s3browser.ui.shell.interaction import start_folder
+
+    monkeypatch.delattr(platformdirs, "user_downloads_dir", raising=False)  # platformdirs before 3.2
+    downloads = Path.home() / "Downloads"
+    downloads.mkdir(exist_ok=True)
+    assert start_folder("download") == downloads

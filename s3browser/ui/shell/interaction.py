@@ -103,8 +103,14 @@ def start_folder(purpose: str) -> Path:
     last = settings.LAST_FOLDER(purpose).get()
     if last and Path(last).is_dir():
         return Path(last)
-    downloads = Path(platformdirs.user_downloads_dir())
+    downloads = _downloads_folder()
     return downloads if purpose == "download" and downloads.is_dir() else Path.home()
+
+
+def _downloads_folder() -> Path:
+    """The user's Downloads folder (platformdirs knows it from 3.2 on; before, the usual place)."""
+    find = getattr(platformdirs, "user_downloads_dir", None)
+    return Path(find()) if find is not None else Path.home() / "Downloads"
 
 
 interaction = Interaction()
