@@ -99,3 +99,25 @@ def test_a_code_that_runs_out_of_time_and_a_stop_end_the_wait(oidc) -> None:
     with pytest.raises(S3BrowserError) as stopped:
         login.wait_for_token(login.start(), should_stop=lambda: next(stops))
     assert stopped.value.kind == "stopped"
+
+
+def test_a_token_is_renewed_with_its_refresh_token_and_a_refused_refresh_changes_nothing(oidc) -> None:
+    clock = Clock()
+    login = SsoLogin(START_URL, "eu-west-1", session_name="work", sleep=clock.sleep, clock=clock)
+    assert login.expiry() is None and login.refresh() is None, "nothing cached: sign in first"
+    first = login.wait_for_token(login.start())
+    assert login.expiry() == first
+    clock.now += 7 * 3600
+    renewed = login.refresh()
+    assert renewed is not None and renewed.timestamp() == pytest.approx(clock.now + 3600)
+    token = SSOTokenLoader(cache=JSONFileCache(str(token_cache_dir())))(START_URL, session_name="work")
+    assert token["accessToken"] == "refreshed-token-1"
+    assert token["refreshToken"] == "refresh-token-value", "a refresh that sends no new refresh token keeps the old"
+    oidc.answers = ["invalid_grant"]
+    assert login.refresh() is None
+    kept = SSOTokenLoader(cache=JSONFileCache(str(token_cache_dir())))(START_URL, session_name="work")
+    assert kept["accessToken"] == "refreshed-token-1", "a refused refresh leaves the cache as it was"
+
+    legacy = SsoLogin(START_URL, "eu-west-1", sleep=clock.sleep, clock=clock)
+    legacy.wait_for_token(legacy.start())
+    assert legacy.refresh() is None, "a legacy profile's token has no refresh token: sign in again"

@@ -13,7 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 ERRORS = {"pending": "AuthorizationPendingException", "slow_down": "SlowDownException",
-          "expired": "ExpiredTokenException", "denied": "AccessDeniedException"}
+          "expired": "ExpiredTokenException", "denied": "AccessDeniedException",
+          "invalid_grant": "InvalidGrantException"}
 
 
 class SsoStandIn:
@@ -21,6 +22,7 @@ class SsoStandIn:
         self.answers: list[str] = []
         self.requests: list[tuple[str, dict[str, Any]]] = []
         self.registrations = 0
+        self.refreshes = 0
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -56,6 +58,10 @@ class SsoStandIn:
                          "verificationUriComplete": "https://device.sso.example/?user_code=ABCD-EFGH"}, ""
         if path == "/token":
             step = self.answers.pop(0) if self.answers else "ok"
+            if step == "ok" and body.get("grantType") == "refresh_token":
+                self.refreshes += 1
+                return 200, {"accessToken": f"refreshed-token-{self.refreshes}", "tokenType": "Bearer",
+                             "expiresIn": 3600}, ""
             if step == "ok":
                 return 200, {"accessToken": "access-token-value", "tokenType": "Bearer", "expiresIn": 28800,
                              "refreshToken": "refresh-token-value"}, ""

@@ -25,7 +25,7 @@ from typing import Any
 
 import botocore.session
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, SSOTokenLoadError
 from botocore.utils import JSONFileCache, SSOTokenLoader
 
 from s3browser.core.base.errors import S3BrowserError
@@ -111,6 +111,36 @@ class SsoLogin:
                     raise S3BrowserError("The sign-in was denied in the browser.", kind="denied") from None
                 raise _failed(exc) from None
             return self._save(token, registration)
+
+    def expiry(self) -> datetime | None:
+        """When the cached token of this start URL (or session) ends; None when there is none."""
+        token = self._cached_token()
+        return _parse(token["expiresAt"]) if token is not None else None
+
+    def refresh(self) -> datetime | None:
+        """Renew the cached token with its refresh token, as botocore and the CLI do; its new expiry, or
+        None when it cannot be renewed (no refresh token, the client registration ended, or the
+        refresh was refused) and the user must sign in again.  Nothing is changed when it fails."""
+        token = self._cached_token()
+        if token is None or not token.get("refreshToken") or not token.get("clientId"):
+            return None
+        if _parse(token.get("registrationExpiresAt", "1970-01-01T00:00:00Z")).timestamp() <= self._clock():
+            return None
+        try:
+            answer = self._client.create_token(clientId=token["clientId"], clientSecret=token["clientSecret"],
+                                               grantType="refresh_token", refreshToken=token["refreshToken"])
+        except ClientError:
+            return None
+        registration = {key: token[key] for key in ("clientId", "clientSecret", "registrationExpiresAt")}
+        if not answer.get("refreshToken"):
+            answer = {**answer, "refreshToken": token["refreshToken"]}
+        return self._save(answer, registration)
+
+    def _cached_token(self) -> dict[str, Any] | None:
+        try:
+            return dict(SSOTokenLoader(cache=self.cache)(self.start_url, session_name=self.session_name))
+        except SSOTokenLoadError:
+            return None
 
     # ---------------------------------------------------------------- the caches
     def _save(self, token: dict[str, Any], registration: dict[str, Any]) -> datetime:
