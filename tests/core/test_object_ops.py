@@ -288,3 +288,17 @@ def test_an_object_already_back_is_not_restored_twice_and_two_deletions_take_one
     result = restore(conn, "back", plan)
     assert (result.restored, result.skipped) == (1, 1)
     assert s3_admin.get_object(Bucket="back", Key="e.txt")["Body"].read() == b"second deletion"
+
+
+def test_a_trash_copy_whose_object_left_again_after_the_plan_is_kept(conn, s3_admin) -> None:
+    from s3browser.core.ops.trash import list_trash, plan_restore, restore
+
+    s3_admin.create_bucket(Bucket="gone-again")
+    entry = _trash_one(conn, s3_admin, "gone-again", "f.txt", b"same bytes")
+    s3_admin.put_object(Bucket="gone-again", Key="f.txt", Body=b"same bytes")
+    plan = plan_restore(conn, "gone-again", [entry])
+    assert plan.back == {entry.trash_key}
+    s3_admin.delete_object(Bucket="gone-again", Key="f.txt")  # gone again before the restore runs
+    result = restore(conn, "gone-again", plan)
+    assert result.already_back == 0 and "trash copy was kept" in result.failures[0][2]
+    assert list_trash(conn, "gone-again") == [entry], "the only copy left is not deleted"

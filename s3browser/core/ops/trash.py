@@ -160,6 +160,17 @@ def restore(conn: Connection, bucket: str, plan: RestorePlan, when_taken: Confli
         if should_stop():
             break
         if entry.trash_key in plan.back:
+            try:  # its copy goes only while the object is still back, byte for byte (the same ETag)
+                check_key(conn, bucket, entry.original_key, entry.etag)
+            except ObjectChanged:
+                result.failures.append((entry.original_key, "Changed",
+                                        f"{entry.original_key} is no longer the object that came back; "
+                                        "its trash copy was kept"))
+                continue
+            except Exception as exc:  # noqa: BLE001 - unknown is not "still back": the copy stays
+                result.failures.append((entry.original_key, type(exc).__name__,
+                                        describe(exc, bucket=bucket).message))
+                continue
             result.already_back += 1
             done.append(entry.trash_key)
             continue
