@@ -441,12 +441,7 @@ class MainWindow(QMainWindow):
         the versions view stands in for it while versions are shown in a bucket."""
         first_run = self.ctx.connection is None and not self.ctx.store.profiles()
         if first_run:
-            secrets = self.ctx.store.secrets
-            known, refusal, _name = secrets.peek()  # never waits for the keyring
-            self.welcome.set_secret_storage(known, refusal)
-            if not known:  # found on a worker, then said
-                self.ctx.runner.run("check the keyring", secrets.warm_up, owner=self.welcome,
-                                    on_result=lambda _none: self.welcome.set_secret_storage(*secrets.peek()[:2]))
+            self.welcome.follow_secret_storage(self.ctx.store.secrets, self.ctx.runner)
         versions = self.versions.shown and bool(self.listing.location.bucket)
         self.table_stack.setCurrentWidget(self.welcome if first_run else
                                           self.versions_pane if versions else self.table)

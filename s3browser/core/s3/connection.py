@@ -66,9 +66,12 @@ BROWSING: dict[str, Any] = {"read_timeout": 10.0, "max_attempts": 3,
 
 def for_transfers(config: dict[str, Any]) -> dict[str, Any]:
     """A connection's settings as its transfer worker uses them: the ``transfers`` entry over the rest."""
-    chosen = {key: value for key, value in config.items() if key != "transfers"}
-    chosen.update(config.get("transfers", {}))
-    return chosen
+    return {**_own_settings(config), **config.get("transfers", {})}
+
+
+def _own_settings(config: dict[str, Any]) -> dict[str, Any]:
+    """The settings a connection's own clients use (without its transfer worker's)."""
+    return {key: value for key, value in config.items() if key != "transfers"}
 
 
 def make_config(profile: Profile, *, retry_mode: str = "standard", max_attempts: int = 5,
@@ -155,8 +158,7 @@ class Connection:
                 client = self._session.client(
                     "s3", region_name=region, endpoint_url=self.endpoint_url,
                     verify=self.profile.verify_tls,
-                    config=make_config(self.profile, **{key: value for key, value in self.config_kwargs.items()
-                                                        if key != "transfers"}))
+                    config=make_config(self.profile, **_own_settings(self.config_kwargs)))
                 install_quick_200_check(client)
                 self._clients[region] = client
             return client

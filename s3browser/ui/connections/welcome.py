@@ -12,7 +12,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from s3browser.core.settings.secrets import SecretStore
 from s3browser.ui.shell import icons
+from s3browser.ui.shell.tasks import TaskRunner
 
 
 def demo_available() -> bool:
@@ -37,9 +39,19 @@ class WelcomePanel(QWidget):
     def set_secret_storage(self, known: bool, refusal: str | None) -> None:
         self.secrets_label.setText(secret_storage_sentence(known, refusal))
 
+    def follow_secret_storage(self, secrets: SecretStore, runner: TaskRunner) -> None:
+        """Say where secrets go now, and again once the keyring has been checked (on a worker, once)."""
+        known, refusal, _name = secrets.peek()  # never waits for the keyring
+        self.set_secret_storage(known, refusal)
+        if not known and not self._checking:
+            self._checking = True
+            runner.run("check the keyring", secrets.warm_up, owner=self,
+                       on_result=lambda _none: self.set_secret_storage(*secrets.peek()[:2]))
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("welcomePanel")
+        self._checking: bool = False  # the keyring check is under way
         logo = QLabel()
         logo.setPixmap(icons.app_icon().pixmap(64, 64))
         logo.setAlignment(Qt.AlignmentFlag.AlignHCenter)
