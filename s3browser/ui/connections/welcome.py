@@ -36,6 +36,8 @@ class WelcomePanel(QWidget):
     add_requested = Signal()
     demo_requested = Signal()
 
+    _checking: bool  # the keyring check is under way (set in __init__)
+
     def set_secret_storage(self, known: bool, refusal: str | None) -> None:
         self.secrets_label.setText(secret_storage_sentence(known, refusal))
 
@@ -51,7 +53,7 @@ class WelcomePanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("welcomePanel")
-        self._checking: bool = False  # the keyring check is under way
+        self._checking = False  # the keyring check is under way
         logo = QLabel()
         logo.setPixmap(icons.app_icon().pixmap(64, 64))
         logo.setAlignment(Qt.AlignmentFlag.AlignHCenter)
