@@ -86,6 +86,7 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
                                                      "AWS_EC2_METADATA_DISABLED"}:
             monkeypatch.delenv(name)
     _isolate_desktop_trash(monkeypatch, home / "data")
+    _isolate_sso_cache(monkeypatch, home)
     try:
         from PySide6.QtCore import QCoreApplication, QSettings
     except ImportError:  # pragma: no cover
@@ -95,6 +96,16 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(home / "config"))
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(home / "config"))
     return home
+
+
+def _isolate_sso_cache(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
+    """botocore fixes its SSO token cache at import as ~/.aws/sso/cache of the real home: the test's instead."""
+    import botocore.credentials
+    import botocore.tokens
+
+    cache = str(home / ".aws" / "sso" / "cache")
+    monkeypatch.setattr(botocore.tokens.SSOTokenProvider, "_SSO_TOKEN_CACHE_DIR", cache, raising=False)
+    monkeypatch.setattr(botocore.credentials.SSOProvider, "_SSO_TOKEN_CACHE_DIR", cache, raising=False)
 
 
 def _isolate_desktop_trash(monkeypatch: pytest.MonkeyPatch, data_home: Path) -> None:
@@ -117,6 +128,18 @@ def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> KeyringBackend:
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def sso_standin(monkeypatch: pytest.MonkeyPatch):
+    """A loopback IAM Identity Center (OIDC and portal) that botocore is pointed at."""
+    from tests.support.sso_standin import SsoStandIn
+
+    stand_in = SsoStandIn()
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SSO_OIDC", stand_in.url)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SSO", stand_in.url)
+    yield stand_in
+    stand_in.close()
 
 
 @pytest.fixture
@@ -271,7 +294,7 @@ def error_scenario(request: pytest.FixtureRequest) -> ErrorScenario:
         proxy = request.getfixturevalue("fault_proxy")
         proxy.rules.append(expired_token)
         return ErrorScenario(name, _profile(proxy.url), Secrets(SECRET_KEY, "an-old-session-token"), root,
-                             "expired", "session token has expired")
+                             "expired", "temporary credentials have expired")
     if name == "throttled":
         proxy = request.getfixturevalue("fault_proxy")
         proxy.rules.append(slow_down)

@@ -17,11 +17,8 @@ START_URL = "https://example.awsapps.com/start"
 
 
 @pytest.fixture
-def oidc(monkeypatch):
-    stand_in = SsoStandIn()
-    monkeypatch.setenv("AWS_ENDPOINT_URL_SSO_OIDC", stand_in.url)
-    yield stand_in
-    stand_in.close()
+def oidc(sso_standin: SsoStandIn) -> SsoStandIn:
+    return sso_standin
 
 
 class Clock:

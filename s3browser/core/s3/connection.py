@@ -33,6 +33,7 @@ from s3browser.core.s3.listing_parser import (
 )
 from s3browser.core.settings.profiles import SOURCE_AWS, SOURCE_ENV, Profile
 from s3browser.core.settings.secrets import Secrets
+from s3browser.core.settings.sso_access import sso_target, use_sso_credentials
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +116,11 @@ class Connection:
     def _make_session(profile: Profile, secrets: Secrets | None) -> boto3.Session:
         if profile.source == SOURCE_AWS:
             core = botocore.session.Session(profile=profile.aws_profile)
+        elif profile.uses_sso:
+            core = botocore.session.Session()
+            target = sso_target(profile)
+            assert target is not None  # noqa: S101 - uses_sso means a start URL
+            use_sso_credentials(core, target)
         else:
             core = botocore.session.Session()
             if profile.source != SOURCE_ENV and profile.access_key_id and secrets is not None:
@@ -139,6 +145,8 @@ class Connection:
         profile = self.profile
         if profile.source == SOURCE_AWS:
             return f"aws:{profile.aws_profile}|{profile.endpoint_url}"
+        if profile.uses_sso:
+            return f"sso:{profile.name}|{profile.endpoint_url}|{profile.sso_account_id}|{profile.sso_role_name}"
         return f"{profile.source}:{profile.name}|{profile.endpoint_url}|{profile.access_key_id}"
 
     @property

@@ -83,8 +83,8 @@ def _describe_client_error(exc: bce.ClientError, bucket: str | None, key: str | 
         return UserError("auth", "The access key or secret key was rejected by the server. "
                                  "Check the key pair in the connection profile.")
     if code in _EXPIRED:
-        return UserError("expired", "The session token has expired. Refresh your temporary "
-                                    "credentials (for SSO: aws sso login) and connect again.")
+        return UserError("expired", "The temporary credentials have expired. Sign in again (Connection → "
+                                    "Sign in again), or renew the session token in the profile.")
     if code in _INVALID_TOKEN:
         return UserError("auth", "The session token was rejected. Clear or renew it in the connection profile.")
     if code in _DENIED or (status == 403 and not code):
@@ -152,8 +152,8 @@ def describe(exc: BaseException, bucket: str | None = None, key: str | None = No
     elif isinstance(exc, bce.PartialCredentialsError):
         result = UserError("auth", "The credentials are incomplete: both an access key id and a secret key are needed.")
     elif isinstance(exc, (bce.SSOTokenLoadError, bce.UnauthorizedSSOTokenError, bce.TokenRetrievalError)):
-        result = UserError("expired", "The AWS SSO session has expired or was never started. Run "
-                                      "“aws sso login” for this profile and connect again.")
+        result = UserError("signin", "The IAM Identity Center (SSO) sign-in of this profile has ended or was "
+                                     "never made; sign in again to go on.")
     elif isinstance(exc, bce.ProfileNotFound):
         result = UserError("config", f"The AWS profile was not found: {exc}")
     elif isinstance(exc, bce.SSLError):

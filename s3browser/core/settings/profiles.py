@@ -46,6 +46,18 @@ class Profile:
     source: str = SOURCE_APP
     aws_profile: str = ""  # for SOURCE_AWS: the name inside ~/.aws/config
     soft_delete: bool = False  # deleting moves objects to the bucket's trash prefix instead
+    # An IAM Identity Center (SSO) connection: the sign-in's start URL and region, and the account
+    # and role chosen after signing in.  Non-secret; the token lives in the AWS CLI's SSO cache.
+    sso_start_url: str = ""
+    sso_region: str = ""
+    sso_account_id: str = ""
+    sso_role_name: str = ""
+    sso_session: str = ""  # the sso-session name the token is cached under ("" = chosen at sign-in)
+
+    @property
+    def uses_sso(self) -> bool:
+        """An app profile that signs in to IAM Identity Center instead of holding keys."""
+        return bool(self.sso_start_url)
 
     @property
     def read_only(self) -> bool:
@@ -63,7 +75,8 @@ class Profile:
         return self.endpoint_url or "Amazon S3"
 
 
-_STORED_FIELDS = ("name", "endpoint_url", "region", "access_key_id", "path_style", "verify_tls", "soft_delete")
+_STORED_FIELDS = ("name", "endpoint_url", "region", "access_key_id", "path_style", "verify_tls", "soft_delete",
+                  "sso_start_url", "sso_region", "sso_account_id", "sso_role_name", "sso_session")
 
 
 def endpoint_problem(url: str) -> str | None:
@@ -108,7 +121,22 @@ def validate_profile(profile: Profile) -> str | None:
         return "A profile needs a name."
     if profile.name.startswith(AWS_PREFIX) or profile.name == ENV_PROFILE_NAME:
         return f"The name “{profile.name}” is reserved."
+    if profile.uses_sso:
+        problem = sso_problem(profile)
+        if problem:
+            return problem
     return endpoint_problem(profile.endpoint_url)
+
+
+def sso_problem(profile: Profile) -> str | None:
+    """What an IAM Identity Center connection still needs, in one sentence, or None."""
+    url = urlsplit(profile.sso_start_url.strip())
+    if url.scheme != "https" or not url.hostname or any(c.isspace() for c in profile.sso_start_url):
+        return ("The start URL must be your AWS access portal's https:// address "
+                "(for example https://my-company.awsapps.com/start).")
+    if not profile.sso_region.strip():
+        return "Enter the region of your IAM Identity Center (for example eu-west-1)."
+    return None
 
 
 class ProfileStore:

@@ -114,14 +114,14 @@ class SsoLogin:
 
     def expiry(self) -> datetime | None:
         """When the cached token of this start URL (or session) ends; None when there is none."""
-        token = self._cached_token()
+        token = self.cached_token()
         return _parse(token["expiresAt"]) if token is not None else None
 
     def refresh(self) -> datetime | None:
         """Renew the cached token with its refresh token, as botocore and the CLI do; its new expiry, or
         None when it cannot be renewed (no refresh token, the client registration ended, or the
         refresh was refused) and the user must sign in again.  Nothing is changed when it fails."""
-        token = self._cached_token()
+        token = self.cached_token()
         if token is None or not token.get("refreshToken") or not token.get("clientId"):
             return None
         if _parse(token.get("registrationExpiresAt", "1970-01-01T00:00:00Z")).timestamp() <= self._clock():
@@ -136,7 +136,8 @@ class SsoLogin:
             answer = {**answer, "refreshToken": token["refreshToken"]}
         return self._save(answer, registration)
 
-    def _cached_token(self) -> dict[str, Any] | None:
+    def cached_token(self) -> dict[str, Any] | None:
+        """The cached token of this start URL (or session), expired or not; None when there is none."""
         try:
             return dict(SSOTokenLoader(cache=self.cache)(self.start_url, session_name=self.session_name))
         except SSOTokenLoadError:
