@@ -40,6 +40,7 @@ from s3browser.ui.browsing.thumbnails import ThumbnailProvider
 from s3browser.ui.browsing.tree_follow import TreeFollower
 from s3browser.ui.bucket_settings.controller import BucketSettingsController
 from s3browser.ui.connections.controller import ConnectionController
+from s3browser.ui.connections.sign_in_watch import SignInWatch
 from s3browser.ui.connections.welcome import WelcomePanel
 from s3browser.ui.inspect.actions import InspectActions
 from s3browser.ui.inspect.open_edit import OpenEditController
@@ -173,6 +174,7 @@ class MainWindow(QMainWindow):
     def _init_controllers(self) -> None:
         ctx = self.ctx
         self.connections = ConnectionController(ctx)
+        self.sign_in_watch = SignInWatch(ctx)
         self.listing = ListingController(ctx, self.table_model, self.table)
         self.navigation = NavigationController(ctx, self.listing, self.tree_model)
         self.objects = ObjectActions(ctx, self.listing)
@@ -302,6 +304,7 @@ class MainWindow(QMainWindow):
         self.transfer_progress.setFormat("Transfers %p%")
         self.transfer_progress.setVisible(False)
         bar.addWidget(self.message_label, 1)
+        bar.addPermanentWidget(self.sign_in_watch.label)
         bar.addPermanentWidget(self.busy)
         bar.addPermanentWidget(self.transfer_progress)
         bar.addPermanentWidget(self.count_label)
@@ -345,7 +348,8 @@ class MainWindow(QMainWindow):
         nav, objects, transfers, listing, sync = (self.navigation, self.objects, self.transfer_actions, self.listing,
                                                   self.sync)
         self.menu_bar_menus = fill_menu_bar(self.menuBar(), [
-            ("fileMenu", "&File", [self.connections.connect_action, None, self.open_edit.open_action,
+            ("fileMenu", "&File", [self.connections.connect_action, self.sign_in_watch.sign_in_action, None,
+                                   self.open_edit.open_action,
                                    self.open_edit.edit_action, None, transfers.upload_action,
                                    transfers.download_action, objects.new_folder_action, None,
                                    self.inspect.properties_action, self.inspect.size_action, None, self.quit_action]),
@@ -377,6 +381,9 @@ class MainWindow(QMainWindow):
         ctx.wait_posted.connect(self.banner.show_waiting)
         ctx.wait_posted.connect(lambda _text, _stop: self.message_label.show_message(""))  # no "Connected to"
         ctx.wait_cleared.connect(self.banner.clear_waiting)
+        ctx.offer_posted.connect(self.banner.show_offer)
+        ctx.offer_posted.connect(lambda _text, _label, _act: self.message_label.show_message(""))
+        self.sign_in_watch.signed_in.connect(navigation.refresh)  # the listing that failed goes on
         ctx.transfers_requested.connect(self.transfer_panel.show)
         ctx.connection_changed.connect(self._on_connection_changed)
         self.connections.profiles_changed.connect(self.update_welcome)

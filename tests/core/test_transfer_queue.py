@@ -55,6 +55,9 @@ class RecordingView:
     def save_wanted(self) -> None:
         self.saves_wanted += 1
 
+    def sign_in_needed(self, message: str) -> None:
+        self.sign_in_messages = [*getattr(self, "sign_in_messages", []), message]
+
 
 class Handle:
     def __init__(self, on_done: Any) -> None:

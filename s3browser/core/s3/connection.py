@@ -33,7 +33,7 @@ from s3browser.core.s3.listing_parser import (
 )
 from s3browser.core.settings.profiles import SOURCE_AWS, SOURCE_ENV, Profile
 from s3browser.core.settings.secrets import Secrets
-from s3browser.core.settings.sso_access import sso_target, use_sso_credentials
+from s3browser.core.settings.sso_access import SsoTarget, sso_target, use_sso_credentials
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,10 @@ class Connection:
         self.profile = profile
         self.secrets = secrets  # kept so a transfer worker process can open the same connection
         self.config_kwargs = config
-        self._session = self._make_session(profile, secrets)
+        # Where this connection signs in to IAM Identity Center (None: it does not), so the window can
+        # offer to sign in again the moment a request says the sign-in ended.
+        self.sign_in_target = sso_target(profile)
+        self._session = self._make_session(profile, secrets, self.sign_in_target)
         self.region = profile.region or self._session.region_name or DEFAULT_REGION
         self._lock = threading.Lock()
         self._clients: dict[str, Any] = {}
@@ -113,13 +116,11 @@ class Connection:
         self.client = self.client_for_region(self.region)
 
     @staticmethod
-    def _make_session(profile: Profile, secrets: Secrets | None) -> boto3.Session:
+    def _make_session(profile: Profile, secrets: Secrets | None, target: SsoTarget | None) -> boto3.Session:
         if profile.source == SOURCE_AWS:
             core = botocore.session.Session(profile=profile.aws_profile)
-        elif profile.uses_sso:
+        elif profile.uses_sso and target is not None:
             core = botocore.session.Session()
-            target = sso_target(profile)
-            assert target is not None  # noqa: S101 - uses_sso means a start URL
             use_sso_credentials(core, target)
         else:
             core = botocore.session.Session()
@@ -152,6 +153,11 @@ class Connection:
     @property
     def endpoint_url(self) -> str | None:
         return self.profile.endpoint_url or None
+
+    def has_credentials(self) -> bool:
+        """Whether requests are signed at all, asked without fetching anything (an IAM Identity Center
+        connection's credentials come on first use, and may need a sign-in first)."""
+        return self._session.get_credentials() is not None
 
     def frozen_credentials(self) -> Any:
         """The credentials requests are signed with now (refreshed first if they expire), or None."""

@@ -227,7 +227,7 @@ class ProfileStore:
         held = self._session.get(profile.name)
         if held is not None and held[0].source == profile.source:
             return held[1]
-        return self.secrets.load(profile.name) if not profile.read_only else None
+        return self.secrets.load(profile.name) if not profile.read_only and not profile.uses_sso else None
 
     # ---- public API ----
     def profiles(self) -> list[Profile]:
@@ -245,6 +245,11 @@ class ProfileStore:
         if problem:
             raise ValueError(problem)
         profile = replace(profile, source=SOURCE_APP, aws_profile="")
+        if profile.uses_sso:  # signs in instead: no key is kept, and one kept before goes
+            profile, secrets = replace(profile, access_key_id=""), None
+            self.secrets.delete(profile.name)
+            if old_name:
+                self.secrets.delete(old_name)
         profiles = [p for p in self._read_app_profiles() if p.name not in {profile.name, old_name}]
         profiles.append(profile)
         profiles.sort(key=lambda p: p.name.casefold())

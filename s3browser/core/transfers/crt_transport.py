@@ -129,7 +129,7 @@ class CrtTransport:
     @classmethod
     def for_connection(cls, connection: Connection) -> CrtTransport | None:
         """The fast path for ``connection``, or None (awscrt missing, turned off, or no credentials)."""
-        if not crt_available() or connection.frozen_credentials() is None:
+        if not crt_available() or not connection.has_credentials():
             return None
         try:
             return cls(connection)

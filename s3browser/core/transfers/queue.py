@@ -75,6 +75,8 @@ class QueueView(Protocol):
 
     def save_wanted(self) -> None: ...  # changes wait: call save() soon
 
+    def sign_in_needed(self, message: str) -> None: ...  # rows wait, paused, for the user to sign in again
+
 
 class TransferQueue:
     def __init__(self, view: QueueView, post: Callable[[Callable[[], None]], None], max_active: int = 32,
@@ -98,6 +100,9 @@ class TransferQueue:
         self._settled_bytes = 0
         # The saved queue: changed items are written in one batch, soon after they change.
         self.saver = QueueSaver(self.engines.identity_of, store_path)
+        # Failures of these kinds (the sign-in or temporary credentials ended) wait, paused, for
+        # the user to sign in again instead of failing; see :meth:`resume_after_sign_in`.
+        self.hold_kinds: frozenset[str] = frozenset()
 
     # ---------------------------------------------------------------- connections and engines
     @property
@@ -372,6 +377,9 @@ class TransferQueue:
         else:
             described = describe(error, bucket=item.bucket, key=item.key)
             self._set_error(item, described.message, described.kind, described.detail)
+            if described.kind in self.hold_kinds:
+                self._hold_for_sign_in(item, described.message)
+                return
             # A job or an upload told to expect a state that no longer holds: it changed since it
             # was planned, and nothing was written, so the row is skipped, not failed.
             skipped = described.kind == "changed" and (item.job is not None or item.expect is not None)
@@ -382,6 +390,22 @@ class TransferQueue:
         self._changed(item)
         self._pump()
         self._check_batches({item.batch})  # totals are refreshed by the view's timer, not per item
+
+    def _hold_for_sign_in(self, item: TransferItem, message: str) -> None:
+        """The credentials ended under ``item``: it waits, paused (a multipart upload keeps its
+        parts), and so does everything queued, until the user signs in again."""
+        self._set_state(item, State.PAUSED)
+        self._changed(item)
+        log.info("%s waits for a sign-in: s3://%s/%s", item.direction.value, item.bucket, item.key)
+        self.view.sign_in_needed(message)
+
+    def resume_after_sign_in(self) -> int:
+        """Start again what waited for a sign-in; how many rows that was."""
+        waiting = [i for i in self.items if i.state == State.PAUSED and i.error_kind in self.hold_kinds]
+        for item in waiting:
+            self._set_error(item)
+        self.resume(waiting)
+        return len(waiting)
 
     def tick(self) -> bool:
         """Sample the running items' speeds; whether anything still runs (the view stops its timer if not)."""

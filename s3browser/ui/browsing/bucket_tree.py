@@ -66,7 +66,7 @@ def _sort_key(location: Location) -> str:
 
 
 class BucketTreeModel(QAbstractItemModel):
-    error_occurred = Signal(str)
+    error_occurred = Signal(str, str, str)  # the message, the technical detail, the kind
     children_settled = Signal(QModelIndex)  # a node's listing finished or failed
 
     def __init__(self, runner: TaskRunner, parent: Any = None) -> None:
@@ -357,9 +357,10 @@ class BucketTreeModel(QAbstractItemModel):
 
     def _failed(self, node: _Node, exc: BaseException) -> None:
         node.state = FAILED
-        node.error = describe_listing_failure(exc, node.location).message
+        error = describe_listing_failure(exc, node.location)
+        node.error = error.message
         self._changed(node)
-        self.error_occurred.emit(node.error)
+        self.error_occurred.emit(error.message, error.detail, error.kind)
 
     def _finished(self, node: _Node) -> None:
         node.task = None

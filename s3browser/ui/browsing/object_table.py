@@ -66,7 +66,7 @@ class ObjectTableModel(FlatTableModel):
 
     loading_changed = Signal(bool)
     stats_changed = Signal()
-    load_failed = Signal(str, str)  # the message, the technical detail
+    load_failed = Signal(str, str, str)  # the message, the technical detail, the kind
     page_arrived = Signal(int)  # rows in the page; lets tests and the status bar follow progress
     # A listing ran to its end: the location, its folder prefixes (bucket names + "/" at the
     # bucket list) and whether it holds anything; the tree merges it so both agree.
@@ -226,7 +226,7 @@ class ObjectTableModel(FlatTableModel):
     def _on_error(self, exc: BaseException) -> None:
         error = describe_listing_failure(exc, self._location)
         self.load_error = error.message
-        self.load_failed.emit(error.message, error.detail)
+        self.load_failed.emit(error.message, error.detail, error.kind)
 
     def _on_finished(self) -> None:
         if self._pending_pages is not None and not self.load_error:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import replace
+from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -28,20 +31,27 @@ from s3browser.core.settings.profiles import (
     SOURCE_DEMO,
     Profile,
     endpoint_problem,
+    sso_problem,
     validate_profile,
 )
 from s3browser.core.settings.secrets import Secrets
+from s3browser.core.settings.sso_access import SsoTarget, signed_in_until, sso_target
+from s3browser.ui.connections.sign_in_dialog import sign_in
+from s3browser.ui.connections.sso_pickers import AccountRoleDialog
 from s3browser.ui.shell import interaction
 from s3browser.ui.shell.colors import color_style
 from s3browser.ui.shell.context import AppContext
 from s3browser.ui.shell.field_check import FieldCheck
-from s3browser.ui.shell.formatting import count_of
+from s3browser.ui.shell.formatting import count_of, format_clock
 from s3browser.ui.shell.remembering import RememberingDialog
 from s3browser.ui.shell.tasks import Task
 
 log = logging.getLogger(__name__)
 
 NEW_PROFILE_LABEL = "(new profile)"
+TYPE_KEYS = "keys"
+TYPE_SSO = "sso"
+SIGNED_IN_ENOUGH_SECONDS = 300  # a sign-in ending sooner than this is made again before choosing
 
 
 def _read_only_note(profile: Profile) -> str:
@@ -53,6 +63,13 @@ def _read_only_note(profile: Profile) -> str:
         return "Given on the command line for this run only; it is not saved."
     return ("Read-only: credentials are resolved by botocore from your AWS configuration "
             "(SSO, assume-role and credential processes work); nothing is copied.")
+
+
+def describe_choice(account_id: str, role_name: str) -> str:
+    """An IAM Identity Center connection's account and role, as the form shows them."""
+    if not account_id or not role_name:
+        return "Not chosen yet: sign in to pick an account and a role."
+    return f"{role_name} in account {account_id}"
 
 
 def check_connection(profile: Profile, secrets: Secrets | None) -> int:
@@ -77,6 +94,9 @@ class ConnectDialog(RememberingDialog):
         self._runner = ctx.runner
         self._test_task: Task | None = None
         self._current: Profile | None = None
+        self._sso_choice = ("", "")  # (account id, role name) of the IAM Identity Center form
+        self._target_task: Task | None = None
+        self._ctx = ctx
         self._build()
         self._reload(selected)
 
@@ -97,6 +117,26 @@ class ConnectDialog(RememberingDialog):
         left.addLayout(buttons)
 
         self.name_edit = QLineEdit()
+        self.type_combo = QComboBox()
+        self.type_combo.setObjectName("connectionType")
+        self.type_combo.addItem("Access keys", TYPE_KEYS)
+        self.type_combo.addItem("IAM Identity Center (SSO)", TYPE_SSO)
+        self.type_combo.currentIndexChanged.connect(lambda _index: self._apply_type())
+        self.sso_url_edit = QLineEdit()
+        self.sso_url_edit.setObjectName("ssoStartUrl")
+        self.sso_url_edit.setPlaceholderText("https://my-company.awsapps.com/start")
+        self.sso_region_edit = QLineEdit()
+        self.sso_region_edit.setObjectName("ssoRegion")
+        self.sso_region_edit.setPlaceholderText("the Identity Center's region, e.g. eu-west-1")
+        self.sso_choice_label = QLabel(describe_choice("", ""))
+        self.sso_choice_label.setObjectName("ssoChoice")
+        self.sso_choice_label.setWordWrap(True)
+        self.sign_in_button = QPushButton("Sign &in and choose…")
+        self.sign_in_button.setObjectName("signInButton")
+        self.sign_in_button.clicked.connect(self._on_sign_in)
+        sso_choice_row = QHBoxLayout()
+        sso_choice_row.addWidget(self.sso_choice_label, 1)
+        sso_choice_row.addWidget(self.sign_in_button)
         self.endpoint_edit = QLineEdit()
         self.endpoint_edit.setPlaceholderText("empty = Amazon S3; e.g. https://minio.example.com:9000")
         self.endpoint_check = FieldCheck(self.endpoint_edit, lambda text: endpoint_problem(text.strip()))
@@ -113,17 +153,25 @@ class ConnectDialog(RememberingDialog):
         self.verify_tls_check.setChecked(True)
         self.soft_delete_check = QCheckBox("Soft delete: move deleted objects to a trash folder in their bucket")
         form = QFormLayout()
+        self.form = form
         form.addRow("&Name:", self.name_edit)
+        form.addRow("Connection t&ype:", self.type_combo)
         form.addRow("&Endpoint URL:", self.endpoint_edit)
         form.addRow("&Region:", self.region_edit)
         form.addRow("&Access key ID:", self.access_key_edit)
         form.addRow("&Secret access key:", self.secret_edit)
         form.addRow("Session &token:", self.token_edit)
+        form.addRow("Start &URL:", self.sso_url_edit)
+        form.addRow("Identity Center re&gion:", self.sso_region_edit)
+        form.addRow("Account and role:", sso_choice_row)
         form.addRow("", self.path_style_check)
         form.addRow("", self.verify_tls_check)
         form.addRow("", self.soft_delete_check)
-        self._form_widgets = [self.name_edit, self.endpoint_edit, self.region_edit, self.access_key_edit,
-                              self.secret_edit, self.token_edit, self.path_style_check, self.verify_tls_check,
+        self._key_rows: list[QWidget | QHBoxLayout] = [self.access_key_edit, self.secret_edit, self.token_edit]
+        self._sso_rows: list[QWidget | QHBoxLayout] = [self.sso_url_edit, self.sso_region_edit, sso_choice_row]
+        self._form_widgets = [self.name_edit, self.type_combo, self.endpoint_edit, self.region_edit,
+                              self.access_key_edit, self.secret_edit, self.token_edit, self.sso_url_edit,
+                              self.sso_region_edit, self.path_style_check, self.verify_tls_check,
                               self.soft_delete_check]
 
         self.note_label = QLabel()
@@ -148,6 +196,11 @@ class ConnectDialog(RememberingDialog):
         self.result_label.setWordWrap(True)
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
+        self.aws_sign_in_button = QPushButton("Sign &in…")
+        self.aws_sign_in_button.setObjectName("awsSignInButton")
+        self.aws_sign_in_button.setToolTip("Sign in to IAM Identity Center for this AWS profile, as aws sso login does")
+        self.aws_sign_in_button.clicked.connect(self._on_sign_in)
+        self.aws_sign_in_button.setVisible(False)
         self.test_button = QPushButton("&Test connection")
         self.save_button = QPushButton("Sa&ve")
         self.connect_button = QPushButton("&Connect")
@@ -159,6 +212,7 @@ class ConnectDialog(RememberingDialog):
         self.close_button.clicked.connect(self.reject)
         actions = QHBoxLayout()
         actions.addWidget(self.test_button)
+        actions.addWidget(self.aws_sign_in_button)
         actions.addStretch(1)
         actions.addWidget(self.save_button)
         actions.addWidget(self.connect_button)
@@ -219,13 +273,90 @@ class ConnectDialog(RememberingDialog):
         self.path_style_check.setChecked(p.path_style)
         self.verify_tls_check.setChecked(p.verify_tls)
         self.soft_delete_check.setChecked(p.soft_delete)
+        self.type_combo.setCurrentIndex(self.type_combo.findData(TYPE_SSO if p.uses_sso else TYPE_KEYS))
+        self.sso_url_edit.setText(p.sso_start_url)
+        self.sso_region_edit.setText(p.sso_region)
+        self._set_choice(p.sso_account_id, p.sso_role_name)
         read_only = profile is not None and profile.read_only
         for widget in self._form_widgets:
             widget.setEnabled(not read_only)
+        self._apply_type()
+        self._offer_sign_in_for(profile if read_only else None)
         self.delete_button.setEnabled(profile is not None and not read_only)
         self.save_button.setEnabled(not read_only)
         self.note_label.setText(_read_only_note(profile) if profile is not None and read_only else "")
         self.result_label.clear()
+
+    def _apply_type(self) -> None:
+        """Show the rows of the chosen kind of connection: keys, or an IAM Identity Center sign-in."""
+        sso = self.type_combo.currentData() == TYPE_SSO
+        read_only = self._current is not None and self._current.read_only
+        for row in self._key_rows:
+            self.form.setRowVisible(row, not sso or read_only)
+        for row in self._sso_rows:
+            self.form.setRowVisible(row, sso and not read_only)
+
+    def _set_choice(self, account_id: str, role_name: str) -> None:
+        self._sso_choice = (account_id, role_name)
+        self.sso_choice_label.setText(describe_choice(account_id, role_name))
+
+    def _offer_sign_in_for(self, profile: Profile | None) -> None:
+        """A read-only AWS-config profile that signs in to IAM Identity Center gets *Sign in* too
+        (its configuration is read on a worker)."""
+        if self._target_task is not None:
+            self._target_task.cancel()
+            self._target_task = None
+        self.aws_sign_in_button.setVisible(False)
+        if profile is None or profile.source == SOURCE_DEMO or profile.source == SOURCE_ADHOC:
+            return
+
+        def found(target: SsoTarget | None) -> None:
+            self._target_task = None
+            if target is not None and self._current is profile:
+                self.aws_sign_in_button.setVisible(True)
+
+        self._target_task = self._runner.run("read the AWS configuration", sso_target, profile, owner=self,
+                                             on_result=found, on_error=lambda _exc: None)
+
+    # ---------------------------------------------------------------- signing in
+    def _on_sign_in(self) -> None:
+        """Sign in (unless signed in for a while yet), then choose the account and role."""
+        profile = self.form_profile()
+        if profile.uses_sso:
+            problem = sso_problem(profile)
+            if problem:
+                self._show_result(problem, ok=False)
+                return
+        self._show_result("Checking the sign-in…", ok=True)
+        choose = not profile.read_only
+
+        def checked(answer: tuple[SsoTarget | None, datetime | None]) -> None:
+            target, until = answer
+            if target is None:
+                self._show_result("This profile does not sign in to IAM Identity Center.", ok=False)
+                return
+            if until is not None and until.timestamp() > time.time() + SIGNED_IN_ENOUGH_SECONDS:
+                self._signed_in(target, until, choose)
+                return
+            self.result_label.clear()
+            sign_in(self._ctx, target, self, lambda new_until: self._signed_in(target, new_until, choose))
+
+        def check() -> tuple[SsoTarget | None, datetime | None]:
+            target = sso_target(profile)
+            return target, signed_in_until(target) if target is not None else None
+
+        self._runner.run("check the sign-in", check, owner=self, on_result=checked,
+                         on_error=lambda exc: self._show_result(describe(exc).message, ok=False))
+
+    def _signed_in(self, target: SsoTarget, until: datetime, choose: bool) -> None:
+        self._show_result(f"Signed in until {format_clock(until.timestamp())}.", ok=True)
+        if not choose:
+            return
+        picker = AccountRoleDialog(self._ctx, replace(target, account_id=self._sso_choice[0],
+                                                      role_name=self._sso_choice[1]), self)
+        picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        picker.accepted.connect(lambda: self._set_choice(picker.account_id, picker.role_name))
+        picker.open()
 
     def start_new(self) -> None:
         """Clear the form for a new profile, the name field focused."""
@@ -242,10 +373,16 @@ class ConnectDialog(RememberingDialog):
         """The profile as the form shows it (read-only profiles pass through untouched)."""
         if self._current is not None and self._current.read_only:
             return self._current
-        return Profile(name=self.name_edit.text().strip(), endpoint_url=self.endpoint_edit.text().strip(),
-                       region=self.region_edit.text().strip(), access_key_id=self.access_key_edit.text().strip(),
-                       path_style=self.path_style_check.isChecked(), verify_tls=self.verify_tls_check.isChecked(),
-                       soft_delete=self.soft_delete_check.isChecked())
+        profile = Profile(name=self.name_edit.text().strip(), endpoint_url=self.endpoint_edit.text().strip(),
+                          region=self.region_edit.text().strip(), path_style=self.path_style_check.isChecked(),
+                          verify_tls=self.verify_tls_check.isChecked(),
+                          soft_delete=self.soft_delete_check.isChecked())
+        if self.type_combo.currentData() == TYPE_SSO:
+            return replace(profile, sso_start_url=self.sso_url_edit.text().strip(),
+                           sso_region=self.sso_region_edit.text().strip(), sso_account_id=self._sso_choice[0],
+                           sso_role_name=self._sso_choice[1],
+                           sso_session=self._current.sso_session if self._current is not None else "")
+        return replace(profile, access_key_id=self.access_key_edit.text().strip())
 
     def _show_keyring_refusal(self) -> None:
         _known, refusal, _name = self._store.secrets.peek()
@@ -291,7 +428,7 @@ class ConnectDialog(RememberingDialog):
         self._show_result("Saving…", ok=True)
 
         def save() -> tuple[bool, bool]:  # on a worker: the keyring may be slow, or ask to unlock
-            secrets = self._store.typed_or_stored(current, secret, token)
+            secrets = None if profile.uses_sso else self._store.typed_or_stored(current, secret, token)
             return secrets is not None, self._store.save(profile, secrets, old_name=old_name)
 
         def saved(answer: tuple[bool, bool]) -> None:

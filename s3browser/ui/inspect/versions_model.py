@@ -33,7 +33,7 @@ FOLDER, KEY = 0, 1
 
 class VersionsModel(QAbstractItemModel):
     loading_changed = Signal(bool)
-    load_failed = Signal(str, str)
+    load_failed = Signal(str, str, str)  # the message, the technical detail, the kind
     page_arrived = Signal(int)
     versioning_known = Signal(str)  # the bucket's versioning: "Enabled", "Suspended", "" (never), or unknown
 
@@ -113,7 +113,7 @@ class VersionsModel(QAbstractItemModel):
     def _on_error(self, exc: BaseException) -> None:
         error = describe(exc, bucket=self._location.bucket)
         self.load_error = error.message
-        self.load_failed.emit(error.message, error.detail)
+        self.load_failed.emit(error.message, error.detail, error.kind)
 
     def append_page(self, page: VersionPage) -> None:
         """Add a page: its folders, then its keys' versions (continuing the last key if it ran on)."""

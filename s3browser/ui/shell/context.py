@@ -23,6 +23,8 @@ from s3browser.ui.shell.transfer_queue import TransferController
 
 log = logging.getLogger(__name__)
 
+SIGN_IN_KINDS = frozenset({"signin", "expired"})  # failures a new sign-in mends
+
 
 class AppContext(QObject):
     connection_changed = Signal(object)  # the new Connection
@@ -33,6 +35,8 @@ class AppContext(QObject):
     contents_changed = Signal(list)  # Locations whose direct contents the app created or removed
     wait_posted = Signal(str, object)  # the server is slow to answer: one sentence, and what Stop calls
     wait_cleared = Signal()  # ... and now it answered, or the wait ended
+    offer_posted = Signal(str, str, object)  # a failure the user can mend: sentence, button, what it calls
+    sign_in_needed = Signal(str)  # a request failed because the sign-in or temporary credentials ended
 
     def __init__(self, store: ProfileStore, runner: TaskRunner | None = None,
                  dialog_parent: QWidget | None = None) -> None:
@@ -57,10 +61,13 @@ class AppContext(QObject):
     def show_message(self, text: str) -> None:
         self.message_posted.emit(text)
 
-    def show_error(self, text: str, detail: str = "") -> None:
-        """A failure in one sentence (in the banner above the table), never a traceback; the app keeps working."""
+    def show_error(self, text: str, detail: str = "", kind: str = "") -> None:
+        """A failure in one sentence (in the banner above the table), never a traceback; the app keeps working.
+        A ``kind`` a new sign-in mends is offered *Sign in again* where the connection can sign in."""
         log.warning("error shown: %s%s", text, f" ({detail})" if detail else "")
         self.error_posted.emit(text, detail)
+        if kind in SIGN_IN_KINDS:
+            self.sign_in_needed.emit(text)
 
     def show_waiting(self, text: str, stop: Any) -> None:
         """The server has not answered for a while: say so (in the banner, with Stop) until it does."""
@@ -73,7 +80,12 @@ class AppContext(QObject):
     def report(self, exc: BaseException, bucket: str | None = None, key: str | None = None) -> None:
         """Show what went wrong in ``exc`` as the error translator words it, with its detail."""
         error = describe(exc, bucket=bucket, key=key)
-        self.show_error(error.message, error.detail)
+        self.show_error(error.message, error.detail, error.kind)
+
+    def offer(self, text: str, label: str, action: Any) -> None:
+        """Show a failure with the one button that mends it (Sign in again)."""
+        log.info("offered %s: %s", label, text)
+        self.offer_posted.emit(text, label, action)
 
     def clear_messages(self) -> None:
         """The user moved on (another folder, a refresh): old news and old failures go."""

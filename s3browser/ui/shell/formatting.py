@@ -65,3 +65,9 @@ def exact_size(size: int) -> str:
 def local_time(epoch: float) -> str:
     """Epoch seconds -> local date and time, minute precision."""
     return datetime.fromtimestamp(epoch).strftime("%Y-%m-%d %H:%M")
+
+
+def format_clock(epoch: float) -> str:
+    """A moment the user will wait for: "17:40" today, with the date when it is another day."""
+    moment = datetime.fromtimestamp(epoch)
+    return moment.strftime("%H:%M") if moment.date() == datetime.now().date() else moment.strftime("%Y-%m-%d %H:%M")

@@ -5,7 +5,8 @@ until it is dismissed or the user moves on, so it is not missed.  The technical 
 exception's text, already redacted) is hidden behind *Details* and can be copied for a report.
 
 It also says when the server has not answered for a while, with *Stop*; that notice goes by itself
-when the answer comes, and never replaces a failure being shown.
+when the answer comes, and never replaces a failure being shown.  A failure the user can mend in
+place (a sign-in that ended) carries the button that mends it (:meth:`show_offer`).
 """
 
 from __future__ import annotations
@@ -62,6 +63,10 @@ class MessageBanner(QFrame):
         self.stop_button.setToolTip("Stop waiting for the server")
         self.stop_button.clicked.connect(self._stop)
         self._on_stop: Callable[[], object] | None = None
+        self.action_button = QPushButton()
+        self.action_button.setObjectName("bannerAction")
+        self.action_button.clicked.connect(self._act)
+        self._on_action: Callable[[], object] | None = None
         self.waiting = False  # showing "has not answered", not a failure
         self.close_button = QToolButton()
         self.close_button.setObjectName("bannerClose")
@@ -82,6 +87,7 @@ class MessageBanner(QFrame):
         top.addWidget(self.icon_label)
         top.addWidget(self.text_label, 1)
         top.addWidget(self.details_button)
+        top.addWidget(self.action_button)
         top.addWidget(self.stop_button)
         top.addWidget(self.close_button)
         details = QHBoxLayout()
@@ -104,6 +110,8 @@ class MessageBanner(QFrame):
         if not text:
             self.clear()
             return
+        if self._on_action is not None and self.isVisible() and text == self.text_label.text():
+            return  # the same failure told again (the tree and the table both listed): the offer stays
         self._set_waiting(False, None)
         self.text_label.setText(text)
         self.detail_edit.setPlainText(detail)
@@ -113,6 +121,20 @@ class MessageBanner(QFrame):
         self.setAccessibleDescription(text)
         self._apply_palette()  # the palette of now: the desktop may have turned dark since
         self.show()
+
+    def show_offer(self, text: str, label: str, on_click: Callable[[], object]) -> None:
+        """A failure with the one button that mends it (the banner goes when it is pressed)."""
+        detail = self.detail_edit.toPlainText() if self.text_label.text() == text else ""
+        self.show_error(text, detail)
+        self.action_button.setText(label)
+        self._on_action = on_click
+        self.action_button.setVisible(True)
+
+    def _act(self) -> None:
+        on_action = self._on_action
+        self.clear()
+        if on_action is not None:
+            on_action()
 
     def show_waiting(self, text: str, on_stop: Callable[[], object] | None) -> None:
         """The server is slow: say so with Stop, unless a failure is being shown."""
@@ -139,6 +161,8 @@ class MessageBanner(QFrame):
             on_stop()
 
     def _set_waiting(self, waiting: bool, on_stop: Callable[[], object] | None) -> None:
+        self._on_action = None
+        self.action_button.setVisible(False)
         self.waiting = waiting
         self._on_stop = on_stop
         self.stop_button.setVisible(waiting and on_stop is not None)

@@ -40,6 +40,7 @@ class TransferController(QObject):
     batch_finished = Signal(str)  # a one-line summary
     batch_done = Signal(int)  # the batch number, right after batch_finished
     totals_changed = Signal()
+    sign_in_wanted = Signal(str)  # transfers wait for the user to sign in again: the reason, in one sentence
     news = Signal(str)  # what a pause, resume or cancel did, for the status line (it replaces "Uploading…")
 
     def __init__(self, parent: QObject | None = None, max_active: int = 32, refresh_ms: int = 250) -> None:
@@ -93,6 +94,19 @@ class TransferController(QObject):
     def save_wanted(self) -> None:
         if not self._save_timer.isActive():
             self._save_timer.start()
+
+    def sign_in_needed(self, message: str) -> None:
+        self.sign_in_wanted.emit(message)
+
+    def hold_for_sign_in(self, kinds: frozenset[str]) -> None:
+        """Failures of ``kinds`` wait, paused, for a sign-in (the connection can sign in again)."""
+        self.queue.hold_kinds = kinds
+
+    def resume_after_sign_in(self) -> None:
+        resumed = self.queue.resume_after_sign_in()
+        if resumed:
+            self.news.emit(f"Signed in: {count_of(resumed, 'transfer')} going on.")
+            self.totals_changed.emit()
 
     # ---------------------------------------------------------------- setup
     @property

@@ -1,0 +1,146 @@
+"""How long the connection's sign-in lasts, told before it bites; *Sign in again* in place.
+
+For a connection that signs in to IAM Identity Center, the status bar says until when, and which
+role in which account is in use.  Five minutes before the end the token is renewed if it can be
+(on a worker); if not, the banner offers *Sign in again*.  The same offer follows any request
+that fails because the sign-in or its temporary credentials ended: the listing and the transfers
+that failed wait for it, and go on after it (the folder is listed again; transfers held by the
+queue are resumed).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QLabel
+
+from s3browser.core.s3.connection import Connection
+from s3browser.core.settings.sso_access import SsoTarget, access_token, signed_in_until
+from s3browser.ui.connections.sign_in_dialog import SignInDialog, sign_in
+from s3browser.ui.shell.actions import make_action
+from s3browser.ui.shell.context import SIGN_IN_KINDS, AppContext
+from s3browser.ui.shell.formatting import format_clock
+
+log = logging.getLogger(__name__)
+
+WARN_SECONDS = 300  # the offer comes this long before the sign-in ends
+MAX_TIMER_MS = 2**31 - 1
+
+
+class SignInWatch(QObject):
+    signed_in = Signal()  # signed in again: what failed for want of it can go on
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        self.ctx = ctx
+        self.target: SsoTarget | None = None
+        self.until: datetime | None = None
+        self.label = QLabel()
+        self.label.setObjectName("signInLabel")
+        self.label.setAccessibleName("Sign-in")
+        self.label.setVisible(False)
+        self.dialog: SignInDialog | None = None
+        self._connection: Connection | None = None
+        self._warn_timer = QTimer(self)
+        self._warn_timer.setSingleShot(True)
+        self._warn_timer.timeout.connect(self._near_the_end)
+        self.sign_in_action = make_action(self, "&Sign in again…", self.sign_in_again,
+                                          tooltip="Sign in to IAM Identity Center again for this connection")
+        self.sign_in_action.setEnabled(False)
+        ctx.connection_changed.connect(self.follow)
+        ctx.sign_in_needed.connect(self._offer_after_failure)
+        ctx.transfers.sign_in_wanted.connect(self._offer_after_failure)
+
+    # ---------------------------------------------------------------- following the connection
+    def follow(self, connection: Connection) -> None:
+        self._connection = connection
+        self.target = connection.sign_in_target
+        self.until = None
+        self._warn_timer.stop()
+        self.label.setVisible(False)
+        self.sign_in_action.setEnabled(self.target is not None)
+        self.ctx.transfers.hold_for_sign_in(SIGN_IN_KINDS if self.target is not None else frozenset())
+        if self.target is not None:
+            self._read_until()
+
+    def _read_until(self) -> None:
+        target = self.target
+        if target is None:
+            return
+        self.ctx.runner.run("read the sign-in", signed_in_until, target, owner=self.label,
+                            on_result=lambda until: self._show_until(target, until), on_error=lambda _exc: None)
+
+    def _show_until(self, target: SsoTarget, until: datetime | None) -> None:
+        if target is not self.target:
+            return  # another connection since
+        self.until = until
+        role = f"{target.role_name} in account {target.account_id}" if target.role_name else "no role chosen"
+        if until is None or until.timestamp() <= time.time():
+            self.label.setText("Not signed in")
+        else:
+            self.label.setText(f"Signed in until {format_clock(until.timestamp())}")
+        self.label.setToolTip(f"IAM Identity Center at {target.start_url}: {role}")
+        self.label.setVisible(True)
+        self._warn_timer.stop()
+        if until is not None:
+            wait = until.timestamp() - WARN_SECONDS - time.time()
+            self._warn_timer.start(int(min(max(wait, 0) * 1000, MAX_TIMER_MS)))
+
+    def _near_the_end(self) -> None:
+        """Renew the token if it can be (on a worker); else offer to sign in again before it ends."""
+        target = self.target
+        if target is None:
+            return
+
+        def renew() -> datetime | None:
+            access_token(target)
+            return signed_in_until(target)
+
+        def renewed(until: datetime | None) -> None:
+            if until is not None and until.timestamp() > time.time() + WARN_SECONDS:
+                self._show_until(target, until)
+            else:
+                self._offer_before_the_end(target, until)
+
+        self.ctx.runner.run("renew the sign-in", renew, owner=self.label, on_result=renewed,
+                            on_error=lambda _exc: self._offer_before_the_end(target, self.until))
+
+    def _offer_before_the_end(self, target: SsoTarget, until: datetime | None) -> None:
+        if target is not self.target:
+            return
+        if until is not None and until.timestamp() > time.time():
+            text = f"Your IAM Identity Center sign-in ends at {format_clock(until.timestamp())}."
+        else:
+            text = "Your IAM Identity Center sign-in has ended."
+        self.ctx.offer(text, "Sign in again…", self.sign_in_again)
+
+    def _offer_after_failure(self, message: str) -> None:
+        if self.target is not None:
+            self.ctx.offer(message, "Sign in again…", self.sign_in_again)
+
+    # ---------------------------------------------------------------- signing in again
+    def sign_in_again(self) -> None:
+        target = self.target
+        if target is None:
+            return
+        if self.dialog is not None:
+            self.dialog.raise_()
+            self.dialog.activateWindow()
+            return
+        self.dialog = sign_in(self.ctx, target, self.ctx.dialog_parent,
+                              lambda until: self._signed_in(target, until))
+        self.dialog.finished.connect(self._dialog_closed)
+
+    def _dialog_closed(self, _result: int) -> None:
+        self.dialog = None
+
+    def _signed_in(self, target: SsoTarget, until: datetime) -> None:
+        log.info("signed in again at %s", target.start_url)
+        self._show_until(target, until)
+        self.ctx.clear_messages()
+        self.signed_in.emit()
+        self.ctx.transfers.resume_after_sign_in()
+        self.ctx.show_message(f"Signed in until {format_clock(until.timestamp())}.")
