@@ -54,7 +54,7 @@ from s3browser.core.ops.buckets import (
 from s3browser.core.ops.copy import create_folder, plan_copy, plan_rename
 from s3browser.core.ops.delete import count_for_delete, delete_batches
 from s3browser.core.ops.folder_stats import iter_folder_stats
-from s3browser.core.ops.links import presigned_url
+from s3browser.core.ops.links import PresignedLink, presigned_link, presigned_url
 from s3browser.core.ops.objects import delete, exists
 from s3browser.core.ops.properties import PropertyChanges, apply_changes, fetch_properties, request_restore
 from s3browser.core.ops.search import iter_search_pages
@@ -75,7 +75,7 @@ __all__ = [
     "exists", "iter_pages", "list_buckets", "list_folders", "list_objects", "upload_bytes", "upload_file",
     "guess_content_type",
     "bucket_name_problem", "create_bucket", "delete_bucket", "empty_bucket", "count_for_delete", "delete_batches",
-    "copy_object", "create_folder", "plan_copy", "plan_rename", "presigned_url",
+    "copy_object", "create_folder", "plan_copy", "plan_rename", "presigned_url", "presigned_link", "PresignedLink",
     "PropertyChanges", "apply_changes", "fetch_properties", "request_restore", "iter_search_pages",
     "iter_folder_stats", "iter_version_pages", "restore_version", "delete_version", "download_version",
     "plan_undelete", "undelete",

@@ -162,3 +162,40 @@ def _parse(text: str) -> float:
     from datetime import datetime, timezone
 
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp()
+
+
+def test_a_link_never_outlives_the_role_credentials_that_sign_it(sso_standin: SsoStandIn, s3_endpoint: str,
+                                                                 s3_admin) -> None:
+    from urllib.parse import parse_qs, urlsplit
+
+    from s3browser.core.ops.links import MAX_PRESIGN_SECONDS, presigned_link
+
+    s3_admin.create_bucket(Bucket="links")
+    s3_admin.put_object(Bucket="links", Key="a.txt", Body=b"a")
+    profile = sso_profile(s3_endpoint)
+    sign_in(sso_target(profile))
+    connection = Connection(profile)
+    try:
+        link = presigned_link(connection, "links", "a.txt", MAX_PRESIGN_SECONDS)
+        expires = int(parse_qs(urlsplit(link.url).query)["X-Amz-Expires"][0])
+        assert link.credentials_end is not None and 3500 <= link.seconds <= 3600 and expires == link.seconds
+        assert "X-Amz-Security-Token" in link.url, "signed with the role's session credentials"
+        short = presigned_link(connection, "links", "a.txt", 600)
+        assert short.seconds == 600 and short.credentials_end is None, "a shorter validity is kept as asked"
+    finally:
+        connection.close()
+
+
+def test_a_link_signed_with_keys_keeps_its_validity(s3_endpoint: str) -> None:
+    from s3browser.core.ops.links import MAX_PRESIGN_SECONDS, presigned_link
+    from s3browser.core.settings.secrets import Secrets
+    from tests.conftest import ACCESS_KEY, SECRET_KEY
+
+    connection = Connection(Profile(name="keys", endpoint_url=s3_endpoint, access_key_id=ACCESS_KEY,
+                                    path_style=True), Secrets(SECRET_KEY))
+    try:
+        assert connection.credentials_end() is None
+        link = presigned_link(connection, "links", "a.txt", MAX_PRESIGN_SECONDS)
+        assert link.seconds == MAX_PRESIGN_SECONDS and link.credentials_end is None
+    finally:
+        connection.close()

@@ -219,3 +219,23 @@ def test_the_pickers_ok_waits_for_a_role(qtbot, window, sso_standin) -> None:
     assert not picker.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
     qtbot.keyClick(picker, Qt.Key.Key_Escape)
     assert not picker.isVisible()
+
+
+def test_the_link_dialog_says_the_credentials_cut_the_validity(qtbot, window, sso_standin, s3_admin,
+                                                                s3_endpoint) -> None:
+    from s3browser.ui.browsing.presign_dialog import PresignDialog
+
+    s3_admin.create_bucket(Bucket="share")
+    s3_admin.put_object(Bucket="share", Key="a.txt", Body=b"a")
+    profile = sso_profile(s3_endpoint)
+    sign_in(sign_in_target(profile))
+    connect_sso(qtbot, window, profile)
+    dialog = PresignDialog(window.ctx, window.ctx.connection, "share", "a.txt")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.amount_spin.setValue(7)
+    dialog.unit_combo.setCurrentText("days")
+    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "valid only until" in dialog.status_label.text(), timeout=10000)
+    assert "temporary credentials" in dialog.status_label.text()
+    assert "X-Amz-Expires=3" in dialog.link_edit.text(), "capped to the hour the role's credentials live"

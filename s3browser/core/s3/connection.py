@@ -159,6 +159,17 @@ class Connection:
         connection's credentials come on first use, and may need a sign-in first)."""
         return self._session.get_credentials() is not None
 
+    def credentials_end(self) -> datetime | None:
+        """When the credentials that sign requests now end (renewed first when near it); None when they
+        do not end or it cannot be told (keys, or a session token typed into a profile)."""
+        credentials = self._session.get_credentials()
+        if credentials is None:
+            return None
+        credentials.get_frozen_credentials()
+        # botocore's refreshable credentials keep their end in a private field: read it guarded.
+        end = getattr(credentials, "_expiry_time", None)
+        return end if isinstance(end, datetime) else None
+
     def frozen_credentials(self) -> Any:
         """The credentials requests are signed with now (refreshed first if they expire), or None."""
         credentials = self._session.get_credentials()

@@ -19,10 +19,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from s3browser.core.ops.links import MAX_PRESIGN_SECONDS, presigned_url
+from s3browser.core.ops.links import MAX_PRESIGN_SECONDS, PresignedLink, presigned_link
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
+from s3browser.ui.shell.colors import color_style
 from s3browser.ui.shell.context import AppContext
+from s3browser.ui.shell.formatting import format_clock
 
 UNITS = (("minutes", 60), ("hours", 3600), ("days", 86400))
 
@@ -99,17 +101,24 @@ class PresignDialog(QDialog):
         seconds = self.seconds
         self._asked = True
         self.copy_button.setEnabled(False)
-        self._runner.run("presign", presigned_url, self._connection, self.bucket, self.key, seconds,
-                         on_result=lambda url: self._show(url, seconds), on_error=self._failed, owner=self)
+        self._runner.run("presign", presigned_link, self._connection, self.bucket, self.key, seconds,
+                         on_result=lambda link: self._show(link, seconds), on_error=self._failed, owner=self)
 
-    def _show(self, url: str, seconds: int) -> None:
+    def _show(self, link: PresignedLink, seconds: int) -> None:
         if seconds != self.seconds:
             return  # made for a validity since changed; the new one is on its way
-        self.link_edit.setText(url)
-        QGuiApplication.clipboard().setText(url)
-        amount, unit = self.amount_spin.value(), self.unit_combo.currentText()
-        unit = unit.rstrip("s") if amount == 1 else unit
-        self.status_label.setText(f"Copied to the clipboard; valid for {amount} {unit}.")
+        self.link_edit.setText(link.url)
+        QGuiApplication.clipboard().setText(link.url)
+        if link.credentials_end is not None:
+            self.status_label.setStyleSheet(color_style("warning"))
+            self.status_label.setText(
+                f"Copied to the clipboard; valid only until {format_clock(link.credentials_end.timestamp())}, "
+                "when the temporary credentials that signed it end (a link cannot outlive them).")
+        else:
+            amount, unit = self.amount_spin.value(), self.unit_combo.currentText()
+            unit = unit.rstrip("s") if amount == 1 else unit
+            self.status_label.setStyleSheet("")
+            self.status_label.setText(f"Copied to the clipboard; valid for {amount} {unit}.")
         self.copy_button.setEnabled(True)
 
     def _failed(self, error: BaseException) -> None:
