@@ -199,3 +199,33 @@ def test_a_link_signed_with_keys_keeps_its_validity(s3_endpoint: str) -> None:
         assert link.seconds == MAX_PRESIGN_SECONDS and link.credentials_end is None
     finally:
         connection.close()
+
+
+def test_a_worker_that_cannot_open_its_connection_fails_each_transfer_in_one_sentence(
+        sso_standin: SsoStandIn, s3_endpoint: str, tmp_path: Path) -> None:
+    """The worker process stays up and says why (it used to die, and every row said only "stopped")."""
+    import threading
+
+    from s3browser.core.transfers.handles import Progress
+    from s3browser.core.transfers.options import UploadOptions
+    from s3browser.core.transfers.process_engine import ProcessTransferEngine
+
+    profile = sso_profile(s3_endpoint)
+    sign_in(sso_target(profile))
+    window_side = Connection(profile)
+    engine = ProcessTransferEngine(Connection(profile), processes=1)
+    engine._spec.profile = replace(profile, sso_role_name="")  # the worker's copy lacks a role  # noqa: SLF001
+    source = tmp_path / "a.txt"
+    source.write_bytes(b"a")
+    try:
+        for _ in range(2):
+            done = threading.Event()
+            errors: list[BaseException | None] = []
+            engine.upload(source, "bucket", "a.txt", UploadOptions(), Progress(1),
+                          lambda error, errors=errors, done=done: (errors.append(error), done.set()))
+            assert done.wait(60)
+            assert isinstance(errors[0], S3BrowserError) and errors[0].kind == "config", errors
+            assert "role" in errors[0].message
+    finally:
+        engine.shutdown()
+        window_side.close()

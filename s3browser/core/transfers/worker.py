@@ -75,6 +75,7 @@ class _Worker:
         self._last_sent: dict[int, int] = {}
         self._stopping = threading.Event()
         self.engine: Any = None
+        self.open_error: BaseException | None = None  # why the connection could not be opened
 
     def send(self, message: tuple) -> None:
         with self._send_lock:
@@ -103,7 +104,13 @@ class _Worker:
 
         kind = message[0]
         if kind == "open":
-            self._open(message[1])
+            try:
+                self._open(message[1])
+            except Exception as exc:  # noqa: BLE001 - each transfer sent here fails with it, in one sentence
+                logging.getLogger(__name__).warning("the transfer worker could not open its connection: %s",
+                                                    type(exc).__name__)
+                self.open_error = exc
+                self.send(("ready",))
         elif kind == "upload":
             from s3browser.core.transfers.conditional import ANY
 
@@ -126,6 +133,8 @@ class _Worker:
                 handle = self._handles.get(message[1])
             if handle is not None:
                 handle.cancel() if kind == "cancel" else handle.interrupt()
+        elif kind in ("discard", "discard_download") and self.engine is None:
+            return  # no connection was opened: nothing of this worker's to discard
         elif kind == "discard":
             threading.Thread(target=self.engine.discard, args=(message[1],), daemon=True).start()
         elif kind == "discard_download":
@@ -161,6 +170,9 @@ class _Worker:
             self.send(("done", tid, *self._describe(error, handle), resumed,
                        result if isinstance(result, str) else ""))
 
+        if self.engine is None:
+            done(self.open_error or RuntimeError("the transfer worker has no connection"))
+            return
         try:
             handle = start(progress, done)
         except BaseException as exc:  # noqa: BLE001 - e.g. the local file vanished: report it

@@ -49,6 +49,9 @@ class PresignDialog(QDialog):
         self.link_edit.setPlaceholderText("The link appears here and on the clipboard")
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
+        # Room for two lines from the start: a longer sentence (the link cut short by the credentials)
+        # must not squeeze the link field or run out of the dialog.
+        self.status_label.setMinimumHeight(self.status_label.fontMetrics().lineSpacing() * 2 + 4)
         self.copy_button = QPushButton("Create and copy link")
         self.copy_button.setDefault(True)
         self.copy_button.clicked.connect(self._create)
