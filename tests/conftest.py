@@ -143,6 +143,17 @@ def sso_standin(monkeypatch: pytest.MonkeyPatch):
 
 
 @pytest.fixture
+def sts_standin(monkeypatch: pytest.MonkeyPatch):
+    """A loopback STS that checks MFA codes, which botocore is pointed at."""
+    from tests.support.sts_standin import StsStandIn
+
+    stand_in = StsStandIn()
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", stand_in.url)
+    yield stand_in
+    stand_in.close()
+
+
+@pytest.fixture
 def log_file(isolated_home: Path) -> Path:
     from s3browser.core.settings.logs import setup_logging
 

@@ -12,13 +12,14 @@ import logging
 import platform
 import threading
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, TypeVar
 
 import boto3
 import botocore
 import botocore.session
 from botocore.config import Config
+from botocore.credentials import RefreshableCredentials
 from botocore.exceptions import ClientError
 from botocore.parsers import ResponseParserFactory
 from botocore.utils import parse_timestamp
@@ -31,6 +32,7 @@ from s3browser.core.s3.listing_parser import (
     install_quick_200_check,
     missing_botocore_names,
 )
+from s3browser.core.settings.mfa import HeldCredentials, MfaPrompt, use_mfa
 from s3browser.core.settings.profiles import SOURCE_AWS, SOURCE_ENV, Profile
 from s3browser.core.settings.secrets import Secrets
 from s3browser.core.settings.sso_access import SsoTarget, sso_target, use_sso_credentials
@@ -101,24 +103,35 @@ class Connection:
     ``config``: :func:`make_config`'s settings, and optionally ``transfers``, the settings its
     transfer worker uses instead (see :data:`BROWSING`)."""
 
-    def __init__(self, profile: Profile, secrets: Secrets | None = None, **config: Any) -> None:
+    def __init__(self, profile: Profile, secrets: Secrets | None = None, mfa_prompt: MfaPrompt | None = None,
+                 held: HeldCredentials | None = None, **config: Any) -> None:
+        """``mfa_prompt`` asks the user for an MFA code (else no one can be asked); ``held``: credentials
+        handed in by the process that resolved them (a transfer worker's), instead of the profile's own."""
         self.profile = profile
         self.secrets = secrets  # kept so a transfer worker process can open the same connection
         self.config_kwargs = config
         # Where this connection signs in to IAM Identity Center (None: it does not), so the window can
         # offer to sign in again the moment a request says the sign-in ended.
         self.sign_in_target = sso_target(profile)
-        self._session = self._make_session(profile, secrets, self.sign_in_target)
+        self.mfa_serial = ""  # the MFA device its credentials need a code from ("" when none)
+        self._mfa_prompt = mfa_prompt
+        self._held = held
+        self._last_token: str | None = None
+        self._session = self._make_session(profile, secrets, self.sign_in_target, mfa_prompt)
         self.region = profile.region or self._session.region_name or DEFAULT_REGION
         self._lock = threading.Lock()
         self._clients: dict[str, Any] = {}
         self._bucket_regions: dict[str, str] = {}
         self.client = self.client_for_region(self.region)
 
-    @staticmethod
-    def _make_session(profile: Profile, secrets: Secrets | None, target: SsoTarget | None) -> boto3.Session:
-        if profile.source == SOURCE_AWS:
+    def _make_session(self, profile: Profile, secrets: Secrets | None, target: SsoTarget | None,
+                      mfa_prompt: MfaPrompt | None) -> boto3.Session:
+        if self._held is not None:
+            core = botocore.session.Session(profile=profile.aws_profile or None)
+            core.register_component("credential_provider", self._held.resolver())
+        elif profile.source == SOURCE_AWS:
             core = botocore.session.Session(profile=profile.aws_profile)
+            self.mfa_serial = use_mfa(core, profile.aws_profile, mfa_prompt)
         elif profile.uses_sso and target is not None:
             core = botocore.session.Session()
             use_sso_credentials(core, target)
@@ -141,6 +154,36 @@ class Connection:
         return boto3.Session(botocore_session=core)
 
     @property
+    def can_sign_in(self) -> bool:
+        """Whether a new sign-in (IAM Identity Center, or an MFA code) renews this connection's credentials."""
+        return self.sign_in_target is not None or bool(self.mfa_serial)
+
+    def renew_credentials(self) -> datetime | None:
+        """Sign in again: credentials that took an MFA code are made anew (botocore never asks twice
+        with one credentials object), asking for a code now; the clients follow.  Returns when the
+        credentials end.  Call it off the GUI thread."""
+        if self.mfa_serial:
+            session = self._make_session(self.profile, self.secrets, self.sign_in_target, self._mfa_prompt)
+            session.get_credentials().get_frozen_credentials()  # the code is asked for here
+            with self._lock:
+                self._session, old = session, list(self._clients.values())
+                self._clients.clear()
+            self.client = self.client_for_region(self.region)
+            for client in old:
+                client.close()
+        return self.credentials_end()
+
+    def credentials_now(self) -> dict[str, Any] | None:
+        """The credentials requests are signed with now, as botocore's refreshable credentials take them
+        (for a transfer worker that cannot resolve them itself); None without credentials."""
+        frozen = self.frozen_credentials()
+        if frozen is None:
+            return None
+        ends = self.credentials_end()
+        return {"access_key": frozen.access_key, "secret_key": frozen.secret_key, "token": frozen.token,
+                "expiry_time": (ends or datetime.now(timezone.utc) + timedelta(hours=1)).isoformat()}
+
+    @property
     def identity(self) -> str:
         """Which endpoint and account this is, for records that must outlive the process."""
         profile = self.profile
@@ -153,6 +196,18 @@ class Connection:
     @property
     def endpoint_url(self) -> str | None:
         return self.profile.endpoint_url or None
+
+    def _remember_secrets(self, **_kwargs: Any) -> None:
+        """Temporary credentials that botocore fetched itself (an assumed role, a credential process) are
+        masked in every log line and message from their first use, like the keys of a profile."""
+        credentials = self._session.get_credentials()
+        if not isinstance(credentials, RefreshableCredentials) or credentials.refresh_needed():
+            return  # never a second refresh here: the signer renews them, and the next request registers them
+        frozen = credentials.get_frozen_credentials()
+        if frozen.token != self._last_token:
+            self._last_token = frozen.token
+            register_secret(frozen.secret_key)
+            register_secret(frozen.token)
 
     def has_credentials(self) -> bool:
         """Whether requests are signed at all, asked without fetching anything (an IAM Identity Center
@@ -185,6 +240,8 @@ class Connection:
                     verify=self.profile.verify_tls,
                     config=make_config(self.profile, **_own_settings(self.config_kwargs)))
                 install_quick_200_check(client)
+                if isinstance(self._session.get_credentials(), RefreshableCredentials):
+                    client.meta.events.register("before-sign", self._remember_secrets)
                 self._clients[region] = client
             return client
 

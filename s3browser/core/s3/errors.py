@@ -79,6 +79,10 @@ def _describe_client_error(exc: bce.ClientError, bucket: str | None, key: str | 
     code = str(error.get("Code", ""))
     status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
     where = _where(bucket, key)
+    if getattr(exc, "operation_name", "") in ("AssumeRole", "GetSessionToken") and "MultiFactorAuthentication" in str(
+            error.get("Message", "")):
+        return UserError("signin", "The MFA code was not accepted: sign in again with the code your device "
+                                   "shows now.")
     if code in _WRONG_KEYS:
         return UserError("auth", "The access key or secret key was rejected by the server. "
                                  "Check the key pair in the connection profile.")
@@ -151,6 +155,9 @@ def describe(exc: BaseException, bucket: str | None = None, key: str | None = No
                                    "Enter an access key and secret key in the profile.")
     elif isinstance(exc, bce.PartialCredentialsError):
         result = UserError("auth", "The credentials are incomplete: both an access key id and a secret key are needed.")
+    elif isinstance(exc, bce.RefreshWithMFAUnsupportedError):
+        result = UserError("signin", "The temporary credentials of this connection have ended; sign in again with "
+                                     "a new code from your MFA device.")
     elif isinstance(exc, (bce.SSOTokenLoadError, bce.UnauthorizedSSOTokenError, bce.TokenRetrievalError)):
         result = UserError("signin", "The IAM Identity Center (SSO) sign-in of this profile has ended or was "
                                      "never made; sign in again to go on.")

@@ -25,6 +25,7 @@ from typing import Any
 
 from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.s3.connection import Connection, for_transfers
+from s3browser.core.s3.errors import describe
 from s3browser.core.settings.dirs import log_dir
 from s3browser.core.transfers.conditional import ANY
 from s3browser.core.transfers.crt_transport import crt_available
@@ -92,7 +93,8 @@ class _WorkerProcess:
     """One worker: its process is started on a thread of its own (starting an interpreter takes tens of
     milliseconds, and the caller may be a GUI thread); messages sent meanwhile wait in the socket."""
 
-    def __init__(self, spec: WorkerSpec) -> None:
+    def __init__(self, spec: WorkerSpec, credentials_source: Callable[[], Any] | None = None) -> None:
+        self.credentials_source = credentials_source  # the window's current credentials, for a held spec
         parent_end, child_end = socket.socketpair()
         self.process: subprocess.Popen | None = None
         self.pipe = Pipe(parent_end.detach())
@@ -169,6 +171,9 @@ class _WorkerProcess:
                         handle.resumed_bytes = resumed
                         handle.result = note
                         self._finish(handle, _error_from(error_kind, text, detail))
+                elif kind == "need_credentials":
+                    threading.Thread(target=self._hand_credentials, args=(message[1],), daemon=True,
+                                     name="s3b-worker-credentials").start()
                 elif kind == "log":
                     log.log(message[1], "%s", message[2])
                 elif kind == "ready":
@@ -181,6 +186,18 @@ class _WorkerProcess:
             self.alive = False
             self.stopped.set()
             self._fail_all()
+
+    def _hand_credentials(self, rid: int) -> None:
+        """Answer the worker's request with the window's credentials (asking for an MFA code if they ended)."""
+        try:
+            metadata = self.credentials_source() if self.credentials_source is not None else None
+            if metadata is None:
+                raise S3BrowserError("This connection has no credentials to hand to the transfer worker.",
+                                     kind="signin")
+            self.send(("credentials", rid, metadata, "", "", ""))
+        except Exception as exc:  # noqa: BLE001 - the worker's transfer fails with the sentence
+            error = describe(exc)
+            self.send(("credentials", rid, None, error.kind, error.message, error.detail))
 
     def _fail_all(self) -> None:
         with self._lock:
@@ -245,7 +262,7 @@ class ProcessTransferEngine:
         self.connection = connection
         self.journal = UploadJournal(journal_path) if journal_path else None
         self._spec = WorkerSpec(connection.profile, connection.secrets, for_transfers(connection.config_kwargs),
-                                journal_path, max_concurrent_files)
+                                journal_path, max_concurrent_files, held_credentials=bool(connection.mfa_serial))
         self._max_processes = max(1, processes)
         self._workers: list[_WorkerProcess] = []
         self._ids = itertools.count(1)
@@ -255,7 +272,7 @@ class ProcessTransferEngine:
         """Start the first worker now, so the first transfer does not wait for Python and boto3 to load."""
         with self._lock:
             if not any(w.alive for w in self._workers):
-                self._workers.append(_WorkerProcess(self._spec))
+                self._workers.append(_WorkerProcess(self._spec, self.connection.credentials_now))
 
     def ready(self) -> bool:
         """Whether a worker is running and has loaded (a transfer sent now starts at once)."""
@@ -268,7 +285,7 @@ class ProcessTransferEngine:
             self._workers = [w for w in self._workers if w.alive]
             idle = min(self._workers, key=lambda w: w.load, default=None)
             if idle is None or (idle.load > 0 and len(self._workers) < self._max_processes):
-                idle = _WorkerProcess(self._spec)
+                idle = _WorkerProcess(self._spec, self.connection.credentials_now)
                 self._workers.append(idle)
             return idle
 

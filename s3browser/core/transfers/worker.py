@@ -23,8 +23,10 @@ result), ``("log", level, text)``, ``("stopped",)``.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
+import queue
 import sys
 import threading
 from concurrent.futures import CancelledError
@@ -38,6 +40,7 @@ from s3browser.core.settings.profiles import Profile
 from s3browser.core.settings.secrets import Secrets
 
 PROGRESS_INTERVAL = 0.1
+CREDENTIALS_WAIT_SECONDS = 15 * 60  # the user may be finding their MFA device
 
 
 @dataclass
@@ -49,6 +52,10 @@ class WorkerSpec:
     config: dict[str, Any] = field(default_factory=dict)
     journal_path: Path | None = None
     max_concurrent_files: int = 16
+    # The window resolves the credentials (they took an MFA code, which only it can ask for) and hands
+    # them over on request: ("need_credentials", rid) up, ("credentials", rid, metadata, kind, message,
+    # detail) down.  They cross the socket pair, never a command line or a file.
+    held_credentials: bool = False
 
 
 class _PipeLogHandler(logging.Handler):
@@ -76,6 +83,8 @@ class _Worker:
         self._stopping = threading.Event()
         self.engine: Any = None
         self.open_error: BaseException | None = None  # why the connection could not be opened
+        self._credential_ids = itertools.count(1)
+        self._credential_answers: dict[int, tuple[threading.Event, list[Any]]] = {}
 
     def send(self, message: tuple) -> None:
         with self._send_lock:
@@ -84,11 +93,14 @@ class _Worker:
     def run(self) -> None:
         reporter = threading.Thread(target=self._report_progress, name="s3b-progress", daemon=True)
         reporter.start()
+        # Messages are received on a thread of their own: an answer with credentials must reach a
+        # transfer that waits for it on this thread (small files run inline).
+        inbox: queue.Queue[tuple | None] = queue.Queue()
+        threading.Thread(target=self._receive, args=(inbox,), name="s3b-receive", daemon=True).start()
         try:
             while True:
-                try:
-                    message = self.pipe.recv()
-                except (EOFError, OSError):  # the window is gone: keep interrupted uploads resumable
+                message = inbox.get()
+                if message is None:  # the window is gone: keep interrupted uploads resumable
                     self._stop(keep_multipart=True)
                     return
                 if message[0] == "stop":
@@ -98,6 +110,26 @@ class _Worker:
                 self._handle(message)
         finally:
             self._stopping.set()
+
+    def _receive(self, inbox: queue.Queue[tuple | None]) -> None:
+        while True:
+            try:
+                message = self.pipe.recv()
+            except (EOFError, OSError):
+                inbox.put(None)
+                return
+            if message[0] == "credentials":
+                self._answer_credentials(message)
+            else:
+                inbox.put(message)
+                if message[0] == "stop":
+                    return
+
+    def _answer_credentials(self, message: tuple) -> None:
+        waiting = self._credential_answers.pop(message[1], None)
+        if waiting is not None:
+            waiting[1].extend(message[2:])
+            waiting[0].set()
 
     def _handle(self, message: tuple) -> None:
         from s3browser.core.transfers.handles import Progress
@@ -142,17 +174,36 @@ class _Worker:
 
     def _open(self, spec: WorkerSpec) -> None:
         from s3browser.core.s3.connection import Connection
+        from s3browser.core.settings.mfa import HeldCredentials
         from s3browser.core.transfers.engine import TransferEngine
         from s3browser.core.transfers.journal import UploadJournal
         from s3browser.core.transfers.routes import use_engine
 
-        connection = Connection(spec.profile, spec.secrets, **spec.config)
+        held = HeldCredentials(self._ask_for_credentials) if spec.held_credentials else None
+        connection = Connection(spec.profile, spec.secrets, held=held, **spec.config)
         journal = UploadJournal(spec.journal_path) if spec.journal_path else None
         self.engine = TransferEngine(connection, max_concurrent_files=spec.max_concurrent_files, journal=journal,
                                      start_small_inline=True)
         use_engine(connection, self.engine)  # jobs' transfers (sync items) share this engine and its budget
         freeze_survivors()  # the connection's model and handlers: full collections walked them
         self.send(("ready",))
+
+    def _ask_for_credentials(self) -> dict[str, Any]:
+        """The window's current credentials (it may first ask the user for an MFA code: wait for that)."""
+        from s3browser.core.base.errors import S3BrowserError
+
+        rid = next(self._credential_ids)
+        answered, answer = threading.Event(), list[Any]()
+        self._credential_answers[rid] = (answered, answer)
+        self.send(("need_credentials", rid))
+        if not answered.wait(CREDENTIALS_WAIT_SECONDS):
+            self._credential_answers.pop(rid, None)
+            raise S3BrowserError("No credentials came from the window in time; sign in again to go on.",
+                                 kind="signin")
+        metadata, kind, message, detail = answer
+        if metadata is None:
+            raise S3BrowserError(message, kind=kind or "signin", detail=detail)
+        return dict(metadata)
 
     def _start(self, tid: int, progress: Any, start: Any) -> None:
         with self._lock:
