@@ -382,6 +382,8 @@ class MainWindow(QMainWindow):
         ctx.wait_posted.connect(lambda _text, _stop: self.message_label.show_message(""))  # no "Connected to"
         ctx.wait_cleared.connect(self.banner.clear_waiting)
         ctx.offer_posted.connect(self.banner.show_offer)
+        self.banner.close_button.clicked.connect(ctx.offer_gone)
+        self.banner.action_button.clicked.connect(ctx.offer_gone)
         ctx.offer_posted.connect(lambda _text, _label, _act: self.message_label.show_message(""))
         self.sign_in_watch.signed_in.connect(navigation.refresh)  # the listing that failed goes on
         ctx.transfers_requested.connect(self.transfer_panel.show)

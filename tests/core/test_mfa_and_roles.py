@@ -151,7 +151,7 @@ def test_a_role_chain_credential_source_and_credential_process_work(
         sts_standin: StsStandIn, s3_endpoint: str, isolated_home: Path, monkeypatch, tmp_path: Path) -> None:
     process = tmp_path / "creds.py"
     process.write_text("import json\nprint(json.dumps({'Version': 1, 'AccessKeyId': 'AKIAPROCESS', "
-                       f"'SecretAccessKey': 'process-secret'}}))\n")
+                       "'SecretAccessKey': 'process-secret'}))\n")
     write_config(isolated_home, s3_endpoint, (
         f"[profile reader]\nrole_arn = arn:aws:iam::123456789012:role/reader\nsource_profile = plain-role\n"
         f"region = us-east-1\nendpoint_url = {s3_endpoint}\n\n"

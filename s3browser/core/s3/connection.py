@@ -214,11 +214,14 @@ class Connection:
         connection's credentials come on first use, and may need a sign-in first)."""
         return self._session.get_credentials() is not None
 
-    def credentials_end(self) -> datetime | None:
+    def credentials_end(self, fetch: bool = True) -> datetime | None:
         """When the credentials that sign requests now end (renewed first when near it); None when they
-        do not end or it cannot be told (keys, or a session token typed into a profile)."""
+        do not end or it cannot be told (keys, or a session token typed into a profile).  Without
+        ``fetch``, credentials not fetched yet (or due for renewal) are not asked for: None."""
         credentials = self._session.get_credentials()
         if credentials is None:
+            return None
+        if not fetch and isinstance(credentials, RefreshableCredentials) and credentials.refresh_needed():
             return None
         credentials.get_frozen_credentials()
         # botocore's refreshable credentials keep their end in a private field: read it guarded.

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.errors import describe
 from s3browser.core.s3.listing import list_buckets
+from s3browser.core.settings.mfa import MfaPrompt
 from s3browser.core.settings.profiles import (
     SOURCE_ADHOC,
     SOURCE_APP,
@@ -72,9 +73,10 @@ def describe_choice(account_id: str, role_name: str) -> str:
     return f"{role_name} in account {account_id}"
 
 
-def check_connection(profile: Profile, secrets: Secrets | None) -> int:
+def check_connection(profile: Profile, secrets: Secrets | None, mfa_prompt: MfaPrompt | None = None) -> int:
     """Connect and list buckets; returns how many buckets the credentials can see."""
-    connection = Connection(profile, secrets, max_attempts=2, connect_timeout=5, read_timeout=15)
+    connection = Connection(profile, secrets, mfa_prompt=mfa_prompt, max_attempts=2, connect_timeout=5,
+                            read_timeout=15)
     try:
         return len(list_buckets(connection))
     finally:
@@ -485,7 +487,8 @@ class ConnectDialog(RememberingDialog):
         self.test_button.setEnabled(False)
         current, secret, token = self._typed()
         self._test_task = self._runner.run(
-            "test connection", lambda: check_connection(profile, self._store.typed_or_stored(current, secret, token)),
+            "test connection", lambda: check_connection(profile, self._store.typed_or_stored(current, secret, token),
+                                                        self._ctx.mfa_prompt),
             on_result=lambda count: self._show_result(
                 f"Connected to {profile.describe_endpoint()}: {count_of(count, 'bucket')} visible.",
                 ok=True),

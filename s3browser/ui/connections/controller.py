@@ -101,8 +101,10 @@ class ConnectionController(QObject):
         if self._task is not None:
             self._task.cancel()
         self.ctx.show_message(f"Connecting to {profile.display_name}…")
+        self.ctx.mfa_prompt.connection_name = profile.display_name
         self._task = self.ctx.runner.run(
-            f"connect {profile.name}", partial(Connection, **self.ctx.connection_options), profile, secrets,
+            f"connect {profile.name}",
+            partial(Connection, mfa_prompt=self.ctx.mfa_prompt, **self.ctx.connection_options), profile, secrets,
             on_result=lambda conn: self.use_connection(conn, remember),
             on_error=lambda exc: self.ctx.report(exc), owner=self)
 

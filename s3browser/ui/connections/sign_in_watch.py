@@ -1,11 +1,12 @@
 """How long the connection's sign-in lasts, told before it bites; *Sign in again* in place.
 
 For a connection that signs in to IAM Identity Center, the status bar says until when, and which
-role in which account is in use.  Five minutes before the end the token is renewed if it can be
-(on a worker); if not, the banner offers *Sign in again*.  The same offer follows any request
-that fails because the sign-in or its temporary credentials ended: the listing and the transfers
-that failed wait for it, and go on after it (the folder is listed again; transfers held by the
-queue are resumed).
+role in which account is in use; for one whose credentials took an MFA code, until when they last.
+Five minutes before the end an Identity Center token is renewed if it can be (on a worker); if not,
+and always for MFA, the banner offers *Sign in again* (a new sign-in, or a new code).  The same
+offer follows any request that fails because the sign-in or its temporary credentials ended: the
+listing and the transfers that failed wait for it, and go on after it (the folder is listed
+again; transfers held by the queue are resumed).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 
 WARN_SECONDS = 300  # the offer comes this long before the sign-in ends
 MAX_TIMER_MS = 2**31 - 1
+CREDENTIALS_LOOK_MS = 2000  # how often to look whether the first MFA credentials have come
 
 
 class SignInWatch(QObject):
@@ -44,11 +46,13 @@ class SignInWatch(QObject):
         self.label.setVisible(False)
         self.dialog: SignInDialog | None = None
         self._connection: Connection | None = None
+        self._renewing = False
         self._warn_timer = QTimer(self)
         self._warn_timer.setSingleShot(True)
         self._warn_timer.timeout.connect(self._near_the_end)
         self.sign_in_action = make_action(self, "&Sign in again…", self.sign_in_again,
-                                          tooltip="Sign in to IAM Identity Center again for this connection")
+                                          tooltip="Sign in again (IAM Identity Center, or a new MFA code) "
+                                                  "for this connection")
         self.sign_in_action.setEnabled(False)
         ctx.connection_changed.connect(self.follow)
         ctx.sign_in_needed.connect(self._offer_after_failure)
@@ -61,10 +65,39 @@ class SignInWatch(QObject):
         self.until = None
         self._warn_timer.stop()
         self.label.setVisible(False)
-        self.sign_in_action.setEnabled(self.target is not None)
-        self.ctx.transfers.hold_for_sign_in(SIGN_IN_KINDS if self.target is not None else frozenset())
+        self.sign_in_action.setEnabled(connection.can_sign_in)
+        self.ctx.transfers.hold_for_sign_in(SIGN_IN_KINDS if connection.can_sign_in else frozenset())
         if self.target is not None:
             self._read_until()
+        elif connection.mfa_serial:
+            self._read_credentials_end(connection)
+
+    def _read_credentials_end(self, connection: Connection) -> None:
+        """When the MFA credentials end, once the first request has asked for the code (this never
+        fetches, so it never asks, and never races the listing for the dialog); looked at again soon
+        while there are none yet."""
+        if connection is not self._connection or self.until is not None:
+            return
+
+        def known(until: datetime | None) -> None:
+            if until is None:
+                QTimer.singleShot(CREDENTIALS_LOOK_MS, lambda: self._read_credentials_end(connection))
+            else:
+                self._show_credentials_until(connection, until)
+
+        self.ctx.runner.run("read the credentials", connection.credentials_end, False, owner=self.label,
+                            on_result=known, on_error=lambda _exc: None)
+
+    def _show_credentials_until(self, connection: Connection, until: datetime | None) -> None:
+        if connection is not self._connection or until is None:
+            return
+        self.until = until
+        self.label.setText(f"Credentials until {format_clock(until.timestamp())}")
+        self.label.setToolTip(f"Temporary credentials made with a code from the MFA device {connection.mfa_serial}")
+        self.label.setVisible(True)
+        self._warn_timer.stop()
+        wait = until.timestamp() - WARN_SECONDS - time.time()
+        self._warn_timer.start(int(min(max(wait, 0) * 1000, MAX_TIMER_MS)))
 
     def _read_until(self) -> None:
         target = self.target
@@ -93,6 +126,8 @@ class SignInWatch(QObject):
         """Renew the token if it can be (on a worker); else offer to sign in again before it ends."""
         target = self.target
         if target is None:
+            if self._connection is not None and self._connection.mfa_serial:
+                self._offer_mfa_before_the_end(self._connection)
             return
 
         def renew() -> datetime | None:
@@ -117,14 +152,26 @@ class SignInWatch(QObject):
             text = "Your IAM Identity Center sign-in has ended."
         self.ctx.offer(text, "Sign in again…", self.sign_in_again)
 
+    def _offer_mfa_before_the_end(self, connection: Connection) -> None:
+        if connection is not self._connection or self.until is None:
+            return
+        if self.until.timestamp() > time.time():
+            text = f"The temporary credentials of this connection end at {format_clock(self.until.timestamp())}."
+        else:
+            text = "The temporary credentials of this connection have ended."
+        self.ctx.offer(text + " Sign in again with a new code from your MFA device.", "Sign in again…",
+                       self.sign_in_again)
+
     def _offer_after_failure(self, message: str) -> None:
-        if self.target is not None:
+        if self._connection is not None and self._connection.can_sign_in:
             self.ctx.offer(message, "Sign in again…", self.sign_in_again)
 
     # ---------------------------------------------------------------- signing in again
     def sign_in_again(self) -> None:
+        self.ctx.offer_gone()  # what fails from here on is told again
         target = self.target
         if target is None:
+            self._renew_mfa()
             return
         if self.dialog is not None:
             self.dialog.raise_()
@@ -134,13 +181,39 @@ class SignInWatch(QObject):
                               lambda until: self._signed_in(target, until))
         self.dialog.finished.connect(self._dialog_closed)
 
+    def _renew_mfa(self) -> None:
+        """New MFA credentials: the code is asked for (the dialog opens from the worker's request)."""
+        connection = self._connection
+        if connection is None or not connection.mfa_serial or self._renewing:
+            return
+        self._renewing = True
+
+        def renewed(until: datetime | None) -> None:
+            self._renewing = False
+            if connection is not self._connection:
+                return
+            self._show_credentials_until(connection, until)
+            self._went_on(f"Signed in; the credentials last until {format_clock(until.timestamp())}."
+                          if until is not None else "Signed in.")
+
+        def failed(exc: BaseException) -> None:
+            self._renewing = False
+            self.ctx.report(exc)
+
+        self.ctx.runner.run("sign in again", connection.renew_credentials, owner=self.label,
+                            on_result=renewed, on_error=failed)
+
     def _dialog_closed(self, _result: int) -> None:
         self.dialog = None
 
     def _signed_in(self, target: SsoTarget, until: datetime) -> None:
         log.info("signed in again at %s", target.start_url)
         self._show_until(target, until)
+        self._went_on(f"Signed in until {format_clock(until.timestamp())}.")
+
+    def _went_on(self, news: str) -> None:
+        """What waited for the sign-in goes on: the folder is listed again, held transfers resume."""
         self.ctx.clear_messages()
         self.signed_in.emit()
         self.ctx.transfers.resume_after_sign_in()
-        self.ctx.show_message(f"Signed in until {format_clock(until.timestamp())}.")
+        self.ctx.show_message(news)

@@ -18,6 +18,7 @@ from s3browser.core.s3.connection import BROWSING, Connection
 from s3browser.core.s3.errors import describe
 from s3browser.core.s3.locations import Location
 from s3browser.core.settings.profiles import ProfileStore
+from s3browser.ui.shell.mfa_prompt import MfaPrompter
 from s3browser.ui.shell.tasks import TaskRunner
 from s3browser.ui.shell.transfer_queue import TransferController
 
@@ -47,10 +48,12 @@ class AppContext(QObject):
         self.connection: Connection | None = None
         self.connection_options: dict[str, Any] = dict(BROWSING)  # Connection settings (retries, timeouts)
         self.transfers = TransferController(self)
+        self.mfa_prompt = MfaPrompter(self, dialog_parent)  # asks for MFA codes for the connection's workers
         self.connection_changed.connect(self.transfers.set_connection)
         self.quit_without_asking = False  # the system asked us to quit (SIGTERM at logout)
         self.resume_without_asking = False  # --resume-transfers
         self.shutting_down = False
+        self._sign_in_offered = False  # Sign in again is on show: more failures of that kind add nothing
 
     def set_connection(self, connection: Connection) -> Connection | None:
         """Make ``connection`` current and tell every listener; returns the previous one."""
@@ -64,6 +67,9 @@ class AppContext(QObject):
     def show_error(self, text: str, detail: str = "", kind: str = "") -> None:
         """A failure in one sentence (in the banner above the table), never a traceback; the app keeps working.
         A ``kind`` a new sign-in mends is offered *Sign in again* where the connection can sign in."""
+        if kind in SIGN_IN_KINDS and self._sign_in_offered:
+            log.info("not shown (Sign in again is offered already): %s", text)  # the first sentence says why
+            return
         log.warning("error shown: %s%s", text, f" ({detail})" if detail else "")
         self.error_posted.emit(text, detail)
         if kind in SIGN_IN_KINDS:
@@ -85,10 +91,16 @@ class AppContext(QObject):
     def offer(self, text: str, label: str, action: Any) -> None:
         """Show a failure with the one button that mends it (Sign in again)."""
         log.info("offered %s: %s", label, text)
+        self._sign_in_offered = True
         self.offer_posted.emit(text, label, action)
+
+    def offer_gone(self) -> None:
+        """The offer was dismissed or taken: a new failure of its kind is shown again."""
+        self._sign_in_offered = False
 
     def clear_messages(self) -> None:
         """The user moved on (another folder, a refresh): old news and old failures go."""
+        self._sign_in_offered = False
         self.message_posted.emit("")
         self.messages_cleared.emit()
 
@@ -104,6 +116,7 @@ class AppContext(QObject):
         if self.shutting_down:
             return
         self.shutting_down = True
+        self.mfa_prompt.close()  # a worker waiting for a code gets none, so the pools drain
         self.transfers.shutdown()
         self.runner.shutdown()
         if self.connection is not None:
