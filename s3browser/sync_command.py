@@ -1,18 +1,24 @@
 """``s3browser sync LOCAL s3://BUCKET/PREFIX``: the sync engine of the window, on the command line.
 
 Exit codes: 0 success (nothing to do included), 1 some items failed, 2 usage or connection
-error (a missing folder included), 3 refused by the deletion guard or without confirmation,
-130 interrupted (Ctrl+C).
+error (a missing folder included, and a sign-in or MFA code needed with no terminal to ask on),
+3 refused by the deletion guard or without confirmation, 130 interrupted (Ctrl+C).
+
+Credentials that need the user are asked for on the terminal before anything is planned: an MFA
+code (again after a wrong one), or an IAM Identity Center sign-in (the code and address printed on
+stderr, the browser opened).
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import logging
 import sys
 import threading
 import time
+import webbrowser
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -107,7 +113,61 @@ class _Output:
 def _connect(args: argparse.Namespace) -> tuple[Connection, Profile]:
     """Raises ValueError (one sentence) for a bad --profile or --endpoint-url."""
     profile, secrets = profile_for_command_line(ProfileStore(SecretStore()), args.profile, args.endpoint_url)
-    return Connection(profile, secrets), profile
+    prompt = _terminal_mfa_prompt if sys.stdin.isatty() else _no_terminal_for_mfa
+    return Connection(profile, secrets, mfa_prompt=prompt), profile
+
+
+def _terminal_mfa_prompt(serial: str) -> str:
+    """The MFA code, typed on the terminal (not echoed)."""
+    return getpass.getpass(f"MFA code for {serial}: ")
+
+
+def _no_terminal_for_mfa(serial: str) -> str:
+    raise S3BrowserError(f"the MFA device {serial} must give a code and there is no terminal to ask on: run the "
+                         "command in a terminal, or sign in in the window first.", kind="no_terminal")
+
+
+MFA_TRIES = 3
+
+
+def _sign_in_first(conn: Connection, out: _Output) -> int | None:
+    """Make sure the credentials can be had before planning: ask for an MFA code (again after a wrong
+    one), or sign in to IAM Identity Center on the terminal; an exit code when that cannot be done."""
+    interactive = sys.stdin.isatty()
+    for attempt in range(MFA_TRIES + 1):
+        try:
+            (conn.renew_credentials if attempt else conn.credentials_end)()
+            return None
+        except Exception as exc:  # noqa: BLE001 - one sentence below
+            error = describe(exc)
+        if error.kind not in ("signin", "expired", "no_terminal"):
+            return None  # not a sign-in matter: the plan's first request reports it
+        if error.kind == "no_terminal" or not interactive or not conn.can_sign_in:
+            return out.finish(EXIT_USAGE, error.message)
+        if conn.sign_in_target is not None:
+            if attempt:
+                return out.finish(EXIT_USAGE, error.message)
+            _sign_in_on_terminal(conn, out)
+        elif attempt < MFA_TRIES:
+            out.error(error.message)  # a wrong code: say so, and ask again
+    return out.finish(EXIT_USAGE, error.message)
+
+
+def _sign_in_on_terminal(conn: Connection, out: _Output) -> None:
+    """The device flow, told on stderr (stdout stays the plan's, or the JSON's)."""
+    target = conn.sign_in_target
+    if target is None:
+        return
+    login = target.login()
+    code = login.start()
+    out.line(f"Sign in to IAM Identity Center: open {code.verification_uri} and enter the code {code.user_code} "
+             "(waiting for your approval; Ctrl+C stops).", error=True)
+    try:
+        webbrowser.open(code.verification_uri_complete)
+    except Exception:  # noqa: BLE001 - the address is printed anyway
+        pass
+    until = login.wait_for_token(code)
+    out.line(f"Signed in until {until.astimezone().strftime('%Y-%m-%d %H:%M')}.", error=True)
 
 
 def _print_plan(out: _Output, run: PreparedRun) -> None:
@@ -171,6 +231,13 @@ def _main(args: argparse.Namespace, out: _Output) -> int:
         return out.finish(EXIT_USAGE, redact(str(exc)))
     except Exception as exc:  # noqa: BLE001 - one sentence, never a traceback
         return out.finish(EXIT_USAGE, describe(exc).message)
+    try:
+        refused = _sign_in_first(conn, out)
+    except Exception as exc:  # noqa: BLE001 - the sign-in itself failed (denied, expired code): one sentence
+        refused = out.finish(EXIT_USAGE, describe(exc).message)
+    if refused is not None:
+        conn.close()
+        return refused
     store = PairStore()
     pair = SyncPair(name=local.name or str(local), profile=profile.name, local=str(local), bucket=bucket,
                     prefix=prefix, mode=Mode(args.mode),
