@@ -112,9 +112,10 @@ class _Output:
 
 def _connect(args: argparse.Namespace) -> tuple[Connection, Profile]:
     """Raises ValueError (one sentence) for a bad --profile or --endpoint-url."""
-    profile, secrets = profile_for_command_line(ProfileStore(SecretStore()), args.profile, args.endpoint_url)
+    store = ProfileStore(SecretStore())
+    profile, secrets = profile_for_command_line(store, args.profile, args.endpoint_url)
     prompt = _terminal_mfa_prompt if sys.stdin.isatty() else _no_terminal_for_mfa
-    return Connection(profile, secrets, mfa_prompt=prompt), profile
+    return Connection(profile, secrets, mfa_prompt=prompt, base=store.role_base(profile)), profile
 
 
 def _terminal_mfa_prompt(serial: str) -> str:

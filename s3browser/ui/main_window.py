@@ -441,7 +441,8 @@ class MainWindow(QMainWindow):
         self.table_model.set_thumbnails(self.thumbnails if shown else None)
 
     def _on_connection_changed(self, connection: Connection) -> None:
-        self.setWindowTitle(f"{connection.profile.display_name} — s3browser")
+        role = f" ({connection.role})" if connection.role else ""
+        self.setWindowTitle(f"{connection.profile.display_name}{role} — s3browser")
         self.tree.expand(self.tree_model.connection_index())
         self.update_welcome()
 

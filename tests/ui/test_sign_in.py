@@ -195,6 +195,21 @@ def test_an_upload_waits_for_the_sign_in_and_finishes_after_it(
     qtbot.waitUntil(lambda: queue.items[0].state == State.DONE, timeout=30000)
     assert s3_admin.get_object(Bucket="sso-up", Key="report.txt")["Body"].read() == b"quarterly numbers\n"
 
+    # Secrets stay secret: not in the saved queue, the settings, the logs, nor a worker's command line.
+    window.ctx.transfers.save_queue()
+    qtbot.wait(500)
+    secrets = [b"access-token-value", b"refresh-token-value", b"role-secret-", b"role-session-token-"]
+    home = Path(isolated_home_of(window))
+    for path in home.rglob("*"):
+        if path.is_file() and ".aws" not in path.parts:
+            data = path.read_bytes()
+            assert not any(secret in data for secret in secrets), f"a secret in {path}"
+    workers = window.ctx.transfers.queue.engines.current._workers  # noqa: SLF001 - the live processes
+    assert workers, "the upload ran in a worker process"
+    for worker in workers:
+        cmdline = Path(f"/proc/{worker.process.pid}/cmdline").read_bytes()
+        assert not any(secret in cmdline for secret in secrets) and b"secret" not in cmdline
+
 
 def sign_in_target(profile: Profile):
     from s3browser.core.settings.sso_access import sso_target
@@ -239,3 +254,9 @@ def test_the_link_dialog_says_the_credentials_cut_the_validity(qtbot, window, ss
     qtbot.waitUntil(lambda: "valid only until" in dialog.status_label.text(), timeout=10000)
     assert "temporary credentials" in dialog.status_label.text()
     assert "X-Amz-Expires=3" in dialog.link_edit.text(), "capped to the hour the role's credentials live"
+
+
+def isolated_home_of(_window) -> str:
+    import os
+
+    return os.environ["HOME"]

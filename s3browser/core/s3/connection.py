@@ -12,6 +12,7 @@ import logging
 import platform
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, TypeVar
 
@@ -24,6 +25,7 @@ from botocore.exceptions import ClientError
 from botocore.parsers import ResponseParserFactory
 from botocore.utils import parse_timestamp
 
+from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.base.redaction import register_secret
 from s3browser.core.base.version import __version__
 from s3browser.core.s3.errors import is_region_error
@@ -34,6 +36,7 @@ from s3browser.core.s3.listing_parser import (
 )
 from s3browser.core.settings.mfa import HeldCredentials, MfaPrompt, use_mfa
 from s3browser.core.settings.profiles import SOURCE_AWS, SOURCE_ENV, Profile
+from s3browser.core.settings.roles import role_name, use_role
 from s3browser.core.settings.secrets import Secrets
 from s3browser.core.settings.sso_access import SsoTarget, sso_target, use_sso_credentials
 
@@ -104,9 +107,16 @@ class Connection:
     transfer worker uses instead (see :data:`BROWSING`)."""
 
     def __init__(self, profile: Profile, secrets: Secrets | None = None, mfa_prompt: MfaPrompt | None = None,
-                 held: HeldCredentials | None = None, **config: Any) -> None:
+                 held: HeldCredentials | None = None, base: tuple[Profile, Secrets | None] | None = None,
+                 **config: Any) -> None:
         """``mfa_prompt`` asks the user for an MFA code (else no one can be asked); ``held``: credentials
-        handed in by the process that resolved them (a transfer worker's), instead of the profile's own."""
+        handed in by the process that resolved them (a transfer worker's), instead of the profile's own;
+        ``base``: for a profile that assumes a role, the connection (and secret) that assumes it (see
+        :meth:`ProfileStore.role_base`), whose endpoint it takes when it has none of its own."""
+        if base is not None and profile.assumes_role and not profile.endpoint_url:
+            profile = replace(profile, endpoint_url=base[0].endpoint_url, path_style=base[0].path_style,
+                              verify_tls=base[0].verify_tls, region=profile.region or base[0].region)
+        self._base = base
         self.profile = profile
         self.secrets = secrets  # kept so a transfer worker process can open the same connection
         self.config_kwargs = config
@@ -117,6 +127,7 @@ class Connection:
         self._mfa_prompt = mfa_prompt
         self._held = held
         self._last_token: str | None = None
+        self._config_role = ""  # an AWS-config profile's role_arn
         self._session = self._make_session(profile, secrets, self.sign_in_target, mfa_prompt)
         self.region = profile.region or self._session.region_name or DEFAULT_REGION
         self._lock = threading.Lock()
@@ -132,9 +143,19 @@ class Connection:
         elif profile.source == SOURCE_AWS:
             core = botocore.session.Session(profile=profile.aws_profile)
             self.mfa_serial = use_mfa(core, profile.aws_profile, mfa_prompt)
+            self._config_role = str(core.full_config.get("profiles", {}).get(profile.aws_profile, {}).get(
+                "role_arn", ""))
         elif profile.uses_sso and target is not None:
             core = botocore.session.Session()
             use_sso_credentials(core, target)
+        elif profile.assumes_role:
+            if self._base is None:
+                raise S3BrowserError("This role's base connection was not given.", kind="config")
+            base_profile, base_secrets = self._base
+            source = self._make_session(base_profile, base_secrets, sso_target(base_profile), mfa_prompt)
+            core = botocore.session.Session()
+            use_role(core, profile, source.get_credentials(), mfa_prompt)
+            self.mfa_serial = profile.mfa_serial or self.mfa_serial
         else:
             core = botocore.session.Session()
             if profile.source != SOURCE_ENV and profile.access_key_id and secrets is not None:
@@ -152,6 +173,16 @@ class Connection:
         parser_factory.set_parser_defaults(timestamp_parser=fast_timestamp)
         core.register_component("response_parser_factory", parser_factory)
         return boto3.Session(botocore_session=core)
+
+    @property
+    def role(self) -> str:
+        """The role in use, said beside the connection's name ("" when none is assumed)."""
+        target = self.sign_in_target
+        if target is not None and target.role_name:
+            return f"{target.role_name} in account {target.account_id}"
+        if self.profile.assumes_role:
+            return f"role {role_name(self.profile.role_arn)}"
+        return f"role {role_name(self._config_role)}" if self._config_role else ""
 
     @property
     def can_sign_in(self) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
@@ -53,6 +54,18 @@ class Profile:
     sso_account_id: str = ""
     sso_role_name: str = ""
     sso_session: str = ""  # the sso-session name the token is cached under ("" = chosen at sign-in)
+    # A role assumed on top of another connection (its base): the base's credentials sign AssumeRole.
+    role_arn: str = ""
+    role_base: str = ""  # the name of the profile whose credentials assume the role
+    external_id: str = ""
+    role_session_name: str = ""
+    duration_seconds: int = 0  # 0: the role's default (one hour)
+    mfa_serial: str = ""  # the MFA device AssumeRole needs a code from ("" when none)
+
+    @property
+    def assumes_role(self) -> bool:
+        """An app profile that assumes a role with another connection's credentials."""
+        return bool(self.role_arn)
 
     @property
     def uses_sso(self) -> bool:
@@ -76,7 +89,8 @@ class Profile:
 
 
 _STORED_FIELDS = ("name", "endpoint_url", "region", "access_key_id", "path_style", "verify_tls", "soft_delete",
-                  "sso_start_url", "sso_region", "sso_account_id", "sso_role_name", "sso_session")
+                  "sso_start_url", "sso_region", "sso_account_id", "sso_role_name", "sso_session",
+                  "role_arn", "role_base", "external_id", "role_session_name", "duration_seconds", "mfa_serial")
 
 
 def endpoint_problem(url: str) -> str | None:
@@ -125,7 +139,32 @@ def validate_profile(profile: Profile) -> str | None:
         problem = sso_problem(profile)
         if problem:
             return problem
+    if profile.assumes_role:
+        problem = role_problem(profile)
+        if problem:
+            return problem
     return endpoint_problem(profile.endpoint_url)
+
+
+ROLE_ARN = re.compile(r"^arn:[\w-]+:iam::\d{12}:role/[\w+=,.@/-]+$")
+MFA_ARN = re.compile(r"^(arn:[\w-]+:iam::\d{12}:mfa/[\w+=,.@/-]+|[A-Z0-9]{9,64})$")
+
+
+def role_problem(profile: Profile) -> str | None:
+    """What an *assume a role* connection still needs, in one sentence, or None."""
+    if not profile.role_base:
+        return "Choose the connection whose credentials assume the role."
+    if profile.role_base == profile.name:
+        return "A role cannot be assumed with its own connection: choose another one."
+    if not ROLE_ARN.match(profile.role_arn.strip()):
+        return "The role ARN must look like arn:aws:iam::123456789012:role/NAME."
+    if profile.duration_seconds and not 900 <= profile.duration_seconds <= 43200:
+        return "The session lasts from 15 minutes to 12 hours (900 to 43,200 seconds)."
+    if profile.mfa_serial and not MFA_ARN.match(profile.mfa_serial.strip()):
+        return "The MFA device must be its ARN (arn:aws:iam::123456789012:mfa/NAME) or a hardware serial number."
+    if profile.role_session_name and not re.fullmatch(r"[\w+=,.@-]{2,64}", profile.role_session_name):
+        return "The session name takes 2 to 64 letters, digits and + = , . @ - _."
+    return None
 
 
 def sso_problem(profile: Profile) -> str | None:
@@ -227,7 +266,9 @@ class ProfileStore:
         held = self._session.get(profile.name)
         if held is not None and held[0].source == profile.source:
             return held[1]
-        return self.secrets.load(profile.name) if not profile.read_only and not profile.uses_sso else None
+        if profile.read_only or profile.uses_sso or profile.assumes_role:
+            return None
+        return self.secrets.load(profile.name)
 
     # ---- public API ----
     def profiles(self) -> list[Profile]:
@@ -245,7 +286,7 @@ class ProfileStore:
         if problem:
             raise ValueError(problem)
         profile = replace(profile, source=SOURCE_APP, aws_profile="")
-        if profile.uses_sso:  # signs in instead: no key is kept, and one kept before goes
+        if profile.uses_sso or profile.assumes_role:  # no key of its own is kept, and one kept before goes
             profile, secrets = replace(profile, access_key_id=""), None
             self.secrets.delete(profile.name)
             if old_name:
@@ -275,6 +316,21 @@ class ProfileStore:
         if stored is not None and token:
             return replace(stored, session_token=token)
         return stored
+
+    def role_base(self, profile: Profile) -> tuple[Profile, Secrets | None] | None:
+        """The connection whose credentials assume ``profile``'s role, with its secret (reads the
+        keyring: call it from a worker); None when ``profile`` assumes no role.  Raises
+        :class:`S3BrowserError` when the base is gone or is itself a role."""
+        if not profile.assumes_role:
+            return None
+        base = self.get(profile.role_base) or self.get(AWS_PREFIX + profile.role_base)
+        if base is None:
+            raise S3BrowserError(f"The connection “{profile.role_base}” that assumes this role is gone; choose "
+                                 "another one in the profile.", kind="config")
+        if base.assumes_role:
+            raise S3BrowserError("A role is assumed with a connection of keys, an AWS profile or a sign-in, not "
+                                 "with another role of this app: choose another base.", kind="config")
+        return base, self.secrets_for(base)
 
     def delete(self, name: str) -> None:
         """Remove an app profile and its keyring entry."""

@@ -261,8 +261,10 @@ class ProcessTransferEngine:
             processes = 1 if crt_available() else 2
         self.connection = connection
         self.journal = UploadJournal(journal_path) if journal_path else None
+        # Credentials that took an MFA code or a base connection are the window's to hand over.
+        held = bool(connection.mfa_serial) or connection.profile.assumes_role
         self._spec = WorkerSpec(connection.profile, connection.secrets, for_transfers(connection.config_kwargs),
-                                journal_path, max_concurrent_files, held_credentials=bool(connection.mfa_serial))
+                                journal_path, max_concurrent_files, held_credentials=held)
         self._max_processes = max(1, processes)
         self._workers: list[_WorkerProcess] = []
         self._ids = itertools.count(1)

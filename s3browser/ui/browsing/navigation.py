@@ -57,7 +57,8 @@ class NavigationController(QObject):
 
     def _on_connection_changed(self, connection: Connection) -> None:
         profile = connection.profile
-        self.tree_model.set_connection(connection, f"{profile.display_name} ({profile.describe_endpoint()})")
+        role = f" — {connection.role}" if connection.role else ""  # the role in use, beside the name
+        self.tree_model.set_connection(connection, f"{profile.display_name}{role} ({profile.describe_endpoint()})")
         self.history.reset()
         self._show(Location())
 

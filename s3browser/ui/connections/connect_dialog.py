@@ -37,6 +37,7 @@ from s3browser.core.settings.profiles import (
 )
 from s3browser.core.settings.secrets import Secrets
 from s3browser.core.settings.sso_access import SsoTarget, signed_in_until, sso_target
+from s3browser.ui.connections.role_fields import RoleFields
 from s3browser.ui.connections.sign_in_dialog import sign_in
 from s3browser.ui.connections.sso_pickers import AccountRoleDialog
 from s3browser.ui.shell import interaction
@@ -52,6 +53,7 @@ log = logging.getLogger(__name__)
 NEW_PROFILE_LABEL = "(new profile)"
 TYPE_KEYS = "keys"
 TYPE_SSO = "sso"
+TYPE_ROLE = "role"
 SIGNED_IN_ENOUGH_SECONDS = 300  # a sign-in ending sooner than this is made again before choosing
 
 
@@ -73,9 +75,10 @@ def describe_choice(account_id: str, role_name: str) -> str:
     return f"{role_name} in account {account_id}"
 
 
-def check_connection(profile: Profile, secrets: Secrets | None, mfa_prompt: MfaPrompt | None = None) -> int:
+def check_connection(profile: Profile, secrets: Secrets | None, mfa_prompt: MfaPrompt | None = None,
+                     base: tuple[Profile, Secrets | None] | None = None) -> int:
     """Connect and list buckets; returns how many buckets the credentials can see."""
-    connection = Connection(profile, secrets, mfa_prompt=mfa_prompt, max_attempts=2, connect_timeout=5,
+    connection = Connection(profile, secrets, mfa_prompt=mfa_prompt, base=base, max_attempts=2, connect_timeout=5,
                             read_timeout=15)
     try:
         return len(list_buckets(connection))
@@ -97,6 +100,7 @@ class ConnectDialog(RememberingDialog):
         self._test_task: Task | None = None
         self._current: Profile | None = None
         self._sso_choice = ("", "")  # (account id, role name) of the IAM Identity Center form
+        self._profiles: list[Profile] = []  # as last listed (the bases a role may be assumed with)
         self._target_task: Task | None = None
         self._ctx = ctx
         self._build()
@@ -123,6 +127,8 @@ class ConnectDialog(RememberingDialog):
         self.type_combo.setObjectName("connectionType")
         self.type_combo.addItem("Access keys", TYPE_KEYS)
         self.type_combo.addItem("IAM Identity Center (SSO)", TYPE_SSO)
+        self.type_combo.addItem("Assume a role (on another connection)", TYPE_ROLE)
+        self.role_fields = RoleFields()
         self.type_combo.currentIndexChanged.connect(lambda _index: self._apply_type())
         self.sso_url_edit = QLineEdit()
         self.sso_url_edit.setObjectName("ssoStartUrl")
@@ -166,6 +172,7 @@ class ConnectDialog(RememberingDialog):
         form.addRow("Start &URL:", self.sso_url_edit)
         form.addRow("Identity Center re&gion:", self.sso_region_edit)
         form.addRow("Account and role:", sso_choice_row)
+        self.role_fields.add_to(form)
         form.addRow("", self.path_style_check)
         form.addRow("", self.verify_tls_check)
         form.addRow("", self.soft_delete_check)
@@ -174,7 +181,7 @@ class ConnectDialog(RememberingDialog):
         self._form_widgets = [self.name_edit, self.type_combo, self.endpoint_edit, self.region_edit,
                               self.access_key_edit, self.secret_edit, self.token_edit, self.sso_url_edit,
                               self.sso_region_edit, self.path_style_check, self.verify_tls_check,
-                              self.soft_delete_check]
+                              self.soft_delete_check, *self.role_fields.rows]
 
         self.note_label = QLabel()
         self.note_label.setObjectName("noteLabel")
@@ -242,7 +249,7 @@ class ConnectDialog(RememberingDialog):
         self.profile_list.blockSignals(True)
         self.profile_list.clear()
         chosen = None
-        profiles = self._store.profiles()
+        profiles = self._profiles = self._store.profiles()
         self.profiles_label.setText(self._store.problem)
         self.profiles_label.setVisible(bool(self._store.problem))
         for profile in profiles:
@@ -275,7 +282,10 @@ class ConnectDialog(RememberingDialog):
         self.path_style_check.setChecked(p.path_style)
         self.verify_tls_check.setChecked(p.verify_tls)
         self.soft_delete_check.setChecked(p.soft_delete)
-        self.type_combo.setCurrentIndex(self.type_combo.findData(TYPE_SSO if p.uses_sso else TYPE_KEYS))
+        kind = TYPE_SSO if p.uses_sso else TYPE_ROLE if p.assumes_role else TYPE_KEYS
+        self.type_combo.setCurrentIndex(self.type_combo.findData(kind))
+        self.role_fields.offer_bases(self._profiles, p.name)
+        self.role_fields.show(p)
         self.sso_url_edit.setText(p.sso_start_url)
         self.sso_region_edit.setText(p.sso_region)
         self._set_choice(p.sso_account_id, p.sso_role_name)
@@ -290,13 +300,19 @@ class ConnectDialog(RememberingDialog):
         self.result_label.clear()
 
     def _apply_type(self) -> None:
-        """Show the rows of the chosen kind of connection: keys, or an IAM Identity Center sign-in."""
-        sso = self.type_combo.currentData() == TYPE_SSO
+        """Show the rows of the chosen kind of connection: keys, an IAM Identity Center sign-in, or a role."""
+        kind = self.type_combo.currentData()
         read_only = self._current is not None and self._current.read_only
         for row in self._key_rows:
-            self.form.setRowVisible(row, not sso or read_only)
+            self.form.setRowVisible(row, kind == TYPE_KEYS or read_only)
         for row in self._sso_rows:
-            self.form.setRowVisible(row, sso and not read_only)
+            self.form.setRowVisible(row, kind == TYPE_SSO and not read_only)
+        for row in self.role_fields.rows:
+            self.form.setRowVisible(row, kind == TYPE_ROLE and not read_only)
+        role = kind == TYPE_ROLE
+        self.endpoint_edit.setPlaceholderText("empty = the base connection's" if role else
+                                              "empty = Amazon S3; e.g. https://minio.example.com:9000")
+        self.region_edit.setPlaceholderText("empty = the base connection's" if role else "us-east-1")
 
     def _set_choice(self, account_id: str, role_name: str) -> None:
         self._sso_choice = (account_id, role_name)
@@ -384,6 +400,8 @@ class ConnectDialog(RememberingDialog):
                            sso_region=self.sso_region_edit.text().strip(), sso_account_id=self._sso_choice[0],
                            sso_role_name=self._sso_choice[1],
                            sso_session=self._current.sso_session if self._current is not None else "")
+        if self.type_combo.currentData() == TYPE_ROLE:
+            return self.role_fields.read_into(profile)
         return replace(profile, access_key_id=self.access_key_edit.text().strip())
 
     def _show_keyring_refusal(self) -> None:
@@ -430,7 +448,8 @@ class ConnectDialog(RememberingDialog):
         self._show_result("Saving…", ok=True)
 
         def save() -> tuple[bool, bool]:  # on a worker: the keyring may be slow, or ask to unlock
-            secrets = None if profile.uses_sso else self._store.typed_or_stored(current, secret, token)
+            secrets = (None if profile.uses_sso or profile.assumes_role
+                       else self._store.typed_or_stored(current, secret, token))
             return secrets is not None, self._store.save(profile, secrets, old_name=old_name)
 
         def saved(answer: tuple[bool, bool]) -> None:
@@ -488,7 +507,7 @@ class ConnectDialog(RememberingDialog):
         current, secret, token = self._typed()
         self._test_task = self._runner.run(
             "test connection", lambda: check_connection(profile, self._store.typed_or_stored(current, secret, token),
-                                                        self._ctx.mfa_prompt),
+                                                        self._ctx.mfa_prompt, self._store.role_base(profile)),
             on_result=lambda count: self._show_result(
                 f"Connected to {profile.describe_endpoint()}: {count_of(count, 'bucket')} visible.",
                 ok=True),

@@ -8,7 +8,6 @@ follow through ``AppContext.connection_changed``.
 from __future__ import annotations
 
 import logging
-from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -102,9 +101,13 @@ class ConnectionController(QObject):
             self._task.cancel()
         self.ctx.show_message(f"Connecting to {profile.display_name}…")
         self.ctx.mfa_prompt.connection_name = profile.display_name
+        store, prompt, options = self.ctx.store, self.ctx.mfa_prompt, self.ctx.connection_options
+
+        def connect() -> Connection:  # on a worker: a role's base is read from the keyring
+            return Connection(profile, secrets, mfa_prompt=prompt, base=store.role_base(profile), **options)
+
         self._task = self.ctx.runner.run(
-            f"connect {profile.name}",
-            partial(Connection, mfa_prompt=self.ctx.mfa_prompt, **self.ctx.connection_options), profile, secrets,
+            f"connect {profile.name}", connect,
             on_result=lambda conn: self.use_connection(conn, remember),
             on_error=lambda exc: self.ctx.report(exc), owner=self)
 
