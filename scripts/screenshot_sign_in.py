@@ -4,8 +4,9 @@
 
 Saves OUT_PREFIX-form.png (the connection form of the IAM Identity Center type), -code.png (the
 sign-in dialog showing its code), -pickers.png (the account and role pickers), -offer.png (the
-window connected through a role: the status bar's "Signed in until", and the offer to sign in
-again before the end) and -link.png (a link capped to the credentials' end).
+window connected through a role: the status bar's "Signed in until", the role beside the
+connection's name, and the offer to sign in again before the end), -link.png (a link capped to
+the credentials' end), -mfa.png (the MFA code dialog) and -role.png (the form of *Assume a role*).
 """
 
 from __future__ import annotations
@@ -85,7 +86,24 @@ def main(prefix: str, dark: bool = False) -> int:
         dialog.amount_spin.setValue(7)
         dialog.unit_combo.setCurrentText("days")
         dialog.copy_button.click()
-        later(1500, lambda: (save(dialog, "link"), dialog.close(), finish()))
+        later(1500, lambda: (save(dialog, "link"), dialog.close(), mfa()))
+
+    def mfa() -> None:
+        from s3browser.ui.shell.mfa_prompt import MfaCodeDialog
+
+        dialog = MfaCodeDialog(window, "arn:aws:iam::123456789012:mfa/alice", "admin (AWS config)")
+        dialog.show()
+        dialog.code_edit.setText("1234")
+        later(400, lambda: (save(dialog, "mfa"), dialog.close(), role()))
+
+    def role() -> None:
+        dialog = window.connections.open_new_connection()
+        dialog.type_combo.setCurrentIndex(dialog.type_combo.findData("role"))
+        dialog.name_edit.setText("Admin role")
+        dialog.role_fields.arn_edit.setText("arn:aws:iam::123456789012:role/team/admin")
+        dialog.role_fields.external_id_edit.setText("ext-42")
+        dialog.role_fields.duration_spin.setValue(60)
+        later(500, lambda: (save(dialog, "role"), dialog.close(), finish()))
 
     def finish() -> None:
         window.shutdown()

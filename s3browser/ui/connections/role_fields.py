@@ -21,6 +21,7 @@ class RoleFields:
         self.base_combo = QComboBox()
         self.base_combo.setObjectName("roleBase")
         self.base_combo.setToolTip("The connection whose credentials assume the role")
+        self.base_combo.setPlaceholderText("no connection to assume it with yet: add one first")
         self.arn_edit = QLineEdit()
         self.arn_edit.setObjectName("roleArn")
         self.arn_edit.setPlaceholderText("arn:aws:iam::123456789012:role/NAME")
