@@ -260,3 +260,29 @@ def isolated_home_of(_window) -> str:
     import os
 
     return os.environ["HOME"]
+
+
+def test_an_aws_config_sso_profile_signs_in_from_connections_and_from_the_banner(
+        qtbot, window, store, sso_standin, browser, s3_admin, s3_endpoint, isolated_home: Path) -> None:
+    (isolated_home / "aws-config").write_text(
+        f"[profile corp-dev]\nsso_session = corp\nsso_account_id = 444455556666\nsso_role_name = Developer\n"
+        f"region = us-east-1\nendpoint_url = {s3_endpoint}\n\n"
+        f"[sso-session corp]\nsso_start_url = {START_URL}\nsso_region = eu-west-1\n")
+    s3_admin.create_bucket(Bucket="corp-bucket")
+    profile = store.get("aws:corp-dev")
+    assert profile is not None
+    connect_sso(qtbot, window, profile)  # not signed in: botocore's own SSO provider says so
+    sign_in_from_the_banner(qtbot, window)
+    wait_loaded(qtbot, window)
+    assert "corp-bucket" in table_names(window)
+    assert "Developer in account 444455556666" in window.tree_model.index(0, 0).data()
+
+    end_the_cached_sign_in()
+    dialog = window.connections.open_connect_dialog()
+    items = [dialog.profile_list.item(i) for i in range(dialog.profile_list.count())]
+    dialog.profile_list.setCurrentItem(next(i for i in items if "corp-dev" in i.text()))
+    qtbot.waitUntil(dialog.aws_sign_in_button.isVisible, timeout=10000)
+    qtbot.mouseClick(dialog.aws_sign_in_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: top_dialog(SignInDialog) is not None, timeout=10000)
+    qtbot.waitUntil(lambda: "Signed in until" in dialog.result_label.text(), timeout=15000)
+    assert top_dialog(AccountRoleDialog) is None, "an AWS-config profile names its own account and role"
