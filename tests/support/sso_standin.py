@@ -22,6 +22,18 @@ ERRORS = {"pending": "AuthorizationPendingException", "slow_down": "SlowDownExce
           "invalid_grant": "InvalidGrantException"}
 
 
+def reply(handler: BaseHTTPRequestHandler, status: int, payload: dict[str, Any] | str, error: str = "") -> None:
+    """Send one answer: JSON (with AWS's error-type header) or, for a string, XML as STS answers."""
+    data = (payload if isinstance(payload, str) else json.dumps(payload)).encode()
+    handler.send_response(status)
+    handler.send_header("Content-Type", "text/xml" if isinstance(payload, str) else "application/json")
+    if error:
+        handler.send_header("x-amzn-ErrorType", error)
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
 class SsoStandIn:
     def __init__(self) -> None:
         self.answers: list[str] = []
@@ -41,30 +53,14 @@ class SsoStandIn:
             def do_POST(self) -> None:  # noqa: N802 - the http.server name
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
                 stand_in.requests.append((self.path, body))
-                status, payload, error = stand_in.answer(self.path, body)
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                if error:
-                    self.send_header("x-amzn-ErrorType", error)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                reply(self, *stand_in.answer(self.path, body))
 
             def do_GET(self) -> None:  # noqa: N802 - the portal's calls
                 parts = urlsplit(self.path)
                 query = {k: v[0] for k, v in parse_qs(parts.query).items()}
                 token = self.headers.get("x-amz-sso_bearer_token", "")
                 stand_in.requests.append((parts.path, query))
-                status, payload, error = stand_in.portal(parts.path, query, token)
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                if error:
-                    self.send_header("x-amzn-ErrorType", error)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                reply(self, *stand_in.portal(parts.path, query, token))
 
             def log_message(self, *_args: Any) -> None:
                 pass

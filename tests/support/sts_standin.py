@@ -15,6 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
+from tests.support.sso_standin import reply
+
 NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 
 
@@ -29,13 +31,7 @@ class StsStandIn:
             def do_POST(self) -> None:  # noqa: N802 - the http.server name
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
                 form = {k: v[0] for k, v in parse_qs(body).items()}
-                status, text = stand_in.answer(form)
-                data = text.encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "text/xml")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                reply(self, *stand_in.answer(form))
 
             def log_message(self, *_args: Any) -> None:
                 pass
