@@ -116,6 +116,8 @@ class _Worker:
             try:
                 message = self.pipe.recv()
             except (EOFError, OSError):
+                for rid in list(self._credential_answers):  # the window is gone: no credentials will come
+                    self._answer_credentials(("credentials", rid, None, "cancelled", "The window closed.", ""))
                 inbox.put(None)
                 return
             if message[0] == "credentials":
