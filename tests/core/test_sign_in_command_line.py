@@ -86,3 +86,19 @@ def test_an_identity_center_sign_in_on_the_terminal_then_the_run(sso_standin, s3
     result = run_cli(str(tmp_path), "s3://cli-sso/", "--mode", "upload", "--profile", "work", "--yes")
     assert result.returncode == 2
     assert "sign in again" in one_sentence(result)
+
+
+def test_a_role_chain_with_an_external_id_works_on_the_command_line(sts_standin, s3_endpoint, s3_admin,
+                                                                    isolated_home: Path, tmp_path: Path) -> None:
+    write_config(isolated_home, s3_endpoint, (
+        f"[profile reader]\nrole_arn = arn:aws:iam::123456789012:role/reader\nsource_profile = plain-role\n"
+        f"external_id = ext-7\nregion = us-east-1\nendpoint_url = {s3_endpoint}\n\n"
+        f"[profile plain-role]\nrole_arn = arn:aws:iam::123456789012:role/plain\nsource_profile = base\n"
+        f"region = us-east-1\n"))
+    s3_admin.create_bucket(Bucket="cli-role")
+    (tmp_path / "c.txt").write_text("c")
+    result = run_cli(str(tmp_path), "s3://cli-role/", "--mode", "upload", "--profile", "aws:reader", "--yes")
+    assert result.returncode == 0, result.stderr
+    assert [(c["role"], c["external_id"]) for c in sts_standin.calls] == [
+        ("arn:aws:iam::123456789012:role/plain", ""), ("arn:aws:iam::123456789012:role/reader", "ext-7")]
+    assert s3_admin.get_object(Bucket="cli-role", Key="c.txt")["Body"].read() == b"c"
