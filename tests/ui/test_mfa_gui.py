@@ -66,6 +66,7 @@ def test_a_wrong_code_and_esc_are_one_sentence_with_sign_in_again(qtbot, window,
     window.connections.connect_profile(aws_profile("admin"), None, remember=False)
     answer(qtbot, window, "000000")
     qtbot.waitUntil(lambda: window.banner.action_button.isVisible(), timeout=15000)
+    # The table's and the tree's requests meet the wrong code together: either sentence comes first.
     assert "MFA code was not accepted" in window.banner.text()
     qtbot.mouseClick(window.banner.action_button, Qt.MouseButton.LeftButton)
     answer(qtbot, window, None)  # Esc: no code

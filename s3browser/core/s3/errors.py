@@ -156,8 +156,9 @@ def describe(exc: BaseException, bucket: str | None = None, key: str | None = No
     elif isinstance(exc, bce.PartialCredentialsError):
         result = UserError("auth", "The credentials are incomplete: both an access key id and a secret key are needed.")
     elif isinstance(exc, bce.RefreshWithMFAUnsupportedError):
-        result = UserError("signin", "The temporary credentials of this connection have ended; sign in again with "
-                                     "a new code from your MFA device.")
+        # botocore asks for a code once per credentials object: after they end, or after a wrong code.
+        result = UserError("signin", "The temporary credentials of this connection have ended, or its MFA code was "
+                                     "not accepted; sign in again with a new code from your MFA device.")
     elif isinstance(exc, (bce.SSOTokenLoadError, bce.UnauthorizedSSOTokenError, bce.TokenRetrievalError)):
         result = UserError("signin", "The IAM Identity Center (SSO) sign-in of this profile has ended or was "
                                      "never made; sign in again to go on.")
