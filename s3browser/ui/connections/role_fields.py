@@ -59,8 +59,8 @@ class RoleFields:
             if not profile.assumes_role and profile.name != own_name:
                 self.base_combo.addItem(profile.display_name, profile.name)
         index = self.base_combo.findText(chosen)
-        if index >= 0:
-            self.base_combo.setCurrentIndex(index)
+        # With a placeholder Qt chooses nothing by itself: keep the choice made, else the first base.
+        self.base_combo.setCurrentIndex(index if index >= 0 else 0 if self.base_combo.count() else -1)
 
     def show(self, profile: Profile) -> None:
         index = self.base_combo.findData(profile.role_base)
