@@ -117,3 +117,23 @@ def test_cut_rows_are_shown_as_cut_until_pasted(qtbot, connected, s3_admin) -> N
     win.objects.clipboard = None
     win.objects.clipboard_changed.emit()
     assert model.index(rows["a.txt"], 0).data(Qt.ItemDataRole.FontRole) is None
+
+
+def test_following_the_running_row_is_bounded_however_fast_rows_change(qtbot, connected, monkeypatch) -> None:
+    """Following scrolls and repaints the queue: once per burst of changes cost seconds of the window's
+    CPU over 5,000 small files (the benchmark's T3). It runs at most four times a second, whatever the pace."""
+    import time
+
+    quarter_second = 0.25
+    win = connected
+    panel = win.transfer_panel
+    panel.show()
+    calls: list[float] = []
+    monkeypatch.setattr(panel, "_first_running", lambda _items: calls.append(time.monotonic()) or -1)
+    start = time.monotonic()
+    for _ in range(100):  # a change per event-loop turn, as finishing small files make them
+        win.transfers.totals_changed.emit()
+        qtbot.wait(1)
+    qtbot.wait(int(quarter_second * 1000) + 100)
+    elapsed = time.monotonic() - start
+    assert 1 <= len(calls) <= elapsed / quarter_second + 2, (len(calls), elapsed)
