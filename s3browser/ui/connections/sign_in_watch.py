@@ -198,6 +198,7 @@ class SignInWatch(QObject):
 
         def failed(exc: BaseException) -> None:
             self._renewing = False
+            self.ctx.offer_gone()  # the answer to the user's own Sign in again is always told, over older news
             self.ctx.report(exc)
 
         self.ctx.runner.run("sign in again", connection.renew_credentials, owner=self.label,
