@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import re
 import time
 from collections.abc import Callable
@@ -29,8 +28,6 @@ from botocore.utils import JSONFileCache
 
 from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.base.redaction import register_secret
-
-log = logging.getLogger(__name__)
 
 MfaPrompt = Callable[[str], str]  # the device's serial (ARN) -> the code the user read from it
 SESSION_SECONDS = 12 * 3600  # GetSessionToken's default
@@ -91,7 +88,7 @@ def use_mfa(session: botocore.session.Session, profile_name: str, prompt: MfaPro
     assume_role = resolver.get_provider("assume-role")
     assume_role.cache = SecretCache(str(cli_cache_dir()))  # public: the CLI sets it the same way
     if hasattr(assume_role, "_prompter"):  # botocore's prompter is private: set it guarded (tested at the floor)
-        assume_role._prompter = lambda text: _asked(ask, _serial_in(text))  # noqa: SLF001
+        assume_role._prompter = lambda text: asked_code(ask, _serial_in(text))  # noqa: SLF001
     serial = mfa_serial_of(session, profile_name)
     config = session.full_config.get("profiles", {}).get(profile_name, {})
     if serial and not config.get("role_arn"):
@@ -120,7 +117,8 @@ def _serial_in(prompt_text: str) -> str:
     return found.group(1) if found else prompt_text
 
 
-def _asked(ask: MfaPrompt, serial: str) -> str:
+def asked_code(ask: MfaPrompt, serial: str) -> str:
+    """The code ``ask`` gives for ``serial``; an empty answer sends nothing (one sentence)."""
     code = ask(serial).strip()
     if not code:
         raise S3BrowserError("No MFA code was entered; nothing was sent.", kind="signin")
@@ -172,7 +170,7 @@ class MfaSessionProvider(CredentialProvider):
         client = self._session.create_client("sts", aws_access_key_id=frozen.access_key,
                                              aws_secret_access_key=frozen.secret_key,
                                              aws_session_token=frozen.token)
-        code = _asked(self._ask, self._serial)
+        code = asked_code(self._ask, self._serial)
         try:
             answer = client.get_session_token(SerialNumber=self._serial, TokenCode=code,
                                               DurationSeconds=self._duration)["Credentials"]

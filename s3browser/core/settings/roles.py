@@ -22,7 +22,7 @@ from botocore.credentials import (
 )
 
 from s3browser.core.base.errors import S3BrowserError
-from s3browser.core.settings.mfa import MfaPrompt, SecretCache, cli_cache_dir, nobody_to_ask
+from s3browser.core.settings.mfa import MfaPrompt, SecretCache, asked_code, cli_cache_dir, nobody_to_ask
 from s3browser.core.settings.profiles import Profile
 
 METHOD = "s3browser-assume-role"
@@ -50,13 +50,9 @@ def use_role(session: botocore.session.Session, profile: Profile, source: Any, p
     if source is None:
         raise S3BrowserError("The connection that assumes this role has no credentials.", kind="config")
     ask = prompt or nobody_to_ask
-    serial = profile.mfa_serial
 
     def mfa_code(_prompt_text: str) -> str:
-        code = ask(serial).strip()
-        if not code:
-            raise S3BrowserError("No MFA code was entered; nothing was sent.", kind="signin")
-        return code
+        return asked_code(ask, profile.mfa_serial)
 
     # The connection's endpoint serves STS too (MinIO, Ceph); an endpoint set for STS itself wins.
     endpoint = None if os.environ.get("AWS_ENDPOINT_URL_STS") else profile.endpoint_url or None
