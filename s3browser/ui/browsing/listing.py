@@ -61,6 +61,7 @@ class ListingController(QObject):
         self.copy_uri_action = make_action(self, "Copy S3 &URI", self.copy_selected_uris, shortcut="Ctrl+Shift+C")
         model.loading_changed.connect(self._on_loading_changed)
         model.stats_changed.connect(self.update_stats)
+        model.ordering_changed.connect(lambda _doing: self.update_stats())
         model.load_failed.connect(ctx.show_error)
         model.notice.connect(ctx.show_message)
         model.listing_complete.connect(self._remember_bucket)
@@ -203,7 +204,9 @@ class ListingController(QObject):
                 text += f", {count_of(folders, 'folder')}"
         if model.is_loading:
             text += " (loading…)"
-        if model.filter_text:
+        if model.ordering:  # a big listing sorted or filtered on a worker
+            text += f" — {model.ordering.lower()}…"
+        elif model.filter_text:
             text += f" — {model.rowCount():,} shown"
         return text, human_size(model.total_size) if model.location.bucket else ""
 

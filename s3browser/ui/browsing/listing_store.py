@@ -1,30 +1,34 @@
 """One listing's rows in compact columnar storage, with the order and filter the table shows; no Qt.
 
-Rows are kept in parallel arrays (names, sizes, times, storage-class ids), not one dict or
-QStandardItem per object.  ``visible`` maps view rows to storage rows, so sorting and filtering
-never copy the data and need no proxy model; visible folders always come first.  The table's
-model (:mod:`object_table`) wraps this with Qt's begin/end calls and roles.
+Rows are kept in typed, chunked columns (:mod:`packed_rows`): names as UTF-8 bytes with offsets,
+sizes, times and storage-class ids as numbers, about 50 bytes a row, with no Python object per
+row.  ``order`` holds every storage row in the current sort (folders and files apart: folders
+always come first) and ``shown`` the ones the filter lets through (the same columns when there
+is no filter), so sorting and filtering never copy the data and need no proxy model.  The
+heavy work is :func:`row_order.compute_order`, which the table's model (:mod:`object_table`)
+runs inline for a small listing and on a worker for a big one, then installs here.
 """
 
 from __future__ import annotations
 
 import operator
-from array import array
 from collections.abc import Callable
-from itertools import compress, repeat
 from typing import Any
+
+import numpy as np
 
 from s3browser.core.ops.bucket_settings.details import BucketDetails
 from s3browser.core.s3.listing import ListingPage
+from s3browser.ui.browsing.packed_rows import ChunkedArray, PackedNames
+from s3browser.ui.browsing.row_order import OrderInput, OrderOutput, compute_order, rows_containing
 
 COL_NAME, COL_SIZE, COL_MODIFIED, COL_CLASS = range(4)
 VERSIONING_LABELS = {"Enabled": "Enabled", "Suspended": "Suspended", "": "Off"}
-# The attributes that hold a listing's rows (what the back/forward cache keeps), and the ones
-# that say whether two listings differ for the user.
-STORAGE = ("names", "folded", "sizes", "mtimes", "class_ids", "class_names", "class_lookup", "folder_count",
-           "folder_prefixes", "is_folder", "total_size", "object_count")
-COMPARED = ("names", "sizes", "mtimes", "is_folder", "class_ids", "class_names")
+# The attributes that hold a listing's rows (what the back/forward cache keeps).
+STORAGE = ("names", "sizes", "mtimes", "class_ids", "class_names", "class_lookup", "folder_count",
+           "folder_prefixes", "is_folder", "total_size", "object_count", "in_name_order", "last_folded")
 Snapshot = dict[str, Any]
+FOLDERS, FILES = 0, 1
 
 
 class ListingStore:
@@ -37,22 +41,30 @@ class ListingStore:
         self.clear()
 
     def clear(self) -> None:
-        self.names: list[str] = []  # display name; folders keep their trailing "/"
-        self.folded: list[str] = []  # each name casefolded (the same string when already folded)
-        self.sizes = array("q")
-        self.mtimes = array("d")
-        self.class_ids = array("B")
+        self.names = PackedNames()  # display name; folders keep their trailing "/"
+        self.sizes = ChunkedArray(np.int64)
+        self.mtimes = ChunkedArray(np.float64)
+        self.class_ids = ChunkedArray(np.uint8)
         self.class_names: list[str] = [""]
         self.class_lookup: dict[str, int] = {"": 0}
         self.folder_count = 0  # storage rows that are folders (any position)
         self.folder_prefixes: list[str] = []  # as listed, for the tree
-        self.is_folder = bytearray()
-        self.visible = array("q")
-        self.visible_folders = 0  # visible folders always come first
-        # The unfiltered order while a filter is on, so clearing or retyping it needs no sort.
-        self.unfiltered: tuple[array, int] | None = None
+        self.is_folder = ChunkedArray(np.uint8)
         self.total_size = 0
         self.object_count = 0
+        # Per group (folders, files): whether storage order is casefolded-name order, and the last
+        # casefolded name; S3 lists in code point order, so sorting by name is then free.
+        self.in_name_order = [True, True]
+        self.last_folded: list[str | None] = [None, None]
+        self._new_order()
+
+    def _new_order(self) -> None:
+        self.order = (ChunkedArray(np.int64), ChunkedArray(np.int64))  # every row, in the current sort
+        self.shown = self.order  # the rows the filter shows (the same columns with no filter)
+        self.order_stale = False  # rows were added out of order: the sort is due again
+
+    def __len__(self) -> int:
+        return len(self.names)
 
     # ---------------------------------------------------------------- the back/forward cache
     def snapshot(self) -> Snapshot:
@@ -61,11 +73,43 @@ class ListingStore:
     def restore(self, snapshot: Snapshot) -> None:
         for name, value in snapshot.items():
             setattr(self, name, value)
-        self.unfiltered = None
+        self._new_order()
+        self.order_stale = True
 
     @staticmethod
     def same_rows(a: Snapshot, b: Snapshot) -> bool:
-        return all(a[name] == b[name] for name in COMPARED)
+        """Whether two listings hold the same rows for the user (names, sizes, dates, classes)."""
+        if len(a["names"]) != len(b["names"]) or a["class_names"] != b["class_names"]:
+            return False
+        joined_a, joined_b = a["names"].snapshot().joined(), b["names"].snapshot().joined()
+        return (all(np.array_equal(x, y) for x, y in zip(joined_a, joined_b, strict=True))
+                and all(np.array_equal(a[name].array(), b[name].array())
+                        for name in ("sizes", "mtimes", "is_folder", "class_ids")))
+
+    # ---------------------------------------------------------------- rows shown
+    @property
+    def visible_folders(self) -> int:
+        return len(self.shown[FOLDERS])
+
+    @property
+    def visible_count(self) -> int:
+        return len(self.shown[FOLDERS]) + len(self.shown[FILES])
+
+    def shown_snapshot(self) -> tuple[Any, Any]:
+        return self.shown[FOLDERS].snapshot(), self.shown[FILES].snapshot()
+
+    def storage_row(self, view_row: int) -> int:
+        folders = self.shown[FOLDERS]
+        if view_row < folders.n:
+            return int(folders.at(view_row))
+        return int(self.shown[FILES].at(view_row - folders.n))
+
+    def name(self, row: int) -> str:
+        return self.names.name(row)
+
+    def row_of_name(self, name: str) -> int:
+        """The storage row of ``name`` (-1 when not listed)."""
+        return self.names.find(name)
 
     # ---------------------------------------------------------------- appending
     def _class_id(self, name: str) -> int:
@@ -77,162 +121,187 @@ class ListingStore:
                 self.class_lookup[name] = found
         return found
 
-    def append(self, page: ListingPage, folder_mtimes: list[float] | None = None) -> tuple[list[int], list[int]]:
-        """Store a page's rows; the storage rows of its folders and of its files that the filter shows."""
+    def _class_ids(self, classes: list[str]) -> np.ndarray:
+        """The ids of a page's storage classes (one count in C when the page has one class, as most do)."""
+        if classes and classes.count(classes[0]) == len(classes):
+            return np.full(len(classes), self._class_id(classes[0]), dtype=np.uint8)
+        return np.fromiter(map(self._class_id, classes), dtype=np.uint8, count=len(classes))
+
+    def append(self, page: ListingPage,
+               folder_mtimes: list[float] | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Store a page's rows; per group (folders, files) the new rows in the current order and
+        those of them the filter shows, for :meth:`add_rows` (which the model wraps in Qt's calls)."""
         start = len(self.names)
         cut = len(page.prefix)
-        names = self.names
-        self.unfiltered = None
-        for i, folder in enumerate(page.folders):
-            names.append(folder[cut:])
-            self.sizes.append(0)
-            self.mtimes.append(folder_mtimes[i] if folder_mtimes else 0.0)
-            self.class_ids.append(0)
-            self.is_folder.append(1)
-        self.folder_count += len(page.folders)
-        self.folder_prefixes.extend(page.folders)
-        if page.keys:
-            names.extend(key[cut:] for key in page.keys)
+        folders = [folder[cut:] for folder in page.folders]
+        files = [key[cut:] for key in page.keys]
+        self.names.append(folders)
+        self.names.append(files)
+        if folders:
+            self.sizes.extend(np.zeros(len(folders), dtype=np.int64))
+            self.mtimes.extend(folder_mtimes if folder_mtimes else np.zeros(len(folders)))
+            self.class_ids.extend(np.zeros(len(folders), dtype=np.uint8))
+            self.is_folder.extend(np.ones(len(folders), dtype=np.uint8))
+            self.folder_count += len(folders)
+            self.folder_prefixes.extend(page.folders)
+        if files:
             self.sizes.extend(page.sizes)
             self.mtimes.extend(page.mtimes)
-            lookup = self.class_lookup
-            known = [lookup.get(c) for c in page.storage_classes]
-            ids = [i for i in known if i is not None]
-            if len(ids) != len(known):  # a class not seen yet: give it an id
-                ids = [self._class_id(c) for c in page.storage_classes]
-            self.class_ids.extend(ids)
-            self.is_folder.extend(bytes(len(page.keys)))
-            self.object_count += len(page.keys)
+            self.class_ids.extend(self._class_ids(page.storage_classes))
+            self.is_folder.extend(np.zeros(len(files), dtype=np.uint8))
+            self.object_count += len(files)
             self.total_size += sum(page.sizes)
-        end = len(names)
-        self.folded.extend(_casefolded(names[start:end]))
-        folder_end = start + len(page.folders)  # a page's folders come first in storage
-        if self.filter:
-            return self.matching(range(start, folder_end)).tolist(), self.matching(range(folder_end, end)).tolist()
-        return list(range(start, folder_end)), list(range(folder_end, end))
+        folder_end = start + len(folders)
+        groups = []
+        for group, names, first in ((FOLDERS, folders, start), (FILES, files, folder_end)):
+            folded = _casefolded(names)
+            self._note_name_order(group, folded)
+            rows = self._page_order(group, np.arange(first, first + len(names), dtype=np.int64), folded)
+            groups.append((rows, rows[self.matching(rows, first)] if self.filter else rows))
+        return groups
 
-    def order_new_rows(self, new_folders: list[int], new_files: list[int]) -> bool:
-        """Sort new rows in place by the current order; whether they can simply go after the rows shown."""
-        key = self.sort_key_function()
-        descending = self.descending
-        new_folders.sort(key=key, reverse=descending)
-        new_files.sort(key=key, reverse=descending)
+    def _note_name_order(self, group: int, folded: list[str]) -> None:
+        if not folded or not self.in_name_order[group]:
+            return
+        last = self.last_folded[group]
+        self.in_name_order[group] = (last is None or last <= folded[0]) and all(map(operator.le, folded, folded[1:]))
+        self.last_folded[group] = folded[-1]
 
-        def in_order(existing_last: int | None, first_new: int | None) -> bool:
-            if existing_last is None or first_new is None:
-                return True
-            a, b = key(existing_last), key(first_new)
-            return a >= b if descending else a <= b
+    def _page_order(self, group: int, rows: np.ndarray, folded: list[str]) -> np.ndarray:
+        """A page's new rows of one group in the current order; notes when they cannot simply go
+        after the rows already there (the whole group is then sorted again)."""
+        if not len(rows):
+            return rows
+        order = self.order[group]
+        keys = self._keys(rows, folded)
+        if isinstance(keys, np.ndarray):
+            rows = rows[np.argsort(-keys if self.descending else keys, kind="stable")] if len(rows) > 1 else rows
+            first_key = keys[int(rows[0] - rows.min())]
+        else:
+            if any(map(operator.gt, keys, keys[1:])) or self.descending:
+                ranked = sorted(range(len(rows)), key=keys.__getitem__, reverse=self.descending)
+                rows, first_key = rows[ranked], keys[ranked[0]]
+            else:
+                first_key = keys[0]
+        if order.n and not self.order_stale:
+            last = int(order.at(order.n - 1))
+            last_key = self._keys(np.array([last]), [self.names.folded.raw(last).decode("utf-8", "surrogatepass")])
+            last_key = last_key[0]
+            if (last_key < first_key) if self.descending else (last_key > first_key):
+                self.order_stale = True
+        return rows
 
-        last_folder = self.visible[self.visible_folders - 1] if self.visible_folders else None
-        last_file = self.visible[-1] if len(self.visible) > self.visible_folders else None
-        return (in_order(last_folder, new_folders[0] if new_folders else None)
-                and in_order(last_file, new_files[0] if new_files else None))
+    def _keys(self, rows: np.ndarray, folded: list[str]) -> Any:
+        """The sort keys of contiguous storage ``rows``: numbers, or casefolded names."""
+        column = self.sort_column
+        if self.at_bucket_list and column in (COL_SIZE, COL_CLASS):
+            key = self._bucket_sort_key(column)
+            return [key(int(row)) for row in rows]
+        first = int(rows.min())
+        if column == COL_SIZE:
+            return self.sizes.tail(first)[:len(rows)]
+        if column == COL_MODIFIED:
+            return self.mtimes.tail(first)[:len(rows)]
+        if column == COL_CLASS:
+            return self._class_ranks()[self.class_ids.tail(first)[:len(rows)]]
+        return folded
+
+    def _class_ranks(self) -> np.ndarray:
+        names = self.class_names
+        ranks = np.empty(len(names), dtype=np.int64)
+        ranks[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names))
+        return ranks
+
+    def add_rows(self, group: int, rows: np.ndarray, shown: np.ndarray) -> None:
+        """Put a page's rows of one group (from :meth:`append`) after the rows already there."""
+        self.order[group].extend(rows)
+        if self.shown is not self.order:
+            self.shown[group].extend(shown)
 
     # ---------------------------------------------------------------- filter
-    def matching(self, rows: Any, text: str | None = None) -> array:
-        """The storage ``rows`` (in their order) whose name holds the filter text, or ``text``.
-
-        Each test runs in C (``text in folded[row]`` through map and compress): a keystroke at a
-        million rows costs tens of milliseconds, not a Python call per row.
-        """
-        text = self.filter if text is None else text
-        folded = self.folded
-        return array("q", compress(rows, map(operator.contains, map(folded.__getitem__, rows), repeat(text))))
-
-    def _show_matching(self, order: array, split: int) -> None:
-        """Show the rows of ``order`` (folders up to ``split``) that match, in that order."""
-        folders = self.matching(order[:split])
-        self.visible = folders + self.matching(order[split:])
-        self.visible_folders = len(folders)
+    def matching(self, rows: np.ndarray, first: int) -> np.ndarray:
+        """For storage ``rows`` (all at or after ``first``), whether the filter shows each."""
+        flags = rows_containing(self.names.folded.snapshot(), self.filter.encode("utf-8", "surrogatepass"),
+                                len(self.names), first=first)
+        return flags[rows - first]
 
     def set_filter(self, text: str) -> bool:
-        """Show only rows whose name contains ``text`` (case-insensitive); whether anything changed.
-
-        The current order is kept, so filtering never sorts: a longer text narrows the rows shown,
-        any other starts from the unfiltered order (kept aside while a filter is on).
-        """
+        """Filter by ``text`` from now on (case-insensitive); whether it changed.  The rows shown
+        change when an order computed with it is installed."""
         text = text.casefold()
         if text == self.filter:
             return False
-        previous = self.filter
         self.filter = text
-        if not previous:
-            self.unfiltered = (self.visible, self.visible_folders)
-        if previous and text and previous in text:  # narrowing: only the rows shown can still match
-            self._show_matching(self.visible, self.visible_folders)
-        elif self.unfiltered is None:  # rows arrived or the order changed under the filter
-            self.rebuild_visible()
-        elif not text:
-            self.visible, self.visible_folders = self.unfiltered
-            self.unfiltered = None
-        else:
-            self._show_matching(*self.unfiltered)
         return True
 
     # ---------------------------------------------------------------- sort
-    def sort_key_function(self) -> Callable[[int], Any]:
-        """Key of one storage row for the current column.
-
-        Storage order is S3's key order, so a stable sort on the column alone leaves equal
-        sizes, dates and classes in name order without building tuples (1M rows sort in < 1 s).
-        """
+    def order_request(self, track: tuple[int, ...] = ()) -> OrderInput:
+        """What ordering the rows needs, as it is now (views and snapshots: cheap on the GUI thread)."""
+        keys: Any = None
+        key_map = None
         column = self.sort_column
         if self.at_bucket_list and column in (COL_SIZE, COL_CLASS):
-            return self._bucket_sort_key(column)
-        if column == COL_SIZE:
-            return self.sizes.__getitem__
-        if column == COL_MODIFIED:
-            return self.mtimes.__getitem__
-        if column == COL_CLASS:
-            classes, class_names = self.class_ids, self.class_names
-            return lambda i: class_names[classes[i]]
-        return self.folded.__getitem__
+            key = self._bucket_sort_key(column)
+            texts = [key(row) for row in range(len(self.names))]
+            ranks = {text: rank for rank, text in enumerate(sorted(set(texts)))}
+            keys = np.array([ranks[text] for text in texts], dtype=np.int64)
+        elif column == COL_SIZE:
+            keys = self.sizes.snapshot()
+        elif column == COL_MODIFIED:
+            keys = self.mtimes.snapshot()
+        elif column == COL_CLASS:
+            keys, key_map = self.class_ids.snapshot(), self._class_ranks()
+        order = None if self.order_stale else (self.order[FOLDERS].snapshot(), self.order[FILES].snapshot())
+        return OrderInput(len(self.names), self.is_folder.snapshot(), self.names.folded.snapshot(), self.descending,
+                          keys, key_map, (self.in_name_order[FOLDERS], self.in_name_order[FILES]),
+                          self.filter.encode("utf-8", "surrogatepass"), order, track)
 
-    def _bucket_sort_key(self, column: int) -> Callable[[int], Any]:
+    def install(self, result: OrderOutput) -> None:
+        """Show an order computed from :meth:`order_request`; rows added since it was asked for
+        go after it (and the sort is due again if they do not belong there)."""
+        order, shown = [], []
+        for group in (FOLDERS, FILES):
+            old = self.order[group]
+            if result.resorted:
+                covered = len(result.order[group])  # every row of the group when it was asked for
+                tail = old.tail(covered) if old.n > covered else np.empty(0, dtype=np.int64)
+                column = ChunkedArray.wrap(result.order[group])
+                column.extend(tail)
+            else:
+                column = old
+                tail = old.tail(len(result.order[group]))
+            order.append(column)
+            if not self.filter:
+                shown.append(column)
+                continue
+            visible = ChunkedArray.wrap(result.shown[group])
+            if len(tail):
+                visible.extend(tail[self.matching(tail, result.rows)])
+            shown.append(visible)
+        if result.resorted:
+            self.order_stale = False
+        self.order = (order[FOLDERS], order[FILES])
+        self.shown = (shown[FOLDERS], shown[FILES]) if self.filter else self.order
+
+    def reorder_now(self) -> None:
+        """Sort and filter at once (a small listing, inside a model reset)."""
+        self.install(compute_order(self.order_request()))
+
+    def _bucket_sort_key(self, column: int) -> Callable[[int], str]:
         names, details = self.names, self.bucket_details
 
         def key(row: int) -> str:
-            found = details.get(names[row][:-1])
+            found = details.get(names.name(row)[:-1])
             if found is None:
                 return ""
             return found.region if column == COL_SIZE else VERSIONING_LABELS.get(found.versioning or "", "")
         return key
 
-    def _sorted_groups(self, folders: Any, files: Any) -> tuple[list[int], list[int]]:
-        """Each group in the current order; ties stay in storage (S3 key) order."""
-        key = self.sort_key_function()
-        return ([*sorted(sorted(folders), key=key, reverse=self.descending)],
-                [*sorted(sorted(files), key=key, reverse=self.descending)])
-
-    def rebuild_visible(self) -> None:
-        is_folder = self.is_folder
-        rows: array | range
-        self.unfiltered = None
-        rows = self.matching(range(len(self.names))) if self.filter else range(len(self.names))
-        folders, files = self._sorted_groups([i for i in rows if is_folder[i]], [i for i in rows if not is_folder[i]])
-        self.visible = array("q", folders)
-        self.visible.extend(files)
-        self.visible_folders = len(folders)
-
-    def resort(self) -> None:
-        """Put the rows shown in the current order (folders first)."""
-        self.unfiltered = None
-        split = self.visible_folders
-        folders, files = self._sorted_groups(self.visible[:split], self.visible[split:])
-        self.visible = array("q", folders)
-        self.visible.extend(files)
-
-    # ---------------------------------------------------------------- rows shown
-    def row_of_name(self, name: str) -> int:
-        """The storage row of ``name`` (-1 when not listed)."""
-        return next((row for row in range(len(self.names)) if self.names[row] == name), -1)
-
 
 def _casefolded(names: list[str]) -> list[str]:
-    """Each name casefolded, sharing the string itself when folding leaves it as it is (the usual
-    case, tested for the whole page at once), so the folded column costs a pointer per row."""
-    joined = "\0".join(names)
+    """Each name casefolded (the list itself when folding changes none: the usual case, tested for
+    the whole page at once)."""
+    joined = "\n".join(names)
     if joined.casefold() == joined:
         return names
-    return [name if folded == name else folded for name, folded in zip(names, map(str.casefold, names), strict=True)]
+    return [name.casefold() for name in names]

@@ -10,10 +10,11 @@ and replace it only if listing again finds changes.
 from __future__ import annotations
 
 import logging
-from array import array
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
@@ -30,16 +31,18 @@ from s3browser.ui.browsing.listing_store import (
     COL_MODIFIED,
     COL_NAME,
     COL_SIZE,
+    FOLDERS,
     VERSIONING_LABELS,
     ListingStore,
 )
+from s3browser.ui.browsing.row_order import OrderOutput, Stopped, compute_order, positions_of
 from s3browser.ui.browsing.thumbnails import ThumbnailProvider
 from s3browser.ui.shell import icons
 from s3browser.ui.shell.flat_table import FlatTableModel
 from s3browser.ui.shell.formatting import exact_size, human_size, local_time, tr_n
 from s3browser.ui.shell.gc_pause import iterate_paused
 from s3browser.ui.shell.paged_load import PagedLoad
-from s3browser.ui.shell.tasks import Task, TaskRunner
+from s3browser.ui.shell.tasks import POOL_ORDERING, Task, TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +66,8 @@ class ObjectTableModel(FlatTableModel):
     """Folders first, then objects; sortable and filterable in place."""
 
     headers = HEADERS
+    # Up to this many rows are sorted and filtered at once (a few milliseconds); more on a worker.
+    inline_rows = 100_000
 
     loading_changed = Signal(bool)
     stats_changed = Signal()
@@ -74,6 +79,7 @@ class ObjectTableModel(FlatTableModel):
     notice = Signal(str)  # news about the listing for the status bar
     rows_about_to_be_replaced = Signal()  # a background refresh found changes: the selection is saved
     rows_replaced = Signal()  # ... and may be restored by name
+    ordering_changed = Signal(str)  # "Sorting" or "Filtering" while a worker orders the rows, "" when done
     sort_shown = Signal(int, Qt.SortOrder)  # the column and Qt.SortOrder now in force: the header's indicator follows
 
     def __init__(self, runner: TaskRunner, parent: Any = None) -> None:
@@ -95,6 +101,9 @@ class ObjectTableModel(FlatTableModel):
         self.thumbnails: ThumbnailProvider | None = None  # pictures for image rows (View → Thumbnails)
         self.scanned = 0  # keys read by the search so far
         self._details_task: Task | None = None
+        self._order_task: Task | None = None
+        self._order_stop = threading.Event()
+        self._ordering = ""
         self.stopped = False  # the user stopped the listing (or search) before its end
         # Set by the window: rows -> the QMimeData of a drag out to the file manager (None: no drag).
         self.drag_data_factory: Callable[[list[int]], QMimeData | None] | None = None
@@ -135,6 +144,7 @@ class ObjectTableModel(FlatTableModel):
         """
         self._loader.next()
         self._cancel_details()
+        self._cancel_ordering()
         was_bucket_list = not self._location.bucket
         self.search_pattern = search if location.bucket else ""
         self.scanned = 0
@@ -145,7 +155,7 @@ class ObjectTableModel(FlatTableModel):
         self.load_error = ""
         if cached is not None:
             self.store.restore(cached)
-            self.store.rebuild_visible()
+            self.store.reorder_now()  # a kept listing is small (see listing_cache.MAX_ROWS)
         else:
             self.store.clear()
         self.endResetModel()
@@ -176,7 +186,7 @@ class ObjectTableModel(FlatTableModel):
             return "error", self.load_error
         if self.is_loading:
             return "refresh", "Loading…"
-        if self.store.names:
+        if len(self.store):
             return "filter", f"No names match “{self.filter_text}”."
         if self.search_pattern:
             return "filter", f"Nothing under {location.uri()} matches “{self.search_pattern}”."
@@ -233,8 +243,8 @@ class ObjectTableModel(FlatTableModel):
             self._replace_if_changed(self._pending_pages)
         self._pending_pages = None
         if not self.load_error and not self.search_pattern:  # search results are not the folder's contents
-            self._cache.put(self._location, self.store.snapshot(), len(self.store.names))
-            self.listing_complete.emit(self._location, list(self.store.folder_prefixes), bool(self.store.names))
+            self._cache.put(self._location, self.store.snapshot(), len(self.store))
+            self.listing_complete.emit(self._location, list(self.store.folder_prefixes), bool(len(self.store)))
 
     # ---------------------------------------------------------------- bucket list details
     def _read_details(self, names: list[str]) -> None:
@@ -271,13 +281,13 @@ class ObjectTableModel(FlatTableModel):
         if self._location.bucket:
             return 0.0
         row = self.store.row_of_name(bucket + "/")
-        return self.store.mtimes[row] if row >= 0 else 0.0
+        return float(self.store.mtimes.at(row)) if row >= 0 else 0.0
 
     def _bucket_rows_changed(self, names: set[str]) -> None:
         store = self.store
-        if self._location.bucket or not store.visible:
+        if self._location.bucket or not store.visible_count:
             return
-        rows = [row for row in range(len(store.visible)) if store.names[store.visible[row]][:-1] in names]
+        rows = [row for row in range(store.visible_count) if store.name(store.storage_row(row))[:-1] in names]
         if rows:
             self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), len(HEADERS) - 1))
 
@@ -285,76 +295,117 @@ class ObjectTableModel(FlatTableModel):
     def _replace_if_changed(self, pages: list[tuple[ListingPage, list[float] | None]]) -> None:
         """The background listing of a cached folder ended: swap its rows in if they differ."""
         store = self.store
-        shown = store.snapshot()
-        visible, visible_folders = store.visible, store.visible_folders
-        store.clear()  # built aside, with no signal, then compared
+        fresh = ListingStore(self._bucket_details)  # built aside, with no signal, then compared
         for page, mtimes in pages:
-            store.append(page, mtimes)
-        fresh = store.snapshot()
-        store.restore(shown)
-        store.visible, store.visible_folders = visible, visible_folders  # the rows the views know
-        if ListingStore.same_rows(fresh, shown):
+            for group, (rows, shown) in enumerate(fresh.append(page, mtimes)):
+                fresh.add_rows(group, rows, shown)
+        if ListingStore.same_rows(fresh.snapshot(), store.snapshot()):
             return
         self.rows_about_to_be_replaced.emit()
+        self._cancel_ordering()
         self.beginResetModel()
-        store.restore(fresh)
-        store.rebuild_visible()
+        store.restore(fresh.snapshot())
+        store.reorder_now()
         self.endResetModel()
         self.rows_replaced.emit()
         self.stats_changed.emit()
 
     # ---------------------------------------------------------------- appending
     def append_page(self, page: ListingPage, folder_mtimes: list[float] | None = None) -> None:
-        """Add a page's rows: appended in place when order allows, else appended then re-sorted."""
-        new_folders, new_files = self.store.append(page, folder_mtimes)
-        if new_folders or new_files:
-            self._insert_rows(new_folders, new_files)
+        """Add a page's rows after those of their group; when they do not belong there, the
+        group is sorted again (see :meth:`_reorder`)."""
+        store = self.store
+        groups = store.append(page, folder_mtimes)
+        for group, (rows, shown) in enumerate(groups):
+            if len(shown):
+                at = store.visible_folders if group == FOLDERS else store.visible_count
+                self.beginInsertRows(QModelIndex(), at, at + len(shown) - 1)
+                store.add_rows(group, rows, shown)
+                self.endInsertRows()
+            else:
+                store.add_rows(group, rows, shown)
+        if store.order_stale:
+            self._reorder()
         self.stats_changed.emit()
         self.page_arrived.emit(len(page))
 
-    def _insert_rows(self, new_folders: list[int], new_files: list[int]) -> None:
-        store = self.store
-        fits = store.order_new_rows(new_folders, new_files)
-        if new_folders:
-            at = store.visible_folders
-            self.beginInsertRows(QModelIndex(), at, at + len(new_folders) - 1)
-            store.visible[at:at] = array("q", new_folders)
-            store.visible_folders += len(new_folders)
-            self.endInsertRows()
-        if new_files:
-            at = len(store.visible)
-            self.beginInsertRows(QModelIndex(), at, at + len(new_files) - 1)
-            store.visible.extend(new_files)
-            self.endInsertRows()
-        if not fits:
-            self._resort()
-
     # ---------------------------------------------------------------- filter & sort
     def set_filter(self, text: str) -> None:
-        """Show only rows whose name contains ``text`` (case-insensitive); see :meth:`ListingStore.set_filter`."""
-        if text.casefold() == self.store.filter:
-            return
-        self.beginResetModel()
-        self.store.set_filter(text)
-        self.endResetModel()
-        self.stats_changed.emit()
+        """Show only rows whose name contains ``text`` (case-insensitive)."""
+        if self.store.set_filter(text):
+            self._reorder("Filtering")
 
     @property
     def filter_text(self) -> str:
         return self.store.filter
 
-    def _resort(self) -> None:
+    @property
+    def ordering(self) -> str:
+        """"Sorting" or "Filtering" while a worker orders the rows, else ""."""
+        return self._ordering
+
+    def _reorder(self, doing: str = "Sorting") -> None:
+        """Sort and filter the rows as the store now asks: at once for a small listing, else on a
+        worker over a snapshot, swapped in when done (a newer request replaces one in flight)."""
+        self._stop_ordering()
+        store = self.store
+        request = store.order_request(tuple({store.storage_row(p.row()) for p in self.persistentIndexList()}))
+        if len(store) <= self.inline_rows:
+            self._install(compute_order(request))
+            return
+        stop = threading.Event()
+        self._order_stop = stop
+        self._order_task = self._runner.run(doing.lower(), compute_order, request, stop.is_set, pool=POOL_ORDERING,
+                                            on_result=self._install, on_error=self._ordering_failed, owner=self)
+        if not self._ordering:
+            self._ordering = doing
+            self.ordering_changed.emit(doing)
+
+    def _stop_ordering(self) -> None:
+        if self._order_task is not None:
+            self._order_stop.set()
+            self._order_task.cancel()
+            self._order_task = None
+
+    def _cancel_ordering(self) -> None:
+        self._stop_ordering()
+        self._ordering_done()
+
+    def _ordering_done(self) -> None:
+        if self._ordering:
+            self._ordering = ""
+            self.ordering_changed.emit("")
+
+    def _ordering_failed(self, error: BaseException) -> None:
+        if isinstance(error, Stopped):
+            return
+        self._order_task = None
+        self._ordering_done()
+        log.error("ordering the rows failed: %s", type(error).__name__)
+
+    def _install(self, result: OrderOutput) -> None:
+        """Swap a finished order in: the views keep their selection and current row (persistent
+        indexes follow their rows; rows the filter now hides drop out) and scroll position."""
+        self._order_task = None
         store = self.store
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
-        old_storage = [store.visible[p.row()] for p in persistent]
-        store.resort()
+        old_rows = [store.storage_row(p.row()) for p in persistent]
+        store.install(result)
         if persistent:
-            wanted = set(old_storage)
-            position = {s: row for row, s in enumerate(store.visible) if s in wanted}
-            self.changePersistentIndexList(
-                persistent, [self.index(position[s], p.column()) for p, s in zip(persistent, old_storage, strict=True)])
+            found = result.tracked
+            rest = {row for row in old_rows if row not in found}
+            if rest:  # rows the request did not know of, and rows that arrived meanwhile: one pass for all
+                found = {**found, **positions_of(np.array(sorted(rest), dtype=np.int64), store.shown_snapshot())}
+            self.changePersistentIndexList(persistent, [
+                self.index(found[row], p.column()) if row in found else QModelIndex()
+                for p, row in zip(persistent, old_rows, strict=True)])
         self.layoutChanged.emit()
+        if store.order_stale:  # rows arrived meanwhile that do not belong at the end
+            self._reorder()
+        else:
+            self._ordering_done()
+        self.stats_changed.emit()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if column < 0 or column >= len(HEADERS):
@@ -364,7 +415,8 @@ class ObjectTableModel(FlatTableModel):
         if (column, descending) == (self.store.sort_column, self.store.descending):
             return
         self.store.sort_column, self.store.descending = column, descending
-        self._resort()
+        self.store.order_stale = True
+        self._reorder()
 
     def _switch_sort(self, bucket_list: bool) -> None:
         """The bucket list and a bucket's contents keep their own sort: the same column means region
@@ -372,7 +424,8 @@ class ObjectTableModel(FlatTableModel):
         column, descending = self._sorts[bucket_list]
         if (column, descending) != (self.store.sort_column, self.store.descending):
             self.store.sort_column, self.store.descending = column, descending
-            self._resort()  # the rows of a cached listing are already here
+            self.store.order_stale = True
+            self._reorder()  # the rows of a cached listing are already here
         self.sort_shown.emit(column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
 
     # ---------------------------------------------------------------- stats
@@ -390,21 +443,21 @@ class ObjectTableModel(FlatTableModel):
         return self.store.total_size
 
     def key_at(self, row: int) -> str:
-        name = self.store.names[self.store.visible[row]]
+        name = self.store.name(self.store.storage_row(row))
         return self._location.prefix + name if self._location.bucket else name.rstrip("/")
 
     def size_at(self, row: int) -> int:
-        return int(self.store.sizes[self.store.visible[row]])
+        return int(self.store.sizes.at(self.store.storage_row(row)))
 
     def is_folder_at(self, row: int) -> bool:
-        return bool(self.store.is_folder[self.store.visible[row]])
+        return bool(self.store.is_folder.at(self.store.storage_row(row)))
 
     def set_cut(self, bucket: str, keys: Iterable[str]) -> None:
         """Rows cut to the clipboard (``keys`` of ``bucket``: objects, and folders with their "/") are
         shown dimmed until they are pasted or the clipboard holds something else."""
         self._cut = (bucket, frozenset(keys))
-        if self.store.visible:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.store.visible) - 1, len(HEADERS) - 1),
+        if self.store.visible_count:
+            self.dataChanged.emit(self.index(0, 0), self.index(self.store.visible_count - 1, len(HEADERS) - 1),
                                   [Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole])
 
     def is_cut_at(self, row: int) -> bool:
@@ -415,7 +468,7 @@ class ObjectTableModel(FlatTableModel):
         """The bucket's trash (soft delete's prefix, at the bucket's top): shown as the trash, opened
         as the Trash view, and never dragged, cut, renamed or deleted as a folder."""
         return (bool(self._location.bucket) and not self._location.prefix and not self.search_pattern
-                and self.store.names[self.store.visible[row]] == TRASH_PREFIX)
+                and self.store.name(self.store.storage_row(row)) == TRASH_PREFIX)
 
     # ---------------------------------------------------------------- dragging out
     def flags(self, index: _Index) -> Qt.ItemFlag:
@@ -450,14 +503,14 @@ class ObjectTableModel(FlatTableModel):
         self._thumbnail_ready("")
 
     def _thumbnail_ready(self, _key: str) -> None:
-        visible = self.store.visible
+        visible = self.store.visible_count
         if visible:  # the view repaints only the rows it shows
-            self.dataChanged.emit(self.index(0, COL_NAME), self.index(len(visible) - 1, COL_NAME),
+            self.dataChanged.emit(self.index(0, COL_NAME), self.index(visible - 1, COL_NAME),
                                   [Qt.ItemDataRole.DecorationRole])
 
     # ---------------------------------------------------------------- Qt model API
     def _row_count(self) -> int:
-        return len(self.store.visible)
+        return self.store.visible_count
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -468,7 +521,7 @@ class ObjectTableModel(FlatTableModel):
 
     def _bucket_data(self, row: int, column: int, role: int) -> Any:
         """What the bucket list shows beyond the name and date: region, versioning and its badge."""
-        name = self.store.names[row][:-1]
+        name = self.store.name(row)[:-1]
         details = self._bucket_details.get(name)
         if role == Qt.ItemDataRole.DisplayRole:
             if details is None:
@@ -487,11 +540,11 @@ class ObjectTableModel(FlatTableModel):
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         store = self.store
-        if not index.isValid() or index.row() >= len(store.visible):
+        if not index.isValid() or index.row() >= store.visible_count:
             return None
-        row = store.visible[index.row()]
+        row = store.storage_row(index.row())
         column = index.column()
-        folder = store.is_folder[row]
+        folder = store.is_folder.at(row)
         if folder and column == COL_NAME and role in _TRASH_ROLES and self.is_trash_at(index.row()):
             return _trash_data(role)
         if role in _CUT_ROLES:
@@ -503,28 +556,28 @@ class ObjectTableModel(FlatTableModel):
                 return found
         if role == Qt.ItemDataRole.DisplayRole:
             if column == COL_NAME:
-                return store.names[row].rstrip("/") if folder else store.names[row]
+                return store.name(row).rstrip("/") if folder else store.name(row)
             if column == COL_SIZE:
-                return "" if folder else human_size(store.sizes[row])
+                return "" if folder else human_size(int(store.sizes.at(row)))
             if column == COL_MODIFIED:
-                mtime = store.mtimes[row]
+                mtime = float(store.mtimes.at(row))
                 return local_time(mtime) if mtime else ""
             if column == COL_CLASS:
-                return store.class_names[store.class_ids[row]]
+                return store.class_names[store.class_ids.at(row)]
             return None
         if role == Qt.ItemDataRole.DecorationRole and column == COL_NAME:
             if folder:
                 return icons.icon("bucket" if not self._location.bucket else "folder")
-            kind = icons.kind_for_name(store.names[row])
+            kind = icons.kind_for_name(store.name(row))
             if self.thumbnails is not None and kind == "file-image":
-                thumbnail = self.thumbnails.icon(self._location.bucket, self.key_at(index.row()), store.sizes[row],
-                                                 store.mtimes[row])
+                thumbnail = self.thumbnails.icon(self._location.bucket, self.key_at(index.row()),
+                                                 int(store.sizes.at(row)), float(store.mtimes.at(row)))
                 if thumbnail is not None:
                     return thumbnail
             return icons.icon(kind)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == COL_SIZE and not folder:
-                return exact_size(store.sizes[row])
+                return exact_size(int(store.sizes.at(row)))
             if column == COL_NAME:
                 return self.key_at(index.row())
             return None
@@ -535,7 +588,7 @@ class ObjectTableModel(FlatTableModel):
         if role == IS_FOLDER_ROLE:
             return bool(folder)
         if role == SIZE_ROLE:
-            return store.sizes[row]
+            return int(store.sizes.at(row))
         return None
 
 

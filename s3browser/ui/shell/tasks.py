@@ -28,7 +28,8 @@ log = logging.getLogger(__name__)
 
 POOL_LISTING = "listing"
 POOL_OPERATIONS = "operations"
-_POOL_SIZES = {POOL_LISTING: 3, POOL_OPERATIONS: 4}
+POOL_ORDERING = "ordering"  # sorting and filtering a big table: one at a time, never behind a listing
+_POOL_SIZES = {POOL_LISTING: 3, POOL_OPERATIONS: 4, POOL_ORDERING: 1}
 # A page producer runs at most this many pages ahead of the GUI thread: memory stays flat and the
 # event loop is never flooded when pages come faster than the GUI can take them.
 MAX_PAGES_IN_FLIGHT = 3

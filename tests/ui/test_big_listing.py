@@ -1,0 +1,151 @@
+"""A big listing is sorted and filtered on a worker: the window stays live, the selection, current
+row and scroll position survive the swap, a newer request replaces one in flight, and rows that
+arrive meanwhile are all there, in order."""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import QItemSelectionModel, QPersistentModelIndex, Qt
+from PySide6.QtTest import QTest
+
+from s3browser.core.s3.listing import ListingPage
+from s3browser.core.s3.locations import Location
+from s3browser.ui.browsing import object_table
+from s3browser.ui.browsing.object_table import COL_NAME, COL_SIZE, SIZE_ROLE, ObjectTableModel
+from tests.benchmarks.probes import synthetic_pages
+
+
+def names(model: ObjectTableModel) -> list[str]:
+    return [model.index(r, COL_NAME).data() for r in range(model.rowCount())]
+
+
+def sizes(model: ObjectTableModel) -> list[int]:
+    return [model.index(r, COL_SIZE).data(SIZE_ROLE) for r in range(model.rowCount())]
+
+
+def page(keys: list[str], key_sizes: list[int], folders: tuple[str, ...] = ()) -> ListingPage:
+    return ListingPage(bucket="b", prefix="", folders=list(folders), keys=keys, sizes=key_sizes,
+                       mtimes=[1_700_000_000.0] * len(keys), storage_classes=["STANDARD"] * len(keys))
+
+
+class Gate:
+    """Holds every ordering on the worker until opened; records whether each was told to stop."""
+
+    def __init__(self, monkeypatch) -> None:  # noqa: ANN001
+        self.open = threading.Event()
+        self.stopped: list[bool] = []
+        self.started = 0
+        real = object_table.compute_order
+
+        def gated(request, should_stop):  # noqa: ANN001, ANN202
+            self.started += 1
+            self.open.wait(10)
+            self.stopped.append(should_stop())
+            return real(request, should_stop)
+        monkeypatch.setattr(object_table, "compute_order", gated)
+
+
+def test_the_window_sorts_and_filters_a_big_listing_keeping_selection_and_scroll(qtbot, window, monkeypatch) -> None:
+    monkeypatch.setattr(object_table, "iter_pages", synthetic_pages(5000, page_size=500))
+    model = window.table_model
+    model.inline_rows = 100  # this listing counts as big
+    model.set_connection(object())
+    window.navigation.navigate(Location("synthetic", "data/"))
+    qtbot.waitUntil(lambda: not model.is_loading and model.rowCount() == 5000 and not model.ordering, timeout=20000)
+    table = window.table
+    wanted = "object-00004242.dat"
+    row = names(model).index(wanted)
+    table.selectionModel().setCurrentIndex(model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                           | QItemSelectionModel.SelectionFlag.Rows)
+    bar = table.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    scrolled = bar.value()
+
+    table.sortByColumn(COL_SIZE, Qt.SortOrder.DescendingOrder)
+    assert model.ordering == "Sorting"
+    assert "sorting…" in window.listing.stats_text()[0]
+    qtbot.waitUntil(lambda: not model.ordering, timeout=20000)
+    assert sizes(model) == sorted(sizes(model), reverse=True)
+    assert "sorting" not in window.listing.stats_text()[0]
+    assert table.currentIndex().siblingAtColumn(COL_NAME).data() == wanted
+    assert [i.data() for i in table.selectionModel().selectedRows()] == [wanted]
+    assert bar.value() == scrolled
+
+    QTest.keyClicks(window.filter_edit, "42")
+    qtbot.waitUntil(lambda: not model.ordering and model.filter_text == "42", timeout=20000)
+    shown = names(model)
+    assert shown and all("42" in name for name in shown) and len(shown) < 5000
+    assert sizes(model) == sorted(sizes(model), reverse=True)
+    assert [i.data() for i in table.selectionModel().selectedRows()] == [wanted]
+    assert table.currentIndex().siblingAtColumn(COL_NAME).data() == wanted
+
+    QTest.keyClicks(window.filter_edit, "1")  # "421": hides the selected row
+    qtbot.waitUntil(lambda: not model.ordering and model.filter_text == "421", timeout=20000)
+    assert all("421" in name for name in names(model))
+    assert table.selectionModel().selectedRows() == []
+    window.filter_edit.clear()
+    qtbot.waitUntil(lambda: not model.ordering and model.rowCount() == 5000, timeout=20000)
+
+
+def test_a_newer_request_replaces_the_one_in_flight_and_rows_arriving_meanwhile_are_kept(
+        qtbot, runner, monkeypatch, qtmodeltester) -> None:
+    gate = Gate(monkeypatch)
+    model = ObjectTableModel(runner, parent=runner)
+    model.inline_rows = 0
+    model._location = Location("b", "")
+    model.append_page(page([f"k{i:03d}" for i in range(0, 200, 2)], [(i * 37) % 101 for i in range(0, 200, 2)]))
+    qtmodeltester.check(model, force_py=True)
+    held = QPersistentModelIndex(model.index(50, 0))  # "k100": the filter below keeps it
+    held_name = held.data()
+
+    model.sort(COL_SIZE, Qt.SortOrder.AscendingOrder)  # held on the worker
+    qtbot.waitUntil(lambda: gate.started == 1, timeout=5000)
+    model.append_page(page([f"k{i:03d}" for i in range(1, 200, 2)], [(i * 37) % 101 for i in range(1, 200, 2)],
+                           folders=("f/",)))
+    model.set_filter("k1")  # replaces the sort in flight: its result must never be shown
+    assert model.ordering == "Sorting"
+    gate.open.set()
+    qtbot.waitUntil(lambda: not model.ordering, timeout=10000)
+    assert gate.stopped[0] is True
+    everything = [f"k{i:03d}" for i in range(200)]
+    expected = sorted((n for n in everything if "k1" in n), key=lambda n: (int(n[1:]) * 37) % 101)
+    assert names(model) == expected  # sorted, filtered, with the rows that came while it was held
+    assert held.data() == held_name and held_name in expected
+
+    model.set_filter("")
+    qtbot.waitUntil(lambda: not model.ordering and model.rowCount() == 201, timeout=10000)
+    assert names(model)[0] == "f" and sizes(model)[1:] == sorted(sizes(model)[1:])
+
+
+def test_a_new_listing_drops_the_order_of_the_old_one(qtbot, runner, monkeypatch) -> None:
+    gate = Gate(monkeypatch)
+    model = ObjectTableModel(runner, parent=runner)
+    model.inline_rows = 0
+    model._location = Location("b", "")
+    model.append_page(page(["a", "b", "c"], [3, 1, 2]))
+    model.sort(COL_SIZE, Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: gate.started == 1, timeout=5000)
+    model.load(Location("b", "other/"))  # no connection: the table is simply emptied
+    assert not model.ordering
+    gate.open.set()
+    qtbot.waitUntil(lambda: len(gate.stopped) == 1, timeout=5000)
+    qtbot.wait(50)
+    assert model.rowCount() == 0 and gate.stopped == [True]
+
+
+def test_rows_loaded_under_a_size_sort_end_in_order(qtbot, runner, qtmodeltester) -> None:
+    model = ObjectTableModel(runner, parent=runner)
+    model.inline_rows = 0
+    model._location = Location("b", "")
+    qtmodeltester.check(model, force_py=True)
+    model.sort(COL_SIZE, Qt.SortOrder.DescendingOrder)
+    for first in range(0, 3000, 300):
+        model.append_page(page([f"k{i:05d}" for i in range(first, first + 300)],
+                               [(i * 7919) % 1009 for i in range(first, first + 300)]))
+        qtbot.wait(1)
+    qtbot.waitUntil(lambda: not model.ordering, timeout=20000)
+    assert model.rowCount() == 3000
+    assert sizes(model) == sorted(((i * 7919) % 1009 for i in range(3000)), reverse=True)
+    tied = [n for n in names(model) if (int(n[1:]) * 7919) % 1009 == 500]
+    assert tied == sorted(tied)  # equal sizes stay in key order
