@@ -23,7 +23,7 @@ def random_names(rng: random.Random, count: int) -> list[str]:
 def packed(names: list[str], page: int = 7) -> PackedNames:
     store = PackedNames()
     for first in range(0, len(names), page):
-        store.append(names[first:first + page])
+        store.append_names(names[first:first + page])
     return store
 
 
@@ -94,7 +94,7 @@ def test_a_row_costs_its_bytes_not_a_python_object() -> None:
         store = PackedNames()
         sizes = ChunkedArray(np.int64)
         for first in range(0, len(names), 1000):
-            store.append(names[first:first + 1000])
+            store.append_names(names[first:first + 1000])
             sizes.extend(range(first, first + 1000))
         held = tracemalloc.get_traced_memory()[0]
     finally:
@@ -106,11 +106,11 @@ def test_a_row_costs_its_bytes_not_a_python_object() -> None:
 def test_a_snapshot_stays_as_it_was_while_rows_are_added() -> None:
     store = PackedNames()
     column = ChunkedArray(np.int64)
-    store.append(["b", "a"])
+    store.append_names(["b", "a"])
     column.extend([2, 1])
     names, numbers = store.snapshot(), column.snapshot()
     for first in range(0, 3 * CHUNK, 5000):
-        store.append([f"z{i}" for i in range(first, first + 5000)])
+        store.append_names([f"z{i}" for i in range(first, first + 5000)])
         column.extend(range(first, first + 5000))
     assert names.n == 2 and list(numbers.array()) == [2, 1]
     text, offsets = names.joined()

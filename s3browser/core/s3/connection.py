@@ -75,6 +75,12 @@ def for_transfers(config: dict[str, Any]) -> dict[str, Any]:
     return {**_own_settings(config), **config.get("transfers", {})}
 
 
+def for_browsing(config: dict[str, Any]) -> dict[str, Any]:
+    """A connection's settings as its window's own requests use them (a listing made for the window
+    by the transfer worker too): short waits, so a silent server is told of soon."""
+    return _own_settings(config)
+
+
 def _own_settings(config: dict[str, Any]) -> dict[str, Any]:
     """The settings a connection's own clients use (without its transfer worker's)."""
     return {key: value for key, value in config.items() if key != "transfers"}

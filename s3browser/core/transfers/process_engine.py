@@ -12,20 +12,22 @@ from __future__ import annotations
 import itertools
 import logging
 import os
+import queue
 import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import CancelledError
 from multiprocessing.connection import Connection as Pipe
 from pathlib import Path
 from typing import Any
 
 from s3browser.core.base.errors import S3BrowserError
-from s3browser.core.s3.connection import Connection, for_transfers
+from s3browser.core.s3.connection import Connection, for_browsing, for_transfers
 from s3browser.core.s3.errors import describe
+from s3browser.core.s3.packed_pages import PackedPage
 from s3browser.core.settings.dirs import log_dir
 from s3browser.core.transfers.conditional import ANY
 from s3browser.core.transfers.crt_transport import crt_available
@@ -101,6 +103,7 @@ class _WorkerProcess:
         self._send_lock = threading.Lock()
         self._lock = threading.Lock()
         self.handles: dict[int, RemoteHandle] = {}
+        self.listings: dict[int, queue.Queue[tuple]] = {}  # lid -> what the worker sent for that listing
         self.alive = True
         self.ready = threading.Event()  # its interpreter has loaded and its connection is open
         self.started = threading.Event()  # the process exists (or could not be started)
@@ -171,6 +174,10 @@ class _WorkerProcess:
                         handle.resumed_bytes = resumed
                         handle.result = note
                         self._finish(handle, _error_from(error_kind, text, detail))
+                elif kind in ("list_page", "list_end"):
+                    listing = self.listings.get(message[1])
+                    if listing is not None:
+                        listing.put(message)
                 elif kind == "need_credentials":
                     threading.Thread(target=self._hand_credentials, args=(message[1],), daemon=True,
                                      name="s3b-worker-credentials").start()
@@ -203,6 +210,9 @@ class _WorkerProcess:
         with self._lock:
             orphans = list(self.handles.values())
             self.handles.clear()
+        for lid, listing in list(self.listings.items()):
+            listing.put(("list_end", lid, "worker", "The transfer process stopped before the listing finished; "
+                         "press F5 to list again.", "the transfer worker stopped"))
         for handle in orphans:
             process = self.process
             detail = (f"transfer worker {process.pid} exited with code {process.poll()}" if process is not None
@@ -241,6 +251,38 @@ class _WorkerProcess:
         self.pipe.close()
 
 
+def _remote_pages(worker: _WorkerProcess, lid: int, bucket: str, prefix: str,
+                  should_stop: Callable[[], bool]) -> Iterator[PackedPage]:
+    """The pages a worker sends for listing ``lid``; each one taken lets it send another."""
+    answers: queue.Queue[tuple] = queue.Queue()
+    worker.listings[lid] = answers
+    worker.send(("list", lid, bucket, prefix))
+    ended = False
+    try:
+        while True:
+            try:
+                message = answers.get(timeout=0.05)
+            except queue.Empty:
+                if should_stop():
+                    return
+                if not worker.alive:
+                    answers.put(("list_end", lid, "worker", "The transfer process stopped before the listing "
+                                 "finished; press F5 to list again.", "the transfer worker stopped"))
+                continue
+            if message[0] == "list_end":
+                ended = True
+                error = _error_from(*message[2:])
+                if error is not None:
+                    raise error
+                return
+            worker.send(("list_ack", lid))
+            yield message[2]
+    finally:
+        worker.listings.pop(lid, None)
+        if not ended:
+            worker.send(("list_stop", lid))
+
+
 def _error_from(kind: str, text: str, detail: str) -> BaseException | None:
     """The worker's account of a failure as the one error type, with its kind, sentence and detail."""
     if not kind:
@@ -264,9 +306,11 @@ class ProcessTransferEngine:
         # Credentials that took an MFA code or a base connection are the window's to hand over.
         held = bool(connection.mfa_serial) or connection.profile.assumes_role
         self._spec = WorkerSpec(connection.profile, connection.secrets, for_transfers(connection.config_kwargs),
-                                journal_path, max_concurrent_files, held_credentials=held)
+                                journal_path, max_concurrent_files, held_credentials=held,
+                                listing_config=for_browsing(connection.config_kwargs))
         self._max_processes = max(1, processes)
         self._workers: list[_WorkerProcess] = []
+        self._listing_ids = itertools.count(1)
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
@@ -275,6 +319,15 @@ class ProcessTransferEngine:
         with self._lock:
             if not any(w.alive for w in self._workers):
                 self._workers.append(_WorkerProcess(self._spec, self.connection.credentials_now))
+
+    def list_pages(self, bucket: str, prefix: str, should_stop: Callable[[], bool]) -> Iterator[PackedPage] | None:
+        """A folder's listing made in a ready worker, as packed pages (parsing takes none of the window's
+        interpreter); None when no worker is ready yet (list in this process then)."""
+        with self._lock:
+            worker = next((w for w in self._workers if w.alive and w.ready.is_set()), None)
+        if worker is None:
+            return None
+        return _remote_pages(worker, next(self._listing_ids), bucket, prefix, should_stop)
 
     def ready(self) -> bool:
         """Whether a worker is running and has loaded (a transfer sent now starts at once)."""

@@ -13,12 +13,15 @@ ETag, taken only when ``conditional``),
 ``("copy", tid, source_bucket, source_key, bucket, key, size, move)``, ``("job", tid, job)`` (a
 :mod:`jobs` job, run with the worker's connection), ``("cancel", tid)``,
 ``("interrupt", tid)`` (stop, keep parts), ``("discard", upload_id)``,
-``("discard_download", bucket, key, target)``, ``("stop", keep_multipart)``.
+``("discard_download", bucket, key, target)``, ``("stop", keep_multipart)``,
+``("list", lid, bucket, prefix)`` (a folder's listing for the window's table), ``("list_ack", lid)``
+(the window took a page: one more may come), ``("list_stop", lid)``.
 
 worker -> parent: ``("progress", {tid: bytes_done})`` ten times a second,
 ``("ready",)`` once its connection is open, ``("done", tid, kind, message, detail, resumed_bytes, note)``
 (kind "" on success; message and detail: the error's sentence and technical text; note: a job's
-result), ``("log", level, text)``, ``("stopped",)``.
+result), ``("log", level, text)``, ``("stopped",)``, ``("list_page", lid, PackedPage)``,
+``("list_end", lid, kind, message, detail)`` (kind "" when the listing ran to its end or was stopped).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import os
 import queue
 import sys
 import threading
+from collections.abc import Callable
 from concurrent.futures import CancelledError
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection as Pipe
@@ -40,6 +44,7 @@ from s3browser.core.settings.profiles import Profile
 from s3browser.core.settings.secrets import Secrets
 
 PROGRESS_INTERVAL = 0.1
+LISTING_PAGES_AHEAD = 16  # pages of a listing sent before the window has taken them
 CREDENTIALS_WAIT_SECONDS = 15 * 60  # the user may be finding their MFA device
 
 
@@ -56,6 +61,8 @@ class WorkerSpec:
     # them over on request: ("need_credentials", rid) up, ("credentials", rid, metadata, kind, message,
     # detail) down.  They cross the socket pair, never a command line or a file.
     held_credentials: bool = False
+    # The window's own settings, for the listings it asks this worker to make (short timeouts).
+    listing_config: dict[str, Any] = field(default_factory=dict)
 
 
 class _PipeLogHandler(logging.Handler):
@@ -73,8 +80,10 @@ class _PipeLogHandler(logging.Handler):
 
 
 class _Worker:
-    def __init__(self, pipe: Pipe) -> None:
+    def __init__(self, pipe: Pipe, start_unniced: Callable[[Callable[[], None]], None] | None = None) -> None:
         self.pipe = pipe
+        # Starts a thread at the window's priority: a listing is what the user waits for, unlike transfers.
+        self.start_unniced = start_unniced or (lambda work: threading.Thread(target=work, daemon=True).start())
         self._send_lock = threading.Lock()
         self._lock = threading.Lock()
         self._progress: dict[int, Any] = {}  # tid -> Progress
@@ -84,6 +93,10 @@ class _Worker:
         self.engine: Any = None
         self.open_error: BaseException | None = None  # why the connection could not be opened
         self._credential_ids = itertools.count(1)
+        self._listings: dict[int, tuple[threading.Event, threading.Semaphore]] = {}
+        self._spec: WorkerSpec | None = None
+        self._browsing: Any = None  # the connection listings use (made on the first one)
+        self._browsing_lock = threading.Lock()
         self._credential_answers: dict[int, tuple[threading.Event, list[Any]]] = {}
 
     def send(self, message: tuple) -> None:
@@ -162,6 +175,17 @@ class _Worker:
         elif kind == "job":
             _, tid, job = message
             self._start(tid, Progress(0), lambda progress, done: self.engine.run_job(job, progress, done))
+        elif kind == "list":
+            _, lid, bucket, prefix = message
+            stop, credit = threading.Event(), threading.Semaphore(LISTING_PAGES_AHEAD)
+            self._listings[lid] = (stop, credit)
+            self.start_unniced(lambda: self._list(lid, bucket, prefix, stop, credit))
+        elif kind in ("list_ack", "list_stop"):
+            listing = self._listings.get(message[1])
+            if listing is not None:
+                if kind == "list_stop":
+                    listing[0].set()
+                listing[1].release()
         elif kind in ("cancel", "interrupt"):
             with self._lock:
                 handle = self._handles.get(message[1])
@@ -181,6 +205,7 @@ class _Worker:
         from s3browser.core.transfers.journal import UploadJournal
         from s3browser.core.transfers.routes import use_engine
 
+        self._spec = spec
         held = HeldCredentials(self._ask_for_credentials) if spec.held_credentials else None
         connection = Connection(spec.profile, spec.secrets, held=held, **spec.config)
         journal = UploadJournal(spec.journal_path) if spec.journal_path else None
@@ -189,6 +214,8 @@ class _Worker:
         use_engine(connection, self.engine)  # jobs' transfers (sync items) share this engine and its budget
         freeze_survivors()  # the connection's model and handlers: full collections walked them
         self.send(("ready",))
+        # The window's listings come here once it is ready: have their client made before the first.
+        self.start_unniced(self._browsing_connection)
 
     def _ask_for_credentials(self) -> dict[str, Any]:
         """The window's current credentials (it may first ask the user for an MFA code: wait for that)."""
@@ -236,6 +263,44 @@ class _Worker:
             if tid in self._progress:
                 self._handles[tid] = handle
 
+    def _list(self, lid: int, bucket: str, prefix: str, stop: threading.Event, credit: threading.Semaphore) -> None:
+        """List a folder for the window, page by page as packed columns, at most
+        :data:`LISTING_PAGES_AHEAD` pages ahead of what the window has taken."""
+        from s3browser.core.s3.errors import describe
+        from s3browser.core.s3.listing import iter_pages
+        from s3browser.core.s3.packed_pages import pack
+
+        ended = ("", "", "")
+        try:
+            for page in iter_pages(self._browsing_connection(), bucket, prefix, should_stop=stop.is_set):
+                while not credit.acquire(timeout=0.5):
+                    if stop.is_set() or self._stopping.is_set():
+                        return
+                if stop.is_set():
+                    break
+                self.send(("list_page", lid, pack(page)))
+        except BaseException as exc:  # noqa: BLE001 - the window shows the sentence
+            described = describe(exc, bucket=bucket)
+            ended = (described.kind or "error", described.message, described.detail)
+        finally:
+            self._listings.pop(lid, None)
+        self.send(("list_end", lid, *ended))
+
+    def _browsing_connection(self) -> Any:
+        from s3browser.core.s3.connection import Connection
+        from s3browser.core.s3.listing import iter_pages  # noqa: F401 - imported here once, not in a listing's time
+        from s3browser.core.s3.packed_pages import pack  # noqa: F401 - (numpy takes a tenth of a second)
+        from s3browser.core.settings.mfa import HeldCredentials
+
+        with self._browsing_lock:
+            if self._browsing is None:
+                spec = self._spec
+                if self.engine is None or spec is None:
+                    raise self.open_error or RuntimeError("the transfer worker has no connection")
+                held = HeldCredentials(self._ask_for_credentials) if spec.held_credentials else None
+                self._browsing = Connection(spec.profile, spec.secrets, held=held, **spec.listing_config)
+            return self._browsing
+
     def _describe(self, error: BaseException | None, handle: Any) -> tuple[str, str, str]:
         """(kind, sentence, technical detail) of how a transfer ended: ("", "", "") on success."""
         from s3browser.core.s3.errors import describe
@@ -276,13 +341,33 @@ class _Worker:
 WORKER_NICENESS = 5
 
 
+class _UnnicedStarter:
+    """Starts threads at the priority the process began with.
+
+    On Linux a nice value belongs to a thread and new threads inherit their creator's, so this
+    thread, started before the worker lowers its own priority, starts listing threads that stay at
+    the window's (the user waits for a listing; transfers are background work)."""
+
+    def __init__(self) -> None:
+        self._work: queue.Queue[Callable[[], None]] = queue.Queue()
+        threading.Thread(target=self._run, name="s3b-unniced", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            threading.Thread(target=self._work.get(), name="s3b-list", daemon=True).start()
+
+    def __call__(self, work: Callable[[], None]) -> None:
+        self._work.put(work)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    unniced = _UnnicedStarter()
     if hasattr(os, "nice"):
         # Background work: when the cores are busy, the window's process is scheduled first.
         os.nice(WORKER_NICENESS)
     pipe = Pipe(int(argv[0]))
-    worker = _Worker(pipe)
+    worker = _Worker(pipe, unniced)
     logger = logging.getLogger("s3browser")
     logger.addHandler(_PipeLogHandler(worker))
     logger.setLevel(logging.INFO)

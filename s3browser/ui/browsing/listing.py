@@ -12,10 +12,11 @@ from PySide6.QtCore import QItemSelectionModel, QObject, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView
 
+from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.locations import Location
 from s3browser.ui.browsing.answer_watch import AnswerWatch
 from s3browser.ui.browsing.known_buckets import remember_bucket
-from s3browser.ui.browsing.object_table import ObjectTableModel
+from s3browser.ui.browsing.object_table import ObjectTableModel, RemoteLister
 from s3browser.ui.shell.actions import make_action
 from s3browser.ui.shell.context import AppContext
 from s3browser.ui.shell.formatting import count_of, human_size, tr_n
@@ -62,6 +63,7 @@ class ListingController(QObject):
         model.loading_changed.connect(self._on_loading_changed)
         model.stats_changed.connect(self.update_stats)
         model.ordering_changed.connect(lambda _doing: self.update_stats())
+        model.remote_listing = self._remote_listing
         model.load_failed.connect(ctx.show_error)
         model.notice.connect(ctx.show_message)
         model.listing_complete.connect(self._remember_bucket)
@@ -76,6 +78,13 @@ class ListingController(QObject):
     @property
     def location(self) -> Location:
         return self.model.location
+
+    def _remote_listing(self, connection: Connection) -> RemoteLister | None:
+        """The connection's transfer worker lists folders for the table (see ``object_table._listing_pages``)."""
+        engine = self.ctx.transfers.queue.engines.current
+        if engine is None or engine.connection is not connection:
+            return None
+        return getattr(engine, "list_pages", None)
 
     def _remember_bucket(self, location: Location, _folders: list, _has_content: bool) -> None:
         """A bucket that opened is offered again when these keys may not list buckets."""

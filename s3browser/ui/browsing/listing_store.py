@@ -11,14 +11,13 @@ runs inline for a small listing and on a worker for a big one, then installs her
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from s3browser.core.ops.bucket_settings.details import BucketDetails
-from s3browser.core.s3.listing import ListingPage
+from s3browser.core.s3.packed_pages import ENCODING, ERRORS, NameGroup, PackedPage
 from s3browser.ui.browsing.packed_rows import ChunkedArray, PackedNames
 from s3browser.ui.browsing.row_order import OrderInput, OrderOutput, compute_order, rows_containing
 
@@ -121,78 +120,66 @@ class ListingStore:
                 self.class_lookup[name] = found
         return found
 
-    def _class_ids(self, classes: list[str]) -> np.ndarray:
-        """The ids of a page's storage classes (one count in C when the page has one class, as most do)."""
-        if classes and classes.count(classes[0]) == len(classes):
-            return np.full(len(classes), self._class_id(classes[0]), dtype=np.uint8)
-        return np.fromiter(map(self._class_id, classes), dtype=np.uint8, count=len(classes))
-
-    def append(self, page: ListingPage,
-               folder_mtimes: list[float] | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+    def append(self, page: PackedPage) -> list[tuple[np.ndarray, np.ndarray]]:
         """Store a page's rows; per group (folders, files) the new rows in the current order and
         those of them the filter shows, for :meth:`add_rows` (which the model wraps in Qt's calls)."""
         start = len(self.names)
-        cut = len(page.prefix)
-        folders = [folder[cut:] for folder in page.folders]
-        files = [key[cut:] for key in page.keys]
-        self.names.append(folders)
-        self.names.append(files)
+        folders, files = len(page.folders), len(page.files)
+        self.names.append(page.folders)
+        self.names.append(page.files)
         if folders:
-            self.sizes.extend(np.zeros(len(folders), dtype=np.int64))
-            self.mtimes.extend(folder_mtimes if folder_mtimes else np.zeros(len(folders)))
-            self.class_ids.extend(np.zeros(len(folders), dtype=np.uint8))
-            self.is_folder.extend(np.ones(len(folders), dtype=np.uint8))
-            self.folder_count += len(folders)
-            self.folder_prefixes.extend(page.folders)
+            self.sizes.extend(np.zeros(folders, dtype=np.int64))
+            self.mtimes.extend(page.folder_mtimes)
+            self.class_ids.extend(np.zeros(folders, dtype=np.uint8))
+            self.is_folder.extend(np.ones(folders, dtype=np.uint8))
+            self.folder_count += folders
+            self.folder_prefixes.extend(page.folder_prefixes)
         if files:
             self.sizes.extend(page.sizes)
             self.mtimes.extend(page.mtimes)
-            self.class_ids.extend(self._class_ids(page.storage_classes))
-            self.is_folder.extend(np.zeros(len(files), dtype=np.uint8))
-            self.object_count += len(files)
-            self.total_size += sum(page.sizes)
-        folder_end = start + len(folders)
+            ids = np.array([self._class_id(name) for name in page.class_names], dtype=np.uint8)
+            self.class_ids.extend(ids[page.class_codes])
+            self.is_folder.extend(np.zeros(files, dtype=np.uint8))
+            self.object_count += files
+            self.total_size += int(page.sizes.sum())
         groups = []
-        for group, names, first in ((FOLDERS, folders, start), (FILES, files, folder_end)):
-            folded = _casefolded(names)
-            self._note_name_order(group, folded)
-            rows = self._page_order(group, np.arange(first, first + len(names), dtype=np.int64), folded)
+        for group, names, first in ((FOLDERS, page.folders, start), (FILES, page.files, start + folders)):
+            self._note_name_order(group, names)
+            rows = self._page_order(group, np.arange(first, first + len(names), dtype=np.int64), names)
             groups.append((rows, rows[self.matching(rows, first)] if self.filter else rows))
         return groups
 
-    def _note_name_order(self, group: int, folded: list[str]) -> None:
-        if not folded or not self.in_name_order[group]:
+    def _note_name_order(self, group: int, names: NameGroup) -> None:
+        if not len(names) or not self.in_name_order[group]:
             return
         last = self.last_folded[group]
-        self.in_name_order[group] = (last is None or last <= folded[0]) and all(map(operator.le, folded, folded[1:]))
-        self.last_folded[group] = folded[-1]
+        self.in_name_order[group] = (last is None or last <= names.first_folded) and names.in_order
+        self.last_folded[group] = names.last_folded
 
-    def _page_order(self, group: int, rows: np.ndarray, folded: list[str]) -> np.ndarray:
+    def _page_order(self, group: int, rows: np.ndarray, names: NameGroup) -> np.ndarray:
         """A page's new rows of one group in the current order; notes when they cannot simply go
         after the rows already there (the whole group is then sorted again)."""
         if not len(rows):
             return rows
-        order = self.order[group]
-        keys = self._keys(rows, folded)
+        keys = self._keys(rows, names)
         if isinstance(keys, np.ndarray):
             rows = rows[np.argsort(-keys if self.descending else keys, kind="stable")] if len(rows) > 1 else rows
             first_key = keys[int(rows[0] - rows.min())]
+        elif keys is None:  # by name, and the page's names are in order already
+            first_key = names.first_folded
         else:
-            if any(map(operator.gt, keys, keys[1:])) or self.descending:
-                ranked = sorted(range(len(rows)), key=keys.__getitem__, reverse=self.descending)
-                rows, first_key = rows[ranked], keys[ranked[0]]
-            else:
-                first_key = keys[0]
+            ranked = sorted(range(len(rows)), key=keys.__getitem__, reverse=self.descending)
+            rows, first_key = rows[ranked], keys[ranked[0]]
+        order = self.order[group]
         if order.n and not self.order_stale:
-            last = int(order.at(order.n - 1))
-            last_key = self._keys(np.array([last]), [self.names.folded.raw(last).decode("utf-8", "surrogatepass")])
-            last_key = last_key[0]
+            last_key = self._key_of(int(order.at(order.n - 1)))
             if (last_key < first_key) if self.descending else (last_key > first_key):
                 self.order_stale = True
         return rows
 
-    def _keys(self, rows: np.ndarray, folded: list[str]) -> Any:
-        """The sort keys of contiguous storage ``rows``: numbers, or casefolded names."""
+    def _keys(self, rows: np.ndarray, names: NameGroup) -> Any:
+        """The sort keys of a page's contiguous storage ``rows``: numbers, casefolded names, or None
+        when sorting ascending by name and the page is in that order already."""
         column = self.sort_column
         if self.at_bucket_list and column in (COL_SIZE, COL_CLASS):
             key = self._bucket_sort_key(column)
@@ -204,7 +191,22 @@ class ListingStore:
             return self.mtimes.tail(first)[:len(rows)]
         if column == COL_CLASS:
             return self._class_ranks()[self.class_ids.tail(first)[:len(rows)]]
-        return folded
+        if names.in_order and not self.descending:
+            return None
+        return names.folded_names()
+
+    def _key_of(self, row: int) -> Any:
+        """One storage row's sort key, comparable with those of :meth:`_keys`."""
+        column = self.sort_column
+        if self.at_bucket_list and column in (COL_SIZE, COL_CLASS):
+            return self._bucket_sort_key(column)(row)
+        if column == COL_SIZE:
+            return self.sizes.at(row)
+        if column == COL_MODIFIED:
+            return self.mtimes.at(row)
+        if column == COL_CLASS:
+            return self._class_ranks()[self.class_ids.at(row)]
+        return self.names.folded.raw(row).decode(ENCODING, ERRORS)
 
     def _class_ranks(self) -> np.ndarray:
         names = self.class_names
@@ -296,12 +298,3 @@ class ListingStore:
                 return ""
             return found.region if column == COL_SIZE else VERSIONING_LABELS.get(found.versioning or "", "")
         return key
-
-
-def _casefolded(names: list[str]) -> list[str]:
-    """Each name casefolded (the list itself when folding changes none: the usual case, tested for
-    the whole page at once)."""
-    joined = "\n".join(names)
-    if joined.casefold() == joined:
-        return names
-    return [name.casefold() for name in names]

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
 from s3browser.core.ops.bucket_settings.details import BucketDetails, iter_bucket_details
@@ -24,6 +24,7 @@ from s3browser.core.ops.trash import TRASH_PREFIX
 from s3browser.core.s3.connection import Connection
 from s3browser.core.s3.listing import BucketInfo, ListingPage, iter_pages, list_buckets_or_remembered
 from s3browser.core.s3.locations import Location
+from s3browser.core.s3.packed_pages import PackedPage, pack
 from s3browser.ui.browsing.known_buckets import describe_listing_failure, remembered_buckets
 from s3browser.ui.browsing.listing_cache import ListingCache
 from s3browser.ui.browsing.listing_store import (
@@ -60,6 +61,14 @@ IS_FOLDER_ROLE = Qt.ItemDataRole.UserRole + 2
 SIZE_ROLE = Qt.ItemDataRole.UserRole + 3
 
 _Index = QModelIndex | QPersistentModelIndex
+PAGES_PACE_MS = 100  # a listing's pages are added to the table at most this often (after the first)
+# The roles data() answers; the view asks for a dozen per cell, and the rest cost no lookup.
+_ANSWERED_ROLES = frozenset(int(role) for role in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole,
+    KEY_ROLE, IS_FOLDER_ROLE, SIZE_ROLE))
+# (bucket, prefix, should_stop) -> the folder's packed pages, or None when it cannot list now
+RemoteLister = Callable[[str, str, Callable[[], bool]], Iterator[PackedPage] | None]
 
 
 class ObjectTableModel(FlatTableModel):
@@ -96,7 +105,12 @@ class ObjectTableModel(FlatTableModel):
         self._loader = PagedLoad(runner, self, self._on_page, self._on_error, self._on_finished,
                                  self.loading_changed.emit)
         self._cache = ListingCache()
-        self._pending_pages: list[tuple[ListingPage, list[float] | None]] | None = None
+        self._pending_pages: list[PackedPage] | None = None
+        self._incoming: list[PackedPage] = []  # pages that came since rows were last added
+        self._paint_pace = QTimer(self)
+        self._paint_pace.setSingleShot(True)
+        self._paint_pace.setInterval(PAGES_PACE_MS)
+        self._paint_pace.timeout.connect(self._add_incoming)
         self.search_pattern = ""  # the rows are the matches of a search below the location
         self.thumbnails: ThumbnailProvider | None = None  # pictures for image rows (View → Thumbnails)
         self.scanned = 0  # keys read by the search so far
@@ -107,6 +121,8 @@ class ObjectTableModel(FlatTableModel):
         self.stopped = False  # the user stopped the listing (or search) before its end
         # Set by the window: rows -> the QMimeData of a drag out to the file manager (None: no drag).
         self.drag_data_factory: Callable[[list[int]], QMimeData | None] | None = None
+        # Set by the listing controller: the connection -> who lists its folders elsewhere (None: here).
+        self.remote_listing: Callable[[Connection], RemoteLister | None] | None = None
 
     @property
     def _location(self) -> Location:
@@ -145,6 +161,8 @@ class ObjectTableModel(FlatTableModel):
         self._loader.next()
         self._cancel_details()
         self._cancel_ordering()
+        self._incoming.clear()
+        self._paint_pace.stop()
         was_bucket_list = not self._location.bucket
         self.search_pattern = search if location.bucket else ""
         self.scanned = 0
@@ -168,12 +186,13 @@ class ObjectTableModel(FlatTableModel):
             return
         conn = self._connection
         if self.search_pattern:
-            self._loader.pages(f"search {location.uri()}", iter_search_pages, conn, location.bucket, location.prefix,
+            self._loader.pages(f"search {location.uri()}", _search_pages, conn, location.bucket, location.prefix,
                                self.search_pattern)
         elif not location.bucket:
             self._loader.one("list buckets", list_buckets_or_remembered, conn, remembered_buckets(conn.profile.name))
         else:
-            self._loader.pages(f"list {location.uri()}", _listing_pages, conn, location.bucket, location.prefix)
+            lister = self.remote_listing(conn) if self.remote_listing is not None else None
+            self._loader.pages(f"list {location.uri()}", _listing_pages, conn, location.bucket, location.prefix, lister)
 
     def empty_state(self) -> tuple[str, str] | None:
         """(icon name, sentence) for the table to draw when it shows no rows, or None when it has rows."""
@@ -211,27 +230,42 @@ class ObjectTableModel(FlatTableModel):
         """Stop the current listing, keeping what has arrived."""
         if self._loader.cancel():
             self.stopped = True
+            self._add_incoming()
 
-    def _on_page(self, page: ListingPage | list[BucketInfo]) -> None:
+    def _on_page(self, page: PackedPage | list[BucketInfo]) -> None:
         if isinstance(page, list):  # the bucket list, in one piece
             self._on_buckets(page)
             return
         self.scanned += page.scanned
-        self._take_page(page, None)
+        self._take_page(page)
 
     def _on_buckets(self, buckets: list[BucketInfo]) -> None:
         page = ListingPage(bucket="", prefix="", folders=[b.name + "/" for b in buckets], is_last=True)
-        self._take_page(page, [b.created for b in buckets])
+        self._take_page(pack(page, [b.created for b in buckets]))
         self._read_details([b.name for b in buckets if b.name not in self._bucket_details])
         if any(b.remembered for b in buckets):
             self.notice.emit(tr_n("These keys may not list buckets; showing the %n bucket(s) you opened before. "
                                   "Type another in the path bar (Ctrl+L).", len(buckets)))
 
-    def _take_page(self, page: ListingPage, folder_mtimes: list[float] | None) -> None:
+    def _take_page(self, page: PackedPage) -> None:
         if self._pending_pages is not None:  # refreshing a listing shown from the cache
-            self._pending_pages.append((page, folder_mtimes))
-        else:
-            self.append_page(page, folder_mtimes)
+            self._pending_pages.append(page)
+            return
+        self._incoming.append(page)
+        if not self._paint_pace.isActive():
+            self._add_incoming()
+
+    def _add_incoming(self) -> None:
+        """Add the pages that came since the last time, together: the view repaints once for them.
+
+        The first page goes in at once; later ones at most :data:`PAGES_PACE_MS` apart, so a fast
+        listing costs a few repaints a second instead of one per page (each repaint asks for a
+        few hundred cells' data)."""
+        pages, self._incoming = self._incoming, []
+        for page in pages:
+            self.append_page(page)
+        if pages:
+            self._paint_pace.start()
 
     def _on_error(self, exc: BaseException) -> None:
         error = describe_listing_failure(exc, self._location)
@@ -239,6 +273,7 @@ class ObjectTableModel(FlatTableModel):
         self.load_failed.emit(error.message, error.detail, error.kind)
 
     def _on_finished(self) -> None:
+        self._add_incoming()
         if self._pending_pages is not None and not self.load_error:
             self._replace_if_changed(self._pending_pages)
         self._pending_pages = None
@@ -292,12 +327,12 @@ class ObjectTableModel(FlatTableModel):
             self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), len(HEADERS) - 1))
 
     # ---------------------------------------------------------------- back/forward cache
-    def _replace_if_changed(self, pages: list[tuple[ListingPage, list[float] | None]]) -> None:
+    def _replace_if_changed(self, pages: list[PackedPage]) -> None:
         """The background listing of a cached folder ended: swap its rows in if they differ."""
         store = self.store
         fresh = ListingStore(self._bucket_details)  # built aside, with no signal, then compared
-        for page, mtimes in pages:
-            for group, (rows, shown) in enumerate(fresh.append(page, mtimes)):
+        for page in pages:
+            for group, (rows, shown) in enumerate(fresh.append(page)):
                 fresh.add_rows(group, rows, shown)
         if ListingStore.same_rows(fresh.snapshot(), store.snapshot()):
             return
@@ -311,11 +346,11 @@ class ObjectTableModel(FlatTableModel):
         self.stats_changed.emit()
 
     # ---------------------------------------------------------------- appending
-    def append_page(self, page: ListingPage, folder_mtimes: list[float] | None = None) -> None:
+    def append_page(self, page: PackedPage | ListingPage) -> None:
         """Add a page's rows after those of their group; when they do not belong there, the
         group is sorted again (see :meth:`_reorder`)."""
         store = self.store
-        groups = store.append(page, folder_mtimes)
+        groups = store.append(page if isinstance(page, PackedPage) else pack(page))
         for group, (rows, shown) in enumerate(groups):
             if len(shown):
                 at = store.visible_folders if group == FOLDERS else store.visible_count
@@ -540,7 +575,7 @@ class ObjectTableModel(FlatTableModel):
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         store = self.store
-        if not index.isValid() or index.row() >= store.visible_count:
+        if role not in _ANSWERED_ROLES or not index.isValid() or index.row() >= store.visible_count:
             return None
         row = store.storage_row(index.row())
         column = index.column()
@@ -615,6 +650,17 @@ def _trash_data(role: int) -> Any:
     return f"What soft delete moved out of the way ({TRASH_PREFIX}): open it to restore or empty it"
 
 
-def _listing_pages(conn: Connection, bucket: str, prefix: str, should_stop: Callable[[], bool]) -> Any:
-    """The folder's pages on the worker, with garbage collection off until they end (see gc_pause)."""
-    return iterate_paused(iter_pages(conn, bucket, prefix, should_stop=should_stop))
+def _listing_pages(conn: Connection, bucket: str, prefix: str, lister: RemoteLister | None,
+                   should_stop: Callable[[], bool]) -> Iterator[PackedPage]:
+    """The folder's pages, packed: made by the transfer worker process when one is ready (its parsing
+    then takes nothing from the window's interpreter), else here on a pool thread, with garbage
+    collection off until they end (see gc_pause)."""
+    remote = lister(bucket, prefix, should_stop) if lister is not None else None
+    if remote is not None:
+        return remote
+    return iterate_paused(pack(page) for page in iter_pages(conn, bucket, prefix, should_stop=should_stop))
+
+
+def _search_pages(conn: Connection, bucket: str, prefix: str, pattern: str,
+                  should_stop: Callable[[], bool]) -> Iterator[PackedPage]:
+    return (pack(page) for page in iter_search_pages(conn, bucket, prefix, pattern, should_stop=should_stop))

@@ -9,14 +9,11 @@ a worker over a snapshot while pages keep arriving.  No Qt here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-ENCODING = "utf-8"
-ERRORS = "surrogatepass"  # any str a listing can hold survives the round trip
-
+from s3browser.core.s3.packed_pages import ENCODING, ERRORS, NameBytes, NameGroup
 
 CHUNK_BITS = 16
 CHUNK = 1 << CHUNK_BITS  # rows per chunk: appending never copies more than one chunk
@@ -125,17 +122,18 @@ class PackedNames:
     def folded(self) -> PackedNames:
         return self if self._folded is None else self._folded
 
-    def append(self, names: Sequence[str]) -> None:
-        """Add ``names`` at the end (a page's worth at a time: the work is per page, in C)."""
-        if not names:
+    def append(self, group: NameGroup) -> None:
+        """Add a page's packed names at the end (copies of its buffers: no Python object per name)."""
+        if not len(group):
             return
-        if self._folded is None:
-            joined = "\n".join(names)
-            if joined.casefold() != joined:  # the first name that folds differently
-                self._folded = self.copy()
+        if self._folded is None and group.folded is not None:  # the first name that folds differently
+            self._folded = self.copy()
         if self._folded is not None:
-            self._folded._add([name.casefold() for name in names])
-        self._add(names)
+            self._folded._add(group.folded or group.names)
+        self._add(group.names)
+
+    def append_names(self, names: list[str]) -> None:
+        self.append(NameGroup.of(names))
 
     def copy(self) -> PackedNames:
         twin = PackedNames()
@@ -144,25 +142,21 @@ class PackedNames:
         twin.n = self.n
         return twin
 
-    def _add(self, names: Sequence[str]) -> None:
-        done = 0
-        while done < len(names):
+    def _add(self, names: NameBytes) -> None:
+        ends = np.cumsum(names.lengths)
+        done, count = 0, len(names)
+        while done < count:
             used = self.n & _MASK
             if used == 0:
                 self.texts.append(bytearray())
                 self.offsets.append(np.zeros(CHUNK + 1, dtype=np.int32))
-            part = names[done:done + CHUNK - used]
-            encoded = "".join(part).encode(ENCODING, ERRORS)
-            if len(encoded) == sum(map(len, part)):  # all ASCII: a name's bytes are its characters
-                lengths = np.fromiter(map(len, part), dtype=np.int64, count=len(part))
-            else:
-                lengths = np.fromiter((len(name.encode(ENCODING, ERRORS)) for name in part), dtype=np.int64,
-                                      count=len(part))
+            take = min(CHUNK - used, count - done)
+            first_byte = int(ends[done - 1]) if done else 0
             text, offsets = self.texts[-1], self.offsets[-1]
-            offsets[used + 1:used + 1 + len(part)] = np.cumsum(lengths) + len(text)
-            text += encoded
-            done += len(part)
-            self.n += len(part)
+            offsets[used + 1:used + 1 + take] = ends[done:done + take] - first_byte + len(text)
+            text += names.text[first_byte:int(ends[done + take - 1])]
+            done += take
+            self.n += take
 
     def raw(self, i: int) -> bytes:
         chunk, j = i >> CHUNK_BITS, i & _MASK
