@@ -240,10 +240,10 @@ def gui_list(endpoint: str, access_key: str, secret_key: str, bucket: str, prefi
     conn = connection(endpoint, access_key, secret_key)
     window.connections.use_connection(conn, remember=False)
     _wait(app, lambda: not window.table_model.is_loading)
-    # The window lists folders in its transfer worker once that is up (about 0.6 s after connecting,
-    # before a user has picked a folder); before, in its own process.
+    # The window lists folders in its transfer worker once that is up (about a second after
+    # connecting, before a user has picked a folder); before, in its own process.
     engine = window.transfers.queue.engine
-    _wait(app, lambda: not hasattr(engine, "ready") or engine.ready(), timeout=60)
+    _wait(app, lambda: not hasattr(engine, "listing_ready") or engine.listing_ready(), timeout=60)
     paint = FirstPaint(window)
     heartbeat = Heartbeat()
     heartbeat.start()

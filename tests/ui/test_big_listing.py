@@ -149,3 +149,24 @@ def test_rows_loaded_under_a_size_sort_end_in_order(qtbot, runner, qtmodeltester
     assert sizes(model) == sorted(((i * 7919) % 1009 for i in range(3000)), reverse=True)
     tied = [n for n in names(model) if (int(n[1:]) * 7919) % 1009 == 500]
     assert tied == sorted(tied)  # equal sizes stay in key order
+
+
+def test_pages_arriving_together_are_added_together_and_all_by_the_end(qtbot, runner) -> None:
+    """After the first page, pages are added at most ten times a second (one repaint for many), and
+    the listing's end adds whatever is still waiting."""
+    from s3browser.core.s3.packed_pages import pack
+
+    model = ObjectTableModel(runner, parent=runner)
+    model._location = Location("b", "")
+    inserted: list[int] = []
+    model.rowsInserted.connect(lambda _parent, first, last: inserted.append(last - first + 1))
+    pages = [pack(page([f"k{p}-{i:03d}" for i in range(100)], [1] * 100)) for p in range(5)]
+    model._take_page(pages[0])
+    assert model.rowCount() == 100  # the first page shows at once
+    for later in pages[1:4]:
+        model._take_page(later)
+    assert model.rowCount() == 100  # the next ones wait for the pace
+    qtbot.waitUntil(lambda: model.rowCount() == 400, timeout=2000)
+    model._take_page(pages[4])
+    model._on_finished()  # the end adds the rest at once
+    assert model.rowCount() == 500 and sum(inserted) == 500

@@ -17,7 +17,7 @@ def calls_of(window) -> list[str]:  # noqa: ANN001
 
 def worker_ready(qtbot, window) -> None:  # noqa: ANN001
     engine = window.transfers.queue.engine
-    qtbot.waitUntil(engine.ready, timeout=30000)
+    qtbot.waitUntil(engine.listing_ready, timeout=30000)
 
 
 def test_a_folder_is_listed_by_the_worker_not_the_window(qtbot, connected, s3_admin) -> None:

@@ -106,6 +106,7 @@ class _WorkerProcess:
         self.listings: dict[int, queue.Queue[tuple]] = {}  # lid -> what the worker sent for that listing
         self.alive = True
         self.ready = threading.Event()  # its interpreter has loaded and its connection is open
+        self.listing_ready = threading.Event()  # ... and it can list folders for the window
         self.started = threading.Event()  # the process exists (or could not be started)
         self.stopped = threading.Event()
         self.send(("open", spec))
@@ -185,6 +186,8 @@ class _WorkerProcess:
                     log.log(message[1], "%s", message[2])
                 elif kind == "ready":
                     self.ready.set()
+                elif kind == "listing_ready":
+                    self.listing_ready.set()
                 elif kind == "stopped":
                     break
         except (EOFError, OSError):
@@ -321,13 +324,18 @@ class ProcessTransferEngine:
                 self._workers.append(_WorkerProcess(self._spec, self.connection.credentials_now))
 
     def list_pages(self, bucket: str, prefix: str, should_stop: Callable[[], bool]) -> Iterator[PackedPage] | None:
-        """A folder's listing made in a ready worker, as packed pages (parsing takes none of the window's
-        interpreter); None when no worker is ready yet (list in this process then)."""
+        """A folder's listing made in a worker, as packed pages (parsing takes none of the window's
+        interpreter); None when no worker can list yet (list in this process then)."""
         with self._lock:
-            worker = next((w for w in self._workers if w.alive and w.ready.is_set()), None)
+            worker = next((w for w in self._workers if w.alive and w.listing_ready.is_set()), None)
         if worker is None:
             return None
         return _remote_pages(worker, next(self._listing_ids), bucket, prefix, should_stop)
+
+    def listing_ready(self) -> bool:
+        """Whether :meth:`list_pages` would list in a worker now."""
+        with self._lock:
+            return any(w.alive and w.listing_ready.is_set() for w in self._workers)
 
     def ready(self) -> bool:
         """Whether a worker is running and has loaded (a transfer sent now starts at once)."""

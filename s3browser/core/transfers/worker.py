@@ -21,7 +21,8 @@ worker -> parent: ``("progress", {tid: bytes_done})`` ten times a second,
 ``("ready",)`` once its connection is open, ``("done", tid, kind, message, detail, resumed_bytes, note)``
 (kind "" on success; message and detail: the error's sentence and technical text; note: a job's
 result), ``("log", level, text)``, ``("stopped",)``, ``("list_page", lid, PackedPage)``,
-``("list_end", lid, kind, message, detail)`` (kind "" when the listing ran to its end or was stopped).
+``("list_end", lid, kind, message, detail)`` (kind "" when the listing ran to its end or was stopped),
+``("listing_ready",)`` once it can list for the window.
 """
 
 from __future__ import annotations
@@ -214,8 +215,8 @@ class _Worker:
         use_engine(connection, self.engine)  # jobs' transfers (sync items) share this engine and its budget
         freeze_survivors()  # the connection's model and handlers: full collections walked them
         self.send(("ready",))
-        # The window's listings come here once it is ready: have their client made before the first.
-        self.start_unniced(self._browsing_connection)
+        # The window sends its listings here once this says it can take them (its client made).
+        self.start_unniced(self._offer_listings)
 
     def _ask_for_credentials(self) -> dict[str, Any]:
         """The window's current credentials (it may first ask the user for an MFA code: wait for that)."""
@@ -285,6 +286,15 @@ class _Worker:
         finally:
             self._listings.pop(lid, None)
         self.send(("list_end", lid, *ended))
+
+    def _offer_listings(self) -> None:
+        try:
+            self._browsing_connection()
+        except Exception as exc:  # noqa: BLE001 - the window goes on listing in its own process
+            logging.getLogger(__name__).warning("the transfer worker cannot list for the window: %s",
+                                                type(exc).__name__)
+            return
+        self.send(("listing_ready",))
 
     def _browsing_connection(self) -> Any:
         from s3browser.core.s3.connection import Connection
