@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from s3browser.core.s3.connection import BROWSING
+from s3browser.core.s3.locations import Location
 from s3browser.core.settings.secrets import Secrets
 from s3browser.ui.browsing.answer_watch import QUIET_SECONDS
 from tests.conftest import SECRET_KEY, _profile
@@ -110,3 +111,19 @@ def test_an_account_with_no_buckets_shows_its_empty_state_once_the_list_answers_
                           check_params_cb=lambda loading: loading):
         qtbot.keyClick(window.table, Qt.Key.Key_F5)
     window.table.viewport().removeEventFilter(counter)
+
+
+def test_a_listing_made_by_the_transfer_worker_gives_up_as_soon_as_the_windows_own(
+        qtbot, window, silent_endpoint) -> None:
+    """The worker lists for the window with the window's settings, not its transfers' patience."""
+    window.ctx.connection_options = {"read_timeout": 1, "max_attempts": 2, "connect_timeout": 1,
+                                     "transfers": {"read_timeout": 60, "max_attempts": 5}}
+    with qtbot.waitSignal(window.connections.connected, timeout=10000):
+        window.connections.connect_profile(_profile(silent_endpoint), Secrets(SECRET_KEY), remember=False)
+    qtbot.waitUntil(lambda: bool(window.table_model.load_error), timeout=30000)  # the bucket list, here
+    engine = window.transfers.queue.engine
+    qtbot.waitUntil(engine.listing_ready, timeout=30000)
+    window.navigation.navigate(Location("quiet", ""))
+    qtbot.waitUntil(lambda: not window.table_model.is_loading, timeout=20000)  # 5 minutes with 60 s x 5
+    text = window.table_model.load_error
+    assert "Traceback" not in text and "\n" not in text and "did not answer" in text, text

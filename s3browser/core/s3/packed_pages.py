@@ -2,18 +2,19 @@
 
 A :class:`~s3browser.core.s3.pages.ListingPage` holds a Python string per key; a table of ten
 million rows must not.  :func:`pack` turns a page into one UTF-8 buffer of names (the keys less
-the listed prefix) with their lengths, and numpy columns of sizes, times and storage-class codes,
+the listed prefix) with their lengths, and typed arrays of sizes, times and storage-class codes,
 together with what the table asks of the names as a whole (do they change under casefolding, are
-they in casefolded order).  It runs where the page was made, so the window only copies arrays;
-the packed page pickles as a few buffers, so it crosses a process boundary cheaply.
+they in casefolded order).  It runs where the page was made, so the window only copies arrays
+(numpy reads these without a copy); the packed page pickles as a few buffers, so it crosses a
+process boundary cheaply, and the transfer worker that makes it needs no numpy.
 """
 
 from __future__ import annotations
 
+import itertools
 import operator
+from array import array
 from dataclasses import dataclass, field
-
-import numpy as np
 
 from s3browser.core.s3.pages import ListingPage
 
@@ -26,23 +27,21 @@ class NameBytes:
     """Names back to back in UTF-8, with each one's length in bytes."""
 
     text: bytes = b""
-    lengths: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    lengths: array = field(default_factory=lambda: array("q"))
 
     @classmethod
     def of(cls, names: list[str]) -> NameBytes:
         joined = "".join(names).encode(ENCODING, ERRORS)
-        if len(joined) == sum(map(len, names)):  # all ASCII: a name's bytes are its characters
-            lengths = np.fromiter(map(len, names), dtype=np.int64, count=len(names))
-        else:
-            lengths = np.fromiter((len(name.encode(ENCODING, ERRORS)) for name in names), dtype=np.int64,
-                                  count=len(names))
+        lengths = array("q", map(len, names))
+        if len(joined) != sum(lengths):  # not all ASCII: count bytes, not characters
+            lengths = array("q", (len(name.encode(ENCODING, ERRORS)) for name in names))
         return cls(joined, lengths)
 
     def __len__(self) -> int:
         return len(self.lengths)
 
     def names(self) -> list[str]:
-        ends = np.cumsum(self.lengths).tolist()
+        ends = list(itertools.accumulate(self.lengths))
         starts = [0, *ends[:-1]]
         return [self.text[a:b].decode(ENCODING, ERRORS) for a, b in zip(starts, ends, strict=True)]
 
@@ -80,10 +79,10 @@ class PackedPage:
     folder_prefixes: list[str]  # full prefixes, for the folder tree
     folders: NameGroup
     files: NameGroup
-    folder_mtimes: np.ndarray  # 0 for a folder (the bucket list gives creation dates)
-    sizes: np.ndarray
-    mtimes: np.ndarray
-    class_codes: np.ndarray  # uint8 indexes into class_names
+    folder_mtimes: array  # 0 for a folder (the bucket list gives creation dates)
+    sizes: array
+    mtimes: array
+    class_codes: bytes  # indexes into class_names
     class_names: list[str]
     is_last: bool = False
     scanned: int = 0
@@ -97,15 +96,15 @@ def pack(page: ListingPage, folder_mtimes: list[float] | None = None) -> PackedP
     cut = len(page.prefix)
     classes = page.storage_classes
     if classes and classes.count(classes[0]) == len(classes):  # one class on the page, as usual
-        class_names, codes = [classes[0]], np.zeros(len(classes), dtype=np.uint8)
+        class_names, codes = [classes[0]], bytes(len(classes))
     else:
         lookup: dict[str, int] = {}
-        codes = np.fromiter((lookup.setdefault(c, len(lookup)) for c in classes), dtype=np.uint8, count=len(classes))
+        codes = bytes(lookup.setdefault(c, len(lookup)) for c in classes)
         class_names = list(lookup)
     return PackedPage(
         bucket=page.bucket, prefix=page.prefix, folder_prefixes=list(page.folders),
         folders=NameGroup.of([folder[cut:] for folder in page.folders]),
         files=NameGroup.of([key[cut:] for key in page.keys]),
-        folder_mtimes=np.asarray(folder_mtimes if folder_mtimes else np.zeros(len(page.folders)), dtype=np.float64),
-        sizes=np.asarray(page.sizes, dtype=np.int64), mtimes=np.asarray(page.mtimes, dtype=np.float64),
+        folder_mtimes=array("d", folder_mtimes) if folder_mtimes else array("d", bytes(8 * len(page.folders))),
+        sizes=array("q", page.sizes), mtimes=array("d", page.mtimes),
         class_codes=codes, class_names=class_names, is_last=page.is_last, scanned=page.scanned)

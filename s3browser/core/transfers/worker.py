@@ -297,18 +297,14 @@ class _Worker:
         self.send(("listing_ready",))
 
     def _browsing_connection(self) -> Any:
-        from s3browser.core.s3.connection import Connection
         from s3browser.core.s3.listing import iter_pages  # noqa: F401 - imported here once, not in a listing's time
-        from s3browser.core.s3.packed_pages import pack  # noqa: F401 - (numpy takes a tenth of a second)
-        from s3browser.core.settings.mfa import HeldCredentials
+        from s3browser.core.s3.packed_pages import pack  # noqa: F401
 
         with self._browsing_lock:
             if self._browsing is None:
-                spec = self._spec
-                if self.engine is None or spec is None:
+                if self.engine is None or self._spec is None:
                     raise self.open_error or RuntimeError("the transfer worker has no connection")
-                held = HeldCredentials(self._ask_for_credentials) if spec.held_credentials else None
-                self._browsing = Connection(spec.profile, spec.secrets, held=held, **spec.listing_config)
+                self._browsing = self.engine.connection.sibling(**self._spec.listing_config)
             return self._browsing
 
     def _describe(self, error: BaseException | None, handle: Any) -> tuple[str, str, str]:

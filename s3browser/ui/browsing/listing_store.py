@@ -138,10 +138,10 @@ class ListingStore:
             self.sizes.extend(page.sizes)
             self.mtimes.extend(page.mtimes)
             ids = np.array([self._class_id(name) for name in page.class_names], dtype=np.uint8)
-            self.class_ids.extend(ids[page.class_codes])
+            self.class_ids.extend(ids[np.frombuffer(page.class_codes, dtype=np.uint8)])
             self.is_folder.extend(np.zeros(files, dtype=np.uint8))
             self.object_count += files
-            self.total_size += int(page.sizes.sum())
+            self.total_size += sum(page.sizes)
         groups = []
         for group, names, first in ((FOLDERS, page.folders, start), (FILES, page.files, start + folders)):
             self._note_name_order(group, names)
