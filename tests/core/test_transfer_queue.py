@@ -237,3 +237,87 @@ def test_jobs_wait_in_the_queue_beyond_what_is_in_flight(queue) -> None:
     engine.started[0][2].on_done(None)
     assert queue.items[0].note == "a note" and queue.items[0].state == State.DONE
     assert len(engine.started) == JOBS_IN_FLIGHT, "cancelled jobs are never handed on"
+
+
+class SlicingView(RecordingView):
+    """A view whose event loop turns are run by the test: ``later`` calls wait in ``turns``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.turns: list = []
+
+    def later(self, call) -> None:  # noqa: ANN001
+        self.turns.append(call)
+
+    def turn(self) -> None:
+        calls, self.turns = self.turns, []
+        for call in calls:
+            call()
+
+
+@pytest.fixture
+def sliced(tmp_path: Path, monkeypatch):  # noqa: ANN201
+    from s3browser.core.transfers import queue as queue_module
+
+    monkeypatch.setattr(queue_module, "ADD_SLICE", 4)
+    q = TransferQueue(SlicingView(), lambda call: call(), max_active=2, store_path=tmp_path / "queue.sqlite3")
+    q.engines.current = engine = FakeEngine()  # type: ignore[assignment]
+    q.engines._engines[0] = engine  # type: ignore[assignment]
+    yield q
+    q.shutdown()
+
+
+def finish_started(sliced) -> None:  # noqa: ANN001
+    """Finish every transfer started so far (and those each finish starts), as the engine would."""
+    finished: set[str] = set()
+    while True:
+        waiting = [k for _, k, _, _ in sliced.engine.started if k not in finished]
+        if not waiting:
+            return
+        finished.add(waiting[0])
+        finish(sliced.engine, waiting[0])
+
+
+def test_a_big_batch_goes_in_a_slice_per_turn_and_ends_once_all_of_it_has_run(sliced, tmp_path: Path) -> None:
+    view, engine = sliced.view, sliced.engine
+    batch = sliced.add_uploads(upload_plan(tmp_path, 10), UploadOptions(Overwrite.OVERWRITE))
+    assert view.rows == 4 and len(engine.started) == 2  # the first slice is there and running at once
+    finish_started(sliced)
+    assert view.batches == [], "not ended while rows are still to come"
+    view.turn()
+    assert view.rows == 8
+    view.turn()
+    assert view.rows == 10 and not view.turns
+    finish_started(sliced)
+    assert view.batches == [(batch, [State.DONE] * 10)] and sliced.totals() == (100, 100)
+
+
+def test_cancel_all_while_a_batch_goes_in_cancels_the_rest_too(sliced, tmp_path: Path) -> None:
+    view = sliced.view
+    batch = sliced.add_uploads(upload_plan(tmp_path, 10), UploadOptions(Overwrite.OVERWRITE))
+    sliced.cancel(list(sliced.items))
+    view.turn()
+    view.turn()
+    assert [item.state for item in sliced.items] == [State.CANCELLED] * 10
+    assert view.batches == [(batch, [State.CANCELLED] * 10)]
+    assert len(sliced.engine.started) == 2, "nothing added later was started"
+
+
+def test_pausing_part_of_a_batch_going_in_leaves_the_rest_queued(sliced, tmp_path: Path) -> None:
+    sliced.add_uploads(upload_plan(tmp_path, 10), UploadOptions(Overwrite.OVERWRITE))
+    sliced.pause(sliced.items[3:4])
+    sliced.view.turn()
+    assert [item.state for item in sliced.items[4:8]] == [State.QUEUED] * 4
+
+
+def test_quitting_while_a_batch_goes_in_keeps_all_of_it_for_next_time(sliced, tmp_path: Path) -> None:
+    sliced.add_uploads(upload_plan(tmp_path, 10), UploadOptions(Overwrite.OVERWRITE))
+    sliced.shutdown()
+    assert len(sliced.items) == 10
+    from s3browser.core.transfers.queue_store import QueueStore
+
+    store = QueueStore(tmp_path / "queue.sqlite3")
+    try:
+        assert len(store.load(sliced.engines.identity_of(sliced.items[0]))) == 10
+    finally:
+        store.close()

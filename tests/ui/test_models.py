@@ -151,6 +151,35 @@ def test_transfer_queue_model_passes_modeltester(qtmodeltester, qtbot, tmp_path)
     queue.shutdown()
 
 
+def test_the_transfer_queue_repaints_many_changes_at_once(qtbot, tmp_path) -> None:
+    """A thousand rows changing state in one burst (small files finishing) are one dataChanged over
+    their span, told within a screen refresh or so, not a thousand."""
+    from types import SimpleNamespace
+
+    from s3browser.core.transfers.queue import TransferQueue
+    from s3browser.core.transfers.queue_items import Direction, State, TransferItem
+    from s3browser.ui.shell.transfer_queue import TransferController
+    from s3browser.ui.shell.transfer_queue_model import COL_STATE
+
+    controller = TransferController()
+    model = controller.model
+    queue = TransferQueue(controller, lambda call: call(), max_active=0, store_path=tmp_path / "queue.sqlite3")
+    queue.engines.current = SimpleNamespace(connection=SimpleNamespace(identity="model-test"))  # nothing starts
+    model.show(queue)
+    items = [TransferItem(Direction.UPLOAD, "b", f"k/{i}.bin", tmp_path / f"{i}.bin", 1, batch=1) for i in range(1000)]
+    queue._add(items)
+    told: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda first, last, *_: told.append((first.row(), last.row())))
+    for item in items[10:900]:
+        queue._set_state(item, State.DONE)
+        queue._changed(item)
+    assert model.index(10, COL_STATE).data() == "Done"  # the data is current at once
+    qtbot.waitUntil(lambda: bool(told), timeout=2000)
+    qtbot.wait(100)
+    assert told == [(10, 899)]
+    queue.shutdown()
+
+
 def test_sync_pairs_model_passes_modeltester(qtmodeltester, qtbot) -> None:
     import time
 

@@ -326,3 +326,30 @@ def test_details_shows_the_technical_detail_of_a_transfer_that_failed_in_the_wor
     qtbot.waitUntil(lambda: panel.details_box is None, timeout=5000)
     tip = win.transfers.model.index(item.row, 7).data(Qt.ItemDataRole.ToolTipRole)
     assert "NoSuchBucket" in tip
+
+
+def test_a_big_upload_goes_into_the_queue_a_slice_per_turn_and_ends_once(qtbot, bucket_open, s3_admin, tmp_path,
+                                                                         monkeypatch) -> None:
+    """The rows of a big batch arrive over several turns of the event loop (the first run at once),
+    and the batch is announced once, when all of it is done."""
+    from s3browser.core.transfers import queue as queue_module
+
+    monkeypatch.setattr(queue_module, "ADD_SLICE", 3)
+    win = bucket_open
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(10):
+        (folder / f"f{i:02d}.txt").write_bytes(b"x" * i)
+    summaries: list[str] = []
+    win.transfers.batch_finished.connect(summaries.append)
+    rows_seen: list[int] = []
+    win.transfers.model.rowsInserted.connect(lambda _p, first, last: rows_seen.append(last - first + 1))
+    win.transfer_actions.upload_paths([folder], win.listing.location)
+    qtbot.waitUntil(lambda: len(win.transfers.model.items) == 10, timeout=15000)
+    wait_transfers(qtbot, win)
+    qtbot.waitUntil(lambda: bool(summaries), timeout=10000)
+    assert rows_seen == [3, 3, 3, 1] and len(summaries) == 1
+    assert all(item.state == State.DONE for item in win.transfers.model.items)
+    keys = sorted(o["Key"] for o in s3_admin.list_objects_v2(Bucket=win.listing.location.bucket)["Contents"])
+    prefix = win.listing.location.prefix
+    assert [k for k in keys if k.startswith(prefix + "many/")] == [f"{prefix}many/f{i:02d}.txt" for i in range(10)]

@@ -109,6 +109,8 @@ class _WorkerProcess:
         self.listing_ready = threading.Event()  # ... and it can list folders for the window
         self.started = threading.Event()  # the process exists (or could not be started)
         self.stopped = threading.Event()
+        self._outbox: queue.SimpleQueue[tuple | None] = queue.SimpleQueue()
+        threading.Thread(target=self._send_all, name="s3b-worker-sender", daemon=True).start()
         self.send(("open", spec))
         threading.Thread(target=self._start, args=(child_end,), name="s3b-start-worker", daemon=True).start()
         self._reader = threading.Thread(target=self._read, name="s3b-worker-reader", daemon=True)
@@ -128,6 +130,7 @@ class _WorkerProcess:
         except OSError as exc:
             log.warning("could not start a transfer worker: %s", exc)
             self.alive = False
+            self._outbox.put(None)
             self.pipe.close()  # the reader ends, and fails what was sent to this worker
         finally:
             child_end.close()
@@ -138,11 +141,20 @@ class _WorkerProcess:
         return len(self.handles)
 
     def send(self, message: tuple) -> None:
-        with self._send_lock:
-            try:
-                self.pipe.send(message)
-            except OSError:
-                self.alive = False
+        """Hand ``message`` to the sending thread: the caller (often the GUI thread) never waits for
+        the socket, which fills when the worker is busy with thousands of small files."""
+        self._outbox.put(message)
+
+    def _send_all(self) -> None:
+        while True:
+            message = self._outbox.get()
+            if message is None:
+                return
+            with self._send_lock:
+                try:
+                    self.pipe.send(message)
+                except (OSError, ValueError):  # gone, or closed at shutdown: the reader fails what it held
+                    self.alive = False
 
     def submit(self, handle: RemoteHandle, message: tuple) -> None:
         with self._lock:
@@ -251,6 +263,7 @@ class _WorkerProcess:
                 log.warning("transfer worker %d did not stop in time; killing it", process.pid)
                 process.kill()
                 process.wait()
+        self._outbox.put(None)
         self.pipe.close()
 
 

@@ -23,8 +23,10 @@ import logging
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import CancelledError
+from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -51,6 +53,7 @@ log = logging.getLogger(__name__)
 # Jobs handed to the engine at once: twice its job threads, so the worker never waits for the next
 # one, while the rest stay here, where pausing or cancelling them costs nothing.
 JOBS_IN_FLIGHT = 2 * JOB_WORKERS
+ADD_SLICE = 2000  # rows a batch adds per turn of the window's event loop (a few milliseconds)
 OTHER_CONNECTION = "other-connection"
 
 
@@ -78,6 +81,16 @@ class QueueView(Protocol):
     def sign_in_needed(self, message: str) -> None: ...  # rows wait, paused, for the user to sign in again
 
 
+@dataclass(slots=True)
+class _Adding:
+    """A batch being added a slice at a time: the rest of its items, its engine, the state they come in."""
+
+    source: Iterator[TransferItem]
+    engine: Engine | None
+    later: Callable[[Callable[[], None]], None]
+    state: State = State.QUEUED
+
+
 class TransferQueue:
     def __init__(self, view: QueueView, post: Callable[[Callable[[], None]], None], max_active: int = 32,
                  store_path: Path | None = None) -> None:
@@ -95,6 +108,7 @@ class TransferQueue:
         self.running: set[TransferItem] = set()
         self._batch_open: dict[int, int] = {}  # batch -> items not finished yet
         self._batch_items: dict[int, list[TransferItem]] = {}
+        self._adding: dict[int, _Adding] = {}  # batches with slices still to add
         # Totals without walking the queue: sizes of counted items, and bytes of those not running.
         self._total_bytes = 0
         self._settled_bytes = 0
@@ -186,28 +200,28 @@ class TransferQueue:
         key -> the ETag it must still hold (an edited copy sent back over the object it came from)."""
         assert self.engine is not None, "connect first"
         batch = self._new_batch()
-        self._add(upload_items(plan, options, batch, expect))
+        self._add_sliced(batch, upload_items(plan, options, batch, expect))
         return batch
 
     def add_downloads(self, plan: DownloadPlan) -> int:
         assert self.engine is not None, "connect first"
         batch = self._new_batch()
-        self._add(download_items(plan, batch))
+        self._add_sliced(batch, download_items(plan, batch))
         return batch
 
     def add_copies(self, plan: CopyPlan) -> int:
         """Queue server-side copies (or moves) of the planned keys."""
         assert self.engine is not None, "connect first"
         batch = self._new_batch()
-        self._add(copy_items(plan, batch))
+        self._add_sliced(batch, copy_items(plan, batch))
         return batch
 
     def add_jobs(self, jobs: Sequence[tuple[Job, Direction, str, str, Path | None, int]]) -> int:
         """Queue jobs (sync items, property edits), run on the engine beside the transfers: each (job,
         direction, bucket, key, local path, size)."""
         batch = self._new_batch()
-        self._add([TransferItem(direction, bucket, key, path, size, batch, job=job)
-                   for job, direction, bucket, key, path, size in jobs])
+        self._add_sliced(batch, (TransferItem(direction, bucket, key, path, size, batch, job=job)
+                                 for job, direction, bucket, key, path, size in jobs))
         return batch
 
     def _new_batch(self) -> int:
@@ -215,8 +229,45 @@ class TransferQueue:
         self._next_batch += 1
         return batch
 
-    def _add(self, items: list[TransferItem]) -> None:
+    def _add_sliced(self, batch: int, items: Iterable[TransferItem]) -> None:
+        """Add a batch :data:`ADD_SLICE` items per turn of the owner's event loop (when its view can
+        schedule one): 50,000 rows at once held the window for 0.2 s; the first slice starts at once.
+
+        The batch is not announced as ended while slices are still to come, a whole-batch cancel
+        or pause made meanwhile applies to the rest as it arrives, and quitting adds the rest at
+        once (so it is saved)."""
+        source = iter(items)
+        first = list(islice(source, ADD_SLICE))
+        later = getattr(self.view, "later", None)
+        if later is None or len(first) < ADD_SLICE:
+            self._add([*first, *source])
+            return
         engine = self.engine
+        self._adding[batch] = _Adding(source, engine, later)
+        self._add(first, engine)
+        later(lambda: self._add_slice(batch))
+
+    def _add_slice(self, batch: int, everything: bool = False) -> None:
+        adding = self._adding.get(batch)
+        if adding is None:
+            return
+        size = None if everything else ADD_SLICE
+        chunk = list(islice(adding.source, size))
+        if adding.state != State.QUEUED:
+            for item in chunk:
+                if item.state == State.QUEUED:
+                    item.state = adding.state
+        last = size is None or len(chunk) < size
+        if last:
+            del self._adding[batch]
+        self._add(chunk, adding.engine)
+        if last:
+            self._check_batches({batch})
+        else:
+            adding.later(lambda: self._add_slice(batch))
+
+    def _add(self, items: list[TransferItem], engine: Engine | None = None) -> None:
+        engine = engine or self.engine
         assert engine is not None, "connect first"
         if items:
             start = len(self.items)
@@ -430,7 +481,7 @@ class TransferQueue:
     def _check_batches(self, batches: set[int]) -> None:
         for batch in batches:
             items = self._batch_items.get(batch)
-            if not items or self._batch_open.get(batch, 0) > 0 or items[0].announced:
+            if batch in self._adding or not items or self._batch_open.get(batch, 0) > 0 or items[0].announced:
                 continue
             for item in items:
                 item.announced = True
@@ -442,14 +493,14 @@ class TransferQueue:
     def changed_folders(self, batch: int) -> set[Location]:
         """The folders whose contents ``batch`` changed on the server: where its uploads, copies
         and moves landed, and where its moves came from (downloads change nothing there)."""
-        folders: set[Location] = set()
+        places: set[tuple[str, str]] = set()  # (bucket, folder): a Location is made per folder, not per item
         for item in self._batch_items.get(batch, []):
             if item.state != State.DONE or item.direction == Direction.DOWNLOAD:
                 continue
-            folders.add(Location(item.bucket, item.key[:item.key.rfind("/") + 1]))
+            places.add((item.bucket, item.key[:item.key.rfind("/") + 1]))
             if item.direction == Direction.MOVE:
-                folders.add(Location(item.source_bucket, item.source_key[:item.source_key.rfind("/") + 1]))
-        return folders
+                places.add((item.source_bucket, item.source_key[:item.source_key.rfind("/") + 1]))
+        return {Location(bucket, folder) for bucket, folder in places}
 
     # ---------------------------------------------------------------- user actions
     def cancel(self, items: Iterable[TransferItem]) -> None:
@@ -464,8 +515,19 @@ class TransferQueue:
                 continue
             self._changed(item)
             self._check_batches({item.batch})
+        self._follow_whole_batches(State.CANCELLED)
         self._pump()
         self.view.totals_updated()
+
+    def _follow_whole_batches(self, state: State) -> None:
+        """A batch still being added whose rows so far are all ``state`` (or finished): its rows
+        still to come arrive so too (Cancel all or Pause all while 50,000 rows go in)."""
+        for batch in self._adding:
+            shown = self._batch_items.get(batch, [])
+            if shown and all(item.state == state or item.state.finished for item in shown):
+                self._adding[batch].state = state
+            elif state == State.QUEUED:
+                self._adding[batch].state = State.QUEUED
 
     def pause(self, items: Iterable[TransferItem]) -> None:
         """Hold items; a running multipart upload keeps its parts and continues from them when resumed."""
@@ -479,6 +541,7 @@ class TransferQueue:
             else:
                 continue
             self._changed(item)
+        self._follow_whole_batches(State.PAUSED)
         self._pump()
 
     def resume(self, items: Iterable[TransferItem]) -> None:
@@ -486,6 +549,7 @@ class TransferQueue:
             if item.state == State.PAUSED:
                 self._set_state(item, State.QUEUED)
                 self._changed(item)
+        self._follow_whole_batches(State.QUEUED)
         self._pump()
 
     @staticmethod
@@ -555,6 +619,8 @@ class TransferQueue:
     def shutdown(self) -> None:
         """Stop everything; unfinished items are saved and come back at the next connect, running
         multipart uploads keep their parts and large downloads their partial file."""
+        for batch in list(self._adding):
+            self._add_slice(batch, everything=True)  # rows still to be added are saved too
         self.saver.save_all(self.items)
         for item in list(self.running):
             self._set_state(item, State.CANCELLED)

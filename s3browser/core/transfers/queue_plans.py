@@ -7,6 +7,7 @@ retry), a key saved under another name carries a note saying so.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,9 +28,9 @@ def renamed_note(target: LocalTarget) -> str:
 
 
 def upload_items(plan: UploadPlan, options: UploadOptions, batch: int,
-                 expect: dict[str, str] | None = None) -> list[TransferItem]:
+                 expect: dict[str, str] | None = None) -> Iterator[TransferItem]:
+    """The batch's items, made as they are taken (the queue adds a big batch a slice at a time)."""
     options = replace(options)  # one copy per batch, shared by its items (never changed after this)
-    items = []
     for local in plan.files:
         item = TransferItem(Direction.UPLOAD, plan.bucket, local.key, local.path, local.size, batch,
                             options=options, expect=(expect or {}).get(local.key))
@@ -37,14 +38,12 @@ def upload_items(plan: UploadPlan, options: UploadOptions, batch: int,
             item.state = State.SKIPPED
             item.error = ("already on S3, kept as it is" if options.overwrite == Overwrite.SKIP
                           else "unchanged, not sent again")
-        items.append(item)
+        yield item
     for problem in plan.problems:
         path, _, reason = problem.rpartition(": ")
-        items.append(TransferItem(Direction.UPLOAD, plan.bucket, plan.prefix + Path(path).name, Path(path), 0,
-                                  batch, options=options, state=State.FAILED,
-                                  error=f"Cannot read the local file: {reason}", error_kind="unreadable",
-                                  refused=True))
-    return items
+        yield TransferItem(Direction.UPLOAD, plan.bucket, plan.prefix + Path(path).name, Path(path), 0,
+                           batch, options=options, state=State.FAILED,
+                           error=f"Cannot read the local file: {reason}", error_kind="unreadable", refused=True)
 
 
 def download_items(plan: DownloadPlan, batch: int) -> list[TransferItem]:

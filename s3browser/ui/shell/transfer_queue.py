@@ -65,6 +65,10 @@ class TransferController(QObject):
         call()
 
     # ---------------------------------------------------------------- what the queue tells (QueueView)
+    def later(self, call: Callable[[], None]) -> None:
+        """Run ``call`` on a later turn of the event loop (the queue adds a big batch in slices)."""
+        QTimer.singleShot(0, self, call)
+
     def inserting(self, first: int, last: int) -> None:
         self.model.inserting(first, last)
 

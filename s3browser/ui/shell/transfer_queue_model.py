@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
 
 from s3browser.core.transfers.queue_items import State, TransferItem
 from s3browser.ui.shell.flat_table import FlatTableModel
@@ -20,6 +20,7 @@ _Index = QModelIndex | QPersistentModelIndex
 
 COL_NAME, COL_DIRECTION, COL_SIZE, COL_PROGRESS, COL_SPEED, COL_ETA, COL_STATE, COL_ERROR, COL_ROUTE = range(9)
 HEADERS = ("Name", "Direction", "Size", "Progress", "Speed", "ETA", "State", "Details", "From → To")
+REPAINT_MS = 50  # changed rows are repainted at most this often
 PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 20
 
 
@@ -39,6 +40,13 @@ class TransferQueueModel(FlatTableModel):
         super().__init__(parent)
         self._items: list[TransferItem] = []
         self._source: Any = None  # the queue whose ``items`` this shows
+        # Rows changed since the views were last told: one dataChanged over their span, at most
+        # :data:`REPAINT_MS` apart (thousands of small files change state thousands of times a second).
+        self._changed: tuple[int, int] | None = None
+        self._repaint = QTimer(self)
+        self._repaint.setSingleShot(True)
+        self._repaint.setInterval(REPAINT_MS)
+        self._repaint.timeout.connect(self.tell_changes)
 
     def show(self, queue: Any) -> None:
         """Show ``queue``'s items (anything with an ``items`` list and ``states_present()``)."""
@@ -61,6 +69,7 @@ class TransferQueueModel(FlatTableModel):
         self.endInsertRows()
 
     def resetting(self) -> None:
+        self._changed = None  # the reset repaints everything
         self.beginResetModel()
 
     def reset_done(self) -> None:
@@ -69,7 +78,17 @@ class TransferQueueModel(FlatTableModel):
     def item_changed(self, item: TransferItem) -> None:
         row = item.row
         if 0 <= row < len(self.items) and self.items[row] is item:  # else cleared from the queue meanwhile
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
+            changed = self._changed
+            self._changed = (row, row) if changed is None else (min(changed[0], row), max(changed[1], row))
+            if not self._repaint.isActive():
+                self._repaint.start()
+
+    def tell_changes(self) -> None:
+        """Tell the views about the rows changed since last time (now, not at the next beat)."""
+        changed, self._changed = self._changed, None
+        self._repaint.stop()
+        if changed is not None and changed[1] < len(self.items):
+            self.dataChanged.emit(self.index(changed[0], 0), self.index(changed[1], len(HEADERS) - 1))
 
     def refresh_progress(self) -> None:
         """Repaint progress, speed and ETA of every row (one signal, no walk)."""
