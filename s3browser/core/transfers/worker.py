@@ -285,7 +285,10 @@ class _Worker:
             ended = (described.kind or "error", described.message, described.detail)
         finally:
             self._listings.pop(lid, None)
-        self.send(("list_end", lid, *ended))
+        try:
+            self.send(("list_end", lid, *ended))
+        except OSError:
+            pass  # the window is gone
 
     def _offer_listings(self) -> None:
         try:
@@ -294,7 +297,10 @@ class _Worker:
             logging.getLogger(__name__).warning("the transfer worker cannot list for the window: %s",
                                                 type(exc).__name__)
             return
-        self.send(("listing_ready",))
+        try:
+            self.send(("listing_ready",))
+        except OSError:
+            pass  # the window is gone
 
     def _browsing_connection(self) -> Any:
         from s3browser.core.s3.listing import iter_pages  # noqa: F401 - imported here once, not in a listing's time
