@@ -342,3 +342,24 @@ def test_read_whole_notices_a_file_longer_than_its_size(tmp_path: Path) -> None:
     assert upload_module.read_whole(path, 20) == b"0123456789"
     (tmp_path / "empty").write_bytes(b"")
     assert upload_module.read_whole(tmp_path / "empty", 0) == b""
+
+
+def test_the_deadline_watch_ends_once_no_request_is_left(conn, s3_admin) -> None:
+    """One thread per transport watches small PUTs' deadlines; once none is left it ends, so a
+    transport no longer used leaves no thread behind (the suite had a hundred of them)."""
+    from s3browser.core.transfers.crt_transport import WATCH_INTERVAL, CrtTransport, crt_available
+
+    if not crt_available():
+        pytest.skip("awscrt is not installed")
+    s3_admin.create_bucket(Bucket="watched")
+    transport = CrtTransport(conn)
+    finished = threading.Event()
+    transport.put_object("watched", "k", b"body", {}, lambda error, _answer: finished.set())
+    assert finished.wait(10)
+    watch = transport._watchdog
+    assert watch is not None
+    watch.join(timeout=10 * WATCH_INTERVAL)
+    assert not watch.is_alive() and transport._watchdog is None
+    done_again = threading.Event()
+    transport.put_object("watched", "k2", b"more", {}, lambda error, _answer: done_again.set())
+    assert done_again.wait(10)  # requests go on after the watch ended

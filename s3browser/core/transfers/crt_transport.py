@@ -302,6 +302,11 @@ class CrtTransport:
             time.sleep(WATCH_INTERVAL)
             now = time.monotonic()
             with self._lock:
+                if not self._deadlines and not self._requests:
+                    # Nothing left to watch: end (the next request with a deadline starts another), so
+                    # a transport no longer used leaves no thread behind holding it.
+                    self._watchdog = None
+                    return
                 late = [token for token, deadline in self._deadlines.items() if deadline <= now]
                 requests = [self._requests.get(token) for token in late]
                 for token in late:
