@@ -110,6 +110,8 @@ def test_folders_uploaded_onto_a_tree_node_appear_under_it(qtbot, connected, s3_
     win.transfer_actions.upload_paths([holiday], Location("alpha", "docs/"))  # as a drop on the docs node
     wait_transfers(qtbot, win)
     qtbot.waitUntil(lambda: children(win, Location("alpha", "docs/")) == ["guide", "holiday"], timeout=10000)
+    wait_loaded(qtbot, win)  # the table lists its folder again after the batch (by the transfer worker)
+    assert win.table_model.location == Location("alpha", "photos/")
     assert table_names(win) == ["cat.png", "dog.jpg"], "the table stays where it was"
 
 
