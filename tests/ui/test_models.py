@@ -45,6 +45,14 @@ def test_object_table_model_passes_modeltester_while_pages_arrive(qtmodeltester,
     assert model.index(3, COL_MODIFIED).data()
 
 
+def release(controller) -> None:  # noqa: ANN001
+    """Delete a parentless controller here, on the GUI thread: left to the garbage collector it was
+    destroyed on whatever thread collected it, timers and all, and crashed a later test."""
+    import shiboken6
+
+    shiboken6.delete(controller)
+
+
 def _names(model: ObjectTableModel) -> list[str]:
     return [model.index(r, COL_NAME).data() for r in range(model.rowCount())]
 
@@ -149,6 +157,9 @@ def test_transfer_queue_model_passes_modeltester(qtmodeltester, qtbot, tmp_path)
     assert [model.index(r, 0).data() for r in range(model.rowCount())] == ["1.bin", "2.bin", "3.bin"]
     assert [i.row for i in model.items] == [0, 1, 2]
     queue.shutdown()
+    import shiboken6
+
+    shiboken6.delete(model._repaint)  # the model stays for the tester; its timer goes here, on this thread
 
 
 def test_the_transfer_queue_repaints_many_changes_at_once(qtbot, tmp_path) -> None:
@@ -178,6 +189,7 @@ def test_the_transfer_queue_repaints_many_changes_at_once(qtbot, tmp_path) -> No
     qtbot.wait(100)
     assert told == [(10, 899)]
     queue.shutdown()
+    release(controller)
 
 
 def test_sync_pairs_model_passes_modeltester(qtmodeltester, qtbot) -> None:

@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 import pytest
+import shiboken6
 
 from s3browser.core.base.errors import S3BrowserError
 from s3browser.core.s3.connection import Connection
@@ -30,6 +31,7 @@ def in_process_controller(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch):
     yield controller
     controller.shutdown()
     connection.close()
+    shiboken6.delete(controller)  # here, on the GUI thread, not by a collection on another thread
 
 
 class GatedJob:
