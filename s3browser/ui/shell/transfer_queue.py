@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 from s3browser.core.local.paths import FILE_AND_FOLDER
 from s3browser.core.s3.locations import Location
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 class _Relay(QObject):
     call = Signal(object)  # a callable to run on the GUI thread
+    later = Signal(object)  # a callable to run on a later turn of the GUI thread's event loop
 
 
 class TransferController(QObject):
@@ -48,6 +49,8 @@ class TransferController(QObject):
         self.model = TransferQueueModel(self)
         self._relay = _Relay(self)
         self._relay.call.connect(self._run_posted)
+        # A queued connection, not QTimer.singleShot(0, self, call): PySide6 before 6.7 has no such overload.
+        self._relay.later.connect(self._run_posted, Qt.ConnectionType.QueuedConnection)
         self.queue = TransferQueue(self, self._relay.call.emit, max_active)
         self.queue.engines.on_created = self._engine_created
         self.model.show(self.queue)
@@ -67,7 +70,7 @@ class TransferController(QObject):
     # ---------------------------------------------------------------- what the queue tells (QueueView)
     def later(self, call: Callable[[], None]) -> None:
         """Run ``call`` on a later turn of the event loop (the queue adds a big batch in slices)."""
-        QTimer.singleShot(0, self, call)
+        self._relay.later.emit(call)
 
     def inserting(self, first: int, last: int) -> None:
         self.model.inserting(first, last)
