@@ -132,10 +132,12 @@ def _app_and_window():
     from PySide6.QtCore import QCoreApplication, QSettings
     from PySide6.QtWidgets import QApplication
 
+    from s3browser.core.settings.logs import setup_logging
     from s3browser.core.settings.profiles import ProfileStore
     from s3browser.core.settings.secrets import SecretStore
     from s3browser.ui.main_window import MainWindow
 
+    setup_logging()  # as s3browser.app.main does: what the log costs is part of what a user waits for
     home = tempfile.mkdtemp(prefix="s3browser-bench-")
     QCoreApplication.setOrganizationName("s3browser-bench")
     QCoreApplication.setApplicationName("s3browser-bench")

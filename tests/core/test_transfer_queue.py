@@ -321,3 +321,22 @@ def test_quitting_while_a_batch_goes_in_keeps_all_of_it_for_next_time(sliced, tm
         assert len(store.load(sliced.engines.identity_of(sliced.items[0]))) == 10
     finally:
         store.close()
+
+
+def test_the_log_gets_a_batchs_tally_and_its_failures_not_a_line_per_file(queue, tmp_path: Path, caplog) -> None:
+    """A batch of 50,000 small files wrote 50,000 "done" lines: the rotating log lost every earlier
+    failure to them.  Successes are DEBUG now; the batch's end is one INFO line with its tally, and
+    each failure keeps its own WARNING line."""
+    import logging
+
+    caplog.set_level(logging.INFO, logger="s3browser")
+    engine = queue.engine
+    queue.add_uploads(upload_plan(tmp_path, 3), UploadOptions(overwrite=Overwrite.OVERWRITE))
+    finish(engine, "in/f0.bin")
+    finish(engine, "in/f1.bin", S3BrowserError("The server refused it.", kind="denied"))
+    finish(engine, "in/f2.bin")
+    lines = [(r.levelname, r.getMessage()) for r in caplog.records if r.name.startswith("s3browser.core.transfers")]
+    assert not any("done: s3://" in text for _, text in lines)
+    assert [text for level, text in lines if level == "WARNING"] == [
+        "upload failed: s3://bucket/in/f1.bin: The server refused it. ()"]
+    assert [text for level, text in lines if level == "INFO"] == ["batch 1 ended (upload): 2 done, 1 failed"]

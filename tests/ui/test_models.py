@@ -192,6 +192,42 @@ def test_the_transfer_queue_repaints_many_changes_at_once(qtbot, tmp_path) -> No
     release(controller)
 
 
+def test_reports_from_engine_threads_wake_the_window_once_and_run_a_slice_per_turn(qtbot) -> None:
+    """Thousands of small files finish a second on the engines' threads: their reports wait together,
+    one queued signal wakes the GUI thread for all of them, and they run in order, on the GUI thread,
+    at most a slice per turn of the event loop (so a flood never stalls the window)."""
+    import threading
+
+    from s3browser.ui.shell import transfer_queue
+    from s3browser.ui.shell.transfer_queue import TransferController
+
+    controller = TransferController()
+    wakes: list[object] = []
+    continuations: list[object] = []
+    controller._relay.call.connect(wakes.append)
+    controller._relay.later.connect(continuations.append)
+    ran: list[tuple[int, bool]] = []
+    gui = threading.get_ident()
+    count = 3 * transfer_queue.POSTED_PER_TURN + 7
+
+    def post_all() -> None:
+        for n in range(count):
+            controller.queue._post(lambda n=n: ran.append((n, threading.get_ident() == gui)))
+
+    poster = threading.Thread(target=post_all)
+    poster.start()
+    poster.join()  # every report is in before the GUI thread runs any
+    assert ran == []
+    qtbot.waitUntil(lambda: len(ran) == count, timeout=5000)
+    assert ran == [(n, True) for n in range(count)]
+    assert wakes == [None], "one wake-up for everything that came meanwhile"
+    assert len(continuations) == 3, "the rest went a slice per turn"
+    controller.queue._post(lambda: ran.append((-1, True)))  # on the GUI thread itself: at once
+    assert ran[-1] == (-1, True)
+    controller.queue.shutdown()
+    release(controller)
+
+
 def test_sync_pairs_model_passes_modeltester(qtmodeltester, qtbot) -> None:
     import time
 

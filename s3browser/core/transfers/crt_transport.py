@@ -86,6 +86,7 @@ class _Target:
     host: str
     path_prefix: str  # "/bucket/" (path style) or "/" (virtual host), ready for the quoted key
     region: str
+    signing: Any = None  # awscrt's signing configuration: the same for every request, made once
 
 
 def headers_for(extra_args: dict[str, Any]) -> dict[str, str] | None:
@@ -172,6 +173,8 @@ class CrtTransport:
 
     # ---------------------------------------------------------------- where a bucket's requests go
     def _target(self, bucket: str) -> _Target:
+        import awscrt.s3
+
         with self._lock:
             target = self._targets.get(bucket)
         if target is None:
@@ -180,7 +183,9 @@ class CrtTransport:
             parts = urlsplit(url)
             if not parts.path.endswith("/k"):
                 raise CrtFailure(f"unexpected URL shape {parts.scheme}://{parts.netloc}{parts.path}")
-            target = _Target(parts.scheme, parts.netloc, parts.path[:-1], client.meta.region_name or "us-east-1")
+            region = client.meta.region_name or "us-east-1"
+            signing = awscrt.s3.create_default_s3_signing_config(region=region, credential_provider=self._credentials)
+            target = _Target(parts.scheme, parts.netloc, parts.path[:-1], region, signing)
             with self._lock:
                 self._targets[bucket] = target
         return target
@@ -258,8 +263,6 @@ class CrtTransport:
         path = target.path_prefix + quote(key, safe="/~") + (f"?{query}" if query else "")
         request = awscrt.http.HttpRequest(method, path, awscrt.http.HttpHeaders(
             [("Host", target.host), *headers.items()]), io.BytesIO(body) if body is not None else None)
-        signing = awscrt.s3.create_default_s3_signing_config(region=target.region,
-                                                             credential_provider=self._credentials)
         answer: dict[str, str] = {}
         token = id(answer)
         ended: list[bool] = []
@@ -282,7 +285,7 @@ class CrtTransport:
 
         started = self._client(target.scheme).make_request(
             type=awscrt.s3.S3RequestType.DEFAULT, operation_name=operation, request=request,
-            signing_config=signing, on_headers=on_headers, on_done=on_request_done)
+            signing_config=target.signing, on_headers=on_headers, on_done=on_request_done)
         with self._lock:
             if not ended:
                 self._requests[token] = started

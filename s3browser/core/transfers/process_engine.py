@@ -35,6 +35,7 @@ from s3browser.core.transfers.handles import Progress
 from s3browser.core.transfers.jobs import Job
 from s3browser.core.transfers.journal import JournalEntry, UploadJournal
 from s3browser.core.transfers.options import UploadOptions
+from s3browser.core.transfers.pipe_batches import BatchingSender, unbatched
 from s3browser.core.transfers.worker import WorkerSpec
 
 log = logging.getLogger(__name__)
@@ -100,7 +101,6 @@ class _WorkerProcess:
         parent_end, child_end = socket.socketpair()
         self.process: subprocess.Popen | None = None
         self.pipe = Pipe(parent_end.detach())
-        self._send_lock = threading.Lock()
         self._lock = threading.Lock()
         self.handles: dict[int, RemoteHandle] = {}
         self.listings: dict[int, queue.Queue[tuple]] = {}  # lid -> what the worker sent for that listing
@@ -109,8 +109,7 @@ class _WorkerProcess:
         self.listing_ready = threading.Event()  # ... and it can list folders for the window
         self.started = threading.Event()  # the process exists (or could not be started)
         self.stopped = threading.Event()
-        self._outbox: queue.SimpleQueue[tuple | None] = queue.SimpleQueue()
-        threading.Thread(target=self._send_all, name="s3b-worker-sender", daemon=True).start()
+        self._sender = BatchingSender(self.pipe, "s3b-worker-sender", on_broken=self._broken)
         self.send(("open", spec))
         threading.Thread(target=self._start, args=(child_end,), name="s3b-start-worker", daemon=True).start()
         self._reader = threading.Thread(target=self._read, name="s3b-worker-reader", daemon=True)
@@ -130,7 +129,7 @@ class _WorkerProcess:
         except OSError as exc:
             log.warning("could not start a transfer worker: %s", exc)
             self.alive = False
-            self._outbox.put(None)
+            self._sender.close(timeout=0)
             self.pipe.close()  # the reader ends, and fails what was sent to this worker
         finally:
             child_end.close()
@@ -143,18 +142,10 @@ class _WorkerProcess:
     def send(self, message: tuple) -> None:
         """Hand ``message`` to the sending thread: the caller (often the GUI thread) never waits for
         the socket, which fills when the worker is busy with thousands of small files."""
-        self._outbox.put(message)
+        self._sender.send(message)
 
-    def _send_all(self) -> None:
-        while True:
-            message = self._outbox.get()
-            if message is None:
-                return
-            with self._send_lock:
-                try:
-                    self.pipe.send(message)
-                except (OSError, ValueError):  # gone, or closed at shutdown: the reader fails what it held
-                    self.alive = False
+    def _broken(self) -> None:
+        self.alive = False  # gone, or closed at shutdown: the reader fails what it held
 
     def submit(self, handle: RemoteHandle, message: tuple) -> None:
         with self._lock:
@@ -172,35 +163,7 @@ class _WorkerProcess:
                     if self.pipe.closed:
                         break  # closed under the read (the engine stopped): its handle is gone mid-recv
                     raise
-                kind = message[0]
-                if kind == "progress":
-                    with self._lock:
-                        for tid, done in message[1].items():
-                            handle = self.handles.get(tid)
-                            if handle is not None:
-                                handle.progress.done = done
-                elif kind == "done":
-                    _, tid, error_kind, text, detail, resumed, note = message
-                    with self._lock:
-                        handle = self.handles.pop(tid, None)
-                    if handle is not None:
-                        handle.resumed_bytes = resumed
-                        handle.result = note
-                        self._finish(handle, _error_from(error_kind, text, detail))
-                elif kind in ("list_page", "list_end"):
-                    listing = self.listings.get(message[1])
-                    if listing is not None:
-                        listing.put(message)
-                elif kind == "need_credentials":
-                    threading.Thread(target=self._hand_credentials, args=(message[1],), daemon=True,
-                                     name="s3b-worker-credentials").start()
-                elif kind == "log":
-                    log.log(message[1], "%s", message[2])
-                elif kind == "ready":
-                    self.ready.set()
-                elif kind == "listing_ready":
-                    self.listing_ready.set()
-                elif kind == "stopped":
+                if not all(self._take(one) for one in unbatched(message)):
                     break
         except (EOFError, OSError):
             pass
@@ -208,6 +171,40 @@ class _WorkerProcess:
             self.alive = False
             self.stopped.set()
             self._fail_all()
+
+    def _take(self, message: tuple) -> bool:
+        """Act on one message from the worker; False once it has said it stopped."""
+        kind = message[0]
+        if kind == "progress":
+            with self._lock:
+                for tid, done in message[1].items():
+                    handle = self.handles.get(tid)
+                    if handle is not None:
+                        handle.progress.done = done
+        elif kind == "done":
+            _, tid, error_kind, text, detail, resumed, note = message
+            with self._lock:
+                handle = self.handles.pop(tid, None)
+            if handle is not None:
+                handle.resumed_bytes = resumed
+                handle.result = note
+                self._finish(handle, _error_from(error_kind, text, detail))
+        elif kind in ("list_page", "list_end"):
+            listing = self.listings.get(message[1])
+            if listing is not None:
+                listing.put(message)
+        elif kind == "need_credentials":
+            threading.Thread(target=self._hand_credentials, args=(message[1],), daemon=True,
+                             name="s3b-worker-credentials").start()
+        elif kind == "log":
+            log.log(message[1], "%s", message[2])
+        elif kind == "ready":
+            self.ready.set()
+        elif kind == "listing_ready":
+            self.listing_ready.set()
+        elif kind == "stopped":
+            return False
+        return True
 
     def _hand_credentials(self, rid: int) -> None:
         """Answer the worker's request with the window's credentials (asking for an MFA code if they ended)."""
@@ -263,7 +260,7 @@ class _WorkerProcess:
                 log.warning("transfer worker %d did not stop in time; killing it", process.pid)
                 process.kill()
                 process.wait()
-        self._outbox.put(None)
+        self._sender.close(timeout=STOP_TIMEOUT / 4)
         self.pipe.close()
 
 

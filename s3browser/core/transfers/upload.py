@@ -19,6 +19,7 @@ edited copy sent back, and (through :func:`put_bytes`) ``upload_bytes`` and new 
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import stat
@@ -115,6 +116,11 @@ class Upload:
         self.probe_prefix = probe_prefix or key[:key.rfind("/") + 1]
         self.follow_links = follow_links
 
+    @functools.cached_property
+    def extra_args(self) -> dict[str, Any]:
+        """PutObject's arguments from the options (its content type guessed from the name once, not per step)."""
+        return self.options.extra_args(self.path)
+
     def finish(self, error: BaseException | None) -> None:
         """End the upload; a write its conditions refused is "changed since the plan", nothing written."""
         self._done(None if error is None else (refused_condition(error, self.expect) or error))
@@ -132,8 +138,7 @@ class Upload:
         before = self._stat()  # raises now if the file is gone, before anything is queued
         size = before.st_size
         fast = engine.fast
-        extra = self.options.extra_args(self.path)
-        fast_ok = fast is not None and fast.enabled and headers_for(extra) is not None
+        fast_ok = fast is not None and fast.enabled and headers_for(self.extra_args) is not None
         if fast_ok and engine.start_small_inline and size <= INLINE_START_LIMIT and self.expect is ANY:
             # Read and sent from the caller's thread: a hop through the pool cost a third of the
             # worker's CPU per 4 KiB file (GIL hand-offs), and the PUT does not wait here anyway.
@@ -153,7 +158,7 @@ class Upload:
         before = self._stat()
         size = before.st_size
         fast = engine.fast
-        fast_ok = fast is not None and fast.enabled and headers_for(self.options.extra_args(self.path)) is not None
+        fast_ok = fast is not None and fast.enabled and headers_for(self.extra_args) is not None
         if fast_ok and size <= engine.small_file_limit:
             engine._run_here(self.finish, lambda: self._start_small_fast(before))
         elif size <= engine.small_file_limit or (size < self.options.part_size and size <= SINGLE_PUT_LIMIT):
@@ -184,7 +189,7 @@ class Upload:
             # cost a round trip per small file.
             body = self._read(before)
             answer = engine.connection.client.put_object(Bucket=self.bucket, Key=self.key, Body=body,
-                                                         **self.options.extra_args(self.path), **conditions)
+                                                         **self.extra_args, **conditions)
         finally:
             engine._budget.release(held)
         self._after_put(before, answer.get("ETag", ""), answer.get("VersionId", "") or "")
@@ -204,7 +209,7 @@ class Upload:
         if before is None:  # started later on a pool thread: the size may have changed since
             before = self._stat()
         conditions = self._conditions(multipart=False)
-        headers = headers_for({**self.options.extra_args(self.path), **conditions})
+        headers = headers_for({**self.extra_args, **conditions})
         if headers is None:
             self._put_whole()
             return
@@ -235,7 +240,7 @@ class Upload:
         fast = self.engine.fast
         try:
             answer = self.engine.connection.client.put_object(Bucket=self.bucket, Key=self.key, Body=body,
-                                                              **self.options.extra_args(self.path), **conditions)
+                                                              **self.extra_args, **conditions)
         except UNREACHABLE as exc:
             if fast is not None:
                 fast.pause(f"{failure}; then {type(exc).__name__}")
@@ -260,7 +265,7 @@ class Upload:
         conditions = self._conditions(multipart=True)
         journal = engine.journal
         entry = journal.find(engine.connection.identity, self.bucket, self.key, self.path) if journal else None
-        answer = engine.uploader.upload(self.path, self.bucket, self.key, self.options.extra_args(self.path),
+        answer = engine.uploader.upload(self.path, self.bucket, self.key, self.extra_args,
                                         self.options.part_size, self.options.parallel_parts,
                                         lambda n: self.progress.on_progress(None, n), self.handle,
                                         self.options.to_dict(), entry, complete_args=conditions)

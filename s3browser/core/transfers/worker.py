@@ -23,6 +23,8 @@ worker -> parent: ``("progress", {tid: bytes_done})`` ten times a second,
 result), ``("log", level, text)``, ``("stopped",)``, ``("list_page", lid, PackedPage)``,
 ``("list_end", lid, kind, message, detail)`` (kind "" when the listing ran to its end or was stopped),
 ``("listing_ready",)`` once it can list for the window.
+
+Either side may send several messages as one ``("batch", [message, ...])`` (see :mod:`pipe_batches`).
 """
 
 from __future__ import annotations
@@ -43,10 +45,12 @@ from typing import Any
 from s3browser.core.base.gc_freeze import freeze_survivors
 from s3browser.core.settings.profiles import Profile
 from s3browser.core.settings.secrets import Secrets
+from s3browser.core.transfers.pipe_batches import BatchingSender, unbatched
 
 PROGRESS_INTERVAL = 0.1
 LISTING_PAGES_AHEAD = 16  # pages of a listing sent before the window has taken them
 CREDENTIALS_WAIT_SECONDS = 15 * 60  # the user may be finding their MFA device
+FLUSH_SECONDS = 2.0  # what the worker still has to say when it ends (its "stopped") goes within this
 
 
 @dataclass
@@ -85,7 +89,7 @@ class _Worker:
         self.pipe = pipe
         # Starts a thread at the window's priority: a listing is what the user waits for, unlike transfers.
         self.start_unniced = start_unniced or (lambda work: threading.Thread(target=work, daemon=True).start())
-        self._send_lock = threading.Lock()
+        self._sender = BatchingSender(pipe, "s3b-send")
         self._lock = threading.Lock()
         self._progress: dict[int, Any] = {}  # tid -> Progress
         self._handles: dict[int, Any] = {}
@@ -101,45 +105,56 @@ class _Worker:
         self._credential_answers: dict[int, tuple[threading.Event, list[Any]]] = {}
 
     def send(self, message: tuple) -> None:
-        with self._send_lock:
-            self.pipe.send(message)
+        """Hand ``message`` to the sending thread (messages go in batches; see :mod:`pipe_batches`)."""
+        self._sender.send(message)
+
+    def flush(self, timeout: float) -> None:
+        """Send what is waiting (the last messages before the process ends)."""
+        self._sender.close(timeout)
 
     def run(self) -> None:
         reporter = threading.Thread(target=self._report_progress, name="s3b-progress", daemon=True)
         reporter.start()
         # Messages are received on a thread of their own: an answer with credentials must reach a
         # transfer that waits for it on this thread (small files run inline).
-        inbox: queue.Queue[tuple | None] = queue.Queue()
+        inbox: queue.SimpleQueue[list[tuple] | None] = queue.SimpleQueue()
         threading.Thread(target=self._receive, args=(inbox,), name="s3b-receive", daemon=True).start()
         try:
             while True:
-                message = inbox.get()
-                if message is None:  # the window is gone: keep interrupted uploads resumable
+                messages = inbox.get()
+                if messages is None:  # the window is gone: keep interrupted uploads resumable
                     self._stop(keep_multipart=True)
                     return
-                if message[0] == "stop":
-                    self._stop(keep_multipart=message[1])
-                    self.send(("stopped",))
-                    return
-                self._handle(message)
+                for message in messages:
+                    if message[0] == "stop":
+                        self._stop(keep_multipart=message[1])
+                        self.send(("stopped",))
+                        return
+                    self._handle(message)
         finally:
             self._stopping.set()
 
-    def _receive(self, inbox: queue.Queue[tuple | None]) -> None:
+    def _receive(self, inbox: queue.SimpleQueue[list[tuple] | None]) -> None:
+        """Answers with credentials are taken here (a transfer may wait for one on the message loop's
+        thread); the rest goes to that loop, a batch at a time."""
         while True:
             try:
-                message = self.pipe.recv()
+                received = self.pipe.recv()
             except (EOFError, OSError):
                 for rid in list(self._credential_answers):  # the window is gone: no credentials will come
                     self._answer_credentials(("credentials", rid, None, "cancelled", "The window closed.", ""))
                 inbox.put(None)
                 return
-            if message[0] == "credentials":
-                self._answer_credentials(message)
-            else:
-                inbox.put(message)
-                if message[0] == "stop":
-                    return
+            messages = []
+            for message in unbatched(received):
+                if message[0] == "credentials":
+                    self._answer_credentials(message)
+                else:
+                    messages.append(message)
+            if messages:
+                inbox.put(messages)
+            if any(message[0] == "stop" for message in messages):
+                return
 
     def _answer_credentials(self, message: tuple) -> None:
         waiting = self._credential_answers.pop(message[1], None)
@@ -285,10 +300,7 @@ class _Worker:
             ended = (described.kind or "error", described.message, described.detail)
         finally:
             self._listings.pop(lid, None)
-        try:
-            self.send(("list_end", lid, *ended))
-        except OSError:
-            pass  # the window is gone
+        self.send(("list_end", lid, *ended))
 
     def _offer_listings(self) -> None:
         try:
@@ -297,10 +309,7 @@ class _Worker:
             logging.getLogger(__name__).warning("the transfer worker cannot list for the window: %s",
                                                 type(exc).__name__)
             return
-        try:
-            self.send(("listing_ready",))
-        except OSError:
-            pass  # the window is gone
+        self.send(("listing_ready",))
 
     def _browsing_connection(self) -> Any:
         from s3browser.core.s3.listing import iter_pages  # noqa: F401 - imported here once, not in a listing's time
@@ -335,10 +344,7 @@ class _Worker:
                 changed = {tid: p.done for tid, p in self._progress.items() if self._last_sent.get(tid) != p.done}
                 self._last_sent.update(changed)
             if changed:
-                try:
-                    self.send(("progress", changed))
-                except OSError:
-                    return
+                self.send(("progress", changed))
 
     def _stop(self, keep_multipart: bool) -> None:
         if self.engine is not None:
@@ -384,7 +390,10 @@ def main(argv: list[str] | None = None) -> int:
     logger.addHandler(_PipeLogHandler(worker))
     logger.setLevel(logging.INFO)
     logging.getLogger("botocore").setLevel(logging.WARNING)
-    worker.run()
+    try:
+        worker.run()
+    finally:
+        worker.flush(FLUSH_SECONDS)
     return 0
 
 

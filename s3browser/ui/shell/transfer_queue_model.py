@@ -20,8 +20,12 @@ _Index = QModelIndex | QPersistentModelIndex
 
 COL_NAME, COL_DIRECTION, COL_SIZE, COL_PROGRESS, COL_SPEED, COL_ETA, COL_STATE, COL_ERROR, COL_ROUTE = range(9)
 HEADERS = ("Name", "Direction", "Size", "Progress", "Speed", "ETA", "State", "Details", "From → To")
-REPAINT_MS = 50  # changed rows are repainted at most this often
+# Changed rows are repainted at most this often: ten times a second reads as live, and each repaint of
+# the rows on screen (the view follows the running ones) asks the model for every cell's roles again.
+REPAINT_MS = 100
 PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 20
+_ANSWERED_ROLES = frozenset(int(role) for role in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.TextAlignmentRole, PROGRESS_ROLE))
 
 
 def format_eta(seconds: float | None) -> str:
@@ -77,11 +81,14 @@ class TransferQueueModel(FlatTableModel):
 
     def item_changed(self, item: TransferItem) -> None:
         row = item.row
-        if 0 <= row < len(self.items) and self.items[row] is item:  # else cleared from the queue meanwhile
+        items = self.items
+        if 0 <= row < len(items) and items[row] is item:  # else cleared from the queue meanwhile
             changed = self._changed
-            self._changed = (row, row) if changed is None else (min(changed[0], row), max(changed[1], row))
-            if not self._repaint.isActive():
-                self._repaint.start()
+            if changed is None:
+                self._changed = (row, row)
+                self._repaint.start()  # the first change since the views were told: they are told soon
+            elif not changed[0] <= row <= changed[1]:
+                self._changed = (min(changed[0], row), max(changed[1], row))
 
     def tell_changes(self) -> None:
         """Tell the views about the rows changed since last time (now, not at the next beat)."""
@@ -101,9 +108,15 @@ class TransferQueueModel(FlatTableModel):
         return len(self.items)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.items):
+        # A painted cell is asked for eight roles, and the view follows the running rows (it repaints
+        # several times a second while thousands of small files go up): the others end here.
+        if role not in _ANSWERED_ROLES or not index.isValid():
             return None
-        item = self.items[index.row()]
+        items = self.items
+        row = index.row()
+        if row >= len(items):
+            return None
+        item = items[row]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == COL_NAME:
