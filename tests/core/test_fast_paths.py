@@ -363,3 +363,32 @@ def test_the_deadline_watch_ends_once_no_request_is_left(conn, s3_admin) -> None
     done_again = threading.Event()
     transport.put_object("watched", "k2", b"more", {}, lambda error, _answer: done_again.set())
     assert done_again.wait(10)  # requests go on after the watch ended
+
+
+def test_awscrt_threads_keep_their_python_thread_state_between_callbacks(conn, s3_admin) -> None:
+    """awscrt's event loop calls into Python for every request; a thread state made afresh for each
+    call mapped and unmapped a stack chunk every time (a tenth of the worker's CPU with small files).
+    Kept, what a callback leaves in a thread-local is still there at the next one on that thread."""
+    from s3browser.core.transfers.crt_transport import CrtTransport, crt_available
+
+    if not crt_available():
+        pytest.skip("awscrt is not installed")
+    s3_admin.create_bucket(Bucket="kept-states")
+    transport = CrtTransport(conn)
+    local = threading.local()
+    seen: list[tuple[int, int]] = []  # (thread, callbacks this thread state had seen before)
+
+    def answered(error, _answer) -> None:  # noqa: ANN001 - runs on awscrt's thread
+        assert error is None
+        count = getattr(local, "count", 0)
+        seen.append((threading.get_ident(), count))
+        local.count = count + 1
+
+    for n in range(6):
+        done = threading.Event()
+        transport.put_object("kept-states", f"k{n}", b"body", {}, lambda e, a, done=done: (answered(e, a), done.set()))
+        assert done.wait(10)
+    by_thread: dict[int, list[int]] = {}
+    for thread, count in seen:
+        by_thread.setdefault(thread, []).append(count)
+    assert all(counts == list(range(len(counts))) for counts in by_thread.values()), by_thread

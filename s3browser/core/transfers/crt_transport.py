@@ -30,6 +30,7 @@ from xml.etree import ElementTree
 from botocore.exceptions import ConnectionClosedError, ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
 
 from s3browser.core.s3.connection import Connection
+from s3browser.core.transfers.thread_states import keep_thread_state
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +142,7 @@ class CrtTransport:
     def _current_credentials(self) -> Any:
         import awscrt.auth
 
+        keep_thread_state()  # awscrt asks for them on its own thread, for every request it signs
         creds = self.connection.frozen_credentials()
         if creds is None:
             raise RuntimeError("no credentials")
@@ -268,10 +270,12 @@ class CrtTransport:
         ended: list[bool] = []
 
         def on_headers(status_code: int, headers: list[tuple[str, str]], **kwargs: Any) -> None:
+            keep_thread_state()  # this runs on awscrt's event loop thread (see thread_states)
             answer.update((name.lower(), value) for name, value in headers)
 
         def on_request_done(error: BaseException | None = None, status_code: int | None = None,
                             error_body: bytes | None = None, **kwargs: Any) -> None:
+            keep_thread_state()
             with self._lock:
                 ended.append(True)
                 self._requests.pop(token, None)
