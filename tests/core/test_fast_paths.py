@@ -392,3 +392,22 @@ def test_awscrt_threads_keep_their_python_thread_state_between_callbacks(conn, s
     for thread, count in seen:
         by_thread.setdefault(thread, []).append(count)
     assert all(counts == list(range(len(counts))) for counts in by_thread.values()), by_thread
+
+
+def test_keys_that_never_change_are_not_asked_for_per_request(conn, s3_admin, monkeypatch) -> None:
+    """With keys typed into a profile, awscrt signs with the keys it was given once; asking Python for
+    them on every request was a thread hop and a GIL hand-off per small file."""
+    from s3browser.core.transfers.crt_transport import CrtTransport, crt_available
+
+    if not crt_available():
+        pytest.skip("awscrt is not installed")
+    assert conn.fixed_credentials() is not None
+    s3_admin.create_bucket(Bucket="fixed-keys")
+    asked: list[int] = []
+    real = type(conn).frozen_credentials
+    monkeypatch.setattr(type(conn), "frozen_credentials", lambda self: asked.append(1) or real(self))
+    transport = CrtTransport(conn)
+    for n in range(3):
+        transport.send("PUT", "fixed-keys", f"k{n}", "", {"Content-Length": "4"}, b"body", "PutObject")
+    assert asked == []
+    assert [o["Key"] for o in s3_admin.list_objects_v2(Bucket="fixed-keys")["Contents"]] == ["k0", "k1", "k2"]

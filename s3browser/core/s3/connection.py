@@ -266,6 +266,15 @@ class Connection:
         end = getattr(credentials, "_expiry_time", None)
         return end if isinstance(end, datetime) else None
 
+    def fixed_credentials(self) -> Any:
+        """The credentials if they never change (keys in a profile), else None: renewed or ending ones
+        (a role, a sign-in, an MFA or other session) must be asked for each time.  Fetches nothing."""
+        credentials = self._session.get_credentials()
+        if credentials is None or isinstance(credentials, RefreshableCredentials) or self.can_sign_in:
+            return None
+        frozen = credentials.get_frozen_credentials()
+        return None if frozen.token else frozen  # a session token ends, and a new one may come
+
     def frozen_credentials(self) -> Any:
         """The credentials requests are signed with now (refreshed first if they expire), or None."""
         credentials = self._session.get_credentials()

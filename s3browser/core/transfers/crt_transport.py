@@ -126,7 +126,12 @@ class CrtTransport:
         self._event_loops = awscrt.io.EventLoopGroup()
         self._bootstrap = awscrt.io.ClientBootstrap(self._event_loops, awscrt.io.DefaultHostResolver(
             self._event_loops))
-        self._credentials = awscrt.auth.AwsCredentialsProvider.new_delegate(self._current_credentials)
+        fixed = connection.fixed_credentials()
+        # Keys that never change are handed to awscrt once; a delegate is called back into Python (a
+        # thread hop and the GIL) for every request it signs, which renewed credentials need.
+        self._credentials = awscrt.auth.AwsCredentialsProvider.new_static(
+            fixed.access_key, fixed.secret_key, fixed.token or None) if fixed is not None else \
+            awscrt.auth.AwsCredentialsProvider.new_delegate(self._current_credentials)
 
     @classmethod
     def for_connection(cls, connection: Connection) -> CrtTransport | None:

@@ -12,19 +12,19 @@ from __future__ import annotations
 
 import threading
 
-_kept: set[int] = set()
-_lock = threading.Lock()
+# Per thread state, not per thread id: ids are reused once a thread ends, and a fresh state (one
+# that was not kept) has no such mark, so it is kept then.
+_mark = threading.local()
 
 
 def keep_thread_state() -> None:
-    """Keep this thread's Python thread state after the current callback returns (once per thread)."""
-    ident = threading.get_ident()
-    if ident in _kept:
+    """Keep this thread's Python thread state after the current callback returns (once per state).
+
+    A C thread that ends leaves its kept state behind (a few KiB, until the interpreter ends):
+    awscrt's threads live as long as their transport."""
+    if getattr(_mark, "kept", False):
         return
-    with _lock:
-        if ident in _kept:
-            return
-        _kept.add(ident)
+    _mark.kept = True
     try:
         import ctypes
 
