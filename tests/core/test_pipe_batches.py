@@ -71,3 +71,32 @@ def test_a_broken_pipe_is_told_once_and_later_sends_do_not_raise() -> None:
     sender.close(5)
     assert broken == [True]
     assert sender.broken
+
+
+def test_what_comes_while_the_sender_gathers_goes_in_the_same_batch(monkeypatch) -> None:
+    """Woken by a message, the sender waits a moment before taking what waits: small files came a
+    message or two per wake-up, each a thread switch on both ends."""
+    from s3browser.core.transfers import pipe_batches
+
+    gathering, go_on = threading.Event(), threading.Event()
+    real_sleep = pipe_batches.time.sleep
+
+    def held_sleep(seconds: float) -> None:  # the time module's own: other threads sleep as ever
+        if threading.current_thread().name != "test-gathering-sender":
+            real_sleep(seconds)
+            return
+        assert seconds == pipe_batches.GATHER_SECONDS
+        gathering.set()
+        go_on.wait(10)
+
+    monkeypatch.setattr(pipe_batches.time, "sleep", held_sleep)
+    ours, theirs = Pipe()
+    sender = BatchingSender(ours, "test-gathering-sender")
+    sender.send(("done", 0))
+    assert gathering.wait(10)
+    for n in range(1, 10):
+        sender.send(("done", n))
+    go_on.set()
+    assert theirs.poll(10)
+    assert theirs.recv() == ("batch", [("done", n) for n in range(10)])
+    sender.close(5)

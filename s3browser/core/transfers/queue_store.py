@@ -83,10 +83,18 @@ class SavedTransfer:
     expect: str | None = None  # an upload's planned ETag
     id: int | None = field(default=None, compare=False)
 
-    def _row(self) -> tuple:
+    def _row(self, options_json: dict[int, str] | None = None) -> tuple:
+        """The row's values; ``options_json`` keeps each options dict's JSON by identity (a batch of
+        files shares one: it is encoded once, not once per row)."""
+        options = None
+        if self.options is not None:
+            memo = {} if options_json is None else options_json
+            options = memo.get(id(self.options))
+            if options is None:
+                options = memo[id(self.options)] = json.dumps(self.options)
         return (self.connection, self.direction, self.state, self.bucket, self.key,
                 str(self.local_path) if self.local_path else None, str(self.root) if self.root else None,
-                self.size, json.dumps(self.options) if self.options is not None else None, self.source_bucket,
+                self.size, options, self.source_bucket,
                 self.source_key, self.etag, self.mtime, self.error, self.note, self.error_kind, self.error_detail,
                 self.expect)
 
@@ -108,10 +116,12 @@ class QueueStore:
 
     def apply(self, save: list[SavedTransfer], delete: list[int]) -> None:
         """Insert or replace ``save`` (each with its id) and delete the ``delete`` ids, in one transaction."""
+        options_json: dict[int, str] = {}  # the rows are built here, while ``save`` holds their options
         with transaction(self._db):
             self._db.executemany(
                 f"INSERT OR REPLACE INTO transfers (id, {', '.join(_COLUMNS)}) "
-                f"VALUES ({', '.join('?' * (len(_COLUMNS) + 1))})", [(item.id, *item._row()) for item in save])
+                f"VALUES ({', '.join('?' * (len(_COLUMNS) + 1))})",
+                [(item.id, *item._row(options_json)) for item in save])
             self._db.executemany("DELETE FROM transfers WHERE id = ?", [(i,) for i in delete])
 
     def load(self, connection: str) -> list[SavedTransfer]:
