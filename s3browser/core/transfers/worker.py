@@ -45,6 +45,8 @@ from typing import Any
 from s3browser.core.base.gc_freeze import freeze_survivors
 from s3browser.core.settings.profiles import Profile
 from s3browser.core.settings.secrets import Secrets
+from s3browser.core.transfers.conditional import ANY
+from s3browser.core.transfers.handles import Progress
 from s3browser.core.transfers.pipe_batches import BatchingSender, unbatched
 
 PROGRESS_INTERVAL = 0.1
@@ -163,8 +165,6 @@ class _Worker:
             waiting[0].set()
 
     def _handle(self, message: tuple) -> None:
-        from s3browser.core.transfers.handles import Progress
-
         kind = message[0]
         if kind == "open":
             try:
@@ -175,8 +175,6 @@ class _Worker:
                 self.open_error = exc
                 self.send(("ready",))
         elif kind == "upload":
-            from s3browser.core.transfers.conditional import ANY
-
             _, tid, path, bucket, key, options, size, conditional, expect = message
             self._start(tid, Progress(size), lambda progress, done: self.engine.upload(
                 path, bucket, key, options, progress, done, expect=expect if conditional else ANY))
@@ -324,12 +322,12 @@ class _Worker:
 
     def _describe(self, error: BaseException | None, handle: Any) -> tuple[str, str, str]:
         """(kind, sentence, technical detail) of how a transfer ended: ("", "", "") on success."""
-        from s3browser.core.s3.errors import describe
-
         if error is None:
             return "", "", ""
         if isinstance(error, CancelledError) or (handle is not None and handle.stopping):
             return "cancelled", "Cancelled.", ""
+        from s3browser.core.s3.errors import describe
+
         described = describe(error, bucket=getattr(handle, "bucket", None) or None,
                              key=getattr(handle, "key", None) or None)
         message = described.message
