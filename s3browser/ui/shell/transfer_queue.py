@@ -27,9 +27,11 @@ from s3browser.core.transfers.queue import TransferQueue
 from s3browser.core.transfers.queue_items import Direction, State, TransferItem
 from s3browser.core.transfers.queue_store import SavedTransfer
 from s3browser.ui.shell.formatting import count_of, human_size
+from s3browser.ui.shell.gc_pause import freeze_long_lived
 from s3browser.ui.shell.transfer_queue_model import TransferQueueModel
 
-POSTED_PER_TURN = 500  # engine reports handled per turn of the event loop
+POSTED_PER_TURN = 200  # engine reports handled per turn of the event loop
+FREEZE_AFTER_ROWS = 10_000  # rows queued since the last freeze that make another worth it (see gc_pause)
 
 if TYPE_CHECKING:
     from s3browser.core.s3.connection import Connection
@@ -61,6 +63,7 @@ class TransferController(QObject):
         self._posted: deque[Callable[[], None]] = deque()
         self._posted_lock = threading.Lock()
         self._gui_thread = threading.get_ident()
+        self._rows_when_frozen = 0
         self.queue = TransferQueue(self, self._post, max_active)
         self.queue.engines.on_created = self._engine_created
         self.model.show(self.queue)
@@ -112,12 +115,17 @@ class TransferController(QObject):
 
     def inserted(self) -> None:
         self.model.inserted()
+        rows = len(self.model.items)
+        if rows - self._rows_when_frozen >= FREEZE_AFTER_ROWS:
+            self._rows_when_frozen = rows
+            freeze_long_lived()  # the new rows stay for the whole transfer: out of full collections
 
     def resetting(self) -> None:
         self.model.resetting()
 
     def reset_done(self) -> None:
         self.model.reset_done()
+        self._rows_when_frozen = min(self._rows_when_frozen, len(self.model.items))  # rows were cleared
 
     def item_changed(self, item: TransferItem) -> None:
         self.model.item_changed(item)
