@@ -355,7 +355,10 @@ class ProcessTransferEngine:
     def _worker(self) -> _WorkerProcess:
         """The least busy live worker; another is started while every one is busy."""
         with self._lock:
-            self._workers = [w for w in self._workers if w.alive]
+            workers = self._workers
+            if len(workers) == self._max_processes == 1 and workers[0].alive:
+                return workers[0]  # the usual case (one worker with awscrt), asked for every file
+            self._workers = [w for w in workers if w.alive]
             idle = min(self._workers, key=lambda w: w.load, default=None)
             if idle is None or (idle.load > 0 and len(self._workers) < self._max_processes):
                 idle = _WorkerProcess(self._spec, self.connection.credentials_now)
