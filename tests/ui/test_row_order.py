@@ -115,3 +115,23 @@ def test_a_snapshot_stays_as_it_was_while_rows_are_added() -> None:
     assert names.n == 2 and list(numbers.array()) == [2, 1]
     text, offsets = names.joined()
     assert text.tobytes() == b"ba" and list(offsets) == [0, 1, 2]
+
+
+def test_positions_are_found_chunk_by_chunk_in_a_frozen_column_as_in_the_joined_one() -> None:
+    """The window looks up untracked rows in the shown columns a chunk at a time (joining them was a
+    stall at a million rows): the answer is the one the joined column gives, chunk ends included."""
+    from s3browser.ui.browsing.row_order import positions_of
+
+    rng = np.random.default_rng(7)
+    folders, files = ChunkedArray(np.int64), ChunkedArray(np.int64)
+    folder_rows = rng.permutation(np.arange(3 * CHUNK, 3 * CHUNK + 10, dtype=np.int64))
+    file_rows = rng.permutation(np.arange(2 * CHUNK + 17, dtype=np.int64))
+    folders.extend(folder_rows)
+    files.extend(file_rows)
+    shown = (folders.snapshot(), files.snapshot())
+    joined = np.concatenate([folder_rows, file_rows])
+    wanted = np.array([joined[0], joined[9], joined[10], joined[10 + CHUNK - 1], joined[10 + CHUNK],
+                       joined[-1], 10 ** 9], dtype=np.int64)
+    expected = {int(row): int(np.flatnonzero(joined == row)[0]) for row in wanted if row in joined}
+    assert positions_of(wanted, shown) == expected
+    assert len(expected) == 6

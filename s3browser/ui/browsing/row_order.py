@@ -8,7 +8,7 @@ asked between steps, so a filter made stale by the next keystroke stops early.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,15 +74,33 @@ def compute_order(request: OrderInput, should_stop: Stop = lambda: False) -> Ord
 
 
 def positions_of(rows: np.ndarray, shown: tuple[Any, Any]) -> dict[int, int]:
-    """Where each storage row of ``rows`` is in ``shown`` (folders, then files); hidden rows are left out."""
+    """Where each storage row of ``rows`` is in ``shown`` (folders, then files); hidden rows are left out.
+
+    A chunk at a time, never the whole column joined: the window calls this for the few rows a
+    finished order did not track (a header saves an index of its own when the layout changes), and
+    joining a million rows there first was a 50 ms stall."""
     found: dict[int, int] = {}
     offset = 0
     for group in shown:
-        group = _array(group)
-        at = np.flatnonzero(np.isin(group, rows))
-        found.update(zip(group[at].tolist(), (at + offset).tolist(), strict=True))
-        offset += len(group)
+        for start, part in _pieces(group):
+            at = np.flatnonzero(np.isin(part, rows))
+            if len(at):
+                found.update(zip(part[at].tolist(), (at + offset + start).tolist(), strict=True))
+        offset += len(group) if isinstance(group, np.ndarray) else group.n
     return found
+
+
+def _pieces(column: Any) -> Iterator[tuple[int, np.ndarray]]:
+    """A column's values chunk by chunk, each with the position of its first value."""
+    if isinstance(column, np.ndarray):
+        yield 0, column
+        return
+    start = 0
+    for chunk in column.chunks:
+        part = chunk[:max(0, column.n - start)]
+        if len(part):
+            yield start, part
+        start += len(chunk)
 
 
 def _check(should_stop: Stop) -> None:
