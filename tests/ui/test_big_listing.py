@@ -29,6 +29,17 @@ def page(keys: list[str], key_sizes: list[int], folders: tuple[str, ...] = ()) -
                        mtimes=[1_700_000_000.0] * len(keys), storage_classes=["STANDARD"] * len(keys))
 
 
+def load_big_listing(qtbot, window, monkeypatch) -> ObjectTableModel:  # noqa: ANN001
+    """5,000 synthetic rows in the real window, with the model told they count as a big listing."""
+    monkeypatch.setattr(object_table, "iter_pages", synthetic_pages(5000, page_size=500))
+    model = window.table_model
+    model.inline_rows = 100  # this listing counts as big
+    model.set_connection(object())
+    window.navigation.navigate(Location("synthetic", "data/"))
+    qtbot.waitUntil(lambda: not model.is_loading and model.rowCount() == 5000 and not model.ordering, timeout=20000)
+    return model
+
+
 class Gate:
     """Holds every ordering on the worker until opened; records whether each was told to stop."""
 
@@ -47,12 +58,7 @@ class Gate:
 
 
 def test_the_window_sorts_and_filters_a_big_listing_keeping_selection_and_scroll(qtbot, window, monkeypatch) -> None:
-    monkeypatch.setattr(object_table, "iter_pages", synthetic_pages(5000, page_size=500))
-    model = window.table_model
-    model.inline_rows = 100  # this listing counts as big
-    model.set_connection(object())
-    window.navigation.navigate(Location("synthetic", "data/"))
-    qtbot.waitUntil(lambda: not model.is_loading and model.rowCount() == 5000 and not model.ordering, timeout=20000)
+    model = load_big_listing(qtbot, window, monkeypatch)
     table = window.table
     wanted = "object-00004242.dat"
     row = names(model).index(wanted)
@@ -188,12 +194,7 @@ def test_the_swap_on_the_window_never_joins_a_whole_column(qtbot, window, monkey
                 joined_here.append(len(self) if hasattr(self, "__len__") else self.n)
             return real(self)
         monkeypatch.setattr(kind, "array", array)
-    monkeypatch.setattr(object_table, "iter_pages", synthetic_pages(5000, page_size=500))
-    model = window.table_model
-    model.inline_rows = 100  # this listing counts as big
-    model.set_connection(object())
-    window.navigation.navigate(Location("synthetic", "data/"))
-    qtbot.waitUntil(lambda: not model.is_loading and model.rowCount() == 5000 and not model.ordering, timeout=20000)
+    model = load_big_listing(qtbot, window, monkeypatch)
     wanted = "object-00001234.dat"
     window.table.selectionModel().setCurrentIndex(
         model.index(names(model).index(wanted), 0),

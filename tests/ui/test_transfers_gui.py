@@ -328,6 +328,14 @@ def test_details_shows_the_technical_detail_of_a_transfer_that_failed_in_the_wor
     assert "NoSuchBucket" in tip
 
 
+def small_files(folder: Path, count: int) -> Path:
+    """``folder`` with ``count`` files f00.txt, f01.txt, … of 0, 1, … bytes."""
+    folder.mkdir()
+    for i in range(count):
+        (folder / f"f{i:02d}.txt").write_bytes(b"x" * i)
+    return folder
+
+
 def test_a_big_upload_goes_into_the_queue_a_slice_per_turn_and_ends_once(qtbot, bucket_open, s3_admin, tmp_path,
                                                                          monkeypatch) -> None:
     """The rows of a big batch arrive over several turns of the event loop (the first run at once),
@@ -336,10 +344,7 @@ def test_a_big_upload_goes_into_the_queue_a_slice_per_turn_and_ends_once(qtbot, 
 
     monkeypatch.setattr(queue_module, "ADD_SLICE", 3)
     win = bucket_open
-    folder = tmp_path / "many"
-    folder.mkdir()
-    for i in range(10):
-        (folder / f"f{i:02d}.txt").write_bytes(b"x" * i)
+    folder = small_files(tmp_path / "many", 10)
     summaries: list[str] = []
     win.transfers.batch_finished.connect(summaries.append)
     rows_seen: list[int] = []
@@ -366,10 +371,7 @@ def test_a_big_batch_of_rows_stays_out_of_full_collections_and_goes_when_cleared
 
     monkeypatch.setattr(transfer_queue, "FREEZE_AFTER_ROWS", 5)
     win = bucket_open
-    folder = tmp_path / "bulk"
-    folder.mkdir()
-    for i in range(8):
-        (folder / f"f{i}.txt").write_bytes(b"x" * i)
+    folder = small_files(tmp_path / "bulk", 8)
     win.transfer_actions.upload_paths([folder], win.listing.location)
     qtbot.waitUntil(lambda: len(win.transfers.model.items) == 8, timeout=15000)
     rows = list(win.transfers.model.items)
