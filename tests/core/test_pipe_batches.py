@@ -100,3 +100,17 @@ def test_what_comes_while_the_sender_gathers_goes_in_the_same_batch(monkeypatch)
     assert theirs.poll(10)
     assert theirs.recv() == ("batch", [("done", n) for n in range(10)])
     sender.close(5)
+
+
+def test_messages_sent_after_closing_are_dropped_not_kept() -> None:
+    """A listing's last acknowledgement can come after the worker was stopped: nothing takes it, so
+    it is not kept either (the list grew for as long as the window ran)."""
+    ours, theirs = Pipe()
+    sender = BatchingSender(ours, "test-sender")
+    sender.send(("done", 1))
+    sender.close(5)
+    for n in range(100):
+        sender.send(("list_ack", n))
+    assert sender._waiting == []
+    assert theirs.poll(10) and theirs.recv() == ("done", 1)
+    assert not theirs.poll(0.2)

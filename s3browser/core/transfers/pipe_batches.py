@@ -42,6 +42,7 @@ class BatchingSender:
         self.pipe = pipe
         self._lock = threading.Lock()
         self._waiting: list[tuple | None] = []
+        self._closed = False
         self._wake = threading.Event()
         self._on_broken = on_broken
         self.broken = False
@@ -59,6 +60,9 @@ class BatchingSender:
 
     def _hand_over(self, message: tuple | None) -> None:
         with self._lock:
+            if self._closed:
+                return  # the thread has ended or is ending: nothing would take it
+            self._closed = message is None
             self._waiting.append(message)
             first = len(self._waiting) == 1
         if first:

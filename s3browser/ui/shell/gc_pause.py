@@ -55,17 +55,6 @@ def iterate_paused(items: Iterable[T]) -> Iterator[T]:
         yield from items
 
 
-def freeze_long_lived() -> None:
-    """Freeze what is alive now, after a collection of the young generations only (a few ms).
-
-    For rows that stay for minutes, such as a queue of 50,000 small files: every full collection
-    walked them again, 67 ms each with the GIL held, twice during that upload.  Frozen, they are
-    still freed by reference counting when they go (the queue breaks an item's cycle when it ends).
-    """
-    gc.collect(1)
-    gc.freeze()
-
-
 _connection_frozen = False
 
 
